@@ -1,0 +1,24 @@
+// Bundles the extension, the debug adapter, the CLI and the benchmark into dist/.
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['vscode'],
+};
+
+const entries = [
+  { entryPoints: ['src/cli/chronos.ts'], outfile: 'dist/chronos.js' },
+  { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
+];
+
+for (const e of entries) {
+  const opts = { ...common, ...e };
+  if (watch) await (await esbuild.context(opts)).watch();
+  else await esbuild.build(opts);
+}

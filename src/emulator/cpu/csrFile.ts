@@ -1,0 +1,328 @@
+// Control and status registers, trap entry and trap return (ISA manual vol. II, ch. 3-4).
+// Every CSR access is a slow path; the translated code ends its block after one, so nothing
+// here needs to be fast.
+import { CSR } from '../isa/csrs.js';
+import type { CsrKind } from '../isa/system.js';
+import { Exception, Priv } from './causes.js';
+import type { Hart } from './hart.js';
+import { BareMmu, type Translator } from './mmu.js';
+
+// mstatus fields (vol. II, fig. 3.6).
+export const MSTATUS = {
+  SIE: 1n << 1n, MIE: 1n << 3n, SPIE: 1n << 5n, MPIE: 1n << 7n, SPP: 1n << 8n,
+  MPP: 3n << 11n, FS: 3n << 13n, MPRV: 1n << 17n, SUM: 1n << 18n, MXR: 1n << 19n,
+  TVM: 1n << 20n, TW: 1n << 21n, TSR: 1n << 22n, UXL: 3n << 32n, SXL: 3n << 34n,
+} as const;
+const MSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP | MSTATUS.MPP |
+  MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
+/** The fields sstatus shows of mstatus (vol. II, fig. 4.2). */
+export const SSTATUS_MASK = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.FS | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.UXL;
+
+// Interrupt bits in mip/mie (vol. II, fig. 3.11).
+export const MIP = { SSIP: 1n << 1n, MSIP: 1n << 3n, STIP: 1n << 5n, MTIP: 1n << 7n, SEIP: 1n << 9n, MEIP: 1n << 11n } as const;
+const S_INTERRUPTS = MIP.SSIP | MIP.STIP | MIP.SEIP;
+const ALL_INTERRUPTS = S_INTERRUPTS | MIP.MSIP | MIP.MTIP | MIP.MEIP;
+/** Exceptions that may be delegated to S-mode (everything but ecall from M). */
+const DELEGABLE_EXCEPTIONS = 0xb3ffn;
+
+// misa: RV64 (MXL=2) with A, C, I, M, S, U.
+const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
+
+export class CsrFile {
+  mstatus = (2n << 32n) | (2n << 34n);
+  medeleg = 0n;
+  mideleg = 0n;
+  mie = 0n;
+  /** Pending interrupts that software may set; device-driven bits are OR-ed in by the machine. */
+  mipSoft = 0n;
+  /** Device-driven interrupt lines (timer, external, software from CLINT). */
+  mipHw = 0n;
+  mtvec = 0n;
+  mscratch = 0n;
+  mepc = 0n;
+  mcause = 0n;
+  mtval = 0n;
+  mcounteren = 0n;
+  menvcfg = 0n;
+  mcountinhibit = 0n;
+  stvec = 0n;
+  sscratch = 0n;
+  sepc = 0n;
+  scause = 0n;
+  stval = 0n;
+  scounteren = 0n;
+  senvcfg = 0n;
+  satp = 0n;
+  stimecmp = -1n;
+  cycleOffset = 0n;
+  instretOffset = 0n;
+  readonly pmpcfg = new Array<bigint>(16).fill(0n);
+  readonly pmpaddr = new Array<bigint>(64).fill(0n);
+
+  mmu: Translator;
+  /** Current time in timebase ticks; the machine replaces this with its clock. */
+  time: () => bigint = () => BigInt(this.hart.instret) / 10n;
+  /** Told when a write may have changed what interrupts are pending or enabled. */
+  onInterruptState: () => void = () => {};
+  /** Told when translation state changed (satp, privilege, MPRV/SUM/MXR). */
+  onTranslationChange: () => void = () => this.hart.flushTlb();
+
+  constructor(private readonly hart: Hart) {
+    this.mmu = new BareMmu(hart);
+  }
+
+  get mip(): bigint { return this.mipSoft | this.mipHw; }
+
+  // ---- CSR instructions ------------------------------------------------------------------
+
+  op(kind: CsrKind, num: number, rd: number, src: bigint, srcIsZero: boolean): boolean {
+    const h = this.hart;
+    const writes = kind === 'rw' || !srcIsZero;
+    if (((num >>> 8) & 3) > h.priv) return h.illegal();
+    if (writes && (num >>> 10) === 3) return h.illegal();
+    const old = (kind === 'rw' && rd === 0) ? 0n : this.read(num);
+    if (old === undefined) return h.illegal();
+    if (writes) {
+      const value = kind === 'rw' ? src : kind === 'rs' ? old | src : old & ~src;
+      if (!this.write(num, BigInt.asIntN(64, value))) return h.illegal();
+    }
+    if (rd !== 0) h.x[rd] = BigInt.asIntN(64, old);
+    return true;
+  }
+
+  private counterAllowed(bit: number): boolean {
+    const h = this.hart;
+    if (h.priv < Priv.M && ((this.mcounteren >> BigInt(bit)) & 1n) === 0n) return false;
+    if (h.priv === Priv.U && ((this.scounteren >> BigInt(bit)) & 1n) === 0n) return false;
+    return true;
+  }
+
+  /** A CSR's value as software reads it, or undefined when it does not exist here. */
+  read(num: number): bigint | undefined {
+    const h = this.hart;
+    switch (num) {
+      case CSR.cycle: return this.counterAllowed(0) ? BigInt(h.instret) + this.cycleOffset : undefined;
+      case CSR.time: return this.counterAllowed(1) ? this.time() : undefined;
+      case CSR.instret: return this.counterAllowed(2) ? BigInt(h.instret) + this.instretOffset : undefined;
+      case CSR.mcycle: return BigInt(h.instret) + this.cycleOffset;
+      case CSR.minstret: return BigInt(h.instret) + this.instretOffset;
+      case CSR.mvendorid: case CSR.marchid: case CSR.mimpid: case CSR.mconfigptr: return 0n;
+      case CSR.mhartid: return BigInt(h.hartId);
+      case CSR.mstatus: return this.mstatusValue();
+      case CSR.misa: return MISA;
+      case CSR.medeleg: return this.medeleg;
+      case CSR.mideleg: return this.mideleg;
+      case CSR.mie: return this.mie;
+      case CSR.mip: return this.mip;
+      case CSR.mtvec: return this.mtvec;
+      case CSR.mcounteren: return this.mcounteren;
+      case CSR.menvcfg: return this.menvcfg;
+      case CSR.mcountinhibit: return this.mcountinhibit;
+      case CSR.mscratch: return this.mscratch;
+      case CSR.mepc: return this.mepc;
+      case CSR.mcause: return this.mcause;
+      case CSR.mtval: return this.mtval;
+      case CSR.sstatus: return this.mstatusValue() & SSTATUS_MASK;
+      case CSR.sie: return this.mie & this.mideleg;
+      case CSR.sip: return this.mip & this.mideleg;
+      case CSR.stvec: return this.stvec;
+      case CSR.scounteren: return this.scounteren;
+      case CSR.senvcfg: return this.senvcfg;
+      case CSR.sscratch: return this.sscratch;
+      case CSR.sepc: return this.sepc;
+      case CSR.scause: return this.scause;
+      case CSR.stval: return this.stval;
+      case CSR.satp:
+        if (h.priv === Priv.S && (this.mstatus & MSTATUS.TVM)) return undefined;
+        return this.satp;
+      case CSR.stimecmp: return this.stimecmp;
+      default:
+        if (num >= 0x3a0 && num < 0x3b0) return (num & 1) ? undefined : this.pmpcfg[num - 0x3a0];
+        if (num >= 0x3b0 && num < 0x3f0) return this.pmpaddr[num - 0x3b0];
+        // Hardware performance counters and events exist and read as zero (as on QEMU).
+        if ((num >= 0xb03 && num < 0xb20) || (num >= 0x323 && num < 0x340)) return 0n;
+        if (num >= 0xc03 && num < 0xc20) return this.counterAllowed(num - 0xc00) ? 0n : undefined;
+        return undefined;
+    }
+  }
+
+  private mstatusValue(): bigint {
+    const dirty = (this.mstatus & MSTATUS.FS) === MSTATUS.FS;
+    return dirty ? this.mstatus | (1n << 63n) : this.mstatus;
+  }
+
+  /** Write a CSR; false means the write is illegal. */
+  write(num: number, v: bigint): boolean {
+    const h = this.hart;
+    switch (num) {
+      case CSR.mstatus: this.setMstatus(v, MSTATUS_WRITABLE); return true;
+      case CSR.sstatus: this.setMstatus(v, SSTATUS_MASK & MSTATUS_WRITABLE); return true;
+      case CSR.misa: return true; // WARL: the extensions are fixed
+      case CSR.medeleg: this.medeleg = v & DELEGABLE_EXCEPTIONS; return true;
+      case CSR.mideleg: this.mideleg = v & S_INTERRUPTS; this.onInterruptState(); return true;
+      case CSR.mie: this.mie = v & ALL_INTERRUPTS; this.onInterruptState(); return true;
+      case CSR.mip: this.mipSoft = (this.mipSoft & ~S_INTERRUPTS) | (v & S_INTERRUPTS); this.onInterruptState(); return true;
+      case CSR.sie: this.mie = (this.mie & ~this.mideleg) | (v & this.mideleg); this.onInterruptState(); return true;
+      case CSR.sip: {
+        // Only SSIP is writable through sip.
+        const m = this.mideleg & MIP.SSIP;
+        this.mipSoft = (this.mipSoft & ~m) | (v & m);
+        this.onInterruptState();
+        return true;
+      }
+      case CSR.mtvec: if ((v & 3n) < 2n) this.mtvec = v; return true;
+      case CSR.stvec: if ((v & 3n) < 2n) this.stvec = v; return true;
+      case CSR.mcounteren: this.mcounteren = v & 0xffffffffn; return true;
+      case CSR.scounteren: this.scounteren = v & 0xffffffffn; return true;
+      case CSR.menvcfg: this.menvcfg = v & ((1n << 63n) | (1n << 62n) | 0xf1n); return true;
+      case CSR.senvcfg: this.senvcfg = v & 0xf1n; return true;
+      case CSR.mcountinhibit: this.mcountinhibit = v & 0xfffffffdn; return true;
+      case CSR.mscratch: this.mscratch = v; return true;
+      case CSR.sscratch: this.sscratch = v; return true;
+      case CSR.mepc: this.mepc = v & ~1n; return true;
+      case CSR.sepc: this.sepc = v & ~1n; return true;
+      case CSR.mcause: this.mcause = v; return true;
+      case CSR.scause: this.scause = v; return true;
+      case CSR.mtval: this.mtval = v; return true;
+      case CSR.stval: this.stval = v; return true;
+      // The counter is read after this instruction retires, so the offset accounts for it.
+      case CSR.mcycle: this.cycleOffset = v - BigInt(h.instret) - 1n; return true;
+      case CSR.minstret: this.instretOffset = v - BigInt(h.instret) - 1n; return true;
+      case CSR.satp: {
+        if (h.priv === Priv.S && (this.mstatus & MSTATUS.TVM)) return false;
+        const mode = BigInt.asUintN(64, v) >> 60n;
+        if (mode !== 0n && mode !== 8n) return true; // unsupported modes leave satp unchanged (WARL)
+        this.satp = BigInt.asUintN(64, v) & ((0xfn << 60n) | (0xffffn << 44n) | 0xfffffffffffn);
+        // QEMU keeps 16 ASID bits writable; PPN is 44 bits.
+        this.satp = BigInt.asIntN(64, this.satp);
+        this.onTranslationChange();
+        return true;
+      }
+      case CSR.stimecmp: this.stimecmp = v; this.onInterruptState(); return true;
+      default:
+        if (num >= 0x3a0 && num < 0x3b0) { if (num & 1) return false; this.pmpcfg[num - 0x3a0] = v; return true; }
+        if (num >= 0x3b0 && num < 0x3f0) { this.pmpaddr[num - 0x3b0] = v & ((1n << 54n) - 1n); return true; }
+        if ((num >= 0xb03 && num < 0xb20) || (num >= 0x323 && num < 0x340)) return true;
+        return false;
+    }
+  }
+
+  private setMstatus(v: bigint, mask: bigint): void {
+    let next = (this.mstatus & ~mask) | (v & mask);
+    // MPP is WARL over {U, S, M}: the reserved value 2 keeps the old field.
+    if (((next & MSTATUS.MPP) >> 11n) === 2n) next = (next & ~MSTATUS.MPP) | (this.mstatus & MSTATUS.MPP);
+    const translationBits = MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.MPP;
+    const changed = next ^ this.mstatus;
+    this.mstatus = next;
+    if (changed & translationBits) this.onTranslationChange();
+    if (changed & (MSTATUS.MIE | MSTATUS.SIE)) this.onInterruptState();
+  }
+
+  // ---- traps ------------------------------------------------------------------------------
+
+  /** Enter a trap handler for an exception or interrupt; pc is the instruction to resume. */
+  enterTrap(cause: bigint, tval: bigint, interrupt: boolean): void {
+    const h = this.hart;
+    const bit = 1n << cause;
+    const delegated = h.priv <= Priv.S && ((interrupt ? this.mideleg : this.medeleg) & bit) !== 0n;
+    const code = interrupt ? cause | (1n << 63n) : cause;
+    const from = h.priv;
+    if (delegated) {
+      this.scause = BigInt.asIntN(64, code);
+      this.sepc = h.pc;
+      this.stval = tval;
+      let s = this.mstatus & ~(MSTATUS.SPP | MSTATUS.SPIE | MSTATUS.SIE);
+      if (this.mstatus & MSTATUS.SIE) s |= MSTATUS.SPIE;
+      if (from === Priv.S) s |= MSTATUS.SPP;
+      this.mstatus = s;
+      h.priv = Priv.S;
+      h.pc = vector(this.stvec, cause, interrupt);
+    } else {
+      this.mcause = BigInt.asIntN(64, code);
+      this.mepc = h.pc;
+      this.mtval = tval;
+      let s = this.mstatus & ~(MSTATUS.MPP | MSTATUS.MPIE | MSTATUS.MIE);
+      if (this.mstatus & MSTATUS.MIE) s |= MSTATUS.MPIE;
+      s |= BigInt(from) << 11n;
+      this.mstatus = s;
+      h.priv = Priv.M;
+      h.pc = vector(this.mtvec, cause, interrupt);
+    }
+    h.reservation = -1n;
+    if (from !== h.priv) this.onTranslationChange();
+    this.onInterruptState();
+  }
+
+  mret(): boolean {
+    const h = this.hart;
+    if (h.priv !== Priv.M) return h.illegal();
+    const mpp = Number((this.mstatus & MSTATUS.MPP) >> 11n) as Priv;
+    let s = this.mstatus & ~(MSTATUS.MIE | MSTATUS.MPP);
+    if (this.mstatus & MSTATUS.MPIE) s |= MSTATUS.MIE;
+    s |= MSTATUS.MPIE;
+    if (mpp !== Priv.M) s &= ~MSTATUS.MPRV;
+    this.mstatus = s;
+    h.priv = mpp;
+    h.pc = this.mepc;
+    h.reservation = -1n;
+    this.onTranslationChange();
+    this.onInterruptState();
+    return true;
+  }
+
+  sret(): boolean {
+    const h = this.hart;
+    if (h.priv === Priv.U || (h.priv === Priv.S && (this.mstatus & MSTATUS.TSR))) return h.illegal();
+    const spp = (this.mstatus & MSTATUS.SPP) ? Priv.S : Priv.U;
+    let s = this.mstatus & ~(MSTATUS.SIE | MSTATUS.SPP);
+    if (this.mstatus & MSTATUS.SPIE) s |= MSTATUS.SIE;
+    s |= MSTATUS.SPIE;
+    s &= ~MSTATUS.MPRV;
+    this.mstatus = s;
+    h.priv = spp;
+    h.pc = this.sepc;
+    h.reservation = -1n;
+    this.onTranslationChange();
+    this.onInterruptState();
+    return true;
+  }
+
+  wfi(): boolean {
+    const h = this.hart;
+    if (h.priv === Priv.U || (h.priv === Priv.S && (this.mstatus & MSTATUS.TW))) return h.illegal();
+    h.waiting = true;
+    return true;
+  }
+
+  sfenceVma(_rs1: number, _rs2: number): boolean {
+    const h = this.hart;
+    if (h.priv === Priv.U || (h.priv === Priv.S && (this.mstatus & MSTATUS.TVM))) return h.illegal();
+    this.onTranslationChange();
+    return true;
+  }
+
+  /** The interrupt to take now, by the priority order of vol. II §3.1.9, or -1. */
+  pendingInterrupt(): number {
+    const h = this.hart;
+    const pending = this.mip & this.mie;
+    if (pending === 0n) return -1;
+    const mEnabled = h.priv < Priv.M || (this.mstatus & MSTATUS.MIE) !== 0n;
+    const sEnabled = h.priv < Priv.S || (h.priv === Priv.S && (this.mstatus & MSTATUS.SIE) !== 0n);
+    const m = mEnabled ? pending & ~this.mideleg : 0n;
+    const s = sEnabled ? pending & this.mideleg : 0n;
+    for (const set of [m, s]) {
+      if (set === 0n) continue;
+      for (const c of INTERRUPT_PRIORITY) if (set & (1n << BigInt(c))) return c;
+    }
+    return -1;
+  }
+}
+
+const INTERRUPT_PRIORITY = [11, 3, 7, 9, 1, 5];
+
+function vector(tvec: bigint, cause: bigint, interrupt: boolean): bigint {
+  const base = tvec & ~3n;
+  return interrupt && (tvec & 3n) === 1n ? base + 4n * cause : base;
+}
+
+export { Exception };

@@ -1,0 +1,309 @@
+// One RV64 hart: its registers, CSRs, privilege, and every slow path the translated code
+// falls back on (memory that is not a TLB hit, CSRs, atomics, traps). The fast paths live in
+// the code the block compiler generates; see jit/codegen.ts.
+import { ADDR_SLOT, DATA_SLOT, PC_SLOT, REG_SLOTS, TLB_SIZE } from '../jit/codegen.js';
+import { Bus, readRam, writeRam } from '../memory/bus.js';
+import { Exception, Priv } from './causes.js';
+import { CsrFile } from './csrFile.js';
+import type { AmoOp } from '../isa/rv64a.js';
+import type { CsrKind } from '../isa/system.js';
+
+/** Why the translated code left early without a trap: the debugger asked for it. */
+export const EXC_NONE = 0, EXC_TRAP = 1, EXC_STOP = 2;
+
+export type AccessKind = 'fetch' | 'load' | 'store';
+
+/** Called on a slow-path access; returning true stops the machine before the access. */
+export type WatchHook = (vaddr: bigint, paddr: bigint, size: number, kind: AccessKind) => boolean;
+
+/** Receives writes to RAM pages that hold translated code. */
+export interface CodeWatcher {
+  isCodePage(page: number): boolean;
+  invalidatePage(page: number): void;
+}
+
+export class Hart {
+  // Registers: x0..x31, pc, scratch. Three views of one buffer (see codegen.ts).
+  readonly regBuf = new ArrayBuffer(REG_SLOTS * 8);
+  readonly x = new BigInt64Array(this.regBuf);
+  readonly u = new Uint32Array(this.regBuf);
+  readonly i32 = new Int32Array(this.regBuf);
+
+  // The software TLBs of the fast path: virtual page tag (low, high) → RAM offset of the page.
+  readonly tlR = new Int32Array(TLB_SIZE).fill(1);
+  readonly tlRh = new Uint32Array(TLB_SIZE);
+  readonly tlRo = new Int32Array(TLB_SIZE);
+  readonly tlW = new Int32Array(TLB_SIZE).fill(1);
+  readonly tlWh = new Uint32Array(TLB_SIZE);
+  readonly tlWo = new Int32Array(TLB_SIZE);
+
+  priv: Priv = Priv.M;
+  instret = 0;
+  /** Pending exit reason from translated code (EXC_*), and the trap it carries. */
+  exc = EXC_NONE;
+  excCause = 0;
+  excTval = 0n;
+  /** The raw instruction a CSR or system slow path is running for (mtval of illegal-instruction). */
+  insn = 0;
+  /** Set by wfi: nothing to do until an interrupt is pending. */
+  waiting = false;
+  /** LR/SC reservation: the reserved address, or -1n when none is held. */
+  reservation = -1n;
+
+  readonly csr: CsrFile;
+  watch: WatchHook | undefined;
+  code: CodeWatcher | undefined;
+  /** Environment calls the machine answers itself (the built-in SBI); true means handled. */
+  ecallHandler: ((h: Hart) => boolean) | undefined;
+
+  constructor(readonly bus: Bus, readonly hartId = 0) {
+    this.csr = new CsrFile(this);
+  }
+
+  get pc(): bigint { return this.x[PC_SLOT]; }
+  set pc(v: bigint) { this.x[PC_SLOT] = v; }
+
+  // ---- traps ---------------------------------------------------------------------------
+
+  exception(cause: Exception, tval: bigint): void {
+    this.exc = EXC_TRAP;
+    this.excCause = cause;
+    this.excTval = tval;
+  }
+
+  ecall(): void {
+    const cause = this.priv === Priv.U ? Exception.EcallFromU : this.priv === Priv.S ? Exception.EcallFromS : Exception.EcallFromM;
+    this.exception(cause, 0n);
+  }
+
+  /** Enter the pending exception's handler: pc is the faulting instruction. */
+  takeException(): void {
+    const cause = this.excCause, tval = this.excTval;
+    this.exc = EXC_NONE;
+    if ((cause === Exception.EcallFromS || cause === Exception.EcallFromM) && this.ecallHandler?.(this)) {
+      this.pc = this.pc + 4n;
+      return;
+    }
+    this.csr.enterTrap(BigInt(cause), tval, false);
+  }
+
+  // ---- memory slow paths ----------------------------------------------------------------
+
+  /** Translate a virtual address for an access; undefined after raising the fault. */
+  translate(vaddr: bigint, kind: AccessKind): bigint | undefined {
+    return this.csr.mmu.translate(vaddr, kind);
+  }
+
+  flushTlb(): void {
+    this.tlR.fill(1);
+    this.tlW.fill(1);
+  }
+
+  /** Forget fast-path write permission for one RAM page (it now holds translated code). */
+  dropWriteTlb(ramPage: number): void {
+    for (let e = 0; e < TLB_SIZE; e++) if (this.tlW[e] !== 1 && this.tlWo[e] >>> 12 === ramPage) this.tlW[e] = 1;
+  }
+
+  private fill(kind: 'load' | 'store', vaddr: bigint, paddr: bigint): void {
+    const ram = this.bus.ram;
+    const off = ram.offsetOf(paddr & ~0xfffn, 4096);
+    if (off < 0) return;
+    if (kind === 'store' && this.code?.isCodePage(off >>> 12)) return;
+    const lo = Number(vaddr & 0xffffffffn) | 0, hi = Number((vaddr >> 32n) & 0xffffffffn);
+    const e = (lo >>> 12) & (TLB_SIZE - 1);
+    if (kind === 'load') { this.tlR[e] = lo & -4096; this.tlRh[e] = hi; this.tlRo[e] = off; }
+    else { this.tlW[e] = lo & -4096; this.tlWh[e] = hi; this.tlWo[e] = off; }
+  }
+
+  /** Called from translated code: the address is in the ADDR scratch slot. */
+  loadSlow(size: 1 | 2 | 4 | 8, signed: boolean): bigint {
+    const vaddr = this.x[ADDR_SLOT];
+    const v = this.load(vaddr, size);
+    if (v === undefined) return 0n;
+    return signed ? BigInt.asIntN(size * 8, v) : v;
+  }
+
+  /** Called from translated code: address and value are in the scratch slots. */
+  storeSlow(size: 1 | 2 | 4 | 8): boolean {
+    return this.store(this.x[ADDR_SLOT], size, this.x[DATA_SLOT]);
+  }
+
+  /** A guest load (zero-extended), with translation, faults, watchpoints and TLB fill. */
+  load(vaddr: bigint, size: 1 | 2 | 4 | 8): bigint | undefined {
+    if ((vaddr & BigInt(size - 1)) !== 0n) return this.loadMisaligned(vaddr, size);
+    const paddr = this.translate(vaddr, 'load');
+    if (paddr === undefined) return undefined;
+    if (this.watch?.(vaddr, paddr, size, 'load')) { this.exc = EXC_STOP; return undefined; }
+    const v = this.bus.read(paddr, size);
+    if (v === undefined) { this.exception(Exception.LoadAccessFault, vaddr); return undefined; }
+    if (!this.watch) this.fill('load', vaddr, paddr);
+    return v;
+  }
+
+  store(vaddr: bigint, size: 1 | 2 | 4 | 8, value: bigint): boolean {
+    if ((vaddr & BigInt(size - 1)) !== 0n) return this.storeMisaligned(vaddr, size, value);
+    const paddr = this.translate(vaddr, 'store');
+    if (paddr === undefined) return false;
+    if (this.watch?.(vaddr, paddr, size, 'store')) { this.exc = EXC_STOP; return false; }
+    if (paddr === this.reservation) this.reservation = -1n;
+    const off = this.bus.ram.offsetOf(paddr, size);
+    if (off >= 0) {
+      if (this.code?.isCodePage(off >>> 12)) this.code.invalidatePage(off >>> 12);
+      writeRam(this.bus.ram, off, size, value);
+      if (!this.watch) this.fill('store', vaddr, paddr);
+      return true;
+    }
+    if (!this.bus.write(paddr, size, value)) { this.exception(Exception.StoreAccessFault, vaddr); return false; }
+    return true;
+  }
+
+  // QEMU 7.2 performs misaligned loads and stores in software rather than trapping; so do we,
+  // byte by byte, with each byte translated (so a page fault reports the faulting byte's page,
+  // but mtval the original address, as QEMU does).
+  private loadMisaligned(vaddr: bigint, size: number): bigint | undefined {
+    const paddrs: bigint[] = [];
+    for (let i = 0; i < size; i++) {
+      const p = this.translate(vaddr + BigInt(i), 'load');
+      if (p === undefined) { this.excTval = vaddr; return undefined; }
+      paddrs.push(p);
+    }
+    if (this.watch?.(vaddr, paddrs[0], size, 'load')) { this.exc = EXC_STOP; return undefined; }
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) {
+      const b = this.bus.read(paddrs[i], 1);
+      if (b === undefined) { this.exception(Exception.LoadAccessFault, vaddr); return undefined; }
+      v = (v << 8n) | b;
+    }
+    return v;
+  }
+
+  private storeMisaligned(vaddr: bigint, size: number, value: bigint): boolean {
+    const paddrs: bigint[] = [];
+    for (let i = 0; i < size; i++) {
+      const p = this.translate(vaddr + BigInt(i), 'store');
+      if (p === undefined) { this.excTval = vaddr; return false; }
+      paddrs.push(p);
+    }
+    if (this.watch?.(vaddr, paddrs[0], size, 'store')) { this.exc = EXC_STOP; return false; }
+    for (let i = 0; i < size; i++) {
+      const off = this.bus.ram.offsetOf(paddrs[i], 1);
+      if (off >= 0 && this.code?.isCodePage(off >>> 12)) this.code.invalidatePage(off >>> 12);
+      if (!this.bus.write(paddrs[i], 1, (value >> BigInt(8 * i)) & 0xffn)) {
+        this.exception(Exception.StoreAccessFault, vaddr);
+        return false;
+      }
+    }
+    this.reservation = -1n;
+    return true;
+  }
+
+  /** Fetch 16 bits of instruction; undefined after raising the fetch fault. */
+  fetch16(vaddr: bigint): number | undefined {
+    const paddr = this.translate(vaddr, 'fetch');
+    if (paddr === undefined) return undefined;
+    const off = this.bus.ram.offsetOf(paddr, 2);
+    if (off < 0) { this.exception(Exception.InstructionAccessFault, vaddr); return undefined; }
+    return this.bus.ram.ru16[off >>> 1];
+  }
+
+  /** Physical RAM page (index from RAM base) that holds vaddr for fetching, or -1. */
+  fetchPage(vaddr: bigint): number {
+    const paddr = this.translate(vaddr, 'fetch');
+    if (paddr === undefined) return -1;
+    const off = this.bus.ram.offsetOf(paddr, 2);
+    return off < 0 ? -1 : off >>> 12;
+  }
+
+  // ---- atomics ---------------------------------------------------------------------------
+
+  /** The physical address of an atomic access, after alignment and translation checks. */
+  private atomicAddress(vaddr: bigint, size: number, kind: 'load' | 'store'): bigint | undefined {
+    if ((vaddr & BigInt(size - 1)) !== 0n) {
+      this.exception(kind === 'load' ? Exception.LoadMisaligned : Exception.StoreMisaligned, vaddr);
+      return undefined;
+    }
+    return this.translate(vaddr, kind);
+  }
+
+  lr(size: 4 | 8, rd: number, rs1: number): boolean {
+    const vaddr = this.x[rs1];
+    const paddr = this.atomicAddress(vaddr, size, 'load');
+    if (paddr === undefined) return false;
+    const v = this.load(vaddr, size);
+    if (v === undefined) return false;
+    this.reservation = paddr;
+    if (rd !== 0) this.x[rd] = BigInt.asIntN(size * 8, v);
+    return true;
+  }
+
+  sc(size: 4 | 8, rd: number, rs1: number, rs2: number): boolean {
+    const vaddr = this.x[rs1];
+    const paddr = this.atomicAddress(vaddr, size, 'store');
+    if (paddr === undefined) return false;
+    const held = this.reservation === paddr;
+    this.reservation = -1n;
+    if (held) {
+      if (!this.store(vaddr, size, this.x[rs2])) return false;
+    }
+    if (rd !== 0) this.x[rd] = held ? 0n : 1n;
+    return true;
+  }
+
+  amo(op: AmoOp, size: 4 | 8, rd: number, rs1: number, rs2: number): boolean {
+    const vaddr = this.x[rs1];
+    if (this.atomicAddress(vaddr, size, 'store') === undefined) return false;
+    const raw = this.load(vaddr, size);
+    if (raw === undefined) {
+      // An AMO that cannot load reports the store/AMO form of the fault, as QEMU does.
+      if (this.excCause === Exception.LoadAccessFault) this.excCause = Exception.StoreAccessFault;
+      if (this.excCause === Exception.LoadPageFault) this.excCause = Exception.StorePageFault;
+      return false;
+    }
+    const bitsN = size * 8;
+    const a = BigInt.asIntN(bitsN, raw), b = BigInt.asIntN(bitsN, this.x[rs2]);
+    const ua = BigInt.asUintN(bitsN, a), ub = BigInt.asUintN(bitsN, b);
+    let r: bigint;
+    switch (op) {
+      case 'swap': r = b; break;
+      case 'add': r = a + b; break;
+      case 'xor': r = a ^ b; break;
+      case 'and': r = a & b; break;
+      case 'or': r = a | b; break;
+      case 'min': r = a < b ? a : b; break;
+      case 'max': r = a > b ? a : b; break;
+      case 'minu': r = ua < ub ? a : b; break;
+      case 'maxu': r = ua > ub ? a : b; break;
+    }
+    if (!this.store(vaddr, size, BigInt.asUintN(bitsN, r))) return false;
+    if (rd !== 0) this.x[rd] = a;
+    return true;
+  }
+
+  // ---- system ----------------------------------------------------------------------------
+
+  illegal(): false {
+    this.exception(Exception.IllegalInstruction, BigInt(this.insn >>> 0));
+    return false;
+  }
+
+  csrOp(kind: CsrKind, num: number, rd: number, src: bigint | number, srcIsZero: boolean): boolean {
+    return this.csr.op(kind, num, rd, BigInt(src), srcIsZero);
+  }
+
+  mret(): boolean { return this.csr.mret(); }
+  sret(): boolean { return this.csr.sret(); }
+  wfi(): boolean { return this.csr.wfi(); }
+  sfenceVma(rs1: number, rs2: number): boolean { return this.csr.sfenceVma(rs1, rs2); }
+
+  fenceI(): void {
+    this.code?.invalidatePage(-1);
+  }
+
+  // ---- debugger access, no side effects --------------------------------------------------
+
+  /** Read physical memory for a debugger: RAM only, never a device register. */
+  peekPhys(paddr: bigint, size: 1 | 2 | 4 | 8): bigint | undefined {
+    const off = this.bus.ram.offsetOf(paddr, size);
+    return off < 0 ? undefined : readRam(this.bus.ram, off, size);
+  }
+}

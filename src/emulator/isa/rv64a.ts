@@ -1,0 +1,34 @@
+// RV64A atomics (ISA manual vol. I, ch. 14). With one hart and no reordering, aq/rl need no
+// action; the reservation for LR/SC lives in the hart. AMOs are rare enough to run through
+// the hart's slow path, which also checks alignment (a misaligned AMO is a store/AMO
+// address-misaligned trap, as on QEMU).
+import type { InsnDef } from './types.js';
+
+export type AmoOp = 'swap' | 'add' | 'xor' | 'and' | 'or' | 'min' | 'max' | 'minu' | 'maxu';
+const AMO_F5: Record<AmoOp, number> = { add: 0, swap: 1, xor: 4, or: 8, and: 12, min: 16, max: 20, minu: 24, maxu: 28 };
+const MASK = 0xf800707f;
+
+const docs: Record<AmoOp, string> = {
+  swap: 'swap', add: 'add', xor: 'xor', and: 'and', or: 'or',
+  min: 'signed minimum', max: 'signed maximum', minu: 'unsigned minimum', maxu: 'unsigned maximum',
+};
+
+const widths = [['w', 2, 4], ['d', 3, 8]] as const;
+
+export const RV64A: InsnDef[] = widths.flatMap(([sfx, f3, size]) => [
+  {
+    name: `lr.${sfx}`, ext: 'A' as const, format: 'AMO' as const, match: 0x2f | (f3 << 12) | (2 << 27), mask: MASK | (31 << 20),
+    syntax: 'rd,(rs1)' as const, flow: 'next' as const, doc: `load-reserved ${size * 8}-bit word`,
+    emit: (d, g) => g.guard(`h.lr(${size}, ${d.rd}, ${d.rs1})`),
+  },
+  {
+    name: `sc.${sfx}`, ext: 'A' as const, format: 'AMO' as const, match: 0x2f | (f3 << 12) | (3 << 27), mask: MASK,
+    syntax: 'rd,rs2,(rs1)' as const, flow: 'next' as const, doc: `store-conditional ${size * 8}-bit word; rd = 0 on success`,
+    emit: (d, g) => g.guard(`h.sc(${size}, ${d.rd}, ${d.rs1}, ${d.rs2})`),
+  },
+  ...(Object.keys(AMO_F5) as AmoOp[]).map((o): InsnDef => ({
+    name: `amo${o}.${sfx}`, ext: 'A', format: 'AMO', match: 0x2f | (f3 << 12) | (AMO_F5[o] << 27), mask: MASK,
+    syntax: 'rd,rs2,(rs1)', flow: 'next', doc: `atomic ${docs[o]} on a ${size * 8}-bit word; rd = old value`,
+    emit: (d, g) => g.guard(`h.amo('${o}', ${size}, ${d.rd}, ${d.rs1}, ${d.rs2})`),
+  })),
+]);

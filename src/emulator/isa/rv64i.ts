@@ -1,0 +1,104 @@
+// RV64I base integer instructions (ISA manual vol. I, ch. 2 and 5). Each entry is the whole
+// description: encoding, operand syntax, control flow and semantics.
+import type { InsnDef } from './types.js';
+import { lit, type Gen } from '../jit/codegen.js';
+import type { Decoded } from './types.js';
+
+const R = 'rd,rs1,rs2' as const;
+const I = 'rd,rs1,imm' as const;
+
+type Body = (d: Decoded, g: Gen) => string;
+const op = (name: string, format: InsnDef['format'], match: number, mask: number, syntax: InsnDef['syntax'],
+  doc: string, emit: Body, flow: InsnDef['flow'] = 'next'): InsnDef =>
+  ({ name, ext: 'I', format, match, mask, syntax, flow, emit, doc });
+
+const MR = 0xfe00707f;   // funct7 + funct3 + opcode
+const MI = 0x0000707f;   // funct3 + opcode
+const MSH6 = 0xfc00707f; // funct6 + funct3 + opcode
+
+const u64 = (e: string): string => `BigInt.asUintN(64, ${e})`;
+const s32 = (e: string): string => `BigInt.asIntN(32, ${e})`;
+
+/** A conditional branch: a side exit when taken, fall through otherwise. */
+const branch = (name: string, f3: number, cond: (a: string, b: string) => string, doc: string): InsnDef =>
+  op(name, 'B', 0x63 | (f3 << 12), MI, 'rs1,rs2,target', doc,
+    (d, g) => `if (${cond(g.reg(d.rs1), g.reg(d.rs2))}) ${g.exit(BigInt.asIntN(64, g.pc + BigInt(d.imm)))}`, 'branch');
+
+const load = (name: string, f3: number, size: 1 | 2 | 4 | 8, signed: boolean, doc: string): InsnDef =>
+  op(name, 'I', 0x03 | (f3 << 12), MI, 'rd,imm(rs1)', doc, (d, g) => g.load(d.rd, d.rs1, d.imm, size, signed));
+
+const store = (name: string, f3: number, size: 1 | 2 | 4 | 8, doc: string): InsnDef =>
+  op(name, 'S', 0x23 | (f3 << 12), MI, 'rs2,imm(rs1)', doc, (d, g) => g.store(d.rs2, d.rs1, d.imm, size));
+
+/** 64-bit shifts by a register amount go through 32-bit halves: V8 does not lower them. */
+const shiftReg = (fn: string) => (d: Decoded, _g: Gen): string =>
+  d.rd === 0 ? '' : `rt.${fn}(u, ${d.rd}, ${d.rs1}, u[${2 * d.rs2}] & 63);`;
+
+export const RV64I: InsnDef[] = [
+  op('lui', 'U', 0x37, 0x7f, 'rd,uimm20', 'rd = imm << 12 (sign-extended)',
+    (d, g) => g.set(d.rd, lit(BigInt((d.imm << 12) | 0)))),
+  op('auipc', 'U', 0x17, 0x7f, 'rd,uimm20', 'rd = pc + (imm << 12)',
+    (d, g) => g.set(d.rd, lit(g.pc + BigInt((d.imm << 12) | 0)))),
+  op('jal', 'J', 0x6f, 0x7f, 'rd,target', 'rd = pc + 4; jump to pc + offset',
+    (d, g) => `${d.rd ? g.set(d.rd, lit(g.nextPc)) : ''} ${g.exit(BigInt.asIntN(64, g.pc + BigInt(d.imm)))}`, 'jump'),
+  op('jalr', 'I', 0x67, MI, 'rd,imm(rs1)jalr', 'rd = pc + 4; jump to (rs1 + offset) & ~1',
+    (d, g) => `{ const t = (${g.reg(d.rs1)} + ${d.imm}n) & -2n; ${g.set(d.rd, lit(g.nextPc))} x[32] = t; } ${g.exitDynamic()}`, 'jump'),
+
+  branch('beq', 0, (a, b) => `${a} === ${b}`, 'branch if rs1 == rs2'),
+  branch('bne', 1, (a, b) => `${a} !== ${b}`, 'branch if rs1 != rs2'),
+  branch('blt', 4, (a, b) => `${a} < ${b}`, 'branch if rs1 < rs2 (signed)'),
+  branch('bge', 5, (a, b) => `${a} >= ${b}`, 'branch if rs1 >= rs2 (signed)'),
+  branch('bltu', 6, (a, b) => `${u64(a)} < ${u64(b)}`, 'branch if rs1 < rs2 (unsigned)'),
+  branch('bgeu', 7, (a, b) => `${u64(a)} >= ${u64(b)}`, 'branch if rs1 >= rs2 (unsigned)'),
+
+  load('lb', 0, 1, true, 'load a sign-extended byte'),
+  load('lh', 1, 2, true, 'load a sign-extended halfword'),
+  load('lw', 2, 4, true, 'load a sign-extended word'),
+  load('ld', 3, 8, true, 'load a doubleword'),
+  load('lbu', 4, 1, false, 'load a zero-extended byte'),
+  load('lhu', 5, 2, false, 'load a zero-extended halfword'),
+  load('lwu', 6, 4, false, 'load a zero-extended word'),
+  store('sb', 0, 1, 'store the low byte of rs2'),
+  store('sh', 1, 2, 'store the low halfword of rs2'),
+  store('sw', 2, 4, 'store the low word of rs2'),
+  store('sd', 3, 8, 'store the doubleword rs2'),
+
+  op('addi', 'I', 0x13, MI, I, 'rd = rs1 + imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} + ${d.imm}n`)),
+  op('slti', 'I', 0x2013, MI, I, 'rd = rs1 < imm (signed) ? 1 : 0', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} < ${d.imm}n ? 1n : 0n`)),
+  op('sltiu', 'I', 0x3013, MI, I, 'rd = rs1 < imm (unsigned) ? 1 : 0',
+    (d, g) => g.set(d.rd, `${u64(g.reg(d.rs1))} < ${BigInt.asUintN(64, BigInt(d.imm))}n ? 1n : 0n`)),
+  op('xori', 'I', 0x4013, MI, I, 'rd = rs1 ^ imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} ^ ${d.imm}n`)),
+  op('ori', 'I', 0x6013, MI, I, 'rd = rs1 | imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} | ${d.imm}n`)),
+  op('andi', 'I', 0x7013, MI, I, 'rd = rs1 & imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} & ${d.imm}n`)),
+  op('slli', 'SH6', 0x1013, MSH6, I, 'rd = rs1 << shamt', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} << ${d.imm}n`)),
+  op('srli', 'SH6', 0x5013, MSH6, I, 'rd = rs1 >> shamt (logical)', (d, g) => g.set(d.rd, `${u64(g.reg(d.rs1))} >> ${d.imm}n`)),
+  op('srai', 'SH6', 0x40005013, MSH6, I, 'rd = rs1 >> shamt (arithmetic)', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} >> ${d.imm}n`)),
+
+  op('add', 'R', 0x33, MR, R, 'rd = rs1 + rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} + ${g.reg(d.rs2)}`)),
+  op('sub', 'R', 0x40000033, MR, R, 'rd = rs1 - rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} - ${g.reg(d.rs2)}`)),
+  op('sll', 'R', 0x1033, MR, R, 'rd = rs1 << (rs2 & 63)', shiftReg('sll')),
+  op('slt', 'R', 0x2033, MR, R, 'rd = rs1 < rs2 (signed) ? 1 : 0', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} < ${g.reg(d.rs2)} ? 1n : 0n`)),
+  op('sltu', 'R', 0x3033, MR, R, 'rd = rs1 < rs2 (unsigned) ? 1 : 0',
+    (d, g) => g.set(d.rd, `${u64(g.reg(d.rs1))} < ${u64(g.reg(d.rs2))} ? 1n : 0n`)),
+  op('xor', 'R', 0x4033, MR, R, 'rd = rs1 ^ rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} ^ ${g.reg(d.rs2)}`)),
+  op('srl', 'R', 0x5033, MR, R, 'rd = rs1 >> (rs2 & 63) (logical)', shiftReg('srl')),
+  op('sra', 'R', 0x40005033, MR, R, 'rd = rs1 >> (rs2 & 63) (arithmetic)', shiftReg('sra')),
+  op('or', 'R', 0x6033, MR, R, 'rd = rs1 | rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} | ${g.reg(d.rs2)}`)),
+  op('and', 'R', 0x7033, MR, R, 'rd = rs1 & rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} & ${g.reg(d.rs2)}`)),
+
+  op('addiw', 'I', 0x1b, MI, I, 'rd = sext32(rs1 + imm)', (d, g) => g.set(d.rd, s32(`${g.reg(d.rs1)} + ${d.imm}n`))),
+  op('slliw', 'SH5', 0x101b, MR, I, 'rd = sext32(rs1 << shamt)', (d, g) => g.set(d.rd, `BigInt(i32[${2 * d.rs1}] << ${d.imm})`)),
+  op('srliw', 'SH5', 0x501b, MR, I, 'rd = sext32(rs1[31:0] >> shamt) (logical)', (d, g) => g.set(d.rd, `BigInt((u[${2 * d.rs1}] >>> ${d.imm}) | 0)`)),
+  op('sraiw', 'SH5', 0x4000501b, MR, I, 'rd = sext32(rs1[31:0] >> shamt) (arithmetic)', (d, g) => g.set(d.rd, `BigInt(i32[${2 * d.rs1}] >> ${d.imm})`)),
+  op('addw', 'R', 0x3b, MR, R, 'rd = sext32(rs1 + rs2)', (d, g) => g.set(d.rd, s32(`${g.reg(d.rs1)} + ${g.reg(d.rs2)}`))),
+  op('subw', 'R', 0x4000003b, MR, R, 'rd = sext32(rs1 - rs2)', (d, g) => g.set(d.rd, s32(`${g.reg(d.rs1)} - ${g.reg(d.rs2)}`))),
+  op('sllw', 'R', 0x103b, MR, R, 'rd = sext32(rs1 << (rs2 & 31))', (d, g) => g.set(d.rd, `BigInt(i32[${2 * d.rs1}] << (u[${2 * d.rs2}] & 31))`)),
+  op('srlw', 'R', 0x503b, MR, R, 'rd = sext32(rs1[31:0] >> (rs2 & 31)) (logical)', (d, g) => g.set(d.rd, `BigInt((u[${2 * d.rs1}] >>> (u[${2 * d.rs2}] & 31)) | 0)`)),
+  op('sraw', 'R', 0x4000503b, MR, R, 'rd = sext32(rs1[31:0] >> (rs2 & 31)) (arithmetic)', (d, g) => g.set(d.rd, `BigInt(i32[${2 * d.rs1}] >> (u[${2 * d.rs2}] & 31))`)),
+
+  op('fence', 'FENCE', 0x0f, MI, 'fence', 'order memory accesses (a no-op on one in-order hart)', () => ''),
+  op('ecall', 'NONE', 0x00000073, 0xffffffff, '', 'environment call: trap to the more privileged mode',
+    (_d, g) => `${g.sync()}h.ecall(); ${g.fault()}`, 'end'),
+  op('ebreak', 'NONE', 0x00100073, 0xffffffff, '', 'breakpoint trap',
+    (_d, g) => `h.exception(3, ${lit(g.pc)}); ${g.fault()}`, 'end'),
+];

@@ -1,0 +1,96 @@
+// The vocabulary instruction semantics are written in. Each instruction's `emit` returns a
+// JavaScript fragment; the block compiler strings fragments together into one function.
+//
+// Names visible to the fragments (bound by the compiler, see compiler.ts):
+//   x    BigInt64Array: x0..x31 at 0..31, pc at PC_SLOT, scratch after it
+//   u    Uint32Array over the same buffer (u[2*r] is the low half of register r)
+//   i32  Int32Array over the same buffer
+//   h    the Hart (slow paths: CSRs, traps, MMIO, AMOs)
+//   rt   runtime helpers (64-bit variable shifts)
+//   r8 ru8 r16 ru16 r32 ru32 r64   views of RAM
+//   tlR tlRh tlRo tlW tlWh tlWo    the read/write TLBs (tag low, tag high, RAM offset)
+// V8 compiles BigInt64Array element arithmetic to native 64-bit code, which is why registers
+// are BigInts here; see docs/performance.md for the measurements behind that choice.
+
+export const PC_SLOT = 32;
+/** Scratch slots: the address of a memory access and the value being stored. */
+export const ADDR_SLOT = 33;
+export const DATA_SLOT = 34;
+export const REG_SLOTS = 40;
+export const TLB_SIZE = 256;
+
+/** A BigInt literal for a 64-bit value, in signed form so it round-trips through BigInt64Array. */
+export const lit = (v: bigint): string => `${BigInt.asIntN(64, v)}n`;
+
+export class Gen {
+  /** Index of the current instruction within the block: instructions retired before it. */
+  index = 0;
+  /** Instructions already added to h.instret by an earlier sync() in this block. */
+  committed = 0;
+  pc = 0n;
+  len = 4;
+  raw = 0;
+
+  /** Bring h.instret up to date before a slow path that reads it (CSRs, ecall). */
+  sync(): string {
+    const n = this.index - this.committed;
+    this.committed = this.index;
+    return n ? `h.instret += ${n}; ` : '';
+  }
+
+  get nextPc(): bigint { return BigInt.asIntN(64, this.pc + BigInt(this.len)); }
+
+  reg(r: number): string { return r === 0 ? '0n' : `x[${r}]`; }
+
+  /** Assign a register; writes to x0 vanish but the value is still computed. */
+  set(rd: number, expr: string): string {
+    return rd === 0 ? `${expr};` : `x[${rd}] = ${expr};`;
+  }
+
+  /** Leave the block at a known pc, counting this instruction as retired. */
+  exit(target: bigint): string {
+    return `{ h.instret += ${this.index + 1 - this.committed}; x[${PC_SLOT}] = ${lit(target)}; return; }`;
+  }
+
+  /** Leave the block after the slow path has already written the pc (mret, jalr helper...). */
+  exitDynamic(): string {
+    return `{ h.instret += ${this.index + 1 - this.committed}; return; }`;
+  }
+
+  /** Leave the block at this instruction without retiring it: a trap or a debugger stop is pending. */
+  fault(): string {
+    return `{ h.instret += ${this.index - this.committed}; x[${PC_SLOT}] = ${lit(this.pc)}; return; }`;
+  }
+
+  /** Run a slow-path call that returns false when it raised a trap. */
+  guard(call: string): string {
+    return `if (!${call}) ${this.fault()}`;
+  }
+
+  /**
+   * A load through the TLB fast path: aligned RAM accesses on a page the TLB knows are one
+   * compare and one typed-array read; everything else (MMIO, misaligned, TLB miss, a watched
+   * page) goes to the hart's slow path, which may raise a trap.
+   */
+  load(rd: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8, signed: boolean): string {
+    const view = { 1: signed ? 'r8' : 'ru8', 2: signed ? 'r16' : 'ru16', 4: signed ? 'r32' : 'ru32', 8: 'r64' }[size];
+    const shift = { 1: 0, 2: 1, 4: 2, 8: 3 }[size];
+    const read = size === 8 ? `${view}[o >>> 3]` : `BigInt(${view}[o${shift ? ` >>> ${shift}` : ''}])`;
+    const align = size === 1 ? '' : ` && (lo & ${size - 1}) === 0`;
+    return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${imm}n;
+{ const lo = u[${2 * ADDR_SLOT}], e = (lo >>> 12) & ${TLB_SIZE - 1};
+  if (tlR[e] === (lo & -4096) && tlRh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { const o = tlRo[e] + (lo & 4095); ${this.set(rd, read)} }
+  else { const v = h.loadSlow(${size}, ${signed}); if (h.exc !== 0) ${this.fault()} ${this.set(rd, 'v')} } }`;
+  }
+
+  store(rs2: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8): string {
+    const view = { 1: 'ru8', 2: 'ru16', 4: 'r32', 8: 'r64' }[size];
+    const shift = { 1: 0, 2: 1, 4: 2, 8: 3 }[size];
+    const value = size === 8 ? this.reg(rs2) : size === 4 ? `i32[${2 * rs2}]` : `u[${2 * rs2}]`;
+    const align = size === 1 ? '' : ` && (lo & ${size - 1}) === 0`;
+    return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${imm}n;
+{ const lo = u[${2 * ADDR_SLOT}], e = (lo >>> 12) & ${TLB_SIZE - 1};
+  if (tlW[e] === (lo & -4096) && tlWh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { ${view}[(tlWo[e] + (lo & 4095))${shift ? ` >>> ${shift}` : ''}] = ${value}; }
+  else { x[${DATA_SLOT}] = ${this.reg(rs2)}; if (!h.storeSlow(${size})) ${this.fault()} } }`;
+  }
+}

@@ -1,0 +1,95 @@
+// The block compiler: translates a run of guest instructions, starting at one pc, into one
+// JavaScript function. A block ends at a jump, at an instruction that changes machine state
+// (CSRs, traps, fences), at a page boundary, at a debugger breakpoint, or at MAX_BLOCK
+// instructions; conditional branches leave through side exits and the block runs on.
+import { decode } from '../isa/decode.js';
+import type { Decoded } from '../isa/types.js';
+import type { Hart } from '../cpu/hart.js';
+import { Gen, lit } from './codegen.js';
+import { runtime } from './runtime.js';
+
+export const MAX_BLOCK = 64;
+
+export interface Block {
+  readonly fn: () => void;
+  /** The pc it starts at, split in halves as the dispatcher reads them. */
+  readonly lo: number;
+  readonly hi: number;
+  /** Instructions in the block (the most it can retire in one call). */
+  readonly len: number;
+  /** The RAM page its code came from (index from the RAM base). */
+  readonly page: number;
+  readonly decoded: readonly Decoded[];
+}
+
+const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
+  'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo'];
+
+/** Fetch and decode the instruction at pc; a number is the raw word of an illegal one. */
+function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
+  const lo = h.fetch16(pc);
+  if (lo === undefined) return undefined;
+  let word = lo;
+  if ((lo & 3) === 3) {
+    const hi = h.fetch16(pc + 2n);
+    if (hi === undefined) return undefined;
+    word = (lo | (hi << 16)) >>> 0;
+  }
+  return decode(word) ?? word;
+}
+
+/**
+ * Compile the block at pc. Returns undefined when even the first fetch faults (the fault is
+ * then pending on the hart). `stopBefore` names pcs the block must not contain past its
+ * start (breakpoints).
+ */
+export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (pc: bigint) => boolean): Block | undefined {
+  const page = h.fetchPage(pc);
+  if (page < 0) { fetchDecode(h, pc); return undefined; }
+  const g = new Gen();
+  const parts: string[] = [];
+  const decoded: Decoded[] = [];
+  let cur = pc;
+  let ended = false;
+  const startPage = pc >> 12n;
+  while (decoded.length < maxLen) {
+    if (decoded.length > 0 && ((cur >> 12n) !== startPage || stopBefore?.(cur))) break;
+    const excBefore = h.exc;
+    const d = fetchDecode(h, cur);
+    if (d === undefined) {
+      if (decoded.length > 0) { h.exc = excBefore; break; } // fault later, when it runs alone
+      return undefined;
+    }
+    g.index = decoded.length;
+    g.pc = cur;
+    if (typeof d === 'number') {
+      // Not an instruction we implement: raise illegal-instruction when execution gets here.
+      g.len = (d & 3) === 3 ? 4 : 2;
+      parts.push(`${g.sync()}h.insn = ${d}; h.illegal(); ${g.fault()}`);
+      ended = true;
+      break;
+    }
+    g.len = d.len;
+    g.raw = d.raw;
+    parts.push(`// ${lit(cur)} ${d.def.name}\n${d.def.emit(d, g)}`);
+    decoded.push(d);
+    cur = BigInt.asIntN(64, cur + BigInt(d.len));
+    if (d.def.flow === 'jump' || d.def.flow === 'end') { ended = true; break; }
+  }
+  if (!ended) {
+    g.index = decoded.length - 1;
+    parts.push(g.exit(cur));
+  }
+  const count = Math.max(decoded.length, 1);
+  const body = parts.join('\n');
+  const name = `block_${BigInt.asUintN(64, pc).toString(16)}`;
+  const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
+  const ram = h.bus.ram;
+  const fn = factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
+    h.tlR, h.tlRh, h.tlRo, h.tlW, h.tlWh, h.tlWo) as () => void;
+  return {
+    fn, len: count, page, decoded,
+    lo: Number(BigInt.asUintN(64, pc) & 0xffffffffn),
+    hi: Number(BigInt.asUintN(64, pc) >> 32n),
+  };
+}
