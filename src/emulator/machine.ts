@@ -54,8 +54,7 @@ export class Machine {
     this.ram = new Ram(RAM_BASE, mib * 1024 * 1024);
     this.bus = new Bus(this.ram);
     this.hart = new Hart(this.bus);
-    this.cache = new BlockCache(this.ram.size / 4096);
-    this.cache.onNewCodePage = (page) => this.hart.dropWriteTlb(page);
+    this.cache = new BlockCache(this.ram.size);
     this.hart.code = this.cache;
     this.bus.attach(this.uart);
     this.bus.attach(this.finisher);

@@ -1,1 +1,79 @@
-console.log("bench: not yet");
+// `npm run bench`: the CPU-bound C guest (test/bench/cpu.c) on Chronos and, where it is
+// installed, on QEMU in the same run; prints both rates and their ratio. QEMU does not count
+// instructions, so its rate is Chronos's instruction count for the same program over QEMU's
+// run time less its start-up time (measured with an empty program).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Machine } from '../../src/emulator/machine.js';
+
+const ROOT = process.cwd();
+const OUT = join(ROOT, 'build', 'bench');
+const GCC = 'riscv64-unknown-elf-gcc';
+const QEMU = 'qemu-system-riscv64';
+const REPEAT = 3;
+
+function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+function build(name: string, rounds: number): string {
+  mkdirSync(OUT, { recursive: true });
+  const elf = join(OUT, `${name}.elf`);
+  execFileSync(GCC, ['-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-mcmodel=medany', '-O2', '-ffreestanding',
+    '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments', '-T', 'test/bench/link.ld', `-DROUNDS=${rounds}`,
+    'test/programs/crt0.S', 'test/bench/cpu.c', '-o', elf], { stdio: 'inherit' });
+  return elf;
+}
+
+function runChronos(elf: string): { instructions: number; seconds: number; output: string } {
+  const m = new Machine();
+  m.bootBare(m.loadElf(readFileSync(elf)).entry);
+  let output = '';
+  m.onUartOutput.event((b) => { output += String.fromCharCode(b); });
+  const t0 = process.hrtime.bigint();
+  const r = m.run(Number.MAX_SAFE_INTEGER);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.kind !== 'exit' || r.status !== 0) throw new Error(`benchmark guest ended with ${JSON.stringify(r)}`);
+  return { instructions: m.instret, seconds, output };
+}
+
+function runQemu(elf: string): { seconds: number; output: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(QEMU, ['-machine', 'virt', '-nographic', '-bios', 'none', '-kernel', elf], { timeout: 120_000 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`QEMU ended with status ${r.status}: ${r.stderr}`);
+  return { seconds, output: r.stdout.toString() };
+}
+
+const best = <T extends { seconds: number }>(runs: T[]): T => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+
+function main(): void {
+  if (!have(GCC)) {
+    console.error(`bench: ${GCC} is not installed (apt-get install gcc-riscv64-unknown-elf)`);
+    process.exit(1);
+  }
+  const elf = build('cpu', 1500);
+  const empty = build('cpu-empty', 0);
+  const chronos = best(Array.from({ length: REPEAT }, () => runChronos(elf)));
+  const mips = chronos.instructions / chronos.seconds / 1e6;
+  console.log(`guest: test/bench/cpu.c, ${chronos.instructions} instructions, output ${JSON.stringify(chronos.output.trim())}`);
+  console.log(`chronos: ${chronos.seconds.toFixed(3)} s, ${mips.toFixed(0)} M instructions/s (best of ${REPEAT})`);
+  const result: Record<string, unknown> = { date: new Date().toISOString(), instructions: chronos.instructions, chronosSeconds: chronos.seconds, chronosMips: mips };
+  if (have(QEMU)) {
+    const startup = best(Array.from({ length: REPEAT }, () => runQemu(empty))).seconds;
+    const q = best(Array.from({ length: REPEAT }, () => runQemu(elf)));
+    if (q.output.trim() !== chronos.output.trim()) throw new Error(`QEMU printed ${JSON.stringify(q.output)}, Chronos ${JSON.stringify(chronos.output)}`);
+    const qs = Math.max(q.seconds - startup, 1e-3);
+    const qmips = chronos.instructions / qs / 1e6;
+    console.log(`qemu:    ${qs.toFixed(3)} s (${q.seconds.toFixed(3)} s less ${startup.toFixed(3)} s start-up), ${qmips.toFixed(0)} M instructions/s`);
+    console.log(`ratio:   chronos/qemu = ${(mips / qmips).toFixed(3)}`);
+    Object.assign(result, { qemuSeconds: qs, qemuStartup: startup, qemuMips: qmips, ratio: mips / qmips });
+  } else {
+    console.log(`qemu:    not installed (apt-get install qemu-system-misc), no ratio`);
+  }
+  writeFileSync(join(OUT, 'result.json'), JSON.stringify(result, null, 2));
+  if (!existsSync(join(OUT, 'result.json'))) process.exit(1);
+}
+
+main();

@@ -8,6 +8,8 @@ import { CsrFile } from './csrFile.js';
 import type { AmoOp } from '../isa/rv64a.js';
 import type { CsrKind } from '../isa/system.js';
 
+const EMPTY_CHUNKS = new Uint8Array(0);
+
 /** Why the translated code left early without a trap: the debugger asked for it. */
 export const EXC_NONE = 0, EXC_TRAP = 1, EXC_STOP = 2;
 
@@ -16,10 +18,12 @@ export type AccessKind = 'fetch' | 'load' | 'store';
 /** Called on a slow-path access; returning true stops the machine before the access. */
 export type WatchHook = (vaddr: bigint, paddr: bigint, size: number, kind: AccessKind) => boolean;
 
-/** Receives writes to RAM pages that hold translated code. */
+/** Receives writes to RAM that holds translated code. */
 export interface CodeWatcher {
-  isCodePage(page: number): boolean;
-  invalidatePage(page: number): void;
+  readonly codeChunks: Uint8Array;
+  isCode(ramOffset: number, len: number): boolean;
+  invalidateRange(ramOffset: number, len: number): void;
+  clear(): void;
 }
 
 export class Hart {
@@ -99,16 +103,10 @@ export class Hart {
     this.tlW.fill(1);
   }
 
-  /** Forget fast-path write permission for one RAM page (it now holds translated code). */
-  dropWriteTlb(ramPage: number): void {
-    for (let e = 0; e < TLB_SIZE; e++) if (this.tlW[e] !== 1 && this.tlWo[e] >>> 12 === ramPage) this.tlW[e] = 1;
-  }
-
   private fill(kind: 'load' | 'store', vaddr: bigint, paddr: bigint): void {
     const ram = this.bus.ram;
     const off = ram.offsetOf(paddr & ~0xfffn, 4096);
     if (off < 0) return;
-    if (kind === 'store' && this.code?.isCodePage(off >>> 12)) return;
     const lo = Number(vaddr & 0xffffffffn) | 0, hi = Number((vaddr >> 32n) & 0xffffffffn);
     const e = (lo >>> 12) & (TLB_SIZE - 1);
     if (kind === 'load') { this.tlR[e] = lo & -4096; this.tlRh[e] = hi; this.tlRo[e] = off; }
@@ -148,7 +146,7 @@ export class Hart {
     if (paddr === this.reservation) this.reservation = -1n;
     const off = this.bus.ram.offsetOf(paddr, size);
     if (off >= 0) {
-      if (this.code?.isCodePage(off >>> 12)) this.code.invalidatePage(off >>> 12);
+      if (this.code?.isCode(off, size)) this.code.invalidateRange(off, size);
       writeRam(this.bus.ram, off, size, value);
       if (!this.watch) this.fill('store', vaddr, paddr);
       return true;
@@ -187,7 +185,7 @@ export class Hart {
     if (this.watch?.(vaddr, paddrs[0], size, 'store')) { this.exc = EXC_STOP; return false; }
     for (let i = 0; i < size; i++) {
       const off = this.bus.ram.offsetOf(paddrs[i], 1);
-      if (off >= 0 && this.code?.isCodePage(off >>> 12)) this.code.invalidatePage(off >>> 12);
+      if (off >= 0 && this.code?.isCode(off, 1)) this.code.invalidateRange(off, 1);
       if (!this.bus.write(paddrs[i], 1, (value >> BigInt(8 * i)) & 0xffn)) {
         this.exception(Exception.StoreAccessFault, vaddr);
         return false;
@@ -296,7 +294,12 @@ export class Hart {
   sfenceVma(rs1: number, rs2: number): boolean { return this.csr.sfenceVma(rs1, rs2); }
 
   fenceI(): void {
-    this.code?.invalidatePage(-1);
+    this.code?.clear();
+  }
+
+  /** The code-chunk map the translated stores consult (empty until a block cache is attached). */
+  get codeChunks(): Uint8Array {
+    return this.code?.codeChunks ?? EMPTY_CHUNKS;
   }
 
   // ---- debugger access, no side effects --------------------------------------------------

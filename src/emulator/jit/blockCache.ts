@@ -1,7 +1,10 @@
 // Translated blocks, found by the pc they start at. A small direct-mapped front table answers
-// almost every lookup; a Map behind it holds the rest. Blocks are dropped page by page when
-// the guest writes to a page they were translated from.
+// almost every lookup; a Map behind it holds the rest. RAM that holds translated code is
+// marked in 64-byte chunks, so the translated stores can tell in one lookup whether they are
+// rewriting code; such a store drops exactly the blocks it overlaps. Data that shares a page
+// with code (common in small programs) therefore costs nothing.
 import type { CodeWatcher } from '../cpu/hart.js';
+import { CODE_CHUNK_SHIFT } from './codegen.js';
 import type { Block } from './compiler.js';
 
 const FRONT = 4096;
@@ -12,13 +15,12 @@ export class BlockCache implements CodeWatcher {
   private readonly frontBlock: (Block | undefined)[] = new Array(FRONT).fill(undefined);
   private readonly map = new Map<number, Block>();
   private readonly byPage = new Map<number, Block[]>();
-  private codePages: Uint8Array;
-  /** Called when a page becomes a code page, so the hart stops writing it on the fast path. */
-  onNewCodePage: (page: number) => void = () => {};
+  /** One byte per chunk of RAM: how many live blocks cover it (saturating at 255). */
+  readonly codeChunks: Uint8Array;
   compiled = 0;
 
-  constructor(ramPages: number) {
-    this.codePages = new Uint8Array(ramPages);
+  constructor(ramBytes: number) {
+    this.codeChunks = new Uint8Array(Math.ceil(ramBytes / (1 << CODE_CHUNK_SHIFT)));
   }
 
   get(lo: number, hi: number): Block | undefined {
@@ -38,9 +40,20 @@ export class BlockCache implements CodeWatcher {
     let list = this.byPage.get(b.page);
     if (!list) { list = []; this.byPage.set(b.page, list); }
     list.push(b);
-    if (!this.codePages[b.page]) { this.codePages[b.page] = 1; this.onNewCodePage(b.page); }
+    this.mark(b);
     const i = (b.lo >>> 1) & (FRONT - 1);
     this.frontLo[i] = b.lo; this.frontHi[i] = b.hi; this.frontBlock[i] = b;
+  }
+
+  private chunks(b: Block): [number, number] {
+    const first = b.ramOffset >>> CODE_CHUNK_SHIFT;
+    const last = Math.min((b.ramOffset + b.bytes - 1) >>> CODE_CHUNK_SHIFT, this.codeChunks.length - 1);
+    return [first, last];
+  }
+
+  private mark(b: Block): void {
+    const [first, last] = this.chunks(b);
+    for (let c = first; c <= last; c++) this.codeChunks[c] = 1;
   }
 
   private forget(b: Block): void {
@@ -49,17 +62,31 @@ export class BlockCache implements CodeWatcher {
     if (this.map.get(b.lo) === b) this.map.delete(b.lo);
   }
 
-  isCodePage(page: number): boolean {
-    return this.codePages[page] === 1;
+  /** Whether [ramOffset, ramOffset + len) overlaps translated code. */
+  isCode(ramOffset: number, len: number): boolean {
+    const last = Math.min((ramOffset + len - 1) >>> CODE_CHUNK_SHIFT, this.codeChunks.length - 1);
+    for (let c = ramOffset >>> CODE_CHUNK_SHIFT; c <= last; c++) if (this.codeChunks[c]) return true;
+    return false;
   }
 
-  /** Drop the blocks translated from one RAM page, or every block for page -1. */
-  invalidatePage(page: number): void {
-    if (page < 0) { this.clear(); return; }
-    const list = this.byPage.get(page);
-    if (list) for (const b of list) this.forget(b);
-    this.byPage.delete(page);
-    this.codePages[page] = 0;
+  /** Drop the blocks whose code overlaps [ramOffset, ramOffset + len). */
+  invalidateRange(ramOffset: number, len: number): void {
+    const end = ramOffset + len;
+    for (let page = (ramOffset >>> 12) - 1; page <= (end - 1) >>> 12; page++) {
+      const list = this.byPage.get(page);
+      if (!list) continue;
+      const keep: Block[] = [];
+      for (const b of list) {
+        if (b.ramOffset < end && ramOffset < b.ramOffset + b.bytes) this.forget(b);
+        else keep.push(b);
+      }
+      if (keep.length === list.length) continue;
+      // Re-mark the page from the blocks that survive.
+      const base = (page * 4096) >>> CODE_CHUNK_SHIFT;
+      this.codeChunks.fill(0, Math.max(base, 0), Math.min(base + (4096 >>> CODE_CHUNK_SHIFT), this.codeChunks.length));
+      for (const b of keep) this.mark(b);
+      if (keep.length) this.byPage.set(page, keep); else this.byPage.delete(page);
+    }
   }
 
   clear(): void {
@@ -68,6 +95,6 @@ export class BlockCache implements CodeWatcher {
     this.frontBlock.fill(undefined);
     this.map.clear();
     this.byPage.clear();
-    this.codePages.fill(0);
+    this.codeChunks.fill(0);
   }
 }

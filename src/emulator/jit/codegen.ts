@@ -9,6 +9,7 @@
 //   rt   runtime helpers (64-bit variable shifts)
 //   r8 ru8 r16 ru16 r32 ru32 r64   views of RAM
 //   tlR tlRh tlRo tlW tlWh tlWo    the read/write TLBs (tag low, tag high, RAM offset)
+//   cc   one byte per CODE_CHUNK bytes of RAM, non-zero where translated code came from
 // V8 compiles BigInt64Array element arithmetic to native 64-bit code, which is why registers
 // are BigInts here; see docs/performance.md for the measurements behind that choice.
 
@@ -18,6 +19,8 @@ export const ADDR_SLOT = 33;
 export const DATA_SLOT = 34;
 export const REG_SLOTS = 40;
 export const TLB_SIZE = 256;
+/** log2 of the granule in which RAM is marked as holding translated code. */
+export const CODE_CHUNK_SHIFT = 6;
 
 /** A BigInt literal for a 64-bit value, in signed form so it round-trips through BigInt64Array. */
 export const lit = (v: bigint): string => `${BigInt.asIntN(64, v)}n`;
@@ -83,6 +86,7 @@ export class Gen {
   else { const v = h.loadSlow(${size}, ${signed}); if (h.exc !== 0) ${this.fault()} ${this.set(rd, 'v')} } }`;
   }
 
+  /** A store through the TLB fast path; a store into translated code takes the slow path. */
   store(rs2: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8): string {
     const view = { 1: 'ru8', 2: 'ru16', 4: 'r32', 8: 'r64' }[size];
     const shift = { 1: 0, 2: 1, 4: 2, 8: 3 }[size];
@@ -90,7 +94,9 @@ export class Gen {
     const align = size === 1 ? '' : ` && (lo & ${size - 1}) === 0`;
     return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${imm}n;
 { const lo = u[${2 * ADDR_SLOT}], e = (lo >>> 12) & ${TLB_SIZE - 1};
-  if (tlW[e] === (lo & -4096) && tlWh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { ${view}[(tlWo[e] + (lo & 4095))${shift ? ` >>> ${shift}` : ''}] = ${value}; }
+  let o = -1;
+  if (tlW[e] === (lo & -4096) && tlWh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { o = tlWo[e] + (lo & 4095); if (cc[o >>> ${CODE_CHUNK_SHIFT}] !== 0) o = -1; }
+  if (o >= 0) ${view}[o${shift ? ` >>> ${shift}` : ''}] = ${value};
   else { x[${DATA_SLOT}] = ${this.reg(rs2)}; if (!h.storeSlow(${size})) ${this.fault()} } }`;
   }
 }

@@ -19,11 +19,14 @@ export interface Block {
   readonly len: number;
   /** The RAM page its code came from (index from the RAM base). */
   readonly page: number;
+  /** Where its code lies in RAM: byte offset from the RAM base, and length in bytes. */
+  readonly ramOffset: number;
+  readonly bytes: number;
   readonly decoded: readonly Decoded[];
 }
 
 const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
-  'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo'];
+  'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo', 'cc'];
 
 /** Fetch and decode the instruction at pc; a number is the raw word of an illegal one. */
 function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
@@ -86,9 +89,11 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
   const ram = h.bus.ram;
   const fn = factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
-    h.tlR, h.tlRh, h.tlRo, h.tlW, h.tlWh, h.tlWo) as () => void;
+    h.tlR, h.tlRh, h.tlRo, h.tlW, h.tlWh, h.tlWo, h.codeChunks) as () => void;
   return {
     fn, len: count, page, decoded,
+    ramOffset: page * 4096 + Number(BigInt.asUintN(12, pc)),
+    bytes: Math.max(Number(cur - pc), 2),
     lo: Number(BigInt.asUintN(64, pc) & 0xffffffffn),
     hi: Number(BigInt.asUintN(64, pc) >> 32n),
   };
