@@ -89,6 +89,7 @@ export class Machine {
   /** Ask a running machine to stop at the next block boundary. */
   stop(reason: StopReason): void {
     if (!this.stopReason) this.stopReason = reason;
+    this.hart.loopLimit = 0;
   }
 
   pause(): void { this.stop({ kind: 'paused' }); }
@@ -132,6 +133,7 @@ export class Machine {
     const h = this.hart, u = h.u, cache = this.cache;
     const limit = h.instret + budget;
     this.stopReason = undefined;
+    h.loopLimit = limit;
     let first = true;
     for (;;) {
       if (h.exc !== EXC_NONE) {

@@ -43,6 +43,11 @@ export class Hart {
 
   priv: Priv = Priv.M;
   instret = 0;
+  /**
+   * Translated loops keep iterating while instret is below this. The dispatcher sets it to the
+   * end of the current run (or the next timer deadline); stopping the machine sets it to 0.
+   */
+  loopLimit = 0;
   /** Pending exit reason from translated code (EXC_*), and the trap it carries. */
   exc = EXC_NONE;
   excCause = 0;

@@ -33,6 +33,9 @@ export class Gen {
   pc = 0n;
   len = 4;
   raw = 0;
+  /** The pc the block starts at, and whether any exit jumps back to it. */
+  blockStart = -1n;
+  loops = false;
 
   /** Bring h.instret up to date before a slow path that reads it (CSRs, ecall). */
   sync(): string {
@@ -52,7 +55,15 @@ export class Gen {
 
   /** Leave the block at a known pc, counting this instruction as retired. */
   exit(target: bigint): string {
-    return `{ h.instret += ${this.index + 1 - this.committed}; x[${PC_SLOT}] = ${lit(target)}; return; }`;
+    const n = this.index + 1 - this.committed;
+    if (target === this.blockStart) {
+      // A jump back to the block's own start (a tight loop) stays inside the function while a
+      // whole further pass fits the run's budget; h.loopLimit drops to 0 when someone asks the
+      // machine to stop. The compiler fills in the block's length.
+      this.loops = true;
+      return `{ h.instret += ${n}; if (h.instret + __BLOCK_LEN__ <= h.loopLimit) continue loop; x[${PC_SLOT}] = ${lit(target)}; return; }`;
+    }
+    return `{ h.instret += ${n}; x[${PC_SLOT}] = ${lit(target)}; return; }`;
   }
 
   /** Leave the block after the slow path has already written the pc (mret, jalr helper...). */

@@ -50,6 +50,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const page = h.fetchPage(pc);
   if (page < 0) { fetchDecode(h, pc); return undefined; }
   const g = new Gen();
+  g.blockStart = BigInt.asIntN(64, pc);
   const parts: string[] = [];
   const decoded: Decoded[] = [];
   let cur = pc;
@@ -84,7 +85,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
     parts.push(g.exit(cur));
   }
   const count = Math.max(decoded.length, 1);
-  const body = parts.join('\n');
+  const body = g.loops ? `loop: for (;;) {\n${parts.join('\n')}\n}`.replaceAll('__BLOCK_LEN__', String(count)) : parts.join('\n');
   const name = `block_${BigInt.asUintN(64, pc).toString(16)}`;
   const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
   const ram = h.bus.ram;
