@@ -56,8 +56,9 @@ export class Hart {
   insn = 0;
   /** Set by wfi: nothing to do until an interrupt is pending. */
   waiting = false;
-  /** LR/SC reservation: the reserved address, or -1n when none is held. */
+  /** LR/SC reservation: the reserved (virtual) address, or -1n when none is held, and the value LR read. */
   reservation = -1n;
+  reservationValue = 0n;
 
   readonly csr: CsrFile;
   watch: WatchHook | undefined;
@@ -148,7 +149,6 @@ export class Hart {
     const paddr = this.translate(vaddr, 'store');
     if (paddr === undefined) return false;
     if (this.watch?.(vaddr, paddr, size, 'store')) { this.exc = EXC_STOP; return false; }
-    if (paddr === this.reservation) this.reservation = -1n;
     const off = this.bus.ram.offsetOf(paddr, size);
     if (off >= 0) {
       if (this.code?.isCode(off, size)) this.code.invalidateRange(off, size);
@@ -196,7 +196,6 @@ export class Hart {
         return false;
       }
     }
-    this.reservation = -1n;
     return true;
   }
 
@@ -228,37 +227,51 @@ export class Hart {
     return this.translate(vaddr, kind);
   }
 
+  // LR/SC as QEMU 7.2 models them: LR remembers the address and the value it loaded; SC
+  // succeeds when it names the same address and memory still holds that value, and a failing
+  // SC touches no memory (so it raises no alignment or access fault). Any SC ends the
+  // reservation, and so does a trap.
   lr(size: 4 | 8, rd: number, rs1: number): boolean {
     const vaddr = this.x[rs1];
-    const paddr = this.atomicAddress(vaddr, size, 'load');
-    if (paddr === undefined) return false;
+    if ((vaddr & BigInt(size - 1)) !== 0n) { this.exception(Exception.LoadMisaligned, vaddr); return false; }
     const v = this.load(vaddr, size);
     if (v === undefined) return false;
-    this.reservation = paddr;
+    this.reservation = vaddr;
+    this.reservationValue = v;
     if (rd !== 0) this.x[rd] = BigInt.asIntN(size * 8, v);
     return true;
   }
 
   sc(size: 4 | 8, rd: number, rs1: number, rs2: number): boolean {
     const vaddr = this.x[rs1];
-    const paddr = this.atomicAddress(vaddr, size, 'store');
-    if (paddr === undefined) return false;
-    const held = this.reservation === paddr;
+    const held = this.reservation === vaddr;
     this.reservation = -1n;
+    let ok = false;
     if (held) {
-      if (!this.store(vaddr, size, this.x[rs2])) return false;
+      const cur = this.load(vaddr, size);
+      if (cur === undefined) {
+        if (this.excCause === Exception.LoadPageFault) this.excCause = Exception.StorePageFault;
+        return false;
+      }
+      if (cur === this.reservationValue) {
+        if (!this.store(vaddr, size, this.x[rs2])) return false;
+        ok = true;
+      }
     }
-    if (rd !== 0) this.x[rd] = held ? 0n : 1n;
+    if (rd !== 0) this.x[rd] = ok ? 0n : 1n;
     return true;
   }
 
   amo(op: AmoOp, size: 4 | 8, rd: number, rs1: number, rs2: number): boolean {
     const vaddr = this.x[rs1];
-    if (this.atomicAddress(vaddr, size, 'store') === undefined) return false;
+    // QEMU 7.2 checks an AMO's alignment as a load (mcause 4, load address misaligned),
+    // although the specification names the store/AMO cause; we follow QEMU.
+    if ((vaddr & BigInt(size - 1)) !== 0n) { this.exception(Exception.LoadMisaligned, vaddr); return false; }
+    if (this.translate(vaddr, 'store') === undefined) return false;
     const raw = this.load(vaddr, size);
     if (raw === undefined) {
-      // An AMO that cannot load reports the store/AMO form of the fault, as QEMU does.
-      if (this.excCause === Exception.LoadAccessFault) this.excCause = Exception.StoreAccessFault;
+      // QEMU 7.2 reports an AMO on an address with nothing behind it as a load access fault;
+      // a page fault is the store/AMO kind, since the page must be writable.
       if (this.excCause === Exception.LoadPageFault) this.excCause = Exception.StorePageFault;
       return false;
     }

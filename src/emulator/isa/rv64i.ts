@@ -100,5 +100,5 @@ export const RV64I: InsnDef[] = [
   op('ecall', 'NONE', 0x00000073, 0xffffffff, '', 'environment call: trap to the more privileged mode',
     (_d, g) => `${g.sync()}h.ecall(); ${g.fault()}`, 'end'),
   op('ebreak', 'NONE', 0x00100073, 0xffffffff, '', 'breakpoint trap',
-    (_d, g) => `h.exception(3, ${lit(g.pc)}); ${g.fault()}`, 'end'),
+    (_d, g) => `h.exception(3, 0n); ${g.fault()}`, 'end'),
 ];
