@@ -12,6 +12,7 @@ const ORDER = ['test/unit', 'test/isa', 'test/loader', 'test/disasm', 'test/diff
 
 function findTests(dir) {
   if (!existsSync(dir)) return [];
+  if (statSync(dir).isFile()) return [dir];
   const out = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);

@@ -9,6 +9,8 @@ export const GCC = 'riscv64-unknown-elf-gcc';
 export const OBJDUMP = 'riscv64-unknown-elf-objdump';
 export const QEMU = 'qemu-system-riscv64';
 export const MARCH = 'rv64imac_zicsr_zifencei';
+/** With F and D, for tests that need the assembler to accept float instructions. */
+export const MARCH_FD = 'rv64imafdc_zicsr_zifencei';
 
 export function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
