@@ -5,7 +5,8 @@ import { CSR } from '../isa/csrs.js';
 import type { CsrKind } from '../isa/system.js';
 import { Exception, Priv } from './causes.js';
 import type { Hart } from './hart.js';
-import { BareMmu, type Translator } from './mmu.js';
+import type { Translator } from './sv39.js';
+import { Sv39 } from './sv39.js';
 
 // mstatus fields (vol. II, fig. 3.6).
 export const MSTATUS = {
@@ -64,11 +65,14 @@ export class CsrFile {
   time: () => bigint = () => BigInt(this.hart.instret) / 10n;
   /** Told when a write may have changed what interrupts are pending or enabled. */
   onInterruptState: () => void = () => {};
-  /** Told when translation state changed (satp, privilege, MPRV/SUM/MXR). */
-  onTranslationChange: () => void = () => this.hart.flushTlb();
+  /**
+   * Told when translation state changed: privilege or MPRV/SUM/MXR (cached translations are
+   * stale), or, with `addressSpace`, satp or sfence.vma (translated code is stale too).
+   */
+  onTranslationChange: (addressSpace: boolean) => void = () => this.hart.flushTlb();
 
   constructor(private readonly hart: Hart) {
-    this.mmu = new BareMmu(hart);
+    this.mmu = new Sv39(hart);
   }
 
   get mip(): bigint { return this.mipSoft | this.mipHw; }
@@ -195,7 +199,7 @@ export class CsrFile {
         this.satp = BigInt.asUintN(64, v) & ((0xfn << 60n) | (0xffffn << 44n) | 0xfffffffffffn);
         // QEMU keeps 16 ASID bits writable; PPN is 44 bits.
         this.satp = BigInt.asIntN(64, this.satp);
-        this.onTranslationChange();
+        this.onTranslationChange(true);
         return true;
       }
       case CSR.stimecmp: this.stimecmp = v; this.onInterruptState(); return true;
@@ -214,7 +218,7 @@ export class CsrFile {
     const translationBits = MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.MPP;
     const changed = next ^ this.mstatus;
     this.mstatus = next;
-    if (changed & translationBits) this.onTranslationChange();
+    if (changed & translationBits) this.onTranslationChange(false);
     if (changed & (MSTATUS.MIE | MSTATUS.SIE)) this.onInterruptState();
   }
 
@@ -249,7 +253,7 @@ export class CsrFile {
       h.pc = vector(this.mtvec, cause, interrupt);
     }
     h.reservation = -1n;
-    if (from !== h.priv) this.onTranslationChange();
+    if (from !== h.priv) this.onTranslationChange(false);
     this.onInterruptState();
   }
 
@@ -265,7 +269,7 @@ export class CsrFile {
     h.priv = mpp;
     h.pc = this.mepc;
     h.reservation = -1n;
-    this.onTranslationChange();
+    this.onTranslationChange(false);
     this.onInterruptState();
     return true;
   }
@@ -282,7 +286,7 @@ export class CsrFile {
     h.priv = spp;
     h.pc = this.sepc;
     h.reservation = -1n;
-    this.onTranslationChange();
+    this.onTranslationChange(false);
     this.onInterruptState();
     return true;
   }
@@ -297,7 +301,7 @@ export class CsrFile {
   sfenceVma(_rs1: number, _rs2: number): boolean {
     const h = this.hart;
     if (h.priv === Priv.U || (h.priv === Priv.S && (this.mstatus & MSTATUS.TVM))) return h.illegal();
-    this.onTranslationChange();
+    this.onTranslationChange(true);
     return true;
   }
 

@@ -33,6 +33,13 @@ export class Uart16550 implements Device {
 
   get rxPending(): number { return this.rx.length; }
 
+  /** A received byte for the firmware's console (SBI getchar), or -1 when there is none. */
+  takeInput(): number {
+    const b = this.rx.shift();
+    this.update();
+    return b ?? -1;
+  }
+
   get irqLevel(): boolean {
     return ((this.ier & IER_RDI) !== 0 && this.rx.length > 0) || ((this.ier & IER_THRI) !== 0 && this.thrPending);
   }

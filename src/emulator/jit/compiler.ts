@@ -19,6 +19,8 @@ export interface Block {
   readonly len: number;
   /** The RAM page its code came from (index from the RAM base). */
   readonly page: number;
+  /** The privilege it was translated under: fetch permission depends on it. */
+  readonly priv: number;
   /** Where its code lies in RAM: byte offset from the RAM base, and length in bytes. */
   readonly ramOffset: number;
   readonly bytes: number;
@@ -92,7 +94,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const fn = factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
     h.tlR, h.tlRh, h.tlRo, h.tlW, h.tlWh, h.tlWo, h.codeChunks) as () => void;
   return {
-    fn, len: count, page, decoded,
+    fn, len: count, page, decoded, priv: h.priv,
     ramOffset: page * 4096 + Number(BigInt.asUintN(12, pc)),
     bytes: Math.max(Number(cur - pc), 2),
     lo: Number(BigInt.asUintN(64, pc) & 0xffffffffn),

@@ -1,0 +1,100 @@
+// SV39 address translation (ISA manual vol. II, §10.3-10.4). Three levels of 512 eight-byte
+// entries; a virtual address is VPN[2] (bits 38:30), VPN[1] (29:21), VPN[0] (20:12) and the
+// page offset, and bits 63:39 must copy bit 38. A/D bits are set by the walk, as QEMU 7.2 does.
+import { Exception, Priv } from './causes.js';
+import { MSTATUS } from './csrFile.js';
+import type { AccessKind, Hart } from './hart.js';
+
+export const PTE = { V: 1n, R: 2n, W: 4n, X: 8n, U: 16n, G: 32n, A: 64n, D: 128n } as const;
+export const SATP_MODE_BARE = 0n, SATP_MODE_SV39 = 8n;
+
+const PAGE_FAULT: Record<AccessKind, Exception> = {
+  fetch: Exception.InstructionPageFault, load: Exception.LoadPageFault, store: Exception.StorePageFault,
+};
+const ACCESS_FAULT: Record<AccessKind, Exception> = {
+  fetch: Exception.InstructionAccessFault, load: Exception.LoadAccessFault, store: Exception.StoreAccessFault,
+};
+
+export interface Translator {
+  /** Physical address for an access, or undefined after raising the fault on the hart. */
+  translate(vaddr: bigint, kind: AccessKind): bigint | undefined;
+}
+
+/** One step of a walk, for the debugger's "translate address" view. */
+export interface WalkStep { level: number; pteAddress: bigint; pte: bigint }
+
+export type WalkResult =
+  | { ok: true; paddr: bigint; pte: bigint; level: number; steps: WalkStep[] }
+  | { ok: false; reason: string; steps: WalkStep[]; accessFault?: boolean };
+
+/**
+ * Walk the tables under `satp` for `vaddr`, reading PTEs with `read` (physical, 8 bytes, or
+ * undefined where nothing answers). Checks structure only, not permissions.
+ */
+export function walk(satp: bigint, vaddr: bigint, read: (paddr: bigint) => bigint | undefined): WalkResult {
+  const steps: WalkStep[] = [];
+  const va = BigInt.asUintN(64, vaddr);
+  if (BigInt.asIntN(39, va) !== BigInt.asIntN(64, va)) return { ok: false, reason: 'not canonical: bits 63:39 must copy bit 38', steps };
+  let table = (BigInt.asUintN(64, satp) & ((1n << 44n) - 1n)) << 12n;
+  for (let level = 2; level >= 0; level--) {
+    const vpn = (va >> BigInt(12 + 9 * level)) & 511n;
+    const pteAddress = table + vpn * 8n;
+    const pte = read(pteAddress);
+    if (pte === undefined) return { ok: false, reason: `level-${level} entry at 0x${pteAddress.toString(16)} is not in memory`, steps, accessFault: true };
+    steps.push({ level, pteAddress, pte });
+    if ((pte & PTE.V) === 0n) return { ok: false, reason: `level-${level} entry is not valid`, steps };
+    if ((pte & PTE.R) === 0n && (pte & PTE.W) !== 0n) return { ok: false, reason: `level-${level} entry is writable but not readable (reserved)`, steps };
+    const ppn = (pte >> 10n) & ((1n << 44n) - 1n);
+    if ((pte & (PTE.R | PTE.X)) !== 0n) {
+      // A leaf: at level 1 or 2 it is a superpage, and its PPN must be aligned to it.
+      const low = (1n << BigInt(9 * level)) - 1n;
+      if ((ppn & low) !== 0n) return { ok: false, reason: `misaligned ${level === 2 ? '1 GiB' : '2 MiB'} superpage`, steps };
+      const offsetBits = BigInt(12 + 9 * level);
+      const paddr = ((ppn >> BigInt(9 * level)) << offsetBits) | (va & ((1n << offsetBits) - 1n));
+      return { ok: true, paddr, pte, level, steps };
+    }
+    if (level === 0) return { ok: false, reason: 'level-0 entry is not a leaf', steps };
+    table = ppn << 12n;
+  }
+  return { ok: false, reason: 'unreachable', steps };
+}
+
+/** Why an access is not allowed by a leaf PTE, or undefined when it is. */
+export function permissionProblem(pte: bigint, kind: AccessKind, priv: Priv, sum: boolean, mxr: boolean): string | undefined {
+  const user = (pte & PTE.U) !== 0n;
+  if (priv === Priv.U && !user) return 'a supervisor page accessed from U-mode';
+  if (priv === Priv.S && user && (kind === 'fetch' || !sum)) return kind === 'fetch' ? 'S-mode may not execute a user page' : 'a user page accessed from S-mode without SUM';
+  switch (kind) {
+    case 'fetch': return (pte & PTE.X) ? undefined : 'the page is not executable';
+    case 'load': return (pte & PTE.R) || (mxr && (pte & PTE.X)) ? undefined : 'the page is not readable';
+    case 'store': return (pte & PTE.W) ? undefined : 'the page is not writable';
+  }
+}
+
+export class Sv39 implements Translator {
+  constructor(private readonly hart: Hart) {}
+
+  translate(vaddr: bigint, kind: AccessKind): bigint | undefined {
+    const h = this.hart, csr = h.csr;
+    // Loads and stores in M-mode with MPRV translate as the privilege in MPP (vol. II §3.1.6.3).
+    let priv = h.priv;
+    if (kind !== 'fetch' && priv === Priv.M && (csr.mstatus & MSTATUS.MPRV)) priv = Number((csr.mstatus & MSTATUS.MPP) >> 11n) as Priv;
+    if (priv === Priv.M || (BigInt.asUintN(64, csr.satp) >> 60n) !== SATP_MODE_SV39) return BigInt.asUintN(64, vaddr);
+    const r = walk(csr.satp, vaddr, (pa) => h.bus.read(pa, 8));
+    if (!r.ok) {
+      h.exception(r.accessFault ? ACCESS_FAULT[kind] : PAGE_FAULT[kind], vaddr);
+      return undefined;
+    }
+    if (permissionProblem(r.pte, kind, priv, (csr.mstatus & MSTATUS.SUM) !== 0n, (csr.mstatus & MSTATUS.MXR) !== 0n)) {
+      h.exception(PAGE_FAULT[kind], vaddr);
+      return undefined;
+    }
+    // Set A, and D for a store, in the PTE itself as QEMU does (no fault for clear A/D).
+    const want = PTE.A | (kind === 'store' ? PTE.D : 0n);
+    if ((r.pte & want) !== want) {
+      const last = r.steps[r.steps.length - 1];
+      h.bus.write(last.pteAddress, 8, r.pte | want);
+    }
+    return r.paddr;
+  }
+}

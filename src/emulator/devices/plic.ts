@@ -1,0 +1,104 @@
+// The PLIC at 0xc000000 on QEMU `virt`: 95 interrupt sources, priorities at +4*id, pending
+// bits at +0x1000, per-context enables at +0x2000 + 0x80*ctx, and threshold/claim at
+// +0x200000 + 0x1000*ctx. Context 0 is hart 0's M-mode (MEIP), context 1 its S-mode (SEIP).
+import type { Device } from '../memory/bus.js';
+
+const SOURCES = 96, CONTEXTS = 2, WORDS = SOURCES / 32;
+
+export interface PlicState { priority: number[]; pending: number[]; enable: number[][]; threshold: number[]; claimed: number[]; level: number[] }
+
+export class Plic implements Device {
+  readonly name = 'plic';
+  readonly size = 0x600000;
+  private priority = new Array<number>(SOURCES).fill(0);
+  private pending = new Array<number>(WORDS).fill(0);
+  private enable = Array.from({ length: CONTEXTS }, () => new Array<number>(WORDS).fill(0));
+  private threshold = new Array<number>(CONTEXTS).fill(0);
+  /** Sources claimed and not yet completed (they do not pend again until completed). */
+  private claimed = new Array<number>(WORDS).fill(0);
+  /** The level of each source's line, as devices drive it. */
+  private level = new Array<number>(WORDS).fill(0);
+  /** Told the new interrupt-pending state of each context (0: M, 1: S). */
+  onOutput: (context: number, pending: boolean) => void = () => {};
+
+  constructor(readonly base = 0x0c00_0000) {}
+
+  /** A device drives its interrupt line (level-triggered, as QEMU's devices are). */
+  setLine(source: number, high: boolean): void {
+    const w = source >> 5, b = 1 << (source & 31);
+    this.level[w] = high ? this.level[w] | b : this.level[w] & ~b;
+    if (high && !(this.claimed[w] & b)) this.pending[w] |= b;
+    if (!high) this.pending[w] &= ~b;
+    this.update();
+  }
+
+  private best(ctx: number): number {
+    let id = 0, prio = this.threshold[ctx];
+    for (let s = 1; s < SOURCES; s++) {
+      const w = s >> 5, b = 1 << (s & 31);
+      if ((this.pending[w] & b) && (this.enable[ctx][w] & b) && this.priority[s] > prio) { prio = this.priority[s]; id = s; }
+    }
+    return id;
+  }
+
+  private update(): void {
+    for (let ctx = 0; ctx < CONTEXTS; ctx++) this.onOutput(ctx, this.best(ctx) !== 0);
+  }
+
+  read(offset: number): bigint {
+    if (offset < 4 * SOURCES) return BigInt(this.priority[offset >> 2]);
+    if (offset >= 0x1000 && offset < 0x1000 + 4 * WORDS) return BigInt(this.pending[(offset - 0x1000) >> 2] >>> 0);
+    if (offset >= 0x2000 && offset < 0x2000 + 0x80 * CONTEXTS) {
+      const ctx = (offset - 0x2000) >> 7, w = ((offset - 0x2000) & 0x7f) >> 2;
+      return w < WORDS ? BigInt(this.enable[ctx][w] >>> 0) : 0n;
+    }
+    if (offset >= 0x200000 && offset < 0x200000 + 0x1000 * CONTEXTS) {
+      const ctx = (offset - 0x200000) >> 12, reg = offset & 0xfff;
+      if (reg === 0) return BigInt(this.threshold[ctx]);
+      if (reg === 4) {
+        const id = this.best(ctx);
+        if (id) {
+          const w = id >> 5, b = 1 << (id & 31);
+          this.pending[w] &= ~b;
+          this.claimed[w] |= b;
+          this.update();
+        }
+        return BigInt(id);
+      }
+    }
+    return 0n;
+  }
+
+  write(offset: number, _size: number, value: bigint): void {
+    const v = Number(value & 0xffffffffn);
+    if (offset < 4 * SOURCES) { if (offset >= 4) this.priority[offset >> 2] = v & 7; this.update(); return; }
+    if (offset >= 0x2000 && offset < 0x2000 + 0x80 * CONTEXTS) {
+      const ctx = (offset - 0x2000) >> 7, w = ((offset - 0x2000) & 0x7f) >> 2;
+      if (w < WORDS) this.enable[ctx][w] = w === 0 ? v & ~1 : v;
+      this.update();
+      return;
+    }
+    if (offset >= 0x200000 && offset < 0x200000 + 0x1000 * CONTEXTS) {
+      const ctx = (offset - 0x200000) >> 12, reg = offset & 0xfff;
+      if (reg === 0) this.threshold[ctx] = v & 7;
+      if (reg === 4 && v > 0 && v < SOURCES) {
+        // Completion: the source may pend again, at once if its line is still high.
+        const w = v >> 5, b = 1 << (v & 31);
+        this.claimed[w] &= ~b;
+        if (this.level[w] & b) this.pending[w] |= b;
+      }
+      this.update();
+    }
+  }
+
+  save(): PlicState {
+    return { priority: [...this.priority], pending: [...this.pending], enable: this.enable.map((e) => [...e]), threshold: [...this.threshold], claimed: [...this.claimed], level: [...this.level] };
+  }
+
+  restore(s: unknown): void {
+    const st = s as PlicState;
+    this.priority = [...st.priority]; this.pending = [...st.pending]; this.enable = st.enable.map((e) => [...e]);
+    this.threshold = [...st.threshold]; this.claimed = [...st.claimed]; this.level = [...st.level];
+    this.update();
+  }
+}

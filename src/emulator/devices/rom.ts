@@ -1,0 +1,17 @@
+// Read-only memory: QEMU's MROM at 0x1000 holds the reset vector and the fw_dynamic_info a
+// firmware may read. Only data is read from it here; the reset code's effect is applied
+// directly when the machine boots (see boot/boot.ts).
+import type { Device } from '../memory/bus.js';
+
+export class Rom implements Device {
+  readonly name = 'mrom';
+  constructor(readonly base: number, readonly size: number, private readonly bytes: Uint8Array) {}
+
+  read(offset: number, size: 1 | 2 | 4 | 8): bigint {
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(this.bytes[offset + i] ?? 0);
+    return v;
+  }
+
+  write(): void { /* read-only */ }
+}
