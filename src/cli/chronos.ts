@@ -1,5 +1,6 @@
 // `chronos`: run a RISC-V ELF on the emulator, or disassemble one, from a terminal.
-//   chronos run [--bios none|builtin|FILE] [--memory MiB] [--max-instructions N] [--stats] FILE.elf
+//   chronos run [--bios none|builtin|FILE] [--memory MiB] [--append ARGS] [--realtime]
+//               [--max-instructions N] [--stats] FILE.elf
 //   chronos disasm FILE.elf
 import { readFileSync } from 'node:fs';
 import { Machine, type StopReason } from '../emulator/machine.js';
@@ -12,15 +13,16 @@ export const EXIT_BUDGET = 124;
 export const EXIT_USAGE = 2;
 
 const USAGE = `usage:
-  chronos run [--bios none|builtin|FILE] [--memory MiB] [--max-instructions N] [--stats] FILE.elf
+  chronos run [--bios none|builtin|FILE] [--memory MiB] [--append ARGS] [--realtime]
+              [--max-instructions N] [--stats] FILE.elf
   chronos disasm FILE.elf`;
 
 class UsageError extends Error {}
 
-interface RunArgs { bios: string; memoryMiB: number; maxInstructions: number; stats: boolean; file: string }
+interface RunArgs { bios: string; memoryMiB: number; maxInstructions: number; stats: boolean; file: string; append: string; realtime: boolean }
 
 function parseRunArgs(argv: string[]): RunArgs {
-  const a: RunArgs = { bios: 'none', memoryMiB: 128, maxInstructions: Infinity, stats: false, file: '' };
+  const a: RunArgs = { bios: 'builtin', memoryMiB: 128, maxInstructions: Infinity, stats: false, file: '', append: '', realtime: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -43,6 +45,8 @@ function parseRunArgs(argv: string[]): RunArgs {
         break;
       }
       case '--stats': a.stats = true; break;
+      case '--append': a.append = value(); break;
+      case '--realtime': a.realtime = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         if (a.file) throw new UsageError(`one ELF file at a time (got '${a.file}' and '${arg}')`);
@@ -64,24 +68,28 @@ function readFile(path: string): Uint8Array {
 
 async function run(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
-  if (args.bios !== 'none') throw new UsageError(`--bios ${args.bios} is not available yet: only --bios none (bare M-mode programs)`);
+  const bios = args.bios === 'none' || args.bios === 'builtin' ? args.bios : readFile(args.bios);
   const bytes = readFile(args.file);
-  const m = new Machine({ memoryMiB: args.memoryMiB });
-  let elf;
-  try { elf = m.loadElf(bytes); } catch (e) {
+  const m = new Machine({ memoryMiB: args.memoryMiB, bios, bootargs: args.append, realtime: args.realtime });
+  try { m.loadElf(bytes); } catch (e) {
     if (e instanceof ElfError) throw new UsageError(`${args.file}: ${e.message}`);
     throw e;
   }
-  m.bootBare(elf.entry);
+  try { m.boot(); } catch (e) {
+    if (e instanceof ElfError || e instanceof RangeError) throw new UsageError(`${args.bios}: ${e.message}`);
+    throw e;
+  }
 
   const out: number[] = [];
   const flush = (): void => { if (out.length) { process.stdout.write(Buffer.from(out)); out.length = 0; } };
   m.onUartOutput.event((b) => { out.push(b); if (out.length >= 4096) flush(); });
-  const stdinListener = (chunk: Buffer): void => m.uart.receive(chunk);
-  if (!process.stdin.isTTY || process.stdin.readable) {
-    process.stdin.on('data', stdinListener);
-    process.stdin.on('error', () => {});
-  }
+  // Keyboard input goes to the UART; a guest idling in wfi waits for it.
+  let stdinOpen = true;
+  let wake: (() => void) | undefined;
+  const stdinListener = (chunk: Buffer): void => { m.uart.receive(chunk); wake?.(); };
+  process.stdin.on('data', stdinListener);
+  process.stdin.on('end', () => { stdinOpen = false; wake?.(); });
+  process.stdin.on('error', () => { stdinOpen = false; wake?.(); });
 
   const started = process.hrtime.bigint();
   const SLICE = 20_000_000;
@@ -90,6 +98,11 @@ async function run(argv: string[]): Promise<number> {
     const left = args.maxInstructions - m.instret;
     reason = m.run(Math.min(SLICE, left));
     flush();
+    if (reason.kind === 'idle' && stdinOpen) {
+      await new Promise<void>((r) => { wake = r; });
+      wake = undefined;
+      continue;
+    }
     if (reason.kind !== 'budget') break;
     if (m.instret >= args.maxInstructions) break;
     // Let stdin and signals through between slices.
@@ -109,6 +122,9 @@ async function run(argv: string[]): Promise<number> {
     case 'reset':
       process.stderr.write('chronos: the guest asked for a reset\n');
       return 0;
+    case 'idle':
+      process.stderr.write(`chronos: the guest waits for an interrupt that nothing will raise (wfi at pc 0x${BigInt.asUintN(64, reason.pc).toString(16)})\n`);
+      return 1;
     default:
       process.stderr.write(`chronos: stopped: ${reason.kind}\n`);
       return 1;

@@ -41,7 +41,7 @@ function file(name: string, bytes: Uint8Array): string {
 
 function expectRejected(name: string, bytes: Uint8Array, message: RegExp): void {
   const p = file(name, bytes);
-  const r = chronos('run', p);
+  const r = chronos('run', '--bios', 'none', p);
   assert.equal(r.status, 2, `${name}: status ${r.status}, stderr ${r.stderr}`);
   assert.match(r.stderr, message, name);
   assert.doesNotMatch(r.stderr, /\n\s+at /, `${name}: a stack trace`);
@@ -51,7 +51,7 @@ function expectRejected(name: string, bytes: Uint8Array, message: RegExp): void 
 const skip = have(GCC) ? false : 'riscv64-unknown-elf-gcc is not installed';
 
 test('a good program runs and its status is the guest\'s', { skip }, () => {
-  const r = chronos('run', '--stats', join(dir, 'hello.elf'));
+  const r = chronos('run', '--bios', 'none', '--stats', join(dir, 'hello.elf'));
   assert.equal(r.status, 0);
   assert.equal(r.stdout, 'hello from chronos\n');
   assert.match(r.stderr, /^instructions=\d+ seconds=[\d.]+ mips=[\d.]+$/m);
@@ -129,7 +129,7 @@ test('the runner: a missing file, a directory, bad options, --max-instructions',
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
   const spin = file('spin.elf', good);
-  const r = chronos('run', '--max-instructions', '10', spin);
+  const r = chronos('run', '--bios', 'none', '--max-instructions', '10', spin);
   assert.equal(r.status, 124);
   assert.match(r.stderr, /stopped after --max-instructions 10/);
 });
@@ -138,7 +138,7 @@ test('the finisher\'s failure code becomes the exit status', { skip }, () => {
   const src = join(dir, 'fail.S'), elf = join(dir, 'fail.elf');
   writeFileSync(src, '.globl _start\n_start:\n li t0, 0x100000\n li t1, (42 << 16) | 0x3333\n sw t1, 0(t0)\n1: j 1b\n');
   execFileSync(GCC, [`-march=${MARCH}`, '-mabi=lp64', '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments', '-T', 'test/programs/link.ld', src, '-o', elf]);
-  assert.equal(chronos('run', elf).status, 42);
+  assert.equal(chronos('run', '--bios', 'none', elf).status, 42);
 });
 
 test('chronos disasm prints a listing', { skip }, () => {

@@ -1,0 +1,94 @@
+// Booting an S-mode kernel as QEMU does: the same kernel output under QEMU's OpenSBI, under
+// Chronos's built-in SBI, and under Debian's OpenSBI running on Chronos; runs that repeat
+// exactly; and snapshots that restore exactly.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Machine, type Bios } from '../../src/emulator/machine.js';
+import { GCC, QEMU, have } from '../support/toolchain.js';
+
+const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
+const OUT = join('test', 'programs', 'build');
+const ELF = join(OUT, 'skernel.elf');
+const MARKER = '== chronos test kernel ==';
+const skip = have(GCC) ? false : 'riscv64-unknown-elf-gcc is not installed';
+
+before(() => {
+  if (skip) return;
+  mkdirSync(OUT, { recursive: true });
+  execFileSync(GCC, ['-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-mcmodel=medany', '-O2', '-g', '-ffreestanding', '-nostdlib', '-static',
+    '-Wl,--no-warn-rwx-segments', '-T', 'test/programs/skernel/link.ld', 'test/programs/skernel/entry.S', 'test/programs/skernel/kernel.c', '-o', ELF]);
+});
+
+function boot(bios: Bios, budget = 200_000_000): { output: string; status: number | string; instret: number; machine: Machine } {
+  const m = new Machine({ bios });
+  m.loadElf(readFileSync(ELF));
+  m.boot();
+  let output = '';
+  m.onUartOutput.event((b) => { output += String.fromCharCode(b); });
+  const r = m.run(budget);
+  return { output, status: r.kind === 'exit' ? r.status : r.kind, instret: m.instret, machine: m };
+}
+
+/** The kernel's own lines: everything from its first line on (firmware banners differ). */
+const kernelPart = (s: string): string => s.slice(s.indexOf(MARKER)).replace(/\r/g, '');
+
+const EXPECTED = [
+  MARKER, 'hart 0000000000000000', 'fdt magic 00000000d00dfeed', 'sbi v1.0 or later time probe 0000000000000001',
+  'console write works', 'timer interrupt taken', 'paging on, read-only page holds 0000000000000000',
+  'store fault: scause 000000000000000f stval 0000000040000000', 'bye', '',
+].join('\n');
+
+test('the built-in SBI boots the kernel in S-mode and serves its calls', { skip }, () => {
+  const r = boot('builtin');
+  assert.equal(r.output, EXPECTED);
+  assert.equal(r.status, 0);
+});
+
+test('QEMU with its OpenSBI prints the same kernel output', { skip: skip || (have(QEMU) ? false : 'qemu-system-riscv64 is not installed') }, () => {
+  const q = spawnSync(QEMU, ['-machine', 'virt', '-nographic', '-bios', 'default', '-kernel', ELF], { timeout: 30_000, encoding: 'latin1' });
+  assert.equal(q.status, 0);
+  assert.equal(kernelPart(q.stdout), EXPECTED);
+});
+
+test('Debian\'s OpenSBI boots on Chronos and hands over to the kernel', { skip: skip || (existsSync(OPENSBI) ? false : `${OPENSBI} is not installed (apt-get install opensbi)`) }, () => {
+  const r = boot(readFileSync(OPENSBI));
+  assert.match(r.output, /OpenSBI v\d+\.\d+/);
+  assert.match(r.output, /Domain0 Next Address\s+: 0x0000000080200000/);
+  assert.equal(kernelPart(r.output), EXPECTED);
+  assert.equal(r.status, 0);
+});
+
+test('two runs of the same kernel are identical, instruction for instruction', { skip }, () => {
+  const a = boot('builtin'), b = boot('builtin');
+  assert.equal(a.instret, b.instret);
+  assert.equal(a.output, b.output);
+  if (existsSync(OPENSBI)) {
+    const c = boot(readFileSync(OPENSBI)), d = boot(readFileSync(OPENSBI));
+    assert.equal(c.instret, d.instret);
+    assert.equal(c.output, d.output);
+  }
+});
+
+test('a snapshot restores the whole machine: the run after it repeats exactly', { skip }, () => {
+  const m = new Machine({ bios: 'builtin' });
+  m.loadElf(readFileSync(ELF));
+  m.boot();
+  let out = '';
+  m.onUartOutput.event((b) => { out += String.fromCharCode(b); });
+  m.run(300); // part way through the kernel's start
+  const snap = m.snapshot();
+  const before = out;
+  const first = m.run(200_000_000);
+  const firstOut = out.slice(before.length), firstCount = m.instret, firstRegs = m.hart.x.slice();
+  m.restore(snap);
+  out = before;
+  const second = m.run(200_000_000);
+  assert.deepEqual(second, first);
+  assert.equal(out.slice(before.length), firstOut);
+  assert.equal(m.instret, firstCount);
+  assert.deepEqual(m.hart.x.slice(), firstRegs);
+  assert.ok(firstOut.includes('bye'), firstOut);
+});
