@@ -15,6 +15,7 @@ const common = {
 const entries = [
   { entryPoints: ['src/cli/chronos.ts'], outfile: 'dist/chronos.js' },
   { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
+  { entryPoints: ['src/debugger/main.ts'], outfile: 'dist/debugAdapter.js' },
 ];
 
 for (const e of entries) {

@@ -248,9 +248,12 @@ export class Machine {
   pause(): void { this.stop({ kind: 'paused' }); }
 
   setBreakpoints(pcs: Iterable<bigint>): void {
+    const before = new Set<bigint>();
+    for (const [lo, his] of this.breakpoints) for (const hi of his) before.add((hi << 32n) | BigInt(lo));
+    const wanted = [...pcs].map((pc) => BigInt.asUintN(64, pc));
     this.breakpoints.clear();
     this.breakpointCount = 0;
-    for (const pc of pcs) {
+    for (const pc of wanted) {
       const v = BigInt.asUintN(64, pc);
       const lo = Number(v & 0xffffffffn);
       const list = this.breakpoints.get(lo) ?? [];
@@ -258,7 +261,15 @@ export class Machine {
       this.breakpoints.set(lo, list);
       this.breakpointCount++;
     }
-    this.flushCode();
+    // Translated blocks must start at every breakpoint: retranslate only the code around the
+    // new ones (a removed breakpoint merely leaves a block boundary behind).
+    for (const pc of wanted) {
+      if (before.has(pc)) continue;
+      const t = this.debug.translate(pc);
+      const off = t.ok ? this.ram.offsetOf(t.paddr, 2) : -1;
+      if (off >= 0) this.cache.invalidateRange(off, 2);
+    }
+    this.singles.clear();
   }
 
   private isBreakpoint(pc: bigint): boolean {

@@ -1,0 +1,169 @@
+// Expressions for watch, hover and the debug console: numbers (hex or decimal), registers
+// (`a0`, `$a0`, `pc`, `sp`), symbols (their address), memory reads with C-style casts
+// (`*(u64*)0x80200000`, `*(u32*)(sp + 8)`), `&symbol`, and C's arithmetic, bitwise,
+// comparison and logical operators with C's precedence. Values are 64-bit.
+
+export interface EvalContext {
+  register(name: string): bigint | undefined;
+  symbol(name: string): bigint | undefined;
+  /** Read `size` bytes at a virtual address, little-endian, or undefined when unmapped. */
+  read(addr: bigint, size: number): bigint | undefined;
+}
+
+export class ExpressionError extends Error {
+  override name = 'ExpressionError';
+}
+
+type Token = { kind: 'num'; value: bigint } | { kind: 'id'; value: string } | { kind: 'op'; value: string };
+
+const TYPES: Record<string, [number, boolean]> = {
+  u8: [1, false], u16: [2, false], u32: [4, false], u64: [8, false], usize: [8, false],
+  i8: [1, true], i16: [2, true], i32: [4, true], i64: [8, true], isize: [8, true],
+  char: [1, true], short: [2, true], int: [4, true], long: [8, true],
+  uint8_t: [1, false], uint16_t: [2, false], uint32_t: [4, false], uint64_t: [8, false],
+};
+
+function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  const re = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|\d[\d_]*)|([A-Za-z_$][\w$]*(?:::[A-Za-z_][\w]*)*)|(<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>]))/y;
+  let pos = 0;
+  while (pos < src.length) {
+    if (/^\s*$/.test(src.slice(pos))) break;
+    re.lastIndex = pos;
+    const m = re.exec(src);
+    if (!m) throw new ExpressionError(`unexpected '${src.slice(pos).trim()[0]}' at column ${pos + 1}`);
+    pos = re.lastIndex;
+    if (m[1]) out.push({ kind: 'num', value: BigInt(m[1].replace(/_/g, '')) });
+    else if (m[2]) out.push({ kind: 'id', value: m[2] });
+    else out.push({ kind: 'op', value: m[3] });
+  }
+  return out;
+}
+
+const BINARY: [string[], (a: bigint, b: bigint) => bigint][] = [
+  [['||'], (a, b) => (a || b ? 1n : 0n)],
+  [['&&'], (a, b) => (a && b ? 1n : 0n)],
+  [['|'], (a, b) => a | b],
+  [['^'], (a, b) => a ^ b],
+  [['&'], (a, b) => a & b],
+  [['==', '!='], () => 0n],
+  [['<', '>', '<=', '>='], () => 0n],
+  [['<<', '>>'], () => 0n],
+  [['+', '-'], () => 0n],
+  [['*', '/', '%'], () => 0n],
+];
+
+function apply(op: string, a: bigint, b: bigint): bigint {
+  switch (op) {
+    case '||': return a || b ? 1n : 0n;
+    case '&&': return a && b ? 1n : 0n;
+    case '|': return a | b;
+    case '^': return a ^ b;
+    case '&': return a & b;
+    case '==': return a === b ? 1n : 0n;
+    case '!=': return a !== b ? 1n : 0n;
+    case '<': return a < b ? 1n : 0n;
+    case '>': return a > b ? 1n : 0n;
+    case '<=': return a <= b ? 1n : 0n;
+    case '>=': return a >= b ? 1n : 0n;
+    case '<<': return a << (b & 63n);
+    case '>>': return a >> (b & 63n);
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': if (b === 0n) throw new ExpressionError('division by zero'); return a / b;
+    case '%': if (b === 0n) throw new ExpressionError('division by zero'); return a % b;
+    default: throw new ExpressionError(`unknown operator ${op}`);
+  }
+}
+
+export function evaluate(src: string, ctx: EvalContext): bigint {
+  const toks = tokenize(src);
+  if (toks.length === 0) throw new ExpressionError('empty expression');
+  let i = 0;
+  const peek = (): Token | undefined => toks[i];
+  const isOp = (v: string): boolean => peek()?.kind === 'op' && peek()!.value === v;
+  const expect = (v: string): void => {
+    if (!isOp(v)) throw new ExpressionError(`expected '${v}'${peek() ? ` before '${peek()!.value}'` : ' at the end'}`);
+    i++;
+  };
+
+  const binary = (level: number): bigint => {
+    if (level === BINARY.length) return unary();
+    let left = binary(level + 1);
+    while (peek()?.kind === 'op' && BINARY[level][0].includes(peek()!.value as string)) {
+      const op = toks[i++].value as string;
+      left = BigInt.asIntN(64, apply(op, left, binary(level + 1)));
+    }
+    return left;
+  };
+
+  const castAhead = (): [number, boolean] | undefined => {
+    // `(type *)` or `(type)`
+    const t = toks[i + 1];
+    if (!isOp('(') || t?.kind !== 'id' || !(t.value in TYPES)) return undefined;
+    return TYPES[t.value];
+  };
+
+  const unary = (): bigint => {
+    const t = peek();
+    if (!t) throw new ExpressionError('the expression ends too early');
+    if (t.kind === 'op') {
+      if (t.value === '-') { i++; return -unary(); }
+      if (t.value === '+') { i++; return unary(); }
+      if (t.value === '~') { i++; return ~unary(); }
+      if (t.value === '!') { i++; return unary() === 0n ? 1n : 0n; }
+      if (t.value === '&') {
+        i++;
+        const id = peek();
+        if (id?.kind !== 'id') throw new ExpressionError("'&' needs a symbol name");
+        i++;
+        const a = ctx.symbol(id.value);
+        if (a === undefined) throw new ExpressionError(`no symbol '${id.value}'`);
+        return a;
+      }
+      if (t.value === '*') {
+        i++;
+        let size = 8, signed = false;
+        const cast = castAhead();
+        if (cast) {
+          [size, signed] = cast;
+          i += 2;
+          expect('*');
+          expect(')');
+        }
+        const addr = unary();
+        const v = ctx.read(addr, size);
+        if (v === undefined) throw new ExpressionError(`cannot read ${size} bytes at 0x${BigInt.asUintN(64, addr).toString(16)}: not mapped`);
+        return signed ? BigInt.asIntN(size * 8, v) : v;
+      }
+      if (t.value === '(') {
+        const cast = castAhead();
+        if (cast && toks[i + 2]?.kind === 'op' && toks[i + 2].value === ')') {
+          i += 3;
+          const v = unary();
+          return cast[1] ? BigInt.asIntN(cast[0] * 8, v) : BigInt.asUintN(cast[0] * 8, v);
+        }
+        i++;
+        const v = binary(0);
+        expect(')');
+        return v;
+      }
+      throw new ExpressionError(`unexpected '${t.value}'`);
+    }
+    i++;
+    if (t.kind === 'num') return t.value;
+    const name = t.value.startsWith('$') ? t.value.slice(1) : t.value;
+    const r = ctx.register(name);
+    if (r !== undefined) return r;
+    const s = ctx.symbol(t.value);
+    if (s !== undefined) return s;
+    throw new ExpressionError(`'${t.value}' is neither a register nor a symbol`);
+  };
+
+  const v = binary(0);
+  if (i < toks.length) throw new ExpressionError(`unexpected '${toks[i].value}' after the expression`);
+  return v;
+}
+
+void BINARY;

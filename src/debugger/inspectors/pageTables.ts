@@ -1,0 +1,102 @@
+// The SV39 page tables under a satp (or a root PPN): the tree root → level 2 → 1 → 0 with
+// each entry's virtual range, physical address and flags, huge pages as leaves at their level;
+// a flat list that merges contiguous mappings with equal flags (like vmmap); and a step-by-step
+// translation.
+import { hex, u64, type PhysMemory } from './memory.js';
+
+export interface PteNode {
+  level: number;
+  index: number;
+  vaStart: string;
+  vaEnd: string;
+  pa: string;
+  flags: string;
+  leaf: boolean;
+  /** Size of what the entry maps: 4K, 2M or 1G (leaves), or the table below it. */
+  size: string;
+  children?: PteNode[];
+}
+
+export interface Mapping { vaStart: string; vaEnd: string; paStart: string; flags: string; pages: number }
+
+const FLAG_NAMES = 'VRWXUGAD';
+export const flagString = (pte: bigint): string =>
+  [...FLAG_NAMES].map((c, i) => ((pte >> BigInt(i)) & 1n ? c : '-')).join('');
+
+const SIZES = ['4K', '2M', '1G'];
+const signExtend = (va: bigint): bigint => BigInt.asUintN(64, BigInt.asIntN(39, va));
+
+/** Read every valid entry of the tree rooted at `rootPpn` (bounded: at most `maxEntries`). */
+export function readTree(mem: PhysMemory, rootPpn: bigint, maxEntries = 200_000): { tree: PteNode[]; truncated: boolean } {
+  let count = 0;
+  const visit = (ppn: bigint, level: number, vaBase: bigint, seen: Set<bigint>): PteNode[] => {
+    const raw = mem.readPhys(ppn << 12n, 4096);
+    if (!raw || seen.has(ppn)) return [];
+    seen.add(ppn);
+    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const out: PteNode[] = [];
+    for (let i = 0; i < 512 && count < maxEntries; i++) {
+      const pte = dv.getBigUint64(i * 8, true);
+      if ((pte & 1n) === 0n) continue;
+      count++;
+      const span = 1n << BigInt(12 + 9 * level);
+      const va = signExtend(vaBase + BigInt(i) * span);
+      const pa = ((pte >> 10n) & ((1n << 44n) - 1n)) << 12n;
+      const leaf = (pte & 0xen) !== 0n;
+      const node: PteNode = { level, index: i, vaStart: hex(va), vaEnd: hex(va + span), pa: hex(pa), flags: flagString(pte), leaf, size: leaf ? SIZES[level] : 'table' };
+      if (!leaf && level > 0) node.children = visit(pa >> 12n, level - 1, vaBase + BigInt(i) * span, new Set(seen));
+      out.push(node);
+    }
+    return out;
+  };
+  const tree = visit(rootPpn, 2, 0n, new Set());
+  return { tree, truncated: count >= maxEntries };
+}
+
+/** Leaves in address order, contiguous ones with the same flags merged. */
+export function flatten(tree: PteNode[]): Mapping[] {
+  const leaves: PteNode[] = [];
+  const walk = (ns: PteNode[]): void => { for (const n of ns) { if (n.leaf) leaves.push(n); else if (n.children) walk(n.children); } };
+  walk(tree);
+  const out: Mapping[] = [];
+  for (const l of leaves) {
+    const vs = BigInt(l.vaStart), ve = BigInt(l.vaEnd), pa = BigInt(l.pa);
+    const last = out[out.length - 1];
+    if (last && BigInt(last.vaEnd) === vs && last.flags === l.flags && BigInt(last.paStart) + (BigInt(last.vaEnd) - BigInt(last.vaStart)) === pa) {
+      last.vaEnd = hex(ve);
+      last.pages += Number((ve - vs) >> 12n);
+    } else {
+      out.push({ vaStart: l.vaStart, vaEnd: l.vaEnd, paStart: l.pa, flags: l.flags, pages: Number((ve - vs) >> 12n) });
+    }
+  }
+  return out;
+}
+
+export interface WalkStepView { level: number; index: number; pteAddress: string; pte: string; flags: string; meaning: string }
+export interface TranslationView { va: string; steps: WalkStepView[]; pa?: string; fault?: string; pageSize?: string }
+
+export function translateView(mem: PhysMemory, satpRootPpn: bigint, vaddr: bigint): TranslationView {
+  const va = BigInt.asUintN(64, vaddr);
+  const steps: WalkStepView[] = [];
+  if (BigInt.asIntN(39, va) !== BigInt.asIntN(64, va)) return { va: hex(va), steps, fault: 'not canonical: bits 63:39 must copy bit 38' };
+  let table = satpRootPpn << 12n;
+  for (let level = 2; level >= 0; level--) {
+    const index = Number((va >> BigInt(12 + 9 * level)) & 511n);
+    const pteAddress = table + BigInt(index * 8);
+    const pte = u64(mem, pteAddress);
+    if (pte === undefined) return { va: hex(va), steps, fault: `level-${level} table at ${hex(table)} is not in RAM` };
+    const ppn = (pte >> 10n) & ((1n << 44n) - 1n);
+    const valid = (pte & 1n) !== 0n, leaf = (pte & 0xen) !== 0n;
+    const meaning = !valid ? 'invalid: the walk stops with a page fault' : leaf ? `leaf: a ${SIZES[level]} page at ${hex(ppn << 12n)}` : `points to the level-${level - 1} table at ${hex(ppn << 12n)}`;
+    steps.push({ level, index, pteAddress: hex(pteAddress), pte: hex(pte), flags: flagString(pte), meaning });
+    if (!valid) return { va: hex(va), steps, fault: `level-${level} entry ${index} is not valid` };
+    if (leaf) {
+      const bits = BigInt(12 + 9 * level);
+      if ((ppn & ((1n << BigInt(9 * level)) - 1n)) !== 0n) return { va: hex(va), steps, fault: 'misaligned superpage' };
+      return { va: hex(va), steps, pa: hex(((ppn >> BigInt(9 * level)) << bits) | (va & ((1n << bits) - 1n))), pageSize: SIZES[level] };
+    }
+    if (level === 0) return { va: hex(va), steps, fault: 'level-0 entry is not a leaf' };
+    table = ppn << 12n;
+  }
+  return { va: hex(va), steps, fault: 'unreachable' };
+}

@@ -1,0 +1,520 @@
+// The Chronos runtime: one emulated machine with a kernel ELF, its line table and symbols,
+// and the debugger's execution control (run in slices so pause answers at once; breakpoints
+// with conditions, hit counts and logpoints; line and instruction stepping; data and trap
+// breakpoints). It knows nothing of the Debug Adapter Protocol: session.ts translates.
+import { describeCause } from '../emulator/cpu/causes.js';
+import { decode } from '../emulator/isa/decode.js';
+import { ABI_NAMES } from '../emulator/disasm/disasm.js';
+import { Emitter } from '../emulator/events.js';
+import { ElfError } from '../emulator/loader/elf.js';
+import { Machine, type StopReason, type Watchpoint } from '../emulator/machine.js';
+import { parseLineTable } from './dwarf/line.js';
+import { LineIndex, type SourceLocation } from './dwarf/lineIndex.js';
+import { evaluate, type EvalContext } from './expression.js';
+import { Symbols } from './symbols.js';
+
+export interface HostFiles {
+  readFile(path: string): Uint8Array;
+  exists(path: string): boolean;
+}
+
+export interface LaunchOptions {
+  program: string;
+  bios?: string;
+  memory?: number;
+  bootargs?: string;
+  stopOnEntry?: boolean;
+  /** DWARF path prefix → local path prefix. */
+  sourceMap?: Record<string, string>;
+}
+
+export type StopKind = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
+export interface RuntimeStop { kind: StopKind; description?: string; text?: string; breakpointIds?: number[] }
+
+export interface BreakpointSpec {
+  id: number;
+  kind: 'source' | 'function' | 'instruction';
+  addresses: bigint[];
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+  hits: number;
+}
+
+export interface Frame { index: number; pc: bigint; fp: bigint; name: string; location?: SourceLocation }
+
+/** RISC-V trap filters offered as exception breakpoints, by mcause. */
+export const TRAP_FILTERS: { id: string; label: string; causes: (c: bigint) => boolean }[] = [
+  { id: 'instruction-page-fault', label: 'Instruction page fault', causes: (c) => c === 12n },
+  { id: 'load-page-fault', label: 'Load page fault', causes: (c) => c === 13n },
+  { id: 'store-page-fault', label: 'Store/AMO page fault', causes: (c) => c === 15n },
+  { id: 'illegal-instruction', label: 'Illegal instruction', causes: (c) => c === 2n },
+  { id: 'breakpoint', label: 'Breakpoint (ebreak)', causes: (c) => c === 3n },
+  { id: 'ecall-u', label: 'Environment call from U-mode', causes: (c) => c === 8n },
+  { id: 'ecall-s', label: 'Environment call from S-mode', causes: (c) => c === 9n },
+  { id: 'misaligned', label: 'Misaligned access', causes: (c) => c === 0n || c === 4n || c === 6n },
+  { id: 'access-fault', label: 'Access fault', causes: (c) => c === 1n || c === 5n || c === 7n },
+  { id: 'interrupt', label: 'Any interrupt', causes: (c) => c < 0n },
+];
+export const PANIC_FILTER = { id: 'panic', label: 'Kernel panic' };
+const PANIC_SYMBOLS = ['rust_begin_unwind', 'panic', 'core::panicking::panic_fmt'];
+
+const SLICE = 2_000_000;
+const STEP_LIMIT = 2_000_000;
+const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export class ChronosRuntime {
+  machine!: Machine;
+  symbols!: Symbols;
+  lines!: LineIndex;
+  programPath = '';
+  private options!: LaunchOptions;
+  private readonly breakpoints = new Map<number, BreakpointSpec>();
+  private nextId = 1;
+  private tempBreakpoints: bigint[] = [];
+  private panicAddresses: bigint[] = [];
+  private panicEnabled = false;
+  private trapFilterIds = new Set<string>();
+  private watchpoints: Watchpoint[] = [];
+  private running = false;
+  private pauseRequested = false;
+  private generationOfRun = 0;
+  exited = false;
+  private uartBuffer: number[] = [];
+
+  readonly onStop = new Emitter<RuntimeStop>();
+  readonly onOutput = new Emitter<string>();
+  readonly onExit = new Emitter<number>();
+
+  constructor(private readonly files: HostFiles) {}
+
+  get isRunning(): boolean { return this.running; }
+
+  /** Load and boot; errors are thrown as messages for the client. */
+  launch(opts: LaunchOptions): void {
+    this.options = opts;
+    if (!opts.program) throw new Error('the launch configuration needs "program": the kernel ELF');
+    if (!this.files.exists(opts.program)) throw new Error(`program ${opts.program} does not exist`);
+    const bytes = this.files.readFile(opts.program);
+    let bios: 'none' | 'builtin' | Uint8Array = 'builtin';
+    if (opts.bios === 'none') bios = 'none';
+    else if (opts.bios && opts.bios !== 'builtin') {
+      if (!this.files.exists(opts.bios)) throw new Error(`firmware ${opts.bios} does not exist`);
+      bios = this.files.readFile(opts.bios);
+    }
+    const m = new Machine({ memoryMiB: opts.memory ?? 128, bios, bootargs: opts.bootargs ?? '' });
+    try {
+      const elf = m.loadElf(bytes);
+      m.boot();
+      this.symbols = new Symbols(elf);
+      const sec = (n: string): Uint8Array | undefined => {
+        const s = elf.sections.find((x) => x.name === n);
+        return s ? elf.bytes.subarray(s.offset, s.offset + s.size) : undefined;
+      };
+      const debugLine = sec('.debug_line');
+      this.lines = new LineIndex(debugLine ? parseLineTable({ debugLine, debugLineStr: sec('.debug_line_str'), debugStr: sec('.debug_str') }) : []);
+    } catch (e) {
+      if (e instanceof ElfError) throw new Error(`${opts.program}: ${e.message}`);
+      throw e;
+    }
+    this.machine = m;
+    this.programPath = opts.program;
+    this.exited = false;
+    this.panicAddresses = PANIC_SYMBOLS.map((n) => this.symbols.find(n)?.address).filter((a): a is bigint => a !== undefined).slice(0, 1);
+    m.onUartOutput.event((b) => this.uartBuffer.push(b));
+    m.trapFilter = (cause) => TRAP_FILTERS.some((f) => this.trapFilterIds.has(f.id) && f.causes(cause));
+    this.applyBreakpoints();
+  }
+
+  private flushUart(): void {
+    if (this.uartBuffer.length) {
+      this.onOutput.fire(new TextDecoder().decode(Uint8Array.from(this.uartBuffer)));
+      this.uartBuffer = [];
+    }
+  }
+
+  // ---- source paths ------------------------------------------------------------------------
+
+  /** A DWARF path as a local one: sourceMap substitution, then relative paths against the program's ancestors. */
+  localPath(dwarfPath: string): string {
+    for (const [from, to] of Object.entries(this.options.sourceMap ?? {})) {
+      if (dwarfPath.startsWith(from)) return to + dwarfPath.slice(from.length);
+    }
+    if (dwarfPath.startsWith('/')) return dwarfPath;
+    let dir = this.programPath.replace(/\/[^/]*$/, '');
+    for (let i = 0; i < 8 && dir; i++) {
+      const candidate = `${dir}/${dwarfPath}`;
+      if (this.files.exists(candidate)) return candidate;
+      dir = dir.replace(/\/[^/]*$/, '');
+    }
+    return dwarfPath;
+  }
+
+  /** The line table's name for a local file. */
+  private tableFile(localPath: string): string | undefined {
+    let p = localPath;
+    for (const [from, to] of Object.entries(this.options.sourceMap ?? {})) if (p.startsWith(to)) p = from + p.slice(to.length);
+    return this.lines.resolveFile(p);
+  }
+
+  // ---- breakpoints ---------------------------------------------------------------------------
+
+  setSourceBreakpoints(path: string, specs: { line: number; condition?: string; hitCondition?: string; logMessage?: string }[]):
+  { id: number; verified: boolean; line: number; message?: string }[] {
+    for (const [id, b] of this.breakpoints) if (b.kind === 'source' && (b as BreakpointSpec & { path?: string }).path === path) this.breakpoints.delete(id);
+    const file = this.tableFile(path);
+    const out = specs.map((s) => {
+      const id = this.nextId++;
+      if (!file) return { id, verified: false, line: s.line, message: 'no code from this file is in the kernel ELF (no DWARF line information for it)' };
+      const found = this.lines.addressesFor(file, s.line);
+      if (!found) return { id, verified: false, line: s.line, message: `no code at or after line ${s.line}` };
+      const spec = { id, kind: 'source' as const, addresses: found.addresses, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0, path };
+      this.breakpoints.set(id, spec);
+      return { id, verified: true, line: found.line };
+    });
+    this.applyBreakpoints();
+    return out;
+  }
+
+  setFunctionBreakpoints(specs: { name: string; condition?: string; hitCondition?: string }[]): { id: number; verified: boolean; message?: string; address?: bigint }[] {
+    for (const [id, b] of this.breakpoints) if (b.kind === 'function') this.breakpoints.delete(id);
+    const out = specs.map((s) => {
+      const id = this.nextId++;
+      const sym = this.symbols.find(s.name);
+      if (!sym) return { id, verified: false, message: `no function '${s.name}' in the kernel's symbols` };
+      this.breakpoints.set(id, { id, kind: 'function', addresses: [sym.address], condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      return { id, verified: true, address: sym.address };
+    });
+    this.applyBreakpoints();
+    return out;
+  }
+
+  setInstructionBreakpoints(specs: { address: bigint; condition?: string; hitCondition?: string }[]): { id: number; verified: boolean }[] {
+    for (const [id, b] of this.breakpoints) if (b.kind === 'instruction') this.breakpoints.delete(id);
+    const out = specs.map((s) => {
+      const id = this.nextId++;
+      this.breakpoints.set(id, { id, kind: 'instruction', addresses: [BigInt.asUintN(64, s.address)], condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      return { id, verified: true };
+    });
+    this.applyBreakpoints();
+    return out;
+  }
+
+  setExceptionFilters(ids: string[]): void {
+    this.trapFilterIds = new Set(ids);
+    this.panicEnabled = ids.includes(PANIC_FILTER.id);
+    this.applyBreakpoints();
+  }
+
+  setWatchpoints(list: Watchpoint[]): void {
+    this.watchpoints = list;
+    this.machine.setWatchpoints(list);
+  }
+
+  private applyBreakpoints(): void {
+    if (!this.machine) return;
+    const all: bigint[] = [...this.tempBreakpoints];
+    for (const b of this.breakpoints.values()) all.push(...b.addresses);
+    if (this.panicEnabled) all.push(...this.panicAddresses);
+    this.machine.setBreakpoints(all);
+  }
+
+  // ---- state ---------------------------------------------------------------------------------
+
+  get pc(): bigint { return BigInt.asUintN(64, this.machine.hart.pc); }
+  reg(i: number): bigint { return this.machine.hart.x[i]; }
+
+  evalContext(): EvalContext {
+    const h = this.machine.hart;
+    return {
+      register: (name) => {
+        if (name === 'pc') return BigInt.asUintN(64, h.pc);
+        if (name === 'fp') return h.x[8];
+        const i = ABI_NAMES.indexOf(name);
+        if (i >= 0) return h.x[i];
+        const m = /^x(\d+)$/.exec(name);
+        if (m && Number(m[1]) < 32) return h.x[Number(m[1])];
+        return undefined;
+      },
+      symbol: (name) => this.symbols.find(name)?.address,
+      read: (addr, size) => {
+        const b = this.machine.debug.readVirt(BigInt.asUintN(64, addr), size);
+        if (!b) return undefined;
+        let v = 0n;
+        for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+        return v;
+      },
+    };
+  }
+
+  evaluate(expr: string): bigint { return evaluate(expr, this.evalContext()); }
+
+  location(pc: bigint): SourceLocation | undefined {
+    const l = this.lines.lookup(pc);
+    return l ? { ...l, file: this.localPath(l.file) } : undefined;
+  }
+
+  functionName(pc: bigint): string {
+    const s = this.symbols.at(pc);
+    return s ? s.sym.name : `0x${pc.toString(16)}`;
+  }
+
+  /**
+   * The call stack from frame pointers: each frame keeps its return address at fp-8 and the
+   * caller's fp at fp-16. A function whose prologue has not yet set fp (or whose epilogue has
+   * restored the caller's) is detected from its code, and its caller found through ra.
+   */
+  stack(max = 64): Frame[] {
+    const h = this.machine.hart;
+    const frames: Frame[] = [];
+    let pc = this.pc, fp = BigInt.asUintN(64, h.x[8]);
+    const word = (a: bigint): bigint | undefined => this.evalContext().read(a, 8);
+    const sp = BigInt.asUintN(64, h.x[2]);
+    frames.push({ index: 0, pc, fp, name: this.functionName(pc), location: this.location(pc) });
+    if (!this.frameReady(pc)) {
+      const ra = BigInt.asUintN(64, h.x[1]);
+      if (ra === 0n) return frames;
+      pc = ra;
+      frames.push({ index: 1, pc, fp, name: this.functionName(pc), location: this.location(pc - 2n) });
+    }
+    while (frames.length < max) {
+      if (fp === 0n || fp < sp || fp % 8n !== 0n) break;
+      const ra = word(fp - 8n), prev = word(fp - 16n);
+      if (ra === undefined || prev === undefined || ra === 0n) break;
+      const retPc = BigInt.asUintN(64, ra);
+      // The call is the instruction before the return address: its line is the caller's line.
+      frames.push({ index: frames.length, pc: retPc, fp: BigInt.asUintN(64, prev), name: this.functionName(retPc), location: this.location(retPc - 2n) });
+      if (BigInt.asUintN(64, prev) <= fp) break;
+      fp = BigInt.asUintN(64, prev);
+    }
+    return frames;
+  }
+
+  /** Whether the function at pc has set up its own frame pointer by now. */
+  private frameReady(pc: bigint): boolean {
+    const f = this.symbols.at(pc);
+    if (!f) return true;
+    let a = f.sym.address, setFp = false;
+    const ctx = this.evalContext();
+    for (let n = 0; a <= pc && n < 64; n++) {
+      const half = ctx.read(a, 2);
+      if (half === undefined) return true;
+      const len = (Number(half) & 3) === 3 ? 4 : 2;
+      const word = len === 4 ? ctx.read(a, 4) : half;
+      const d = word === undefined ? undefined : decode(Number(word));
+      if (a === pc) {
+        // At a return, or just after restoring fp, the frame is the caller's again.
+        if (d && d.def.name === 'jalr' && d.rd === 0 && d.rs1 === 1) return false;
+        return setFp;
+      }
+      if (d && d.def.name === 'addi' && d.rd === 8 && d.rs1 === 2) setFp = true;
+      if (d && d.def.name === 'ld' && d.rd === 8 && d.rs1 === 2) setFp = false;
+      a += BigInt(len);
+    }
+    return true;
+  }
+
+  // ---- execution -------------------------------------------------------------------------------
+
+  /** Start after launch: stop on entry, or run. */
+  start(): void {
+    if (this.options.stopOnEntry) this.emitStop({ kind: 'entry' });
+    else void this.continue();
+  }
+
+  pause(): void {
+    if (this.running) { this.pauseRequested = true; this.machine.pause(); }
+  }
+
+  private emitStop(s: RuntimeStop): void {
+    this.flushUart();
+    this.onStop.fire(s);
+  }
+
+  private finish(r: StopReason): boolean {
+    if (r.kind === 'exit' || r.kind === 'reset') {
+      this.flushUart();
+      this.exited = true;
+      this.running = false;
+      this.onExit.fire(r.kind === 'exit' ? r.status : 0);
+      return true;
+    }
+    return false;
+  }
+
+  /** Decide whether a stop at a breakpoint address is for the user (conditions, hit counts, logpoints). */
+  private breakpointStop(pc: bigint): RuntimeStop | undefined {
+    if (this.panicEnabled && this.panicAddresses.includes(pc)) return { kind: 'exception', description: 'kernel panic', text: 'The kernel panicked' };
+    let stop: RuntimeStop | undefined;
+    for (const b of this.breakpoints.values()) {
+      if (!b.addresses.includes(pc)) continue;
+      if (b.condition) {
+        try { if (this.evaluate(b.condition) === 0n) continue; } catch { /* a broken condition stops, so the user sees it */ }
+      }
+      b.hits++;
+      if (b.hitCondition) {
+        const m = /^\s*(>=|>|==|%)?\s*(\d+)\s*$/.exec(b.hitCondition);
+        if (m) {
+          const n = Number(m[2]), op = m[1] ?? '>=';
+          const ok = op === '>=' ? b.hits >= n : op === '>' ? b.hits > n : op === '==' ? b.hits === n : b.hits % n === 0;
+          if (!ok) continue;
+        }
+      }
+      if (b.logMessage) {
+        this.flushUart();
+        this.onOutput.fire(`${this.interpolate(b.logMessage)}\n`);
+        continue;
+      }
+      const kind: StopKind = b.kind === 'function' ? 'function breakpoint' : b.kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
+      stop = { kind, breakpointIds: [...(stop?.breakpointIds ?? []), b.id] };
+    }
+    return stop;
+  }
+
+  private interpolate(msg: string): string {
+    return msg.replace(/\{([^}]+)\}/g, (_m, e: string) => {
+      try { return `0x${BigInt.asUintN(64, this.evaluate(e)).toString(16)}`; } catch (err) { return `<${(err as Error).message}>`; }
+    });
+  }
+
+  private stopFor(r: StopReason): RuntimeStop | undefined {
+    switch (r.kind) {
+      case 'breakpoint': return this.breakpointStop(BigInt.asUintN(64, r.pc));
+      case 'watchpoint': return { kind: 'data breakpoint', description: `${r.access} of ${r.size} bytes at 0x${r.address.toString(16)}` };
+      case 'trap': return { kind: 'exception', description: r.description, text: `${r.description} (mcause ${r.cause}) at pc 0x${BigInt.asUintN(64, r.pc).toString(16)}, tval 0x${BigInt.asUintN(64, r.tval).toString(16)}` };
+      case 'paused': return { kind: 'pause' };
+      case 'idle': return { kind: 'pause', description: 'the hart waits for an interrupt (wfi) that nothing will raise' };
+      default: return undefined;
+    }
+  }
+
+  /** Run until something stops the guest; resolves when it stopped (or exited). */
+  async continue(): Promise<void> {
+    if (this.exited) return;
+    this.running = true;
+    this.pauseRequested = false;
+    const run = ++this.generationOfRun;
+    for (;;) {
+      const r = this.machine.run(SLICE);
+      this.flushUart();
+      if (this.finish(r)) return;
+      if (r.kind !== 'budget') {
+        const s = this.stopFor(r);
+        if (s) { this.running = false; this.emitStop(s); return; }
+        continue; // a breakpoint whose condition said no, or a logpoint
+      }
+      await nextTick();
+      if (run !== this.generationOfRun || this.exited) return;
+      if (this.pauseRequested) { this.running = false; this.emitStop({ kind: 'pause' }); return; }
+    }
+  }
+
+  /** One instruction; stops at a trap entry too. */
+  stepInstruction(): void {
+    if (this.exited) return;
+    const r = this.machine.step();
+    this.flushUart();
+    if (this.finish(r)) return;
+    const s = r.kind === 'budget' || r.kind === 'breakpoint' ? undefined : this.stopFor(r);
+    this.emitStop(s ?? { kind: 'step' });
+  }
+
+  private isCall(pc: bigint): { len: number } | undefined {
+    const ctx = this.evalContext();
+    const half = ctx.read(pc, 2);
+    if (half === undefined) return undefined;
+    const len = (Number(half) & 3) === 3 ? 4 : 2;
+    const word = len === 4 ? ctx.read(pc, 4) : half;
+    const d = word === undefined ? undefined : decode(Number(word));
+    return d && (d.def.name === 'jal' || d.def.name === 'jalr') && d.rd === 1 ? { len } : undefined;
+  }
+
+  /** Run until pc reaches `target` with sp at or above `minSp` (returning from a call). */
+  private async runTo(target: bigint, minSp: bigint): Promise<'arrived' | 'stopped' | 'exited'> {
+    this.tempBreakpoints = [target];
+    this.applyBreakpoints();
+    try {
+      for (;;) {
+        const r = this.machine.run(SLICE);
+        this.flushUart();
+        if (this.finish(r)) return 'exited';
+        if (r.kind === 'breakpoint' && BigInt.asUintN(64, r.pc) === target && BigInt.asUintN(64, this.reg(2)) >= minSp) return 'arrived';
+        if (r.kind !== 'budget' && r.kind !== 'breakpoint') { const s = this.stopFor(r); if (s) { this.emitStop(s); return 'stopped'; } }
+        if (r.kind === 'breakpoint' && BigInt.asUintN(64, r.pc) !== target) { const s = this.breakpointStop(BigInt.asUintN(64, r.pc)); if (s) { this.emitStop(s); return 'stopped'; } }
+        await nextTick();
+        if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return 'stopped'; }
+      }
+    } finally {
+      this.tempBreakpoints = [];
+      this.applyBreakpoints();
+    }
+  }
+
+  /** Step by source line: `over` runs calls to completion. */
+  async stepLine(over: boolean): Promise<void> {
+    if (this.exited) return;
+    this.running = true;
+    this.pauseRequested = false;
+    const start = this.lines.lookup(this.pc);
+    const startFn = this.symbols.at(this.pc)?.sym.address;
+    const startSp = BigInt.asUintN(64, this.reg(2));
+    try {
+      for (let n = 0; n < STEP_LIMIT; n++) {
+        const pc = this.pc;
+        const call = over || !start ? this.isCall(pc) : undefined;
+        if (call && over) {
+          const r = await this.runTo(pc + BigInt(call.len), BigInt.asUintN(64, this.reg(2)));
+          if (r !== 'arrived') return;
+        } else {
+          const r = this.machine.step();
+          this.flushUart();
+          if (this.finish(r)) return;
+          if (r.kind !== 'budget' && r.kind !== 'breakpoint') { const s = this.stopFor(r); if (s) { this.emitStop(s); return; } }
+        }
+        const here = this.lines.lookup(this.pc);
+        if (!start) { if (here) break; continue; }
+        if (here && (here.line !== start.line || here.file !== start.file)) {
+          // Stepping over: a line inside a deeper call (sp below) is not where we stop.
+          if (over && BigInt.asUintN(64, this.reg(2)) < startSp && this.symbols.at(this.pc)?.sym.address !== startFn) continue;
+          break;
+        }
+        if (n % 10_000 === 9_999) {
+          await nextTick();
+          if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return; }
+        }
+      }
+      this.emitStop({ kind: 'step' });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Run until the current function returns to its caller. */
+  async stepOut(): Promise<void> {
+    if (this.exited) return;
+    const frames = this.stack(2);
+    if (frames.length < 2) { this.stepInstruction(); return; }
+    this.running = true;
+    this.pauseRequested = false;
+    try {
+      // The caller's sp is at least ours (equal while our prologue has not run yet).
+      const r = await this.runTo(frames[1].pc, BigInt.asUintN(64, this.reg(2)));
+      if (r === 'arrived') this.emitStop({ kind: 'step' });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** UART input from the client. */
+  sendInput(text: string): void {
+    this.machine.uart.receive(new TextEncoder().encode(text));
+  }
+
+  terminate(): void {
+    this.generationOfRun++;
+    this.running = false;
+    this.exited = true;
+  }
+
+  describeCause(c: bigint): string { return describeCause(c); }
+}

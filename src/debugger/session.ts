@@ -1,0 +1,449 @@
+// The Debug Adapter Protocol session: it only translates between DAP requests and the runtime
+// (runtime.ts), in the manner of vscode-mock-debug. Line and column bases, memory references
+// (hex virtual addresses) and variable handles are converted here, at the boundary.
+import { DebugSession, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread, StackFrame, Source, Scope, Handles, Breakpoint } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { ABI_NAMES, disassemble } from '../emulator/disasm/disasm.js';
+import { ChronosRuntime, TRAP_FILTERS, PANIC_FILTER, type HostFiles, type LaunchOptions } from './runtime.js';
+import { CSR_VIEWS, hexValue } from './registers.js';
+import { examine, isExamine } from './examine.js';
+import { readDescriptor, type Descriptor } from './inspectors/descriptor.js';
+import { readFrames } from './inspectors/frames.js';
+import { readHeap } from './inspectors/heap.js';
+import { flatten, readTree, translateView } from './inspectors/pageTables.js';
+
+const THREAD = 1;
+type VarRef = { kind: 'registers' } | { kind: 'csrs' } | { kind: 'csr'; index: number };
+
+export interface ChronosLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchOptions {
+  uartOutput?: 'console' | 'none';
+}
+
+export class ChronosDebugSession extends DebugSession {
+  private runtime: ChronosRuntime;
+  private readonly vars = new Handles<VarRef>();
+  private launchArgs: ChronosLaunchArguments | undefined;
+  private configured = false;
+
+  constructor(private readonly files: HostFiles) {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.runtime = this.newRuntime();
+  }
+
+  private newRuntime(): ChronosRuntime {
+    const rt = new ChronosRuntime(this.files);
+    rt.onStop.event((s) => {
+      const e = new StoppedEvent(s.kind, THREAD, s.text) as DebugProtocol.StoppedEvent;
+      if (s.description) e.body.description = s.description;
+      if (s.breakpointIds) e.body.hitBreakpointIds = s.breakpointIds;
+      e.body.allThreadsStopped = true;
+      this.sendEvent(e);
+    });
+    rt.onOutput.event((text) => {
+      if (this.launchArgs?.uartOutput !== 'none') this.sendEvent(new OutputEvent(text, 'stdout'));
+    });
+    rt.onExit.event((status) => {
+      this.sendEvent(new OutputEvent(`\n[chronos] the guest ended with status ${status}\n`, 'console'));
+      this.sendEvent(new ExitedEvent(status));
+      this.sendEvent(new TerminatedEvent());
+    });
+    return rt;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,          // breakpoints are set before the kernel runs
+      supportsFunctionBreakpoints: true,               // by ELF symbol, demangled Rust paths
+      supportsConditionalBreakpoints: true,            // expressions over registers, memory, symbols
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsInstructionBreakpoints: true,            // from the Disassembly view
+      supportsDataBreakpoints: true,                   // watch memory ranges for reads/writes
+      supportsReadMemoryRequest: true,                 // memory view and Hex Editor
+      supportsWriteMemoryRequest: true,
+      supportsDisassembleRequest: true,                // the Disassembly view
+      supportsSteppingGranularity: true,               // line or instruction stepping
+      supportsSetVariable: true,                       // edit registers and CSRs
+      supportsEvaluateForHovers: true,
+      supportsTerminateRequest: true,
+      supportsRestartRequest: true,
+      supportsExceptionInfoRequest: true,
+      exceptionBreakpointFilters: [...TRAP_FILTERS.map((f) => ({ filter: f.id, label: f.label, default: false })), { filter: PANIC_FILTER.id, label: PANIC_FILTER.label, default: true }],
+    };
+    this.sendResponse(response);
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: ChronosLaunchArguments): void {
+    this.launchArgs = args;
+    try {
+      this.runtime.launch(args);
+    } catch (e) {
+      this.sendErrorResponse(response, 1001, `Chronos cannot launch: ${(e as Error).message}`);
+      return;
+    }
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configured = true;
+    this.sendResponse(response);
+    this.runtime.start();
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    this.runtime.terminate();
+    const old = this.runtime;
+    this.runtime = this.newRuntime();
+    try {
+      this.runtime.launch(this.launchArgs!);
+    } catch (e) {
+      this.sendErrorResponse(response, 1002, `restart failed: ${(e as Error).message}`);
+      return;
+    }
+    void old;
+    this.sendResponse(response);
+    this.runtime.start();
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.runtime.terminate();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.runtime.terminate();
+    this.sendResponse(response);
+  }
+
+  private ready(response: DebugProtocol.Response, needStopped = false): boolean {
+    if (!this.runtime.machine) { this.sendErrorResponse(response, 2001, 'no program is loaded yet (launch first)'); return false; }
+    if (needStopped && this.runtime.isRunning) { this.sendErrorResponse(response, 2002, 'the guest is running: pause it first'); return false; }
+    if (needStopped && this.runtime.exited) { this.sendErrorResponse(response, 2003, 'the guest has ended'); return false; }
+    return true;
+  }
+
+  // ---- breakpoints -------------------------------------------------------------------------------
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    if (!this.ready(response)) return;
+    const path = args.source.path ?? '';
+    const bps = this.runtime.setSourceBreakpoints(path, (args.breakpoints ?? []).map((b) => ({ line: b.line, condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage })));
+    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message, source: args.source })) };
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    if (!this.ready(response)) return;
+    const bps = this.runtime.setFunctionBreakpoints(args.breakpoints);
+    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, message: b.message, instructionReference: b.address !== undefined ? hexValue(b.address) : undefined })) };
+    this.sendResponse(response);
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    if (!this.ready(response)) return;
+    const bps = this.runtime.setInstructionBreakpoints(args.breakpoints.map((b) => ({ address: BigInt(b.instructionReference) + BigInt(b.offset ?? 0), condition: b.condition, hitCondition: b.hitCondition })));
+    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified })) };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    if (!this.ready(response)) return;
+    this.runtime.setExceptionFilters(args.filters);
+    this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    if (!this.ready(response)) return;
+    // A name (or expression) evaluates to an address; `phys:` before it watches physical memory.
+    const text = ((args as { expression?: string }).expression ?? args.name).trim();
+    const physical = text.startsWith('phys:');
+    const size = Number((args as { bytes?: number }).bytes ?? 8);
+    try {
+      const addr = BigInt.asUintN(64, this.runtime.evaluate(physical ? text.slice(5) : text));
+      response.body = { dataId: `${physical ? 'p' : 'v'}:${addr.toString(16)}:${size}`, description: `${size} bytes at ${hexValue(addr)}${physical ? ' (physical)' : ''}`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
+    } catch (e) {
+      response.body = { dataId: null, description: (e as Error).message };
+    }
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    if (!this.ready(response)) return;
+    const list = args.breakpoints.map((b) => {
+      const [kind, addr, size] = b.dataId.split(':');
+      return { address: BigInt(`0x${addr}`), size: Number(size), access: b.accessType ?? 'write', physical: kind === 'p' };
+    });
+    this.runtime.setWatchpoints(list);
+    response.body = { breakpoints: list.map(() => ({ verified: true })) };
+    this.sendResponse(response);
+  }
+
+  // ---- execution ------------------------------------------------------------------------------------
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD, 'hart 0')] };
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    if (!this.ready(response, true)) return;
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    void this.runtime.continue();
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    if (!this.ready(response)) return;
+    this.runtime.pause();
+    this.sendResponse(response);
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    if (!this.ready(response, true)) return;
+    this.sendResponse(response);
+    if (args.granularity === 'instruction') this.runtime.stepInstruction(); else void this.runtime.stepLine(true);
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    if (!this.ready(response, true)) return;
+    this.sendResponse(response);
+    if (args.granularity === 'instruction') this.runtime.stepInstruction(); else void this.runtime.stepLine(false);
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    if (!this.ready(response, true)) return;
+    this.sendResponse(response);
+    void this.runtime.stepOut();
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    if (!this.ready(response)) return;
+    const scause = this.runtime.machine.debug.peekCsr(0x142) ?? 0n;
+    response.body = { exceptionId: String(scause), description: this.runtime.describeCause(scause), breakMode: 'always' };
+    this.sendResponse(response);
+  }
+
+  // ---- state -----------------------------------------------------------------------------------------
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    if (!this.ready(response, true)) return;
+    const frames = this.runtime.stack();
+    const start = args.startFrame ?? 0, count = args.levels || frames.length;
+    response.body = {
+      stackFrames: frames.slice(start, start + count).map((f) => {
+        const sf = new StackFrame(f.index, f.name, f.location ? new Source(f.location.file.split('/').pop()!, f.location.file) : undefined,
+          f.location?.line ?? 0, f.location?.column || 1) as DebugProtocol.StackFrame;
+        sf.instructionPointerReference = hexValue(f.pc);
+        if (!f.location) sf.presentationHint = 'subtle';
+        return sf;
+      }),
+      totalFrames: frames.length,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
+    response.body = { scopes: [new Scope('Registers', this.vars.create({ kind: 'registers' }), false), new Scope('CSRs', this.vars.create({ kind: 'csrs' }), true)] };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    if (!this.ready(response)) return;
+    const ref = this.vars.get(args.variablesReference);
+    const h = this.runtime.machine.hart;
+    let variables: DebugProtocol.Variable[] = [];
+    if (ref?.kind === 'registers') {
+      variables = [
+        { name: 'pc', value: hexValue(h.pc), variablesReference: 0, memoryReference: hexValue(h.pc) },
+        { name: 'privilege', value: ['U', 'S', '?', 'M'][h.priv], variablesReference: 0 },
+        ...ABI_NAMES.map((n, i) => ({ name: n, value: hexValue(h.x[i]), variablesReference: 0, memoryReference: hexValue(h.x[i]), evaluateName: n })),
+      ];
+    } else if (ref?.kind === 'csrs') {
+      variables = CSR_VIEWS.map((c, index) => {
+        const v = this.runtime.machine.debug.peekCsr(c.num) ?? 0n;
+        const fields = c.fields(v);
+        return { name: c.name, value: hexValue(v) + (c.name.endsWith('cause') ? ` (${this.runtime.describeCause(v)})` : ''), variablesReference: fields.length ? this.vars.create({ kind: 'csr', index }) : 0 };
+      });
+    } else if (ref?.kind === 'csr') {
+      const c = CSR_VIEWS[ref.index];
+      variables = c.fields(this.runtime.machine.debug.peekCsr(c.num) ?? 0n).map((f) => ({ name: f.name, value: f.value, variablesReference: 0 }));
+    }
+    response.body = { variables };
+    this.sendResponse(response);
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    if (!this.ready(response, true)) return;
+    const ref = this.vars.get(args.variablesReference);
+    let value: bigint;
+    try { value = this.runtime.evaluate(args.value); } catch (e) { this.sendErrorResponse(response, 3001, (e as Error).message); return; }
+    const h = this.runtime.machine.hart;
+    if (ref?.kind === 'registers') {
+      const i = ABI_NAMES.indexOf(args.name);
+      if (args.name === 'pc') h.pc = value;
+      else if (i > 0) h.x[i] = BigInt.asIntN(64, value);
+      else { this.sendErrorResponse(response, 3002, `${args.name} cannot be changed`); return; }
+    } else if (ref?.kind === 'csrs') {
+      const c = CSR_VIEWS.find((v) => v.name === args.name);
+      if (!c || !this.runtime.machine.debug.pokeCsr(c.num, value)) { this.sendErrorResponse(response, 3003, `${args.name} cannot be written`); return; }
+      value = this.runtime.machine.debug.peekCsr(c.num) ?? value;
+    } else { this.sendErrorResponse(response, 3004, 'that variable cannot be changed'); return; }
+    response.body = { value: hexValue(value) };
+    this.sendResponse(response);
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    if (!this.ready(response)) return;
+    const text = args.expression.trim();
+    try {
+      if (args.context === 'repl' && text.startsWith('>')) {
+        // `> text` in the debug console types text into the guest's UART.
+        this.runtime.sendInput(`${text.slice(1).trimStart()}\r`);
+        response.body = { result: '', variablesReference: 0 };
+      } else if (isExamine(text)) {
+        response.body = { result: examine(text, this.runtime.evalContext()), variablesReference: 0 };
+      } else {
+        const v = this.runtime.evaluate(text);
+        const u = BigInt.asUintN(64, v);
+        response.body = { result: `${hexValue(v)} (${v})`, variablesReference: 0, memoryReference: hexValue(u) };
+      }
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 4001, (e as Error).message);
+    }
+  }
+
+  // ---- memory and code -----------------------------------------------------------------------------------
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    if (!this.ready(response)) return;
+    const base = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
+    const count = Math.min(args.count, 1 << 20);
+    // Read page by page so that an unmapped page ends the readable part.
+    const out: number[] = [];
+    let unreadable = 0;
+    for (let done = 0; done < count;) {
+      const a = base + BigInt(done);
+      const chunk = Math.min(count - done, 4096 - Number(a & 0xfffn));
+      const b = this.runtime.machine.debug.readVirt(a, chunk);
+      if (!b) { unreadable = count - done; break; }
+      out.push(...b);
+      done += chunk;
+    }
+    if (out.length === 0 && unreadable) { this.sendErrorResponse(response, 5001, `memory at ${hexValue(base)} is not mapped`); return; }
+    response.body = { address: hexValue(base), data: Buffer.from(out).toString('base64'), unreadableBytes: unreadable };
+    this.sendResponse(response);
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    if (!this.ready(response)) return;
+    const base = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
+    const data = Buffer.from(args.data, 'base64');
+    if (!this.runtime.machine.debug.writeVirt(base, data)) { this.sendErrorResponse(response, 5002, `memory at ${hexValue(base)} is not writable RAM`); return; }
+    response.body = { bytesWritten: data.length };
+    this.sendResponse(response);
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    if (!this.ready(response)) return;
+    const ctx = this.runtime.evalContext();
+    let addr = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
+    // Instructions before the reference: step back by 2 bytes per wanted instruction (RVC), then
+    // walk forward from a point the listing can resync on.
+    const before = Math.min(0, args.instructionOffset ?? 0);
+    addr -= BigInt(-before * 4);
+    const out: DebugProtocol.DisassembledInstruction[] = [];
+    let lastLine = '';
+    for (let n = 0; n < args.instructionCount; n++) {
+      const half = ctx.read(addr, 2);
+      if (half === undefined) {
+        out.push({ address: hexValue(addr), instruction: '??', presentationHint: 'invalid' });
+        addr += 2n;
+        continue;
+      }
+      const len = (Number(half) & 3) === 3 ? 4 : 2;
+      const word = len === 4 ? ctx.read(addr, 4) ?? half : half;
+      const d = disassemble(Number(word), addr);
+      const sym = this.runtime.symbols.at(addr);
+      const loc = this.runtime.location(addr);
+      const ins: DebugProtocol.DisassembledInstruction = {
+        address: hexValue(addr),
+        instructionBytes: BigInt(word).toString(16).padStart(len * 2, '0'),
+        instruction: `${d.mnemonic} ${d.operands}`.trim(),
+        symbol: sym ? `${sym.sym.name}+${sym.offset}` : undefined,
+      };
+      if (loc && `${loc.file}:${loc.line}` !== lastLine) {
+        ins.location = new Source(loc.file.split('/').pop()!, loc.file);
+        ins.line = loc.line;
+        lastLine = `${loc.file}:${loc.line}`;
+      }
+      out.push(ins);
+      addr += BigInt(len);
+    }
+    response.body = { instructions: out };
+    this.sendResponse(response);
+  }
+
+  // ---- custom requests: UART input and the memory inspectors ------------------------------------------------
+
+  private descriptor(): Descriptor | string {
+    return readDescriptor(this.runtime.machine.debug, this.runtime.symbols);
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: Record<string, unknown>): void {
+    if (!this.ready(response)) return;
+    const m = this.runtime.machine;
+    try {
+      switch (command) {
+        case 'chronos/uartInput':
+          this.runtime.sendInput(String(args?.text ?? ''));
+          break;
+        case 'chronos/pageTables': {
+          const satp = args?.satp !== undefined ? BigInt(String(args.satp)) : m.debug.satp();
+          const root = args?.root !== undefined ? BigInt(String(args.root)) >> 12n : BigInt.asUintN(44, satp);
+          if (args?.root === undefined && (BigInt.asUintN(64, satp) >> 60n) !== 8n) {
+            response.body = { satp: hexValue(satp), mode: 'Bare', tree: [], flat: [], message: 'satp is in Bare mode: no translation (paging is off)' };
+            break;
+          }
+          const { tree, truncated } = readTree(m.debug, root);
+          response.body = { satp: hexValue(satp), mode: 'Sv39', root: hexValue(root << 12n), tree, flat: flatten(tree), truncated };
+          break;
+        }
+        case 'chronos/translate': {
+          const satp = args?.satp !== undefined ? BigInt(String(args.satp)) : m.debug.satp();
+          const va = this.runtime.evaluate(String(args?.address ?? ''));
+          if ((BigInt.asUintN(64, satp) >> 60n) !== 8n) { response.body = { va: hexValue(va), steps: [], pa: hexValue(va), note: 'Bare mode: the address is physical' }; break; }
+          response.body = translateView(m.debug, BigInt.asUintN(44, satp), va);
+          break;
+        }
+        case 'chronos/frames': {
+          const d = this.descriptor();
+          const v = typeof d === 'string' ? d : readFrames(m.debug, d);
+          response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
+          break;
+        }
+        case 'chronos/heap': {
+          const d = this.descriptor();
+          const v = typeof d === 'string' ? d : readHeap(m.debug, d);
+          response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
+          break;
+        }
+        case 'chronos/stats':
+          response.body = { instructions: m.instret, running: this.runtime.isRunning, exited: this.runtime.exited };
+          break;
+        default:
+          this.sendErrorResponse(response, 6001, `unknown request ${command}`);
+          return;
+      }
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 6002, `${command}: ${(e as Error).message}`);
+    }
+  }
+}
