@@ -16,6 +16,7 @@ const entries = [
   { entryPoints: ['src/cli/chronos.ts'], outfile: 'dist/chronos.js' },
   { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
   { entryPoints: ['src/debugger/main.ts'], outfile: 'dist/debugAdapter.js' },
+  { entryPoints: ['src/language/server.ts'], outfile: 'dist/asmServer.js' },
 ];
 
 for (const e of entries) {
