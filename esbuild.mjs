@@ -17,6 +17,7 @@ const entries = [
   { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
   { entryPoints: ['src/debugger/main.ts'], outfile: 'dist/debugAdapter.js' },
   { entryPoints: ['src/language/server.ts'], outfile: 'dist/asmServer.js' },
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
 ];
 
 for (const e of entries) {

@@ -1,0 +1,136 @@
+// The views no other debugger has, in the Run and Debug sidebar: the SV39 page tables (a tree,
+// or merged ranges like vmmap), the heap's free list, and the physical frame bitmap (a webview
+// picture). Their data comes from the adapter's inspector requests, refreshed at every stop
+// and on demand while the guest runs.
+import * as vscode from 'vscode';
+import { escapeHtml, page } from './webview.js';
+
+interface PteNode { level: number; index: number; vaStart: string; vaEnd: string; pa: string; flags: string; leaf: boolean; size: string; children?: PteNode[] }
+interface Mapping { vaStart: string; vaEnd: string; paStart: string; flags: string; pages: number }
+type Item = { label: string; description?: string; tooltip?: string; children?: Item[]; memory?: string };
+
+const session = (): vscode.DebugSession | undefined => {
+  const s = vscode.debug.activeDebugSession;
+  return s?.type === 'chronos' ? s : undefined;
+};
+
+abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  protected items: Item[] = [];
+
+  async refresh(): Promise<void> {
+    const s = session();
+    try {
+      this.items = s ? await this.load(s) : [{ label: 'No Chronos debug session' }];
+    } catch (e) {
+      this.items = [{ label: `Cannot read: ${(e as Error).message}` }];
+    }
+    this.changed.fire();
+  }
+
+  protected abstract load(s: vscode.DebugSession): Promise<Item[]>;
+
+  getTreeItem(i: Item): vscode.TreeItem {
+    const t = new vscode.TreeItem(i.label, i.children?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    t.description = i.description;
+    t.tooltip = i.tooltip;
+    if (i.memory) t.command = { command: 'chronos.openMemory', title: 'Open memory', arguments: [i.memory] };
+    return t;
+  }
+
+  getChildren(i?: Item): Item[] { return i ? i.children ?? [] : this.items; }
+}
+
+export class PageTablesView extends InspectorTree {
+  flat = false;
+
+  protected async load(s: vscode.DebugSession): Promise<Item[]> {
+    const r = await s.customRequest('chronos/pageTables');
+    if (r.message) return [{ label: r.message }];
+    const head: Item = { label: `satp ${r.satp}`, description: `${r.mode}, root ${r.root}` };
+    if (this.flat) {
+      return [head, ...(r.flat as Mapping[]).map((m) => ({
+        label: `${m.vaStart}–${m.vaEnd}`, description: `${m.flags} → ${m.paStart}`, tooltip: `${m.pages} pages`, memory: m.vaStart,
+      }))];
+    }
+    const toItem = (n: PteNode): Item => ({
+      label: `L${n.level}[${n.index}] ${n.vaStart}–${n.vaEnd}`,
+      description: n.leaf ? `${n.flags} ${n.size} → ${n.pa}` : `${n.flags} table @ ${n.pa}`,
+      tooltip: `level ${n.level}, entry ${n.index}: ${n.leaf ? `${n.size} page` : 'next-level table'} at ${n.pa}`,
+      children: n.children?.map(toItem),
+      memory: n.leaf ? n.vaStart : undefined,
+    });
+    return [head, ...(r.tree as PteNode[]).map(toItem)];
+  }
+}
+
+export class HeapView extends InspectorTree {
+  protected async load(s: vscode.DebugSession): Promise<Item[]> {
+    const r = await s.customRequest('chronos/heap');
+    if (!r.available) return [{ label: r.message }];
+    const items: Item[] = [
+      { label: `free ${r.totalFree} of ${r.heapSize} bytes`, description: `used ${r.used}, ${r.blocks.length} free blocks` },
+      { label: `largest free block ${r.largestFree}`, description: `fragmentation ${(r.fragmentation * 100).toFixed(1)}%` },
+    ];
+    if (r.damage) items.push({ label: `⚠ damaged free list: ${r.damage}` });
+    for (const b of r.blocks as { address: string; size: number; next: string }[]) {
+      items.push({ label: b.address, description: `${b.size} bytes → next ${b.next}`, memory: b.address });
+    }
+    return items;
+  }
+}
+
+/** The frame bitmap as a picture: one cell per frame, changed cells marked since the last stop. */
+export class FramesView implements vscode.WebviewViewProvider {
+  private view: vscode.WebviewView | undefined;
+  private previous = '';
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = { enableScripts: true };
+    void this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.view) return;
+    const s = session();
+    let body: string;
+    let data = '{}';
+    if (!s) body = '<p>No Chronos debug session.</p>';
+    else {
+      try {
+        const r = await s.customRequest('chronos/frames');
+        if (!r.available) body = `<p>${escapeHtml(r.message)}</p>`;
+        else {
+          body = `<p class="totals" tabindex="0">total ${r.total} · free ${r.free} · allocated ${r.allocated} · peak ${r.peak}</p>
+<canvas id="map" tabindex="0" aria-label="frame bitmap"></canvas><p id="hover" aria-live="polite"></p>`;
+          data = JSON.stringify({ bits: r.bitmap, previous: this.previous, base: r.basePpn });
+          this.previous = r.bitmap;
+        }
+      } catch (e) {
+        body = `<p>Cannot read frames: ${escapeHtml((e as Error).message)}</p>`;
+      }
+    }
+    const script = `const d = ${data};
+const c = document.getElementById('map');
+if (c && d.bits) {
+  const cell = 3, cols = Math.max(64, Math.floor((document.body.clientWidth - 8) / cell));
+  c.width = cols * cell; c.height = Math.ceil(d.bits.length / cols) * cell;
+  const g = c.getContext('2d'), css = getComputedStyle(document.body);
+  const used = css.getPropertyValue('--vscode-charts-red') || '#c33', free = css.getPropertyValue('--vscode-charts-green') || '#3a3', changed = css.getPropertyValue('--vscode-charts-yellow') || '#cc3';
+  for (let i = 0; i < d.bits.length; i++) {
+    g.fillStyle = d.previous && d.previous[i] !== d.bits[i] ? changed : d.bits[i] === '1' ? used : free;
+    g.fillRect((i % cols) * cell, Math.floor(i / cols) * cell, cell - 1, cell - 1);
+  }
+  c.addEventListener('mousemove', (e) => {
+    const i = Math.floor(e.offsetY / cell) * cols + Math.floor(e.offsetX / cell);
+    if (i >= d.bits.length) return;
+    const ppn = BigInt(d.base) + BigInt(i);
+    document.getElementById('hover').textContent = 'PPN 0x' + ppn.toString(16) + ' at 0x' + (ppn << 12n).toString(16) + (d.bits[i] === '1' ? ' allocated' : ' free');
+  });
+}`;
+    const style = 'body{color:var(--vscode-foreground);font-family:var(--vscode-font-family)} canvas{image-rendering:pixelated}';
+    this.view.webview.html = page(this.view.webview, 'Physical Frames', body, script, style);
+  }
+}
