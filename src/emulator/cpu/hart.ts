@@ -163,14 +163,24 @@ export class Hart {
   // QEMU 7.2 performs misaligned loads and stores in software rather than trapping; so do we,
   // byte by byte, with each byte translated (so a page fault reports the faulting byte's page,
   // but mtval the original address, as QEMU does).
-  private loadMisaligned(vaddr: bigint, size: number): bigint | undefined {
+  /**
+   * Translate each byte of a misaligned access and give the watchpoints their say; undefined
+   * after a fault (mtval is the access's address) or a debugger stop.
+   */
+  private misalignedBytes(vaddr: bigint, size: number, kind: 'load' | 'store'): bigint[] | undefined {
     const paddrs: bigint[] = [];
     for (let i = 0; i < size; i++) {
-      const p = this.translate(vaddr + BigInt(i), 'load');
+      const p = this.translate(vaddr + BigInt(i), kind);
       if (p === undefined) { this.excTval = vaddr; return undefined; }
       paddrs.push(p);
     }
-    if (this.watch?.(vaddr, paddrs[0], size, 'load')) { this.exc = EXC_STOP; return undefined; }
+    if (this.watch?.(vaddr, paddrs[0], size, kind)) { this.exc = EXC_STOP; return undefined; }
+    return paddrs;
+  }
+
+  private loadMisaligned(vaddr: bigint, size: number): bigint | undefined {
+    const paddrs = this.misalignedBytes(vaddr, size, 'load');
+    if (!paddrs) return undefined;
     let v = 0n;
     for (let i = size - 1; i >= 0; i--) {
       const b = this.bus.read(paddrs[i], 1);
@@ -181,13 +191,8 @@ export class Hart {
   }
 
   private storeMisaligned(vaddr: bigint, size: number, value: bigint): boolean {
-    const paddrs: bigint[] = [];
-    for (let i = 0; i < size; i++) {
-      const p = this.translate(vaddr + BigInt(i), 'store');
-      if (p === undefined) { this.excTval = vaddr; return false; }
-      paddrs.push(p);
-    }
-    if (this.watch?.(vaddr, paddrs[0], size, 'store')) { this.exc = EXC_STOP; return false; }
+    const paddrs = this.misalignedBytes(vaddr, size, 'store');
+    if (!paddrs) return false;
     for (let i = 0; i < size; i++) {
       const off = this.bus.ram.offsetOf(paddrs[i], 1);
       if (off >= 0 && this.code?.isCode(off, 1)) this.code.invalidateRange(off, 1);
