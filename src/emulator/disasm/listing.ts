@@ -76,6 +76,8 @@ function sectionListing(elf: ElfFile, sec: Section, index: number): string[] {
   const width = Math.max(8, hex(sec.addr + BigInt(sec.size)).length);
   const inData = (a: bigint): bigint | undefined => data.find(([s, e]) => a >= s && a < e)?.[1];
   if (!here.at(sec.addr)) out.push('', `${hex(sec.addr).padStart(16, '0')} <${sec.name}>:`);
+  const starts = labels(elf, index).map((l) => Number(l.value - sec.addr)).filter((o) => o > 0 && o < bytes.length).sort((a, b) => a - b);
+  const nextLabel = (o: number): number => starts.find((x) => x > o) ?? bytes.length;
   let off = 0;
   while (off < bytes.length) {
     const addr = sec.addr + BigInt(off);
@@ -91,6 +93,19 @@ function sectionListing(elf: ElfFile, sec: Section, index: number): string[] {
       out.push(`${prefix}${hex(v).padStart(size * 2, '0').padEnd(18)}\t${size === 4 ? '.word' : size === 2 ? '.short' : '.byte'}\t0x${hex(v).padStart(size * 2, '0')}`);
       off += size;
       continue;
+    }
+    // objdump leaves out runs of zero bytes: 8 or more (rounded down to whole words when code
+    // follows), or fewer than 3 that run up to the next symbol; it prints `...` instead.
+    const stop = nextLabel(off);
+    let z = off;
+    while (z < stop && bytes[z] === 0) z++;
+    if (z > off) {
+      const run = z === stop ? z - off : (z - off) & ~3;
+      if (run >= 8 || (z === stop && run < 3)) {
+        out.push('\t...');
+        off += run;
+        continue;
+      }
     }
     if (off + 2 > bytes.length) {
       out.push(`${prefix}${hex(bytes[off]).padStart(2, '0').padEnd(18)}\t.byte\t0x${hex(bytes[off]).padStart(2, '0')}`);
