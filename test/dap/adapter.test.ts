@@ -256,3 +256,27 @@ test('the inspectors: page tables, frames and heap, while stopped and while runn
   assert.equal(again.available, true);
   await c.stop();
 });
+
+test('the adapter also serves DAP over TCP (--server=PORT), and restarts a running session', async () => {
+  const { spawn } = await import('node:child_process');
+  const port = 4700 + Math.floor(Math.random() * 200);
+  const server = spawn(process.execPath, [ADAPTER, `--server=${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    await new Promise<void>((res, rej) => {
+      server.stderr!.on('data', (d: Buffer) => { if (d.toString().includes('listening')) res(); });
+      server.on('exit', () => rej(new Error('the server exited')));
+    });
+    const c = new DebugClient('node', ADAPTER, 'chronos');
+    c.defaultTimeout = 20_000;
+    await c.start(port);
+    await launch(c, { stopOnEntry: true });
+    await Promise.all([c.configurationDoneRequest(), c.assertStoppedLocation('entry', {})]);
+    await c.continueRequest({ threadId: 1 });
+    // Restart while the guest runs: it boots again and stops on entry again.
+    await Promise.all([c.customRequest('restart'), c.assertStoppedLocation('entry', {})]);
+    assert.equal((await top(c)).instructionPointerReference, '0x80200000');
+    await c.stop();
+  } finally {
+    server.kill();
+  }
+});
