@@ -10,6 +10,7 @@ import { ElfError } from '../emulator/loader/elf.js';
 import { Machine, type StopReason, type Watchpoint } from '../emulator/machine.js';
 import { parseLineTable } from './dwarf/line.js';
 import { LineIndex, type SourceLocation } from './dwarf/lineIndex.js';
+import { FrameTable } from './dwarf/frame.js';
 import { evaluate, type EvalContext } from './expression.js';
 import { Symbols } from './symbols.js';
 
@@ -67,6 +68,7 @@ export class ChronosRuntime {
   machine!: Machine;
   symbols!: Symbols;
   lines!: LineIndex;
+  frames!: FrameTable;
   programPath = '';
   private options!: LaunchOptions;
   private readonly breakpoints = new Map<number, BreakpointSpec>();
@@ -113,6 +115,7 @@ export class ChronosRuntime {
       };
       const debugLine = sec('.debug_line');
       this.lines = new LineIndex(debugLine ? parseLineTable({ debugLine, debugLineStr: sec('.debug_line_str'), debugStr: sec('.debug_str') }) : []);
+      this.frames = new FrameTable(sec('.debug_frame'));
     } catch (e) {
       if (e instanceof ElfError) throw new Error(`${opts.program}: ${e.message}`);
       throw e;
@@ -265,6 +268,43 @@ export class ChronosRuntime {
    * restored the caller's) is detected from its code, and its caller found through ra.
    */
   stack(max = 64): Frame[] {
+    return this.stackFromCfi(max) ?? this.stackFromFramePointers(max);
+  }
+
+  /**
+   * Unwinding with DWARF call-frame information: exact in prologues and epilogues. Undefined
+   * when the kernel has no .debug_frame for the current pc (then frame pointers serve).
+   */
+  private stackFromCfi(max: number): Frame[] | undefined {
+    if (!this.frames || this.frames.size === 0 || !this.frames.ruleAt(this.pc)) return undefined;
+    const h = this.machine.hart;
+    const regs = new Map<number, bigint>();
+    for (let i = 0; i < 32; i++) regs.set(i, BigInt.asUintN(64, h.x[i]));
+    const read = (a: bigint): bigint | undefined => this.evalContext().read(a, 8);
+    const out: Frame[] = [];
+    let pc = this.pc;
+    for (let depth = 0; depth < max; depth++) {
+      const at = depth === 0 ? pc : pc - 2n;
+      out.push({ index: depth, pc, fp: regs.get(8)!, name: this.functionName(pc), location: this.location(at) });
+      const rule = this.frames.ruleAt(at);
+      if (!rule) break;
+      const cfa = BigInt.asUintN(64, (regs.get(rule.cfaReg) ?? 0n) + BigInt(rule.cfaOffset));
+      const next = new Map(regs);
+      for (const [reg, off] of rule.saved) {
+        const v = read(cfa + BigInt(off));
+        if (v === undefined) return out;
+        next.set(reg, BigInt.asUintN(64, v));
+      }
+      next.set(2, cfa);
+      const ra = rule.saved.has(1) ? next.get(1)! : regs.get(1)!;
+      if (ra === 0n || (ra === pc && cfa === regs.get(2))) break;
+      pc = ra;
+      for (const [k, v] of next) regs.set(k, v);
+    }
+    return out;
+  }
+
+  private stackFromFramePointers(max: number): Frame[] {
     const h = this.machine.hart;
     const frames: Frame[] = [];
     let pc = this.pc, fp = BigInt.asUintN(64, h.x[8]);

@@ -1,0 +1,29 @@
+// Unwinding: DWARF call-frame information and frame pointers give the same call stack, through
+// a function's prologue too, and it reaches from the allocator down to rust_main.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { ChronosRuntime, type Frame } from '../../src/debugger/runtime.js';
+
+const KERNEL = 'kernel/target/riscv64gc-unknown-none-elf/release/chronos-kernel';
+before(() => { execFileSync('bash', ['scripts/build-kernel.sh'], { stdio: ['ignore', 'ignore', 'inherit'] }); });
+
+test('CFI and frame-pointer unwinding agree at every step through a prologue', async () => {
+  const rt = new ChronosRuntime({ readFile: (p) => readFileSync(p), exists: (p) => existsSync(p) });
+  rt.launch({ program: KERNEL });
+  assert.ok(rt.frames.size > 100, 'the kernel has .debug_frame');
+  rt.setFunctionBreakpoints([{ name: 'mm::frame_allocator::alloc_frames' }]);
+  const stacks: [Frame[], Frame[]][] = [];
+  const internals = rt as unknown as { stackFromCfi(n: number): Frame[] | undefined; stackFromFramePointers(n: number): Frame[] };
+  rt.onStop.event(() => stacks.push([internals.stackFromCfi(16)!, internals.stackFromFramePointers(16)]));
+  await rt.continue();
+  for (let i = 0; i < 6; i++) rt.stepInstruction();
+  assert.equal(stacks.length, 7);
+  for (const [cfi, fp] of stacks) {
+    const names = (s: Frame[]): string[] => s.map((f) => f.name);
+    assert.deepEqual(names(cfi), names(fp));
+    assert.match(cfi[0].name, /alloc_frames/);
+    assert.ok(cfi.some((f) => f.name === 'rust_main'), names(cfi).join(' < '));
+  }
+});
