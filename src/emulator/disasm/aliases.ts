@@ -1,57 +1,123 @@
 // The pseudo-instructions objdump prints in place of base instructions (binutils' INSN_ALIAS
-// entries), as rules over decoded fields. The first rule that accepts wins; an instruction no
-// rule accepts prints under its own name with its syntax's operands.
+// entries), as rules over decoded fields, in binutils' table order: the first rule that accepts
+// and whose class the ISA has wins. An instruction no rule claims prints under its own name
+// with its syntax's operands (operands.ts).
 import type { Decoded } from '../isa/types.js';
-import { csrName } from '../isa/csrs.js';
+import type { InsnClass } from './arch.js';
+import { hex, type OperandContext } from './operands.js';
 
 /** How to print: a mnemonic and its operands, each already in text. */
 export interface Printed { mnemonic: string; operands: string[] }
 
-type Rule = (d: Decoded, r: (n: number) => string, target: string) => Printed | undefined;
+export interface Alias {
+  /** Whether the rule applies to these field values. */
+  when: (d: Decoded) => boolean;
+  print: (d: Decoded, c: OperandContext) => Printed;
+  /** The class binutils files the alias under, when not its base instruction's. */
+  cls?: InsnClass;
+}
 
 const p = (mnemonic: string, ...operands: string[]): Printed => ({ mnemonic, operands });
-const csr = (n: number): string => csrName(n) ?? `0x${n.toString(16)}`;
-const COUNTER_READS: Record<number, string> = { 0xc00: 'rdcycle', 0xc01: 'rdtime', 0xc02: 'rdinstret' };
+const rule = (when: Alias['when'], print: Alias['print'], cls?: Alias['cls']): Alias => ({ when, print, cls });
+const zero = (...fields: ('rd' | 'rs1' | 'rs2' | 'imm')[]) => (d: Decoded): boolean => fields.every((f) => d[f] === 0);
 
-const RULES: Record<string, Rule> = {
-  addi: (d, r) => d.rd === 0 && d.rs1 === 0 && d.imm === 0 ? p('nop')
-    : d.rs1 === 0 ? p('li', r(d.rd), String(d.imm))
-    : d.imm === 0 ? p('mv', r(d.rd), r(d.rs1)) : undefined,
-  andi: (d, r) => d.imm === 255 ? p('zext.b', r(d.rd), r(d.rs1)) : undefined,
-  xori: (d, r) => d.imm === -1 ? p('not', r(d.rd), r(d.rs1)) : undefined,
-  sltiu: (d, r) => d.imm === 1 ? p('seqz', r(d.rd), r(d.rs1)) : undefined,
-  addiw: (d, r) => d.imm === 0 ? p('sext.w', r(d.rd), r(d.rs1)) : undefined,
-  add: (d, r) => d.cname === 'c.mv' ? p('mv', r(d.rd), r(d.rs2)) : undefined,
-  sub: (d, r) => d.rs1 === 0 ? p('neg', r(d.rd), r(d.rs2)) : undefined,
-  subw: (d, r) => d.rs1 === 0 ? p('negw', r(d.rd), r(d.rs2)) : undefined,
-  slt: (d, r) => d.rs2 === 0 ? p('sltz', r(d.rd), r(d.rs1)) : d.rs1 === 0 ? p('sgtz', r(d.rd), r(d.rs2)) : undefined,
-  sltu: (d, r) => d.rs1 === 0 ? p('snez', r(d.rd), r(d.rs2)) : undefined,
-  beq: (d, r, t) => d.rs2 === 0 ? p('beqz', r(d.rs1), t) : undefined,
-  bne: (d, r, t) => d.rs2 === 0 ? p('bnez', r(d.rs1), t) : undefined,
-  blt: (d, r, t) => d.rs2 === 0 ? p('bltz', r(d.rs1), t) : d.rs1 === 0 ? p('bgtz', r(d.rs2), t) : undefined,
-  bge: (d, r, t) => d.rs1 === 0 ? p('blez', r(d.rs2), t) : d.rs2 === 0 ? p('bgez', r(d.rs1), t) : undefined,
-  jal: (d, r, t) => d.rd === 0 ? p('j', t) : d.rd === 1 ? p('jal', t) : undefined,
-  jalr: (d, r) => {
-    const target = d.imm === 0 ? r(d.rs1) : `${d.imm}(${r(d.rs1)})`;
-    if (d.rd === 0) return d.rs1 === 1 && d.imm === 0 ? p('ret') : p('jr', target);
-    if (d.rd === 1) return p('jalr', target);
-    return p('jalr', r(d.rd), target);
-  },
-  csrrw: (d, r) => d.rd === 0 ? (d.csr === 0xc00 && d.rs1 === 0 ? p('unimp') : p('csrw', csr(d.csr), r(d.rs1))) : undefined,
-  csrrs: (d, r) => d.rs1 === 0 ? (COUNTER_READS[d.csr] ? p(COUNTER_READS[d.csr], r(d.rd)) : p('csrr', r(d.rd), csr(d.csr)))
-    : d.rd === 0 ? p('csrs', csr(d.csr), r(d.rs1)) : undefined,
-  csrrc: (d, r) => d.rd === 0 ? p('csrc', csr(d.csr), r(d.rs1)) : undefined,
-  // The immediate forms print without their `i`, as the register forms' aliases do.
-  csrrwi: (d, r) => d.rd === 0 ? p('csrw', csr(d.csr), String(d.imm)) : p('csrrw', r(d.rd), csr(d.csr), String(d.imm)),
-  csrrsi: (d, r) => d.rd === 0 ? p('csrs', csr(d.csr), String(d.imm)) : p('csrrs', r(d.rd), csr(d.csr), String(d.imm)),
-  csrrci: (d, r) => d.rd === 0 ? p('csrc', csr(d.csr), String(d.imm)) : p('csrrc', r(d.rd), csr(d.csr), String(d.imm)),
+const CYCLE = 0xc00, FFLAGS = 1, FRM = 2, FCSR = 3;
+const COUNTERS: [number, string][] = [[CYCLE, 'rdcycle'], [0xc01, 'rdtime'], [0xc02, 'rdinstret']];
+const FLOAT_CSRS: [number, string][] = [[FCSR, 'csr'], [FRM, 'rm'], [FFLAGS, 'flags']];
+
+/** The F extension's CSR shorthands: frcsr/fscsr, frrm/fsrm/fsrmi, frflags/fsflags/fsflagsi. */
+const floatCsr = (form: 'read' | 'write' | 'writeImm'): Alias[] => FLOAT_CSRS.flatMap(([num, sfx]): Alias[] => {
+  if (form === 'read') return [rule((d) => d.csr === num && d.rs1 === 0, (d, c) => p(`fr${sfx}`, c.reg(d.rd)), 'f')];
+  if (form === 'writeImm') {
+    return num === FCSR ? [] : [rule((d) => d.csr === num, (d, c) => p(`fs${sfx}i`, c.reg(d.rd), String(d.imm)), 'f')];
+  }
+  return [rule((d) => d.csr === num, (d, c) => (d.rd === 0 ? p(`fs${sfx}`, c.reg(d.rs1)) : p(`fs${sfx}`, c.reg(d.rd), c.reg(d.rs1))), 'f')];
+});
+
+export const RULES: Readonly<Record<string, readonly Alias[]>> = {
+  addi: [
+    rule(zero('rd', 'rs1', 'imm'), () => p('nop')),
+    rule(zero('rs1'), (d, c) => p('li', c.reg(d.rd), String(d.imm))),
+    rule(zero('imm'), (d, c) => p('mv', c.reg(d.rd), c.reg(d.rs1))),
+  ],
+  andi: [rule((d) => d.imm === 255, (d, c) => p('zext.b', c.reg(d.rd), c.reg(d.rs1)))],
+  xori: [rule((d) => d.imm === -1, (d, c) => p('not', c.reg(d.rd), c.reg(d.rs1)))],
+  sltiu: [rule((d) => d.imm === 1, (d, c) => p('seqz', c.reg(d.rd), c.reg(d.rs1)))],
+  addiw: [rule(zero('imm'), (d, c) => p('sext.w', c.reg(d.rd), c.reg(d.rs1)))],
+  add: [rule((d) => d.cname === 'c.mv', (d, c) => p('mv', c.reg(d.rd), c.reg(d.rs2)))],
+  sub: [rule(zero('rs1'), (d, c) => p('neg', c.reg(d.rd), c.reg(d.rs2)))],
+  subw: [rule(zero('rs1'), (d, c) => p('negw', c.reg(d.rd), c.reg(d.rs2)))],
+  slt: [
+    rule(zero('rs2'), (d, c) => p('sltz', c.reg(d.rd), c.reg(d.rs1))),
+    rule(zero('rs1'), (d, c) => p('sgtz', c.reg(d.rd), c.reg(d.rs2))),
+  ],
+  sltu: [rule(zero('rs1'), (d, c) => p('snez', c.reg(d.rd), c.reg(d.rs2)))],
+  // bgt, ble, bgtu and bleu exist for the assembler only: binutils lists them after blt and
+  // bge, so objdump never picks them.
+  beq: [rule(zero('rs2'), (d, c) => p('beqz', c.reg(d.rs1), c.target))],
+  bne: [rule(zero('rs2'), (d, c) => p('bnez', c.reg(d.rs1), c.target))],
+  blt: [
+    rule(zero('rs2'), (d, c) => p('bltz', c.reg(d.rs1), c.target)),
+    rule(zero('rs1'), (d, c) => p('bgtz', c.reg(d.rs2), c.target)),
+  ],
+  bge: [
+    rule(zero('rs1'), (d, c) => p('blez', c.reg(d.rs2), c.target)),
+    rule(zero('rs2'), (d, c) => p('bgez', c.reg(d.rs1), c.target)),
+  ],
+  jal: [
+    rule(zero('rd'), (_d, c) => p('j', c.target)),
+    rule((d) => d.rd === 1, (_d, c) => p('jal', c.target)),
+  ],
+  jalr: [
+    rule((d) => d.rd === 0 && d.rs1 === 1 && d.imm === 0, () => p('ret')),
+    rule(zero('rd'), (d, c) => p('jr', jalrTarget(d, c))),
+    rule((d) => d.rd === 1, (d, c) => p('jalr', jalrTarget(d, c))),
+    rule(() => true, (d, c) => p('jalr', c.reg(d.rd), jalrTarget(d, c))),
+  ],
+  fence: [
+    rule((d) => d.fm === 8 && d.pred === 3 && d.succ === 3, () => p('fence.tso')),
+    rule((d) => d.fm === 0 && d.pred === 1 && d.succ === 0, () => p('pause'), 'zihintpause'),
+    rule((d) => d.pred === 15 && d.succ === 15, () => p('fence')),
+  ],
+  // unimp (csrrw zero,cycle,zero) and the counter reads are base-ISA aliases in binutils: they
+  // print even where Zicsr is absent.
+  csrrw: [
+    rule((d) => d.rd === 0 && d.csr === CYCLE && d.rs1 === 0, () => p('unimp'), 'i'),
+    ...floatCsr('write'),
+    rule(zero('rd'), (d, c) => p('csrw', c.csr(d.csr), c.reg(d.rs1))),
+  ],
+  csrrs: [
+    ...COUNTERS.map(([num, name]) => rule((d) => d.csr === num && d.rs1 === 0, (d, c) => p(name, c.reg(d.rd)), 'i')),
+    ...floatCsr('read'),
+    rule(zero('rs1'), (d, c) => p('csrr', c.reg(d.rd), c.csr(d.csr))),
+    rule(zero('rd'), (d, c) => p('csrs', c.csr(d.csr), c.reg(d.rs1))),
+  ],
+  csrrc: [rule(zero('rd'), (d, c) => p('csrc', c.csr(d.csr), c.reg(d.rs1)))],
+  // The immediate forms print without their `i`, as the register forms do.
+  csrrwi: [
+    ...floatCsr('writeImm'),
+    rule(zero('rd'), (d, c) => p('csrw', c.csr(d.csr), String(d.imm))),
+    rule(() => true, (d, c) => p('csrrw', c.reg(d.rd), c.csr(d.csr), String(d.imm))),
+  ],
+  csrrsi: [
+    rule(zero('rd'), (d, c) => p('csrs', c.csr(d.csr), String(d.imm))),
+    rule(() => true, (d, c) => p('csrrs', c.reg(d.rd), c.csr(d.csr), String(d.imm))),
+  ],
+  csrrci: [
+    rule(zero('rd'), (d, c) => p('csrc', c.csr(d.csr), String(d.imm))),
+    rule(() => true, (d, c) => p('csrrc', c.reg(d.rd), c.csr(d.csr), String(d.imm))),
+  ],
 };
+
+function jalrTarget(d: Decoded, c: OperandContext): string {
+  return d.imm === 0 ? c.reg(d.rs1) : `${d.imm}(${c.reg(d.rs1)})`;
+}
 
 /**
  * binutils 2.40 prints the register-immediate ALU instructions under the register form's
  * name (`add a0,a1,5` for addi); slti and sltiu keep theirs.
  */
-export const IMMEDIATE_NAMES: Record<string, string> = {
+export const IMMEDIATE_NAMES: Readonly<Record<string, string>> = {
   addi: 'add', andi: 'and', ori: 'or', xori: 'xor', slli: 'sll', srli: 'srl', srai: 'sra',
   addiw: 'addw', slliw: 'sllw', srliw: 'srlw', sraiw: 'sraw',
 };
@@ -59,28 +125,19 @@ export const IMMEDIATE_NAMES: Record<string, string> = {
 /**
  * Compressed HINT encodings (ISA manual vol. I, table 16.3: rd = x0, or a zero immediate or
  * shift) execute as their base instruction, but objdump names them by their compressed form.
+ * They come before the base rules, as binutils lists the C entries first.
  */
-const HINTS: Record<string, Rule> = {
-  'c.nop': (d) => d.imm !== 0 ? p('c.nop', String(d.imm)) : undefined,
-  'c.addi': (d, r) => d.imm === 0 ? p('add', r(d.rd), r(d.rd), '0') : undefined,
-  'c.li': (d) => d.rd === 0 ? p('c.li', 'zero', String(d.imm)) : undefined,
-  'c.lui': (d) => d.rd === 0 ? p('c.lui', 'zero', `0x${d.imm.toString(16)}`) : undefined,
-  'c.slli': (d, r) => d.imm === 0 ? p('c.slli64', r(d.rd)) : d.rd === 0 ? p('c.slli', 'zero', `0x${d.imm.toString(16)}`) : undefined,
-  'c.srli': (d, r) => d.imm === 0 ? p('c.srli64', r(d.rd)) : undefined,
-  'c.srai': (d, r) => d.imm === 0 ? p('c.srai64', r(d.rd)) : undefined,
-  'c.mv': (d, r) => d.rd === 0 ? p('c.mv', 'zero', r(d.rs2)) : undefined,
-  'c.add': (d, r) => d.rd === 0 ? p('c.add', 'zero', r(d.rs2)) : undefined,
+export const HINTS: Readonly<Record<string, readonly Alias[]>> = {
+  'c.nop': [rule((d) => d.imm !== 0, (d) => p('c.nop', String(d.imm)))],
+  'c.addi': [rule(zero('imm'), (d, c) => p('add', c.reg(d.rd), c.reg(d.rd), '0'))],
+  'c.li': [rule(zero('rd'), (d) => p('c.li', 'zero', String(d.imm)))],
+  'c.lui': [rule(zero('rd'), (d) => p('c.lui', 'zero', hex(d.imm)))],
+  'c.slli': [
+    rule(zero('imm'), (d, c) => p('c.slli64', c.reg(d.rd))),
+    rule(zero('rd'), (d) => p('c.slli', 'zero', hex(d.imm))),
+  ],
+  'c.srli': [rule(zero('imm'), (d, c) => p('c.srli64', c.reg(d.rd)))],
+  'c.srai': [rule(zero('imm'), (d, c) => p('c.srai64', c.reg(d.rd)))],
+  'c.mv': [rule(zero('rd'), (d, c) => p('c.mv', 'zero', c.reg(d.rs2)))],
+  'c.add': [rule(zero('rd'), (d, c) => p('c.add', 'zero', c.reg(d.rs2)))],
 };
-
-export function alias(d: Decoded, r: (n: number) => string, target: string): Printed | undefined {
-  return (d.cname ? HINTS[d.cname]?.(d, r, target) : undefined) ?? RULES[d.def.name]?.(d, r, target);
-}
-
-/**
- * Reserved words objdump still names: c.unimp (all zeros, the canonical illegal instruction)
- * and c.addi16sp with a zero immediate, which binutils reads as an addi.
- */
-export const RESERVED_NAMES: ReadonlyMap<number, Printed> = new Map([
-  [0x0000, p('unimp')],
-  [0x6101, p('add', 'sp', 'sp', '0')],
-]);

@@ -1,13 +1,15 @@
 // Disassembly in the notation of `riscv64-unknown-elf-objdump -d` (binutils 2.40), derived from
-// the instruction table: each operand syntax has one printer, and aliases.ts holds the
-// pseudo-instruction rules. Words the table does not know print as objdump prints them.
+// the instruction table: each operand syntax has one printer (operands.ts), aliases.ts holds the
+// pseudo-instruction rules, and words the table does not know print as objdump prints them.
 import { decode } from '../isa/decode.js';
-import { csrName } from '../isa/csrs.js';
-import type { Decoded } from '../isa/types.js';
-import { alias, IMMEDIATE_NAMES, RESERVED_NAMES } from './aliases.js';
+import type { Decoded, InsnDef } from '../isa/types.js';
+import { HART_ARCH, supports, type Arch, type InsnClass } from './arch.js';
+import { HINTS, IMMEDIATE_NAMES, RULES, type Alias, type Printed } from './aliases.js';
+import { csrNameFor, LATEST_PRIV_SPEC, type PrivSpec } from './csrNames.js';
+import { ABI_NAMES, hex, printOperands, type OperandContext } from './operands.js';
+import { unknownWord } from './unknown.js';
 
-export const ABI_NAMES = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
-  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
+export { ABI_NAMES };
 
 export interface Disassembly {
   mnemonic: string;
@@ -16,14 +18,15 @@ export interface Disassembly {
   target?: bigint;
 }
 
-const reg = (n: number): string => ABI_NAMES[n];
-const hex = (v: number | bigint): string => `0x${v.toString(16)}`;
-const FENCE_SET = (bits: number): string =>
-  bits === 0 ? 'unknown' : ['i', 'o', 'r', 'w'].filter((_, i) => bits & (8 >> i)).join('');
+/** What objdump would know from the ELF: the ISA in force and the privileged spec's CSR names. */
+export interface DisasmOptions {
+  arch?: Arch;
+  privSpec?: PrivSpec;
+  /** objdump writes targets as `0x80000000` in a file with no symbols at all, else as `80000000 <sym>`. */
+  hexTargets?: boolean;
+}
 
-/** Undecodable words, as objdump shows them inside code. */
-const rawWord = (word: number, len: 2 | 4): Disassembly =>
-  ({ mnemonic: len === 4 ? '.4byte' : '.2byte', operands: hex(len === 4 ? word >>> 0 : word & 0xffff) });
+const reg = (n: number): string => ABI_NAMES[n];
 
 /**
  * Encodings the hart executes but binutils insists have zero reserved fields: objdump shows
@@ -38,24 +41,33 @@ function strictlyInvalid(d: Decoded): boolean {
   }
 }
 
-function operands(d: Decoded, target: string): string[] {
-  const imm = String(d.imm);
-  switch (d.def.syntax) {
-    case 'rd,rs1,rs2': return [reg(d.rd), reg(d.rs1), reg(d.rs2)];
-    case 'rd,rs1,imm': return [reg(d.rd), reg(d.rs1), d.def.format === 'SH6' || d.def.format === 'SH5' ? hex(d.imm) : imm];
-    case 'rd,imm(rs1)': case 'rd,imm(rs1)jalr': return [reg(d.rd), `${imm}(${reg(d.rs1)})`];
-    case 'rs2,imm(rs1)': return [reg(d.rs2), `${imm}(${reg(d.rs1)})`];
-    case 'rs1,rs2,target': return [reg(d.rs1), reg(d.rs2), target];
-    case 'rd,uimm20': return [reg(d.rd), hex(d.imm)];
-    case 'rd,target': return [reg(d.rd), target];
-    case 'rd,csr,rs1': return [reg(d.rd), csrName(d.csr) ?? hex(d.csr), reg(d.rs1)];
-    case 'rd,csr,zimm': return [reg(d.rd), csrName(d.csr) ?? hex(d.csr), imm];
-    case 'rd,rs2,(rs1)': return [reg(d.rd), reg(d.rs2), `(${reg(d.rs1)})`];
-    case 'rd,(rs1)': return [reg(d.rd), `(${reg(d.rs1)})`];
-    case 'rs1,rs2': return d.rs2 ? [reg(d.rs1), reg(d.rs2)] : d.rs1 ? [reg(d.rs1)] : [];
-    case 'fence': return [FENCE_SET(d.pred), FENCE_SET(d.succ)];
-    default: return [];
+/** objdump files multiplication alone under Zmmul (M without division). */
+const ZMMUL = new Set(['mul', 'mulh', 'mulhsu', 'mulhu', 'mulw']);
+
+/** The binutils class of a table entry: what the ISA must have for objdump to print it. */
+function classOf(def: InsnDef): InsnClass {
+  switch (def.ext) {
+    case 'M': return ZMMUL.has(def.name) ? 'zmmul' : 'm';
+    case 'A': return 'a';
+    case 'C': return 'c';
+    case 'Zicsr': return 'zicsr';
+    case 'Zifencei': return 'zifencei';
+    default: return 'i'; // I and the privileged instructions
   }
+}
+
+/** The first rule that accepts `d` and whose class the ISA has (a rule's class defaults to its base's). */
+function findAlias(rules: readonly Alias[] | undefined, d: Decoded, arch: Arch, base: InsnClass): Alias | undefined {
+  for (const a of rules ?? []) if (supports(arch, a.cls ?? base) && a.when(d)) return a;
+  return undefined;
+}
+
+/** CSR operand printers, one per privileged spec (made once: the listing calls them per line). */
+const CSR_PRINTERS = new Map<PrivSpec, (n: number) => string>();
+function csrPrinter(spec: PrivSpec): (n: number) => string {
+  let f = CSR_PRINTERS.get(spec);
+  if (!f) CSR_PRINTERS.set(spec, f = (n) => csrNameFor(n, spec) ?? hex(n));
+  return f;
 }
 
 function mnemonicOf(d: Decoded): string {
@@ -64,26 +76,48 @@ function mnemonicOf(d: Decoded): string {
   return IMMEDIATE_NAMES[n] ?? n;
 }
 
-export function formatDecoded(d: Decoded, pc: bigint): Disassembly {
-  if (strictlyInvalid(d)) return rawWord(d.raw, d.len);
+/** Print a decoded instruction at `pc`, or return undefined when the ISA lacks it (objdump prints it raw). */
+function print(d: Decoded, pc: bigint, { arch = HART_ARCH, privSpec = LATEST_PRIV_SPEC, hexTargets = false }: DisasmOptions):
+  { printed: Printed; target?: bigint } | undefined {
+  if (strictlyInvalid(d)) return undefined;
+  // Every compressed encoding is in binutils' C class, whatever it expands to.
+  const cls = d.len === 2 ? 'c' : classOf(d.def);
+  // An alias may be in another class than its base: rdcycle and unimp print even without Zicsr.
+  const alias = (d.cname ? findAlias(HINTS[d.cname], d, arch, cls) : undefined) ?? findAlias(RULES[d.def.name], d, arch, cls);
+  if (!alias && !supports(arch, cls)) return undefined;
   const flow = d.def.syntax === 'rs1,rs2,target' || d.def.syntax === 'rd,target';
   const target = flow ? BigInt.asUintN(64, pc + BigInt(d.imm)) : undefined;
-  const targetText = target === undefined ? '' : target.toString(16);
-  if (d.def.name === 'fence' && d.fm === 8) return { mnemonic: 'fence.tso', operands: '' };
-  if (d.def.name === 'fence' && d.pred === 15 && d.succ === 15) return { mnemonic: 'fence', operands: '' };
-  const a = alias(d, reg, targetText);
-  const printed = a ?? { mnemonic: mnemonicOf(d), operands: operands(d, targetText) };
-  return { mnemonic: printed.mnemonic, operands: printed.operands.join(','), target };
+  const ctx: OperandContext = {
+    reg,
+    csr: csrPrinter(privSpec),
+    target: target === undefined ? '' : hexTargets ? hex(target) : target.toString(16),
+  };
+  return { printed: alias ? alias.print(d, ctx) : { mnemonic: mnemonicOf(d), operands: printOperands(d, ctx) }, target };
+}
+
+export function formatDecoded(d: Decoded, pc: bigint, opts: DisasmOptions = {}): Disassembly {
+  const r = print(d, pc, opts);
+  if (!r) return unknownWord(d.raw, d.len, opts.arch ?? HART_ARCH);
+  return { mnemonic: r.printed.mnemonic, operands: r.printed.operands.join(','), target: r.target };
 }
 
 /** Disassemble the instruction at the start of `word` (16 bits if compressed). */
-export function disassemble(word: number, pc: bigint): Disassembly {
-  const len = (word & 3) === 3 ? 4 : 2;
+export function disassemble(word: number, pc: bigint, opts: DisasmOptions = {}): Disassembly {
+  const len = instructionLength(word & 0xffff) === 2 ? 2 : 4;
   const d = decode(word);
-  if (d) return formatDecoded(d, pc);
-  const named = len === 2 ? RESERVED_NAMES.get(word & 0xffff) : undefined;
-  return named ? { mnemonic: named.mnemonic, operands: named.operands.join(',') } : rawWord(word, len);
+  return d ? formatDecoded(d, pc, opts) : unknownWord(word, len, opts.arch ?? HART_ARCH);
 }
 
-/** Length in bytes of the instruction whose first halfword is `half`. */
-export const instructionLength = (half: number): 2 | 4 => ((half & 3) === 3 ? 4 : 2);
+/**
+ * Length in bytes of the instruction whose first halfword is `half` (ISA manual vol. I, 1.5
+ * "Base Instruction-Length Encoding"), as binutils reckons it: lengths past 176 bits, and the
+ * reserved 192-bit prefix, count as 2.
+ */
+export function instructionLength(half: number): number {
+  if ((half & 3) !== 3) return 2;
+  if ((half & 0x1f) !== 0x1f) return 4;
+  if ((half & 0x3f) === 0x1f) return 6;
+  if ((half & 0x7f) === 0x3f) return 8;
+  if ((half & 0x7f) === 0x7f && (half & 0x7000) !== 0x7000) return 10 + ((half >> 11) & 0xe);
+  return 2;
+}

@@ -1,134 +1,226 @@
-// `chronos disasm`: every executable section of an ELF, laid out as `objdump -d` lays it out:
-// a header per section, a `<symbol>:` line where a symbol starts, then one line per instruction
-// (address, encoding, mnemonic, operands, and the target's symbol for branches and jumps).
+// `chronos disasm`: every executable section of an ELF, laid out as `objdump -d` (binutils 2.40)
+// lays it out. The rules are objdump.c's disassemble_section/disassemble_bytes and riscv-dis.c's
+// mapping-symbol handling:
+//  - a `<symbol>:` header starts each run between labels; a section without a symbol at its
+//    start is headed by the nearest one (`<sym-0x8>`), or by the section name;
+//  - in a run headed by an object (not function) symbol the bytes are dumped, 16 a line;
+//  - elsewhere `$d` mapping symbols mark data (`.word`, `.short`, `.byte`), `$x` code, and
+//    `$x<isa>` code of another ISA; the ELF's attributes give the ISA and CSR names to start;
+//  - runs of zero bytes print as `...`;
+//  - a read past the next label prints objdump's "Address ... is out of bounds." and the
+//    listing resumes at the label.
 import type { ElfFile, ElfSymbol, Section } from '../loader/elf.js';
+import { OBJDUMP_DEFAULT_ARCH, parseArch, type Arch } from './arch.js';
+import { readAttributes } from './attributes.js';
+import { privSpecOf, type PrivSpec } from './csrNames.js';
 import { disassemble, instructionLength } from './disasm.js';
+import { AddressAnnotator, isFunction, sanitize, SectionSymbols, STT_OBJECT, useful } from './symbols.js';
 
-const STT_FUNC = 2, STT_SECTION = 3, STT_FILE = 4, STB_LOCAL = 0;
-
-/** Symbols that can label code: named, in a section, not mapping symbols ($x, $d) or files. */
-function labels(elf: ElfFile, sectionIndex: number): ElfSymbol[] {
-  return elf.symbols.filter((s) => s.shndx === sectionIndex && s.name !== '' && !s.name.startsWith('$') && s.type !== STT_FILE);
-}
-
-/** Where objdump would print one of several symbols at an address: functions, then globals. */
-function rank(s: ElfSymbol): number {
-  return (s.type === STT_SECTION ? 0 : 4) + (s.type === STT_FUNC ? 2 : 0) + (s.bind !== STB_LOCAL ? 1 : 0);
-}
-
-export class SymbolIndex {
-  private readonly sorted: ElfSymbol[];
-
-  constructor(symbols: ElfSymbol[]) {
-    const best = new Map<bigint, ElfSymbol>();
-    for (const s of symbols) {
-      const cur = best.get(s.value);
-      if (!cur || rank(s) > rank(cur)) best.set(s.value, s);
-    }
-    this.sorted = [...best.values()].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-  }
-
-  at(addr: bigint): ElfSymbol | undefined {
-    const s = this.containing(addr);
-    return s && s.value === addr ? s : undefined;
-  }
-
-  /** The nearest symbol at or below addr. */
-  containing(addr: bigint): ElfSymbol | undefined {
-    let lo = 0, hi = this.sorted.length - 1, found: ElfSymbol | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sorted[mid].value <= addr) { found = this.sorted[mid]; lo = mid + 1; } else hi = mid - 1;
-    }
-    return found;
-  }
-
-  /** objdump's `<name+0xoff>` annotation. */
-  annotate(addr: bigint): string {
-    const s = this.containing(addr);
-    if (!s) return '';
-    const off = addr - s.value;
-    return ` <${s.name}${off ? `+0x${off.toString(16)}` : ''}>`;
-  }
-}
-
-/** The data regions inside a code section, from `$d` mapping symbols up to the next `$x`. */
-function dataRegions(elf: ElfFile, sectionIndex: number): [bigint, bigint][] {
-  const maps = elf.symbols.filter((s) => s.shndx === sectionIndex && /^\$[xd]/.test(s.name))
-    .sort((a, b) => (a.value < b.value ? -1 : 1));
-  const regions: [bigint, bigint][] = [];
-  for (let i = 0; i < maps.length; i++) {
-    if (!maps[i].name.startsWith('$d')) continue;
-    const end = maps.slice(i + 1).find((m) => m.name.startsWith('$x'))?.value ?? BigInt(Number.MAX_SAFE_INTEGER);
-    regions.push([maps[i].value, end]);
-  }
-  return regions;
-}
-
+const SHT_NOBITS = 8;
 const hex = (v: bigint | number): string => v.toString(16);
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const TWO32 = 2 ** 32;
 
-function sectionListing(elf: ElfFile, sec: Section, index: number): string[] {
-  const out = ['', `Disassembly of section ${sec.name}:`];
-  const here = new SymbolIndex(labels(elf, index));
-  const everywhere = new SymbolIndex(elf.symbols.filter((s) => s.shndx !== 0 && s.name !== '' && !s.name.startsWith('$') && s.type !== STT_FILE && s.type !== STT_SECTION));
-  const data = dataRegions(elf, index);
-  const bytes = elf.bytes.subarray(sec.offset, sec.offset + sec.size);
-  const width = Math.max(8, hex(sec.addr + BigInt(sec.size)).length);
-  const inData = (a: bigint): bigint | undefined => data.find(([s, e]) => a >= s && a < e)?.[1];
-  if (!here.at(sec.addr)) out.push('', `${hex(sec.addr).padStart(16, '0')} <${sec.name}>:`);
-  const starts = labels(elf, index).map((l) => Number(l.value - sec.addr)).filter((o) => o > 0 && o < bytes.length).sort((a, b) => a - b);
-  const nextLabel = (o: number): number => starts.find((x) => x > o) ?? bytes.length;
-  let off = 0;
-  while (off < bytes.length) {
-    const addr = sec.addr + BigInt(off);
-    const sym = here.at(addr);
-    if (sym) out.push('', `${hex(addr).padStart(16, '0')} <${sym.name}>:`);
-    const prefix = `    ${hex(addr).padStart(width)}:\t`;
-    const dataEnd = inData(addr);
-    if (dataEnd !== undefined) {
-      const n = Math.min(4, bytes.length - off, Number(dataEnd - addr));
-      const size = n >= 4 ? 4 : n >= 2 ? 2 : 1;
-      let v = 0;
-      for (let i = size - 1; i >= 0; i--) v = v * 256 + bytes[off + i];
-      out.push(`${prefix}${hex(v).padStart(size * 2, '0').padEnd(18)}\t${size === 4 ? '.word' : size === 2 ? '.short' : '.byte'}\t0x${hex(v).padStart(size * 2, '0')}`);
-      off += size;
-      continue;
-    }
-    // objdump leaves out runs of zero bytes: 8 or more (rounded down to whole words when code
-    // follows), or fewer than 3 that run up to the next symbol; it prints `...` instead.
-    const stop = nextLabel(off);
-    let z = off;
-    while (z < stop && bytes[z] === 0) z++;
-    if (z > off) {
-      const run = z === stop ? z - off : (z - off) & ~3;
-      if (run >= 8 || (z === stop && run < 3)) {
-        out.push('\t...');
-        off += run;
-        continue;
-      }
-    }
-    if (off + 2 > bytes.length) {
-      out.push(`${prefix}${hex(bytes[off]).padStart(2, '0').padEnd(18)}\t.byte\t0x${hex(bytes[off]).padStart(2, '0')}`);
-      off += 1;
-      continue;
-    }
-    const half = bytes[off] | (bytes[off + 1] << 8);
-    let len = instructionLength(half);
-    if (off + len > bytes.length) len = 2;
-    const word = len === 4 ? (half | (bytes[off + 2] << 16) | (bytes[off + 3] << 24)) >>> 0 : half;
-    const d = disassemble(word, addr);
-    const encoding = hex(word).padStart(len * 2, '0');
-    const annotation = d.target !== undefined ? everywhere.annotate(d.target) : '';
-    out.push(`${prefix}${encoding.padEnd(18)}\t${d.mnemonic}${d.operands ? `\t${d.operands}${annotation}` : ''}`);
-    off += len;
-  }
-  return out;
+/** What objdump carries from one line to the next. */
+interface State {
+  arch: Arch;
+  privSpec: PrivSpec;
+  hexTargets: boolean;
+  /** disassemble_info.bytes_per_chunk as the last disassembly left it: raw bytes are grouped by it. */
+  chunk: number;
 }
+
+/** One disassembled unit: its length and text, and how objdump groups its bytes. */
+type Unit =
+  | { ok: true; len: number; text: string; chunk: number; bytesPerLine: number }
+  | { ok: false; chunk: number };
 
 export function disassembleElf(elf: ElfFile, fileName: string): string {
+  const attrs = readAttributes(elf);
+  const st: State = {
+    arch: parseArch(attrs?.arch ?? OBJDUMP_DEFAULT_ARCH),
+    privSpec: privSpecOf(attrs?.privSpec ?? [0, 0, 0]),
+    hexTargets: !elf.symbols.some(useful),
+    chunk: 0,
+  };
+  const annotator = new AddressAnnotator(elf);
   const out = ['', `${fileName}:     file format elf64-littleriscv`, ''];
   elf.sections.forEach((sec, i) => {
-    if (sec.executable && sec.type !== 8 /* NOBITS */ && sec.size > 0) out.push(...sectionListing(elf, sec, i));
+    if (sec.executable && sec.type !== SHT_NOBITS && sec.size > 0) new SectionLister(elf, sec, i, st, annotator, out).list();
   });
   return `${out.join('\n')}\n`;
+}
+
+class SectionLister {
+  private readonly bytes: Uint8Array;
+  private readonly syms: SectionSymbols;
+  /** How many leading address digits objdump drops for this section (whole groups of 4 zeros). */
+  private readonly skipDigits: number;
+  /** Index into syms.mapping of the first mapping symbol above the current address. */
+  private mapIndex = 0;
+  /** The section address in 32-bit halves, so that line addresses need no BigInt arithmetic. */
+  private readonly addrHi: number;
+  private readonly addrLo: number;
+
+  constructor(elf: ElfFile, private readonly sec: Section, index: number, private readonly st: State,
+    private readonly annotator: AddressAnnotator, private readonly out: string[]) {
+    this.bytes = elf.bytes.subarray(sec.offset, sec.offset + sec.size);
+    this.syms = new SectionSymbols(elf, index);
+    const end = BigInt.asUintN(64, sec.addr + BigInt(sec.size)).toString(16).padStart(16, '0');
+    const zeros = /^0*/.exec(end)![0].length;
+    this.skipDigits = zeros === 16 && sec.addr !== 0n ? 0 : zeros ? (zeros - 1) & ~3 : 0;
+    this.addrHi = Number(sec.addr >> 32n);
+    this.addrLo = Number(sec.addr & 0xffffffffn);
+  }
+
+  list(): void {
+    const { sec, syms, out } = this;
+    out.push('', `Disassembly of section ${sanitize(sec.name)}:`);
+    let li = syms.first(sec.addr);
+    let sym: ElfSymbol | undefined = li >= 0 ? syms.labels[li] : undefined;
+    const stop = this.bytes.length;
+    for (let off = 0; off < stop;) {
+      const addr = sec.addr + BigInt(off);
+      out.push('', `${hex(addr).padStart(16, '0')} <${this.labelText(sym, addr)}>:`);
+      let next: ElfSymbol | undefined;
+      if (sym && sym.value > addr) next = sym;
+      else if (sym) next = syms.labels[++li];
+      const nextOff = next ? next.value - sec.addr : BigInt(stop);
+      const end = nextOff > BigInt(stop) || nextOff <= BigInt(off) ? stop : Number(nextOff);
+      // objdump dumps the bytes of a run its symbol says is an object, rather than decode them.
+      const insns = !sym || sym.value > addr || sym.type !== STT_OBJECT || isFunction(sym);
+      this.run(off, end, insns);
+      off = end;
+      sym = next;
+    }
+  }
+
+  private labelText(sym: ElfSymbol | undefined, addr: bigint): string {
+    if (!sym) return sanitize(this.sec.name);
+    const d = addr - sym.value;
+    return `${sanitize(sym.name)}${d > 0n ? `+0x${hex(d)}` : d < 0n ? `-0x${hex(-d)}` : ''}`;
+  }
+
+  /** A line's address as objdump prints it: 16 digits less the section's skipped ones, zeros as spaces. */
+  private address(off: number): string {
+    const lo = this.addrLo + off, hi = (this.addrHi + Math.floor(lo / TWO32)) % TWO32;
+    const digits = (hi.toString(16).padStart(8, '0') + (lo % TWO32).toString(16).padStart(8, '0')).slice(this.skipDigits);
+    let i = 0;
+    while (i < digits.length - 1 && digits[i] === '0') i++;
+    return ' '.repeat(i) + digits.slice(i);
+  }
+
+  /** objdump's disassemble_bytes over [start, stop). */
+  private run(start: number, stop: number, insns: boolean): void {
+    const { bytes, out, st } = this;
+    let perLine = insns ? 4 : 16;
+    for (let off = start; off < stop;) {
+      let zeros = 0;
+      while (off + zeros < stop && bytes[off + zeros] === 0) zeros++;
+      if (zeros >= 8 || (off + zeros === stop && zeros < 3)) {
+        // Before more code, skip whole words only, not to swallow an instruction's zero bytes.
+        out.push('\t...');
+        off += off + zeros === stop ? zeros : zeros & ~3;
+        continue;
+      }
+      if (!insns) {
+        const n = Math.min(perLine, stop - off);
+        const ascii = Array.from(bytes.subarray(off, off + n), (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+        this.emit(off, stop, n, st.chunk || 1, perLine, `    ${ascii}`);
+        off += n;
+        continue;
+      }
+      const u = this.unit(off, stop);
+      st.chunk = u.chunk;
+      if (!u.ok) {
+        // objdump prints the failed read's message with five bytes' worth of columns, then
+        // steps past the run.
+        this.emit(off, stop, 5, u.chunk || 1, perLine, `\tAddress 0x${hex(this.sec.addr + BigInt(off))} is out of bounds.`);
+        out.push('');
+        break;
+      }
+      perLine = u.bytesPerLine;
+      this.emit(off, stop, u.len, u.chunk, perLine, `\t${u.text}`);
+      off += u.len;
+    }
+  }
+
+  /** A line (and its continuations) in objdump's columns: address, raw bytes by chunk, then text. */
+  private emit(off: number, stop: number, octets: number, chunk: number, perLine: number, text: string): void {
+    let shown = Math.min(octets, perLine);
+    let line = `${this.address(off)}:\t${this.rawBytes(off, off + shown, chunk, stop)}`;
+    for (let pad = shown; pad < perLine; pad += chunk) line += `${'  '.repeat(chunk)} `;
+    this.out.push(line + text);
+    while (shown < octets) {
+      const from = off + shown;
+      shown = Math.min(shown + perLine, octets);
+      this.out.push(`${this.address(from)}:\t${this.rawBytes(from, off + shown, chunk, stop)}`);
+    }
+  }
+
+  /** Bytes [from, to) in little-endian groups of `chunk`; a group reaching past `stop` shows blank. */
+  private rawBytes(from: number, to: number, chunk: number, stop: number): string {
+    let s = '';
+    for (let j = from; j < to; j += chunk) {
+      if (j + chunk <= stop) for (let k = chunk - 1; k >= 0; k--) s += HEX2[this.bytes[j + k]];
+      s += ' ';
+    }
+    return s;
+  }
+
+  /** Disassemble the code or data at `off`, not reading at or past `stop`. */
+  private unit(off: number, stop: number): Unit {
+    const { bytes, st } = this;
+    const addr = this.sec.addr + BigInt(off);
+    if (this.inData(addr)) {
+      const len = this.dataLength(addr);
+      if (off + len > stop) return { ok: false, chunk: len };
+      let v = 0;
+      for (let i = len - 1; i >= 0; i--) v = v * 256 + bytes[off + i];
+      const directive = len === 4 ? '.word' : len === 2 ? '.short' : '.byte';
+      return { ok: true, len, text: `${directive}\t0x${hex(v).padStart(len * 2, '0')}`, chunk: len, bytesPerLine: len === 1 ? 6 : 8 };
+    }
+    if (off + 2 > stop) return { ok: false, chunk: 0 };
+    const len = instructionLength(bytes[off] | (bytes[off + 1] << 8));
+    if (off + len > stop) return { ok: false, chunk: 0 };
+    const chunk = len % 4 === 0 ? 4 : 2;
+    let text: string;
+    if (len > 4) {
+      // Longer encodings are none the table knows: objdump shows 64-bit ones as one number.
+      const b = Array.from(bytes.subarray(off, off + len));
+      text = len === 8 ? `.8byte\t0x${hex(b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n))}` : `.byte\t${b.map((x) => `0x${HEX2[x]}`).join(', ')}`;
+    } else {
+      let word = 0;
+      for (let i = len - 1; i >= 0; i--) word = word * 256 + bytes[off + i];
+      const d = disassemble(word, addr, st);
+      const annotation = d.target !== undefined ? this.annotator.annotate(d.target) : '';
+      text = d.operands ? `${d.mnemonic}\t${d.operands}${annotation}` : d.mnemonic;
+    }
+    return { ok: true, len, text, chunk, bytesPerLine: 8 };
+  }
+
+  /**
+   * Whether `addr` is in data: the last mapping symbol at or below it says. Selecting an
+   * `$x<isa>` symbol switches the ISA from there on (a plain `$x` keeps the current one).
+   */
+  private inData(addr: bigint): boolean {
+    const map = this.syms.mapping;
+    const before = this.mapIndex;
+    while (this.mapIndex < map.length && map[this.mapIndex].value <= addr) this.mapIndex++;
+    const current = map[this.mapIndex - 1];
+    if (!current) return false;
+    if (this.mapIndex !== before && current.name.startsWith('$xrv')) {
+      // A numbered mapping symbol (`$xrv64i2p1.1`) names the same ISA.
+      this.st.arch = parseArch(current.name.slice(2).replace(/\..*$/, ''));
+    }
+    return current.name === '$d';
+  }
+
+  /** Data prints a word at a time, but stops at the next mapping symbol or the section end; 3 bytes print as 2. */
+  private dataLength(addr: bigint): number {
+    const next = this.syms.mapping[this.mapIndex];
+    const limit = next ? next.value - addr : this.sec.addr + BigInt(this.bytes.length) - addr;
+    const len = limit < 4n ? Number(limit) : 4;
+    return len === 3 ? 2 : len;
+  }
 }

@@ -1,0 +1,45 @@
+// One printer per operand syntax in the instruction table (types.ts `Syntax`): how objdump
+// writes the operands of an instruction that no pseudo-instruction rule claims.
+import type { Decoded, Syntax } from '../isa/types.js';
+
+/** What the printers need besides the decoded fields: register and CSR names, the target. */
+export interface OperandContext {
+  reg: (n: number) => string;
+  csr: (n: number) => string;
+  /** A branch or jump target, already absolute and in objdump's hex. */
+  target: string;
+}
+
+/** Register names as objdump prints them (the psABI's). */
+export const ABI_NAMES = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
+  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
+
+export const hex = (v: number | bigint): string => `0x${v.toString(16)}`;
+
+/** A fence's predecessor or successor set: `iorw` letters, `unknown` when empty. */
+export const fenceSet = (bits: number): string =>
+  bits === 0 ? 'unknown' : ['i', 'o', 'r', 'w'].filter((_, i) => bits & (8 >> i)).join('');
+
+type Printer = (d: Decoded, c: OperandContext) => string[];
+
+// Shift amounts print in hex, other immediates in decimal; U-immediates as the 20-bit field.
+const PRINTERS: Record<Syntax, Printer> = {
+  'rd,rs1,rs2': (d, c) => [c.reg(d.rd), c.reg(d.rs1), c.reg(d.rs2)],
+  'rd,rs1,imm': (d, c) => [c.reg(d.rd), c.reg(d.rs1), d.def.format === 'SH6' || d.def.format === 'SH5' ? hex(d.imm) : String(d.imm)],
+  'rd,imm(rs1)': (d, c) => [c.reg(d.rd), `${d.imm}(${c.reg(d.rs1)})`],
+  'rd,imm(rs1)jalr': (d, c) => [c.reg(d.rd), `${d.imm}(${c.reg(d.rs1)})`],
+  'rs2,imm(rs1)': (d, c) => [c.reg(d.rs2), `${d.imm}(${c.reg(d.rs1)})`],
+  'rs1,rs2,target': (d, c) => [c.reg(d.rs1), c.reg(d.rs2), c.target],
+  'rd,uimm20': (d, c) => [c.reg(d.rd), hex(d.imm)],
+  'rd,target': (d, c) => [c.reg(d.rd), c.target],
+  'rd,csr,rs1': (d, c) => [c.reg(d.rd), c.csr(d.csr), c.reg(d.rs1)],
+  'rd,csr,zimm': (d, c) => [c.reg(d.rd), c.csr(d.csr), String(d.imm)],
+  'rd,rs2,(rs1)': (d, c) => [c.reg(d.rd), c.reg(d.rs2), `(${c.reg(d.rs1)})`],
+  'rd,(rs1)': (d, c) => [c.reg(d.rd), `(${c.reg(d.rs1)})`],
+  // sfence.vma leaves out trailing zero registers.
+  'rs1,rs2': (d, c) => (d.rs2 ? [c.reg(d.rs1), c.reg(d.rs2)] : d.rs1 ? [c.reg(d.rs1)] : []),
+  'fence': (d) => [fenceSet(d.pred), fenceSet(d.succ)],
+  '': () => [],
+};
+
+export const printOperands = (d: Decoded, c: OperandContext): string[] => PRINTERS[d.def.syntax](d, c);
