@@ -1,39 +1,54 @@
-// Hand-written C programs, built with riscv64-unknown-elf-gcc -march=rv64imac, print the same
-// and end with the same status on QEMU and on Chronos.
+// Hand-written C programs, built with riscv64-unknown-elf-gcc at several optimization levels,
+// with and without the C extension, print the same and end with the same status on QEMU and
+// on Chronos.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { firstDifference, runChronos, runQemu } from './harness.js';
+import { buildDir, ChronosPool, firstDifference, pool, runQemu, sh } from './harness.js';
 import { GCC, QEMU, have } from '../support/toolchain.js';
 
 const skip = have(QEMU) && have(GCC) ? false : 'qemu-system-riscv64 or riscv64-unknown-elf-gcc is not installed';
-const OUT = join('test', 'programs', 'build');
+const P = (f: string): string => join('test', 'programs', f);
 
-function build(name: string, sources: string[], defines: string[] = [], opt = '-O2'): string {
-  mkdirSync(OUT, { recursive: true });
-  const elf = join(OUT, `${name}.elf`);
-  execFileSync(GCC, ['-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-mcmodel=medany', opt, '-g', '-ffreestanding', '-nostdlib',
-    '-static', '-Wl,--no-warn-rwx-segments', '-T', 'test/programs/link.ld', ...defines, 'test/programs/crt0.S', ...sources, '-o', elf]);
+interface Build { name: string; sources: string[]; opt: string; march: string; defines?: string[]; status?: number }
+
+const MARCHES = { c: 'rv64imac_zicsr_zifencei', noc: 'rv64ima_zicsr_zifencei' } as const;
+
+const BUILDS: Build[] = [
+  { name: 'hello', sources: [P('hello.c')], opt: '-O2', march: MARCHES.c },
+  { name: 'mix', sources: [P('mix.c')], opt: '-O0', march: MARCHES.c },
+  { name: 'mix', sources: [P('mix.c')], opt: '-O1', march: MARCHES.c },
+  { name: 'mix', sources: [P('mix.c')], opt: '-O2', march: MARCHES.c },
+  { name: 'bench-guest', sources: [join('test', 'bench', 'cpu.c')], opt: '-O2', march: MARCHES.c, defines: ['-DROUNDS=3'] },
+  { name: 'exitcode', sources: [P('exitcode.c')], opt: '-O2', march: MARCHES.c, status: 42 },
+];
+for (const name of ['strings', 'sort', 'format', 'checksum', 'recursion']) {
+  for (const opt of ['-O0', '-O2', '-Os']) BUILDS.push({ name, sources: [P(`${name}.c`), P('libc.c')], opt, march: MARCHES.c });
+  BUILDS.push({ name, sources: [P(`${name}.c`), P('libc.c')], opt: '-O2', march: MARCHES.noc });
+}
+
+async function build(b: Build): Promise<string> {
+  const dir = buildDir('c');
+  const tag = `${b.name}${b.opt}${b.march === MARCHES.noc ? '-noc' : ''}`;
+  const elf = join(dir, `${tag}.elf`);
+  await sh(GCC, [`-march=${b.march}`, '-mabi=lp64', '-mcmodel=medany', b.opt, '-g', '-ffreestanding', '-nostdlib', '-static',
+    '-fno-tree-loop-distribute-patterns', '-Wall', '-Wl,--no-warn-rwx-segments', '-T', P('link.ld'), ...(b.defines ?? []),
+    P('crt0.S'), ...b.sources, '-lgcc', '-o', elf]);
   return elf;
 }
 
-const PROGRAMS: [string, () => string][] = [
-  ['hello', () => build('hello', ['test/programs/hello.c'])],
-  ['mix -O2', () => build('mix', ['test/programs/mix.c'])],
-  ['mix -O0', () => build('mix-O0', ['test/programs/mix.c'], [], '-O0')],
-  ['mix -O1', () => build('mix-O1', ['test/programs/mix.c'], [], '-O1')],
-  ['bench guest', () => build('cpu', ['test/bench/cpu.c'], ['-DROUNDS=3'])],
-];
-
-for (const [name, make] of PROGRAMS) {
-  test(`${name}: same output and status as QEMU`, { skip }, async () => {
-    const elf = make();
-    const q = await runQemu(elf);
-    const c = runChronos(elf);
-    assert.ok(q.output.length > 0, 'QEMU printed nothing');
-    assert.equal(c.status, q.status, 'exit status');
-    assert.equal(c.output, q.output, firstDifference(q.output, c.output));
+test(`${BUILDS.length} C programs print the same and end the same on QEMU and Chronos`, { skip, timeout: 600_000 }, async (t) => {
+  const chronos = new ChronosPool(2);
+  t.after(() => chronos.close());
+  const failures: string[] = [];
+  await pool(BUILDS, 3, async (b) => {
+    const label = `${b.name} ${b.opt}${b.march === MARCHES.noc ? ' (no C)' : ''}`;
+    const elf = await build(b);
+    const [q, c] = await Promise.all([runQemu(elf), chronos.run(elf)]);
+    if (q.output.length === 0) failures.push(`${label}: QEMU printed nothing (status ${q.status})`);
+    if (b.status !== undefined && q.status !== b.status) failures.push(`${label}: QEMU ended with ${q.status}, expected ${b.status}`);
+    if (c.status !== q.status) failures.push(`${label}: exit status qemu ${q.status}, chronos ${c.status}`);
+    if (c.output !== q.output) failures.push(`${label} (${elf}): ${firstDifference(q.output, c.output)}`);
   });
-}
+  assert.deepEqual(failures, []);
+});

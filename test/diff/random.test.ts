@@ -1,44 +1,54 @@
 // Differential test: hundreds of generated programs (see generate.ts) run on QEMU and on
-// Chronos; every register, every trap report and the exit status must agree.
+// Chronos; every register, every CSR of the dump, every trap report, the data area and the
+// exit status must agree. A failure names the seed, the case, the instructions of the case
+// and each field that differs; replay it with
+//   CHRONOS_DIFF_SEED=<seed> CHRONOS_DIFF_PROGRAMS=1 node --import tsx --test test/diff/random.test.ts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from './generate.js';
-import { firstDifference, runChronos, runQemu } from './harness.js';
-import { GCC, MARCH, QEMU, have, scratchDir } from '../support/toolchain.js';
+import { generate, REQUIRED } from './generate.js';
+import { assemble, buildDir, ChronosPool, compareDumps, pool, runQemu } from './harness.js';
+import { GCC, QEMU, have } from '../support/toolchain.js';
 
 const PROGRAMS = Number(process.env.CHRONOS_DIFF_PROGRAMS ?? 300);
 const BASE_SEED = Number(process.env.CHRONOS_DIFF_SEED ?? 20261124);
+const CASES = Number(process.env.CHRONOS_DIFF_CASES ?? 8);
 const skip = have(QEMU) && have(GCC) ? false : 'qemu-system-riscv64 or riscv64-unknown-elf-gcc is not installed';
 
-function build(dir: string, seed: number): string {
-  const src = join(dir, `gen-${seed}.S`), elf = join(dir, `gen-${seed}.elf`);
-  writeFileSync(src, generate(seed).source);
-  execFileSync(GCC, [`-march=${MARCH}`, '-mabi=lp64', '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments',
-    '-T', 'test/programs/link.ld', src, '-o', elf]);
-  return elf;
-}
-
-test(`${PROGRAMS} generated programs agree with QEMU`, { skip, timeout: 600_000 }, async () => {
-  const dir = scratchDir('diff');
+test(`${PROGRAMS} generated programs agree with QEMU`, { skip, timeout: 900_000 }, async (t) => {
+  const dir = buildDir('diff');
+  const started = Date.now();
   const failures: string[] = [];
-  let traps = 0;
+  const counts = new Map<string, number>();
+  let traps = 0, interrupts = 0, cases = 0;
   const seeds = Array.from({ length: PROGRAMS }, (_, i) => BASE_SEED + i);
-  // Two QEMUs at a time: the machine has two cores.
-  const queue = [...seeds];
-  const worker = async (): Promise<void> => {
-    for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
-      const elf = build(dir, seed);
-      const [q, c] = [await runQemu(elf), runChronos(elf)];
-      traps += (q.output.match(/^T/gm) ?? []).length;
-      if (q.status !== c.status || q.output !== c.output) {
-        failures.push(`seed ${seed} (${elf}): status qemu ${q.status} chronos ${c.status}; ${firstDifference(q.output, c.output)}`);
-      }
+  const chronos = new ChronosPool(2);
+  t.after(() => chronos.close());
+  await pool(seeds, 3, async (seed) => {
+    const prog = generate(seed, { cases: CASES });
+    for (const [k, v] of prog.counts) counts.set(k, (counts.get(k) ?? 0) + v);
+    const src = join(dir, `gen-${seed}.S`), elf = join(dir, `gen-${seed}.elf`);
+    writeFileSync(src, prog.source);
+    await assemble(src, elf);
+    const [q, c] = await Promise.all([runQemu(elf), chronos.run(elf, 50_000_000)]);
+    traps += (q.output.match(/^T/gm) ?? []).length;
+    interrupts += (q.output.match(/^T8/gm) ?? []).length;
+    cases += (q.output.match(/^C/gm) ?? []).length;
+    const diff = compareDumps(q.output, c.output);
+    if (diff || q.status !== c.status) {
+      const lines = diff && diff.caseIndex >= 0 && diff.caseIndex < prog.cases.length
+        ? `\n  instructions of case ${diff.caseIndex}:\n${prog.cases[diff.caseIndex].map((l) => `      ${l}`).join('\n')}` : '';
+      failures.push(`seed ${seed} (${src}): exit status qemu ${q.status}, chronos ${c.status}\n  ${diff?.report.replaceAll('\n', '\n  ') ?? 'same output'}${lines}`);
     }
-  };
-  await Promise.all([worker(), worker()]);
-  assert.ok(traps > PROGRAMS / 4, `too few traps exercised (${traps})`);
-  assert.deepEqual(failures, [], `${failures.length} of ${PROGRAMS} programs differ (replay one with CHRONOS_DIFF_SEED=<seed> CHRONOS_DIFF_PROGRAMS=1)`);
+  });
+  const seconds = (Date.now() - started) / 1000;
+  t.diagnostic(`${PROGRAMS} programs, ${cases} cases, ${traps} traps (${interrupts} interrupts) in ${seconds.toFixed(1)} s; seeds ${BASE_SEED}..${BASE_SEED + PROGRAMS - 1}`);
+  assert.deepEqual(failures.slice(0, 5), [], `${failures.length} of ${PROGRAMS} programs differ from QEMU (replay one with CHRONOS_DIFF_SEED=<seed> CHRONOS_DIFF_PROGRAMS=1)`);
+  assert.equal(cases, PROGRAMS * CASES, 'every case printed its dump');
+  assert.ok(traps > PROGRAMS, `too few traps exercised (${traps})`);
+  if (PROGRAMS >= 100) {
+    const missing = REQUIRED.filter((m) => !counts.has(m));
+    assert.deepEqual(missing, [], 'instructions the generator never emitted');
+  }
 });

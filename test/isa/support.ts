@@ -48,3 +48,49 @@ scratch: .zero 64
   const view = new DataView(m.ram.buffer);
   return { machine: m, symbol, results: Array.from({ length: results }, (_, i) => view.getBigInt64(base + 8 * i, true)) };
 }
+
+/**
+ * A trap handler for snippets: appends mcause, mtval and mepc to the log at s10 (t6 counts
+ * entries) and resumes after the trapping instruction, or, for an instruction fetch fault, at
+ * the address in ra (where a `jalr ra` came from). Snippets leave t5, t6, s8, s9 and s10 alone.
+ */
+const LOGGING_HANDLER = `    csrr t5, mcause
+    sd t5, 0(s10)
+    csrr t5, mtval
+    sd t5, 8(s10)
+    csrr t5, mepc
+    sd t5, 16(s10)
+    addi s10, s10, 24
+    addi t6, t6, 1
+    csrr t5, mcause
+    bltz t5, 2f              # an interrupt: clear the software-pending S-level bits and resume
+    li s9, 1
+    bne t5, s9, 3f
+    csrw mepc, ra            # instruction access fault: back to the caller
+    mret
+3:  csrr t5, mepc
+    lhu s9, 0(t5)
+    andi s9, s9, 3
+    addi t5, t5, 2
+    li s8, 3
+    bne s9, s8, 1f
+    addi t5, t5, 2
+1:  csrw mepc, t5
+    mret
+2:  li s9, 0x222
+    csrc mip, s9
+    mret`;
+
+export interface Trap { cause: bigint; tval: bigint; epc: bigint }
+
+/** Run `body` with the logging handler; returns what it stored at 8*i(s11) and the traps it took. */
+export function runLogged(name: string, body: string, results: number): { r: bigint[]; traps: Trap[]; ran: Ran } {
+  const ran = runSnippet(name, `    la s10, tlog\n    li t6, 0\n${body}\n    j 9f\n    .data\n    .balign 8\ntlog: .zero 768\n    .text\n9:  sd t6, ${8 * results}(s11)`, results + 1, LOGGING_HANDLER);
+  const n = Number(ran.results[results]);
+  const base = Number(ran.symbol('tlog') - 0x80000000n);
+  const view = new DataView(ran.machine.ram.buffer);
+  const traps: Trap[] = Array.from({ length: n }, (_, i) => ({
+    cause: view.getBigUint64(base + 24 * i, true), tval: view.getBigUint64(base + 24 * i + 8, true), epc: view.getBigUint64(base + 24 * i + 16, true),
+  }));
+  return { r: ran.results.slice(0, results), traps, ran };
+}
