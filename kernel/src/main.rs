@@ -1,7 +1,8 @@
 //! Chronos OS: a small RISC-V (RV64) teaching kernel, built around the Chronos debugger.
 //! Firmware enters _start (entry.S) in S-mode; rust_main brings up the console, traps and
 //! memory, then runs the boot self-tests, or a deliberate failure when the command line asks
-//! for one (`test=pagefault`, `test=panic`), for the debugger's tests.
+//! for one (`test=pagefault`, `test=panic`), for the debugger's tests. With `shell` on the
+//! command line it stays up after the tests and takes commands on the console.
 #![no_std]
 #![no_main]
 #![cfg_attr(chronos_old_rustc, feature(alloc_error_handler))]
@@ -17,6 +18,7 @@ pub mod finisher;
 pub mod mm;
 pub mod panic;
 pub mod sbi;
+pub mod shell;
 pub mod sync;
 pub mod trap;
 
@@ -45,14 +47,20 @@ pub extern "C" fn rust_main(hart_id: usize, fdt_addr: usize) -> ! {
         mm::memory_layout::kernel_end(), dt.bootargs);
     mm::init(&dt, fdt_addr);
     println!("paging on: satp {:#x}", mm::KERNEL_SPACE.lock().as_ref().map(|s| s.satp()).unwrap_or(0));
+    let mut shell = false;
     for arg in dt.bootargs.split(' ') {
         match arg {
             "test=pagefault" => deliberate_page_fault(),
             "test=panic" => panic!("rust_main: a panic asked for on the command line"),
+            "shell" => shell = true,
             _ => {}
         }
     }
-    boot::run_self_tests()
+    let passed = boot::run_self_tests();
+    if shell {
+        shell::run()
+    }
+    finisher::exit(if passed { 0 } else { 1 })
 }
 
 /// A store to an address the kernel never maps: the trap handler reports a store page fault.

@@ -5,6 +5,7 @@
 use core::arch::asm;
 
 const EXT_LEGACY_PUTCHAR: usize = 0x01;
+const EXT_LEGACY_GETCHAR: usize = 0x02;
 const EXT_TIME: usize = 0x5449_4d45;
 const EXT_SRST: usize = 0x5352_5354;
 
@@ -22,6 +23,13 @@ fn call(eid: usize, fid: usize, a0: usize, a1: usize, a2: usize) -> (isize, usiz
 /// Print one byte on the firmware console (the legacy call every SBI implementation has).
 pub fn console_putchar(c: u8) {
     call(EXT_LEGACY_PUTCHAR, 0, c as usize, 0, 0);
+}
+
+/// One byte from the firmware console, or None when nothing is waiting (the legacy call
+/// answers -1 in a0; it has no error/value pair).
+pub fn console_getchar() -> Option<u8> {
+    let (c, _) = call(EXT_LEGACY_GETCHAR, 0, 0, 0, 0);
+    if c < 0 { None } else { Some(c as u8) }
 }
 
 /// Ask for a supervisor timer interrupt when `time` reaches `deadline`.
