@@ -95,7 +95,7 @@ async function run(argv: string[]): Promise<number> {
   const SLICE = 20_000_000;
   let reason: StopReason;
   for (;;) {
-    const left = args.maxInstructions - m.instret;
+    const left = args.maxInstructions - m.progress;
     reason = m.run(Math.min(SLICE, left));
     flush();
     if (reason.kind === 'idle' && stdinOpen) {
@@ -104,7 +104,7 @@ async function run(argv: string[]): Promise<number> {
       continue;
     }
     if (reason.kind !== 'budget') break;
-    if (m.instret >= args.maxInstructions) break;
+    if (m.progress >= args.maxInstructions) break;
     // Let stdin and signals through between slices.
     await new Promise((r) => setImmediate(r));
   }

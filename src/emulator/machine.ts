@@ -52,6 +52,7 @@ const ROM_BASE = 0x1000, ROM_SIZE = 0xf000;
 export interface MachineSnapshot {
   regs: BigInt64Array; priv: Priv; instret: number; csr: Record<string, unknown>; ram: Uint8Array;
   devices: Record<string, unknown>; skippedTicks: bigint; sbiTimer: bigint; reservation: bigint; reservationValue: bigint;
+  trapsTaken: number;
 }
 
 export class Machine {
@@ -94,6 +95,8 @@ export class Machine {
   /** Interrupt state may have changed: recompute before the next block. */
   private irqDirty = true;
   private plicLines = [false, false];
+  /** Exceptions and interrupts entered since power-on (see progress). */
+  private trapsTaken = 0;
 
   constructor(opts: MachineOptions = {}) {
     this.options = { memoryMiB: opts.memoryMiB ?? 128, bios: opts.bios ?? 'none', bootargs: opts.bootargs ?? '', realtime: opts.realtime ?? false };
@@ -131,7 +134,13 @@ export class Machine {
     });
   }
 
+  /** Instructions retired (minstret and deterministic time follow it). */
   get instret(): number { return this.hart.instret; }
+  /**
+   * Instructions retired plus traps taken: the unit of run()'s budget, and of --max-instructions,
+   * so that a guest whose every instruction faults still uses them up.
+   */
+  get progress(): number { return this.hart.instret + this.trapsTaken; }
   get pc(): bigint { return this.hart.pc; }
 
   /** The time CSR and CLINT mtime: timebase ticks since power-on. */
@@ -341,12 +350,17 @@ export class Machine {
   // ---- the run loop -----------------------------------------------------------------------------
 
   /**
-   * Run at most `budget` instructions. Returns why it stopped. A breakpoint at the pc the run
-   * starts from does not stop it (that is how a debugger resumes from one).
+   * Run at most `budget` instructions, each trap taken counting as one. Returns why it stopped.
+   * A breakpoint at the pc the run starts from does not stop it (that is how a debugger resumes
+   * from one).
    */
   run(budget: number, stepping = false): StopReason {
     const h = this.hart, u = h.u, cache = this.cache, csr = h.csr;
-    const limit = h.instret + budget;
+    // In units of h.instret, which the translated code advances. A trap retires nothing, so
+    // taking one lowers the limit instead: a guest whose every instruction faults (a handler
+    // where nothing answers) still uses up its budget, and the caller gets control back. The
+    // blocks' own checks stay as they were.
+    let limit = h.instret + budget;
     this.stopReason = undefined;
     if (this.watchSkip) {
       // Let the access that stopped us go through: one instruction with watchpoints off.
@@ -361,7 +375,10 @@ export class Machine {
         // A trap left pending by a block, a fetch, or a previous run stopped before its handler.
         if (h.exc === EXC_STOP) { h.exc = EXC_NONE; this.watchSkip = (this.stopReason as StopReason | undefined)?.kind === 'watchpoint'; }
         else if (this.enterTrap(false)) return this.stopReason!;
-        else if (stepping) return { kind: 'budget' };
+        else {
+          limit--;
+          if (stepping) return { kind: 'budget' };
+        }
       }
       if (this.stopReason) return this.stopReason;
       const left = limit - h.instret;
@@ -375,6 +392,7 @@ export class Machine {
         if (cause >= 0) {
           h.waiting = false;
           if (this.enterInterrupt(cause)) return this.stopReason!;
+          limit--;
           if (stepping) return { kind: 'budget' };
           continue;
         }
@@ -442,6 +460,7 @@ export class Machine {
       return true;
     }
     this.trapAcknowledged = false;
+    this.trapsTaken++;
     h.takeException();
     return false;
   }
@@ -454,6 +473,7 @@ export class Machine {
       return true;
     }
     this.trapAcknowledged = false;
+    this.trapsTaken++;
     this.hart.csr.enterTrap(BigInt(cause), 0n, true);
     return false;
   }
@@ -477,6 +497,7 @@ export class Machine {
     return {
       regs: h.x.slice(), priv: h.priv, instret: h.instret, csr: csrState, ram: this.ram.ru8.slice(), devices,
       skippedTicks: this.skippedTicks, sbiTimer: this.sbiTimer, reservation: h.reservation, reservationValue: h.reservationValue,
+      trapsTaken: this.trapsTaken,
     };
   }
 
@@ -494,6 +515,7 @@ export class Machine {
     for (const d of this.bus.list()) if (d.restore && s.devices[d.name] !== undefined) d.restore(s.devices[d.name]);
     this.skippedTicks = s.skippedTicks;
     this.sbiTimer = s.sbiTimer;
+    this.trapsTaken = s.trapsTaken;
     h.flushTlb();
     this.flushCode();
     this.irqDirty = true;

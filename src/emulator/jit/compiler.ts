@@ -15,7 +15,10 @@ export interface Block {
   /** The pc it starts at, split in halves as the dispatcher reads them. */
   readonly lo: number;
   readonly hi: number;
-  /** Instructions in the block (the most it can retire in one call). */
+  /**
+   * Instructions in the block, a trailing illegal one included: the dispatcher runs a block
+   * only when the budget covers all of them, so a short budget stops before that trap.
+   */
   readonly len: number;
   /** The RAM page its code came from (index from the RAM base). */
   readonly page: number;
@@ -57,6 +60,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const decoded: Decoded[] = [];
   let cur = pc;
   let ended = false;
+  let illegal = 0;
   const startPage = pc >> 12n;
   while (decoded.length < maxLen) {
     if (decoded.length > 0 && ((cur >> 12n) !== startPage || stopBefore?.(cur))) break;
@@ -72,6 +76,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
       // Not an instruction we implement: raise illegal-instruction when execution gets here.
       g.len = (d & 3) === 3 ? 4 : 2;
       parts.push(`${g.sync()}h.insn = ${d}; h.illegal(); ${g.fault()}`);
+      illegal = 1;
       ended = true;
       break;
     }
@@ -86,7 +91,9 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
     g.index = decoded.length - 1;
     parts.push(g.exit(cur));
   }
-  const count = Math.max(decoded.length, 1);
+  // The illegal instruction retires nothing, but it counts in the length: a run with budget
+  // for only the instructions before it must stop before it, not take its trap.
+  const count = Math.max(decoded.length + illegal, 1);
   const body = g.loops ? `loop: for (;;) {\n${parts.join('\n')}\n}`.replaceAll('__BLOCK_LEN__', String(count)) : parts.join('\n');
   const name = `block_${BigInt.asUintN(64, pc).toString(16)}`;
   const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
