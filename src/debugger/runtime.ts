@@ -25,6 +25,8 @@ export interface LaunchOptions {
   memory?: number;
   bootargs?: string;
   stopOnEntry?: boolean;
+  /** Run to this function and stop there, once (a temporary breakpoint, as gdb's `start`). */
+  runTo?: string;
   /** DWARF path prefix → local path prefix. */
   sourceMap?: Record<string, string>;
 }
@@ -40,6 +42,8 @@ export interface BreakpointSpec {
   hitCondition?: string;
   logMessage?: string;
   hits: number;
+  /** Set by launch's runTo: removed when hit, and left alone when the client replaces its own. */
+  temporary?: boolean;
 }
 
 export interface Frame { index: number; pc: bigint; fp: bigint; name: string; location?: SourceLocation }
@@ -123,6 +127,12 @@ export class ChronosRuntime {
     this.machine = m;
     this.programPath = opts.program;
     this.exited = false;
+    if (opts.runTo) {
+      const sym = this.symbols.find(opts.runTo);
+      if (!sym) throw new Error(`runTo: no function '${opts.runTo}' in the kernel's symbols`);
+      const id = this.nextId++;
+      this.breakpoints.set(id, { id, kind: 'function', addresses: [sym.address], hits: 0, temporary: true });
+    }
     this.panicAddresses = PANIC_SYMBOLS.map((n) => this.symbols.find(n)?.address).filter((a): a is bigint => a !== undefined).slice(0, 1);
     m.onUartOutput.event((b) => this.uartBuffer.push(b));
     m.trapFilter = (cause) => TRAP_FILTERS.some((f) => this.trapFilterIds.has(f.id) && f.causes(cause));
@@ -180,7 +190,7 @@ export class ChronosRuntime {
   }
 
   setFunctionBreakpoints(specs: { name: string; condition?: string; hitCondition?: string }[]): { id: number; verified: boolean; message?: string; address?: bigint }[] {
-    for (const [id, b] of this.breakpoints) if (b.kind === 'function') this.breakpoints.delete(id);
+    for (const [id, b] of this.breakpoints) if (b.kind === 'function' && !b.temporary) this.breakpoints.delete(id);
     const out = specs.map((s) => {
       const id = this.nextId++;
       const sym = this.symbols.find(s.name);
@@ -399,6 +409,12 @@ export class ChronosRuntime {
           const ok = op === '>=' ? b.hits >= n : op === '>' ? b.hits > n : op === '==' ? b.hits === n : b.hits % n === 0;
           if (!ok) continue;
         }
+      }
+      if (b.temporary) {
+        this.breakpoints.delete(b.id);
+        this.applyBreakpoints();
+        stop = { kind: 'entry', description: `Stopped at ${this.options.runTo}`, breakpointIds: stop?.breakpointIds };
+        continue;
       }
       if (b.logMessage) {
         this.flushUart();

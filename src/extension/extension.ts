@@ -8,6 +8,7 @@ import { ChronosConfigurationProvider } from './configProvider.js';
 import { UartTerminal } from './uartTerminal.js';
 import { FramesView, HeapView, PageTablesView } from './memoryViews.js';
 import { startAsmLanguageClient } from '../language/client.js';
+import { openDemo } from './demo.js';
 
 const files = { readFile: (p: string) => readFileSync(p), exists: (p: string) => existsSync(p) };
 
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerTreeDataProvider('chronos.heap', heap),
     vscode.window.registerWebviewViewProvider('chronos.frames', frames),
     vscode.commands.registerCommand('chronos.refreshViews', refresh),
+    vscode.commands.registerCommand('chronos.openDemo', (parent?: string) => openDemo(context, parent)),
     vscode.commands.registerCommand('chronos.togglePageTableMode', () => { pageTables.flat = !pageTables.flat; void pageTables.refresh(); }),
     vscode.commands.registerCommand('chronos.openMemory', async (address: string) => {
       const s = vscode.debug.activeDebugSession;

@@ -86,6 +86,21 @@ test('stop on entry at the kernel entry point, with registers and CSRs', async (
   await c.stop();
 });
 
+test('runTo stops once in the named function, then runs on; an unknown name is a launch error', async () => {
+  const c = await client();
+  await c.initializeRequest();
+  await assert.rejects(c.launch({ program: KERNEL, runTo: 'no_such_function' }), /runTo: no function 'no_such_function'/);
+  await c.stop();
+  const d = await client();
+  await launch(d, { runTo: 'rust_main' });
+  await Promise.all([d.configurationDoneRequest(), d.waitForEvent('stopped')]);
+  const f = await top(d);
+  assert.equal(f.name, 'rust_main');
+  assert.match(f.source?.path ?? '', /main\.rs$/);
+  // The temporary breakpoint is gone: continuing runs the self-tests to the end.
+  await Promise.all([d.continueRequest({ threadId: 1 }), d.waitForEvent('terminated')]);
+});
+
 test('a function breakpoint, a source line breakpoint, and stepping over, in and out', async () => {
   const c = await client();
   await launch(c, {});

@@ -1,0 +1,169 @@
+// Chronos in a real VS Code: code-server with the packaged .vsix installed, driven in Chromium
+// as a user would drive it. A breakpoint set by clicking the gutter of a kernel source file,
+// F5, the stop at that line, a step, registers in the Variables view, the Disassembly view, the
+// Page Tables, Physical Frames and Heap views, and the kernel's shell in the UART terminal.
+// Screenshots go to test-results/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT, codeServerInstalled, freePort, installExtension, makeProfile, startServer, type Server } from '../../scripts/codeServer.js';
+import { Workbench, haveChromium, launchBrowser } from './workbench.js';
+
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const VSIX = join(ROOT, `chronos-${version}.vsix`);
+const KERNEL = join(ROOT, 'kernel');
+const ELF = join(KERNEL, 'target/riscv64gc-unknown-none-elf/release/chronos-kernel');
+const BREAK_AT = 'let mut v: Vec<i32> = Vec::new();';
+const BREAK_LINE = readFileSync(join(KERNEL, 'src/boot.rs'), 'utf8').split('\n').findIndex((l) => l.includes(BREAK_AT)) + 1;
+
+const missing = [
+  [codeServerInstalled(), 'code-server is not installed (scripts/setup.sh --e2e)'],
+  [haveChromium(), 'chromium is not installed (scripts/setup.sh --e2e)'],
+  [existsSync(VSIX), `${VSIX} is missing (npm run package)`],
+  [existsSync(ELF), 'the kernel is not built (npm run build:kernel)'],
+].find(([ok]) => !ok);
+const skip = missing ? String(missing[1]) : false;
+
+let allocatedAtBreakpoint = -1;
+let dir: string, server: Server, browser: Browser, page: Page, wb: Workbench;
+
+before(async () => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), 'chronos-e2e-'));
+  // The DOM renderer keeps the terminal's text in the page, where the test can read it.
+  const profile = makeProfile(dir, { 'terminal.integrated.gpuAcceleration': 'off' });
+  installExtension(profile, VSIX);
+  server = await startServer(profile, { port: await freePort() });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  wb = new Workbench(page);
+  await wb.open(`${server.url}?folder=${KERNEL}`);
+});
+
+after(async () => {
+  if (skip) return;
+  await browser?.close();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const text = async (selector: string): Promise<string> => (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ');
+
+async function waitForText(selector: string, pattern: RegExp, what: string, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  for (;;) {
+    last = (await page.locator(selector).first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+    if (pattern.test(last)) return last;
+    if (Date.now() > deadline) {
+      await wb.screenshot(`failed-${what.replace(/\W+/g, '-')}`);
+      throw new Error(`${what}: ${pattern} not found in ${JSON.stringify(last.slice(0, 2000))}`);
+    }
+    await page.waitForTimeout(200);
+  }
+}
+
+async function waitForFrames(frame: ReturnType<Page['frameLocator']>, allocated: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let totals = '';
+  while (Date.now() < deadline) {
+    totals = await frame.locator('.totals').innerText().catch(() => '');
+    if (totals.includes(`allocated ${allocated} `)) return;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`the Physical Frames view says ${JSON.stringify(totals)}, not ${allocated} allocated`);
+}
+
+test('a gutter breakpoint in a kernel source file: F5 runs to rust_main, then on to the breakpoint', { skip, timeout: 180_000 }, async () => {
+  assert.ok(BREAK_LINE > 0);
+  await wb.openFile('src/boot.rs');
+  await wb.goToLine(BREAK_LINE);
+  await wb.clickGutter(BREAK_AT);
+  await page.locator('.monaco-editor .codicon-debug-breakpoint').first().waitFor();
+  await wb.screenshot('01-breakpoint-set');
+
+  await page.keyboard.press('F5');
+  // The launch configuration's runTo stops in rust_main first, in main.rs.
+  await waitForText('.debug-call-stack', /rust_main/, 'the stop in rust_main', 60_000);
+  await page.locator('.tab.active[aria-label*="main.rs"]').waitFor({ timeout: 30_000 });
+  await page.keyboard.press('F5');
+  await waitForText('.debug-call-stack', /heap_vec[\s\S]*run_self_tests[\s\S]*rust_main/, 'the stop at the breakpoint', 60_000);
+  await page.locator('.tab.active[aria-label*="boot.rs"]').waitFor();
+  await wb.cursorAt(BREAK_LINE);
+  assert.match(await page.locator('.pane-header', { hasText: 'Call Stack' }).innerText(), /Paused on breakpoint/i);
+  await wb.screenshot('02-stopped-at-breakpoint');
+});
+
+test('step over moves to the next line of the function', { skip, timeout: 60_000 }, async () => {
+  await page.keyboard.press('F10');
+  await wb.cursorAt(BREAK_LINE + 1, 30_000);
+  assert.match(await text('.debug-call-stack'), /heap_vec/);
+});
+
+test('the Variables view shows the registers and decoded CSRs', { skip, timeout: 60_000 }, async () => {
+  const vars = await waitForText('.debug-variables', /pc = 0x802[0-9a-f]{5}\b/, 'registers');
+  assert.match(vars, /sp = 0x[0-9a-f]+/);
+  assert.match(vars, /privilege = S/);
+});
+
+test('the Disassembly view lists the instructions around the pc', { skip, timeout: 60_000 }, async () => {
+  await wb.command('Open Disassembly View');
+  const listing = await waitForText('.disassembly-view', /(addi|auipc|jal|ld|sd)\s/, 'disassembly');
+  assert.match(listing, /0x802[0-9a-f]{5}/);
+  await wb.screenshot('03-disassembly');
+  await page.locator('.tab.active[aria-label*="Disassembly"] .codicon-close').click();
+});
+
+test('the Page Tables, Physical Frames and Heap views show the machine', { skip, timeout: 90_000 }, async () => {
+  for (const section of ['Variables', 'Watch', 'Breakpoints', 'Call Stack']) await wb.collapseSection(section);
+  await wb.widenSideBar(700);
+  const tables = await wb.viewSection('Page Tables');
+  await tables.locator('.monaco-list-row').first().waitFor();
+  assert.match(await tables.innerText(), /satp 0x8000000000080[0-9a-f]{3}/);
+  // The kernel maps itself with 4 KiB pages inside the first gigabyte of its window: open the
+  // first root entry and look for a leaf with read and execute.
+  const row = tables.locator('.monaco-list-row', { hasText: 'L2[' }).first();
+  await row.click();
+  await page.keyboard.press('ArrowRight');
+  await tables.locator('.monaco-list-row', { hasText: 'L1[' }).first().waitFor();
+  assert.match(await tables.innerText(), /table @ 0x/);
+
+  const frames = await wb.viewSection('Physical Frames');
+  const frame = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+  const totals = await frame.locator('.totals').innerText({ timeout: 30_000 });
+  const m = /total \d+ · free \d+ · allocated (\d+) · peak \d+/.exec(totals);
+  assert.ok(m, totals);
+  allocatedAtBreakpoint = Number(m[1]);
+  assert.ok(await frame.locator('canvas#map').isVisible());
+  assert.ok(await frames.isVisible());
+
+  const heap = await wb.viewSection('Heap');
+  await heap.locator('.monaco-list-row', { hasText: 'free' }).first().waitFor();
+  assert.match(await heap.innerText(), /free \d+ of 8388608 bytes/);
+  assert.match(await heap.innerText(), /largest free block \d+/);
+  await page.waitForTimeout(1000); // let the sections finish resizing
+  await wb.screenshot('04-memory-views');
+});
+
+test('the UART terminal shows the kernel and takes input for its shell', { skip, timeout: 120_000 }, async () => {
+  await page.keyboard.press('F5');
+  const rows = '.terminal-wrapper.active .xterm-rows, .xterm-rows';
+  await waitForText(rows, /chronos> /, 'the shell prompt', 60_000);
+  await page.locator('.terminal-wrapper.active .xterm, .xterm').first().click();
+  await page.keyboard.type('frames\r');
+  await waitForText(rows, /frames: total \d+, free \d+, allocated \d+/, 'the shell answering');
+  await page.keyboard.type('alloc 3\r');
+  await waitForText(rows, /allocated frame 0x[0-9a-f]+ at 0x[0-9a-f]+\s+allocated frame[\s\S]*allocated frame/, 'three frames');
+  await wb.screenshot('05-uart-shell');
+  await wb.viewSection('Call Stack');
+  await page.keyboard.press('F6');
+  await waitForText('.debug-call-stack', /shell::run[\s\S]*rust_main/, 'the pause in the shell', 30_000);
+  assert.match(await page.locator('.pane-header', { hasText: 'Call Stack' }).innerText(), /Paused/i);
+  // The three frames the shell allocated show in the Physical Frames view at this stop.
+  const frame = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+  await waitForFrames(frame, allocatedAtBreakpoint + 3);
+  await wb.screenshot('06-paused-in-shell');
+});
