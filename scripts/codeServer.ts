@@ -59,10 +59,10 @@ export function freePort(): Promise<number> {
 export interface Server { url: string; process: ChildProcess; log: () => string; stop: () => Promise<void> }
 
 /** Start code-server on host:port and wait until it answers HTTP. */
-export async function startServer(p: Profile, opts: { host?: string; port: number; folder?: string; timeoutMs?: number }): Promise<Server> {
+export async function startServer(p: Profile, opts: { host?: string; port: number; folder?: string; timeoutMs?: number; env?: Record<string, string> }): Promise<Server> {
   const host = opts.host ?? '127.0.0.1';
   const child = spawn(process.execPath, [ENTRY, ...codeServerArgs(p), '--auth', 'none', '--bind-addr', `${host}:${opts.port}`, ...(opts.folder ? [opts.folder] : [])],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' } });
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '', ...opts.env } });
   let log = '';
   child.stdout!.on('data', (d) => { log += d; });
   child.stderr!.on('data', (d) => { log += d; });

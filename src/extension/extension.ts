@@ -8,11 +8,17 @@ import { ChronosConfigurationProvider } from './configProvider.js';
 import { UartTerminal } from './uartTerminal.js';
 import { FramesView, HeapView, PageTablesView } from './memoryViews.js';
 import { startAsmLanguageClient } from '../language/client.js';
-import { openDemo } from './demo.js';
+import { openDemo, unpackDemo } from './demo.js';
+
+/** What activate() hands to other extensions, and to our extension-host tests. */
+export interface ChronosApi {
+  views: { pageTables: PageTablesView; heap: HeapView; frames: FramesView };
+  unpackDemo: (parent: string) => string;
+}
 
 const files = { readFile: (p: string) => readFileSync(p), exists: (p: string) => existsSync(p) };
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): ChronosApi {
   const pageTables = new PageTablesView(), heap = new HeapView(), frames = new FramesView();
   const refresh = (): void => { void pageTables.refresh(); void heap.refresh(); void frames.refresh(); };
   const terminals = new Map<string, UartTerminal>();
@@ -28,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
       createDebugAdapterTracker: (s) => ({
         onDidSendMessage: (m: { type: string; event?: string; body?: { category?: string; output?: string } }) => {
           if (m.type !== 'event') return;
-          if (m.event === 'stopped') refresh();
+          if (m.event === 'stopped') { void pageTables.refresh(); void heap.refresh(); void frames.refresh(true); }
           if (m.event === 'output' && m.body?.category === 'stdout') {
             let t = terminals.get(s.id);
             if (!t) { t = new UartTerminal(s); terminals.set(s.id, t); t.show(true); }
@@ -102,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   if (vscode.workspace.textDocuments.some(asm)) startClient();
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => { if (asm(d)) startClient(); }));
+  return { views: { pageTables, heap, frames }, unpackDemo: (parent) => unpackDemo(context.extensionPath, parent) };
 }
 
 export function deactivate(): void {}

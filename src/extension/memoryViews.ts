@@ -7,7 +7,7 @@ import { escapeHtml, page } from './webview.js';
 
 interface PteNode { level: number; index: number; vaStart: string; vaEnd: string; pa: string; flags: string; leaf: boolean; size: string; children?: PteNode[] }
 interface Mapping { vaStart: string; vaEnd: string; paStart: string; flags: string; pages: number }
-type Item = { label: string; description?: string; tooltip?: string; children?: Item[]; memory?: string };
+export type Item = { label: string; description?: string; tooltip?: string; children?: Item[]; memory?: string };
 
 const session = (): vscode.DebugSession | undefined => {
   const s = vscode.debug.activeDebugSession;
@@ -19,7 +19,12 @@ abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
   readonly onDidChangeTreeData = this.changed.event;
   protected items: Item[] = [];
 
-  async refresh(): Promise<void> {
+  /**
+   * Read the bitmap again. Cells are marked changed against the latest stop while the guest has
+   * moved on from it, and against the stop before it otherwise, so that at a stop (and on any
+   * refresh while stopped) the picture shows what the last run did.
+   */
+  async refresh(atStop = false): Promise<void> {
     const s = session();
     try {
       this.items = s ? await this.load(s) : [{ label: 'No Chronos debug session' }];
@@ -82,9 +87,16 @@ export class HeapView extends InspectorTree {
 }
 
 /** The frame bitmap as a picture: one cell per frame, changed cells marked since the last stop. */
+/** What the Physical Frames picture shows at the latest refresh. */
+export interface FramesModel { total: number; free: number; allocated: number; peak: number; basePpn: string; bitmap: string; changed: number[] }
+
 export class FramesView implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
-  private previous = '';
+  /** The bitmap as read at the latest stop, and at the stop before it. */
+  private atLastStop = '';
+  private beforeLastStop = '';
+  /** The latest picture's data, or the reason there is none. */
+  model: FramesModel | { message: string } = { message: 'No Chronos debug session.' };
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
@@ -92,26 +104,37 @@ export class FramesView implements vscode.WebviewViewProvider {
     void this.refresh();
   }
 
-  async refresh(): Promise<void> {
-    if (!this.view) return;
+  /**
+   * Read the bitmap again. Cells are marked changed against the latest stop while the guest has
+   * moved on from it, and against the stop before it otherwise, so that at a stop (and on any
+   * refresh while stopped) the picture shows what the last run did.
+   */
+  async refresh(atStop = false): Promise<void> {
     const s = session();
     let body: string;
     let data = '{}';
-    if (!s) body = '<p>No Chronos debug session.</p>';
+    if (!s) { body = '<p>No Chronos debug session.</p>'; this.model = { message: 'No Chronos debug session.' }; }
     else {
       try {
         const r = await s.customRequest('chronos/frames');
-        if (!r.available) body = `<p>${escapeHtml(r.message)}</p>`;
+        if (!r.available) { body = `<p>${escapeHtml(r.message)}</p>`; this.model = { message: r.message }; }
         else {
+          const bits = r.bitmap as string;
+          if (atStop) { this.beforeLastStop = this.atLastStop; this.atLastStop = bits; }
+          const previous = bits === this.atLastStop ? this.beforeLastStop : this.atLastStop;
+          const changed: number[] = [];
+          if (previous.length === bits.length) for (let i = 0; i < bits.length; i++) if (bits[i] !== previous[i]) changed.push(i);
+          this.model = { total: r.total, free: r.free, allocated: r.allocated, peak: r.peak, basePpn: r.basePpn, bitmap: bits, changed };
           body = `<p class="totals" tabindex="0">total ${r.total} · free ${r.free} · allocated ${r.allocated} · peak ${r.peak}</p>
 <canvas id="map" tabindex="0" aria-label="frame bitmap"></canvas><p id="hover" aria-live="polite"></p>`;
-          data = JSON.stringify({ bits: r.bitmap, previous: this.previous, base: r.basePpn });
-          this.previous = r.bitmap;
+          data = JSON.stringify({ bits, changed, base: r.basePpn });
         }
       } catch (e) {
         body = `<p>Cannot read frames: ${escapeHtml((e as Error).message)}</p>`;
+        this.model = { message: `Cannot read frames: ${(e as Error).message}` };
       }
     }
+    if (!this.view) return;
     const script = `const d = ${data};
 const c = document.getElementById('map');
 if (c && d.bits) {
@@ -119,10 +142,9 @@ if (c && d.bits) {
   c.width = cols * cell; c.height = Math.ceil(d.bits.length / cols) * cell;
   const g = c.getContext('2d'), css = getComputedStyle(document.body);
   const used = css.getPropertyValue('--vscode-charts-red') || '#c33', free = css.getPropertyValue('--vscode-charts-green') || '#3a3', changed = css.getPropertyValue('--vscode-charts-yellow') || '#cc3';
-  for (let i = 0; i < d.bits.length; i++) {
-    g.fillStyle = d.previous && d.previous[i] !== d.bits[i] ? changed : d.bits[i] === '1' ? used : free;
-    g.fillRect((i % cols) * cell, Math.floor(i / cols) * cell, cell - 1, cell - 1);
-  }
+  const paint = (i, colour) => { g.fillStyle = colour; g.fillRect((i % cols) * cell, Math.floor(i / cols) * cell, cell - 1, cell - 1); };
+  for (let i = 0; i < d.bits.length; i++) paint(i, d.bits[i] === '1' ? used : free);
+  for (const i of d.changed) paint(i, changed);
   c.addEventListener('mousemove', (e) => {
     const i = Math.floor(e.offsetY / cell) * cols + Math.floor(e.offsetX / cell);
     if (i >= d.bits.length) return;
