@@ -17,12 +17,12 @@ function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
-function build(name: string, rounds: number): string {
+function build(name: string, rounds: number, start = 'test/programs/crt0.S'): string {
   mkdirSync(OUT, { recursive: true });
   const elf = join(OUT, `${name}.elf`);
   execFileSync(GCC, ['-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-mcmodel=medany', '-O2', '-ffreestanding',
     '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments', '-T', 'test/bench/link.ld', `-DROUNDS=${rounds}`,
-    'test/programs/crt0.S', 'test/bench/cpu.c', '-o', elf], { stdio: 'inherit' });
+    start, 'test/bench/cpu.c', '-o', elf], { stdio: 'inherit' });
   return elf;
 }
 
@@ -48,30 +48,35 @@ function runQemu(elf: string): { seconds: number; output: string } {
 
 const best = <T extends { seconds: number }>(runs: T[]): T => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 
-function main(): void {
-  if (!have(GCC)) {
-    console.error(`bench: ${GCC} is not installed (apt-get install gcc-riscv64-unknown-elf)`);
-    process.exit(1);
-  }
-  const elf = build('cpu', 1500);
-  const empty = build('cpu-empty', 0);
+function measure(title: string, elf: string, empty: string): Record<string, unknown> {
   const chronos = best(Array.from({ length: REPEAT }, () => runChronos(elf)));
   const mips = chronos.instructions / chronos.seconds / 1e6;
-  console.log(`guest: test/bench/cpu.c, ${chronos.instructions} instructions, output ${JSON.stringify(chronos.output.trim())}`);
-  console.log(`chronos: ${chronos.seconds.toFixed(3)} s, ${mips.toFixed(0)} M instructions/s (best of ${REPEAT})`);
-  const result: Record<string, unknown> = { date: new Date().toISOString(), instructions: chronos.instructions, chronosSeconds: chronos.seconds, chronosMips: mips };
+  console.log(`${title}: test/bench/cpu.c, ${chronos.instructions} instructions, output ${JSON.stringify(chronos.output.trim())}`);
+  console.log(`  chronos: ${chronos.seconds.toFixed(3)} s, ${mips.toFixed(0)} M instructions/s (best of ${REPEAT})`);
+  const result: Record<string, unknown> = { instructions: chronos.instructions, chronosSeconds: chronos.seconds, chronosMips: mips };
   if (have(QEMU)) {
     const startup = best(Array.from({ length: REPEAT }, () => runQemu(empty))).seconds;
     const q = best(Array.from({ length: REPEAT }, () => runQemu(elf)));
     if (q.output.trim() !== chronos.output.trim()) throw new Error(`QEMU printed ${JSON.stringify(q.output)}, Chronos ${JSON.stringify(chronos.output)}`);
     const qs = Math.max(q.seconds - startup, 1e-3);
     const qmips = chronos.instructions / qs / 1e6;
-    console.log(`qemu:    ${qs.toFixed(3)} s (${q.seconds.toFixed(3)} s less ${startup.toFixed(3)} s start-up), ${qmips.toFixed(0)} M instructions/s`);
-    console.log(`ratio:   chronos/qemu = ${(mips / qmips).toFixed(3)}`);
+    console.log(`  qemu:    ${qs.toFixed(3)} s (${q.seconds.toFixed(3)} s less ${startup.toFixed(3)} s start-up), ${qmips.toFixed(0)} M instructions/s`);
+    console.log(`  ratio:   chronos/qemu = ${(mips / qmips).toFixed(3)}`);
     Object.assign(result, { qemuSeconds: qs, qemuStartup: startup, qemuMips: qmips, ratio: mips / qmips });
   } else {
-    console.log(`qemu:    not installed (apt-get install qemu-system-misc), no ratio`);
+    console.log('  qemu:    not installed (apt-get install qemu-system-misc), no ratio');
   }
+  return result;
+}
+
+function main(): void {
+  if (!have(GCC)) {
+    console.error(`bench: ${GCC} is not installed (apt-get install gcc-riscv64-unknown-elf)`);
+    process.exit(1);
+  }
+  const result: Record<string, unknown> = { date: new Date().toISOString() };
+  result.bare = measure('M-mode, no paging', build('cpu', 1500), build('cpu-empty', 0));
+  result.paged = measure('S-mode, SV39 4 KiB pages', build('cpu-paged', 1500, 'test/bench/paged.S'), build('cpu-paged-empty', 0, 'test/bench/paged.S'));
   writeFileSync(join(OUT, 'result.json'), JSON.stringify(result, null, 2));
   if (!existsSync(join(OUT, 'result.json'))) process.exit(1);
 }
