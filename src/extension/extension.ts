@@ -9,6 +9,7 @@ import { UartTerminal } from './uartTerminal.js';
 import { FramesView, HeapView, PageTablesView } from './memoryViews.js';
 import { startAsmLanguageClient } from '../language/client.js';
 import { openDemo, unpackDemo } from './demo.js';
+import { MEMORY_SCHEME, MemoryDocuments } from './memoryDocument.js';
 
 /** What activate() hands to other extensions, and to our extension-host tests. */
 export interface ChronosApi {
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
   const pageTables = new PageTablesView(), heap = new HeapView(), frames = new FramesView();
   const refresh = (): void => { void pageTables.refresh(); void heap.refresh(); void frames.refresh(); };
   const terminals = new Map<string, UartTerminal>();
+  const memoryDocuments = new MemoryDocuments();
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
   let timer: NodeJS.Timeout | undefined;
 
@@ -34,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
       createDebugAdapterTracker: (s) => ({
         onDidSendMessage: (m: { type: string; event?: string; body?: { category?: string; output?: string } }) => {
           if (m.type !== 'event') return;
-          if (m.event === 'stopped') { void pageTables.refresh(); void heap.refresh(); void frames.refresh(true); }
+          if (m.event === 'stopped') { void pageTables.refresh(); void heap.refresh(); void frames.refresh(true); memoryDocuments.refreshOpen(); }
           if (m.event === 'output' && m.body?.category === 'stdout') {
             let t = terminals.get(s.id);
             if (!t) { t = new UartTerminal(s); terminals.set(s.id, t); t.show(true); }
@@ -49,11 +51,18 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
     vscode.commands.registerCommand('chronos.refreshViews', refresh),
     vscode.commands.registerCommand('chronos.openDemo', (parent?: string) => openDemo(context, parent)),
     vscode.commands.registerCommand('chronos.togglePageTableMode', () => { pageTables.flat = !pageTables.flat; void pageTables.refresh(); }),
+    vscode.workspace.registerTextDocumentContentProvider(MEMORY_SCHEME, memoryDocuments),
     vscode.commands.registerCommand('chronos.openMemory', async (address: string) => {
       const s = vscode.debug.activeDebugSession;
       if (!s) return;
-      const uri = vscode.Uri.from({ scheme: 'vscode-debug-memory', authority: s.id, path: `/${encodeURIComponent(address)}/memory.bin`, query: `?range=${address}:${BigInt(address) + 4096n}` });
-      await vscode.commands.executeCommand('vscode.openWith', uri, 'hexEditor.hexedit').then(undefined, () => vscode.commands.executeCommand('vscode.open', uri));
+      // The Hex Editor extension edits memory in place when it is installed; otherwise a dump.
+      if (vscode.extensions.getExtension('ms-vscode.hexeditor')) {
+        const uri = vscode.Uri.from({ scheme: 'vscode-debug-memory', authority: s.id, path: `/${encodeURIComponent(address)}/memory.bin`, query: `?range=${address}:${BigInt(address) + 4096n}` });
+        await vscode.commands.executeCommand('vscode.openWith', uri, 'hexEditor.hexedit');
+        return;
+      }
+      const doc = await vscode.workspace.openTextDocument(MemoryDocuments.uri(address));
+      await vscode.window.showTextDocument(doc, { preview: true });
     }),
     vscode.commands.registerCommand('chronos.translateAddress', async () => {
       const s = vscode.debug.activeDebugSession;

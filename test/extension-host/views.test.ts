@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ChronosApi } from '../../src/extension/extension.js';
 import type { FramesModel, Item } from '../../src/extension/memoryViews.js';
-import { Stops, breakAt, chronos, cont, start, stopSessions } from './session.js';
+import { parseElf } from '../../src/emulator/loader/elf.js';
+import { ELF, Stops, breakAt, chronos, cont, start, stopSessions } from './session.js';
 
 let api: ChronosApi;
 let stops: Stops;
@@ -59,6 +60,16 @@ suite('memory views at Chronos OS breakpoints', () => {
     assert.ok(entry, rows(textTable.children ?? []).join('\n'));
     assert.match(entry.description ?? '', /^VR-X-G.. 4K → 0x80200000$/);
     assert.equal(entry.memory, '0x80200000');
+    // Selecting the entry opens its memory: the kernel's first instructions, as a dump.
+    await vscode.commands.executeCommand('chronos.openMemory', entry.memory);
+    const dump = vscode.window.activeTextEditor?.document;
+    assert.equal(dump?.uri.scheme, 'chronos-memory');
+    const elf = parseElf(readFileSync(ELF));
+    const text = elf.segments.find((g) => g.vaddr === 0x80200000n)!;
+    const first = elf.bytes.subarray(text.offset, text.offset + 16);
+    const hex = [...first].map((b) => b.toString(16).padStart(2, '0'));
+    assert.match(dump.getText(), new RegExp(`^0000000080200000  ${hex.slice(0, 8).join(' ')}  ${hex.slice(8).join(' ')}  \\|`, 'm'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
     pt.flat = true;
     await pt.refresh();
