@@ -5,7 +5,7 @@
 //   T<mcause> / <mtval>           if it trapped
 //   R<register> / <value>         each register that differs from its initial value
 //   M<offset> / <value>           each changed doubleword of the data area
-import { Rng } from './generate.js';
+import { Rng, UART_PRINT } from './generate.js';
 
 /** Major opcodes that have instructions on an RV64IMAC hart (except control transfers and SYSTEM). */
 const OPCODES = [0x03, 0x0f, 0x13, 0x17, 0x1b, 0x23, 0x2f, 0x33, 0x37, 0x3b];
@@ -195,30 +195,7 @@ finish:
     sw t1, 0(t0)
 8:  j 8b
 
-puthex:
-    li a1, 0x10000000
-    li t1, 60
-3:  lbu t2, 5(a1)
-    andi t2, t2, 0x20
-    beqz t2, 3b
-    srl t2, a0, t1
-    andi t2, t2, 15
-    addi t2, t2, -10
-    bltz t2, 4f
-    addi t2, t2, 39
-4:  addi t2, t2, 58
-    sb t2, 0(a1)
-    addi t1, t1, -4
-    bgez t1, 3b
-    li a0, 10
-putc:
-    li a1, 0x10000000
-7:  lbu t2, 5(a1)
-    andi t2, t2, 0x20
-    beqz t2, 7b
-    sb a0, 0(a1)
-    ret
-
+${UART_PRINT}
 # Record mcause and mtval, resume after the slot.
     .balign 4
 trap:

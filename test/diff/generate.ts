@@ -537,6 +537,34 @@ function rawCompressed(r: Rng, emit: (l: string, n?: string) => void, mode: (rvc
 }
 
 /** The dump routine and the trap handler: assembly that saves before it touches anything. */
+/** puthex and putc over the 16550, shared with the fuzzer's sandbox (fuzz.ts). */
+export const UART_PRINT = `# Print a0 as 16 hex digits and a newline; uses t1, t2, a1.
+puthex:
+    li a1, 0x10000000
+    li t1, 60
+3:  lbu t2, 5(a1)          # wait for the transmitter: QEMU drops bytes written while busy
+    andi t2, t2, 0x20
+    beqz t2, 3b
+    srl t2, a0, t1
+    andi t2, t2, 15
+    addi t2, t2, -10
+    bltz t2, 4f
+    addi t2, t2, 39
+4:  addi t2, t2, 58
+    sb t2, 0(a1)
+    addi t1, t1, -4
+    bgez t1, 3b
+    li a0, 10
+# Print the byte in a0; uses t2, a1.
+putc:
+    li a1, 0x10000000
+7:  lbu t2, 5(a1)
+    andi t2, t2, 0x20
+    beqz t2, 7b
+    sb a0, 0(a1)
+    ret
+`;
+
 const DUMP_ROUTINES = `    .option norvc
 # Print case a0: "C" and its number, x1..x31 from save, the CSRs, the data checksum.
 dump:
@@ -568,32 +596,7 @@ ${['mstatus', 'mie', 'mip', 'mtvec', 'mscratch', 'mepc', 'mcause', 'mtval', 'med
     jal ra, puthex
     jr s2
 
-# Print a0 as 16 hex digits and a newline; uses t1, t2, a1.
-puthex:
-    li a1, 0x10000000
-    li t1, 60
-3:  lbu t2, 5(a1)          # wait for the transmitter: QEMU drops bytes written while busy
-    andi t2, t2, 0x20
-    beqz t2, 3b
-    srl t2, a0, t1
-    andi t2, t2, 15
-    addi t2, t2, -10
-    bltz t2, 4f
-    addi t2, t2, 39
-4:  addi t2, t2, 58
-    sb t2, 0(a1)
-    addi t1, t1, -4
-    bgez t1, 3b
-    li a0, 10
-# Print the byte in a0; uses t2, a1.
-putc:
-    li a1, 0x10000000
-7:  lbu t2, 5(a1)
-    andi t2, t2, 0x20
-    beqz t2, 7b
-    sb a0, 0(a1)
-    ret
-
+${UART_PRINT}
 # Print "T", mcause, mtval and mepc. An exception resumes after the trapping instruction (a
 # fetch fault at the link address in ra); an interrupt clears its pending bit and resumes.
     .option rvc            # (with norvc, GAS cannot pad from a 2-byte boundary)
