@@ -13,6 +13,7 @@ import { LineIndex, type SourceLocation } from './dwarf/lineIndex.js';
 import { FrameTable } from './dwarf/frame.js';
 import { evaluate, type EvalContext } from './expression.js';
 import { Symbols } from './symbols.js';
+import { locateDescriptor } from './inspectors/descriptor.js';
 
 export interface HostFiles {
   readFile(path: string): Uint8Array;
@@ -71,6 +72,8 @@ const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 export class ChronosRuntime {
   machine!: Machine;
   symbols!: Symbols;
+  /** The kernel's debug descriptor (docs/debug-descriptor.md), if it has one. */
+  descriptorAddress: bigint | undefined;
   lines!: LineIndex;
   frames!: FrameTable;
   programPath = '';
@@ -113,6 +116,7 @@ export class ChronosRuntime {
       const elf = m.loadElf(bytes);
       m.boot();
       this.symbols = new Symbols(elf);
+      this.descriptorAddress = locateDescriptor(elf, this.symbols);
       const sec = (n: string): Uint8Array | undefined => {
         const s = elf.sections.find((x) => x.name === n);
         return s ? elf.bytes.subarray(s.offset, s.offset + s.size) : undefined;

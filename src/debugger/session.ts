@@ -393,7 +393,7 @@ export class ChronosDebugSession extends DebugSession {
   // ---- custom requests: UART input and the memory inspectors ------------------------------------------------
 
   private descriptor(): Descriptor | string {
-    return readDescriptor(this.runtime.machine.debug, this.runtime.symbols);
+    return readDescriptor(this.runtime.machine.debug, this.runtime.descriptorAddress);
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: Record<string, unknown>): void {

@@ -99,6 +99,7 @@ test('runTo stops once in the named function, then runs on; an unknown name is a
   assert.match(f.source?.path ?? '', /main\.rs$/);
   // The temporary breakpoint is gone: continuing runs the self-tests to the end.
   await Promise.all([d.continueRequest({ threadId: 1 }), d.waitForEvent('terminated')]);
+  await d.stop();
 });
 
 test('a function breakpoint, a source line breakpoint, and stepping over, in and out', async () => {

@@ -1,4 +1,5 @@
 // Reading the kernel's debug descriptor (docs/debug-descriptor.md, version 1).
+import type { ElfFile } from '../../emulator/loader/elf.js';
 import type { Symbols } from '../symbols.js';
 import { u64, type PhysMemory } from './memory.js';
 
@@ -22,23 +23,54 @@ export interface Descriptor {
   minBlock: number;
 }
 
-export const NO_DESCRIPTOR = 'this kernel has no Chronos debug descriptor (the symbol CHRONOS_DEBUG); see docs/debug-descriptor.md';
+export const NO_DESCRIPTOR = 'this kernel has no Chronos debug descriptor (no CHRONOS_DEBUG symbol, no .chronos_debug section, no CHRNDBG magic in its image); see docs/debug-descriptor.md';
 
-export function readDescriptor(mem: PhysMemory, symbols: Symbols): Descriptor | string {
+const MAGIC = [0x43, 0x48, 0x52, 0x4e, 0x44, 0x42, 0x47, 0x00]; // "CHRNDBG\0"
+const SIZE = 208;
+
+/**
+ * Where the descriptor is, found once per kernel as the contract orders it: the symbol, then
+ * the section, then the magic anywhere in a loadable segment (8-byte aligned), for kernels
+ * stripped of symbols or linked by other scripts.
+ */
+export function locateDescriptor(elf: ElfFile, symbols: Symbols): bigint | undefined {
   const sym = symbols.find('CHRONOS_DEBUG');
-  if (!sym) return NO_DESCRIPTOR;
-  const raw = mem.readPhys(sym.address, 208);
-  if (!raw) return `the descriptor at 0x${sym.address.toString(16)} is not in memory`;
+  if (sym) return sym.address;
+  const sec = elf.sections.find((s) => s.name === '.chronos_debug' && s.size >= SIZE);
+  if (sec) return sec.addr;
+  const b = elf.bytes;
+  for (const seg of elf.segments) {
+    const start = seg.offset + ((8 - Number(seg.vaddr & 7n)) & 7);
+    for (let o = start; o + SIZE <= seg.offset + seg.filesz; o += 8) {
+      if (b[o] !== 0x43) continue;
+      let i = 1;
+      while (i < 8 && b[o + i] === MAGIC[i]) i++;
+      // The magic alone also matches the string constants that spell it (a self-test's, say):
+      // a descriptor also names its size, pointer size and page shift.
+      const size = b[o + 10] | (b[o + 11] << 8);
+      if (i === 8 && size >= SIZE && b[o + 12] === 8 && b[o + 13] === 12) return seg.vaddr + BigInt(o - seg.offset);
+    }
+  }
+  return undefined;
+}
+
+export function readDescriptor(mem: PhysMemory, address: bigint | undefined): Descriptor | string {
+  if (address === undefined) return NO_DESCRIPTOR;
+  const raw = mem.readPhys(address, SIZE);
+  if (!raw) return `the descriptor at 0x${address.toString(16)} is not in memory`;
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (new TextDecoder().decode(raw.subarray(0, 8)) !== 'CHRNDBG\0') return 'the descriptor has the wrong magic';
+  if (MAGIC.some((c, i) => raw[i] !== c)) return 'the descriptor has the wrong magic';
   const version = dv.getUint16(8, true), size = dv.getUint16(10, true);
   if (version !== 1) return `descriptor version ${version} is not supported (this debugger reads version 1)`;
-  if (size < 208) return `the descriptor is too small (${size} bytes)`;
+  if (size < SIZE) return `the descriptor is too small (${size} bytes)`;
+  if (raw[12] !== 8 || raw[13] !== 12 || raw[14] !== 8) {
+    return `the descriptor describes a machine this debugger does not read (pointer size ${raw[12]}, page shift ${raw[13]}, paging mode ${raw[14]}; expected 8, 12, SV39)`;
+  }
   const p = (off: number): bigint => dv.getBigUint64(off, true);
   const deref = (off: number): bigint => u64(mem, p(off)) ?? 0n;
   const stageWord = mem.readPhys(p(16), 4);
   return {
-    address: sym.address,
+    address,
     stage: stageWord ? new DataView(stageWord.buffer, stageWord.byteOffset).getUint32(0, true) : 0,
     generation: deref(24), memStart: deref(32), memEnd: deref(40), heapStart: deref(64), heapSize: p(72),
     bitmap: p(80), bitmapWords: Number(p(88)), basePpn: deref(96), frameCount: Number(deref(104)), frameStats: p(112),
