@@ -18,6 +18,8 @@ const entries = [
   { entryPoints: ['src/debugger/main.ts'], outfile: 'dist/debugAdapter.js' },
   { entryPoints: ['src/language/server.ts'], outfile: 'dist/asmServer.js' },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  // The emulator alone, for web pages (test/e2e/browser.test.ts loads it in Chromium).
+  { entryPoints: ['src/emulator/browser.ts'], outfile: 'dist/emulator.browser.js', platform: 'browser', format: 'esm', target: 'es2022', external: [] },
   // The extension-host tests (test/extension-host), loaded by VS Code as extensionTestsPath.
   { entryPoints: ['test/extension-host/index.ts', 'test/extension-host/views.test.ts'], outdir: 'dist/test/extensionHost', external: ['vscode', 'mocha'] },
 ];
