@@ -126,7 +126,7 @@ export class FramesView implements vscode.WebviewViewProvider {
           if (previous.length === bits.length) for (let i = 0; i < bits.length; i++) if (bits[i] !== previous[i]) changed.push(i);
           this.model = { total: r.total, free: r.free, allocated: r.allocated, peak: r.peak, basePpn: r.basePpn, bitmap: bits, changed };
           body = `<p class="totals" tabindex="0">total ${r.total} · free ${r.free} · allocated ${r.allocated} · peak ${r.peak}</p>
-<canvas id="map" tabindex="0" aria-label="frame bitmap"></canvas><p id="hover" aria-live="polite"></p>`;
+<canvas id="map" tabindex="0" aria-label="frame bitmap: arrow keys move between frames, n goes to the next changed one"></canvas><p id="hover" aria-live="polite"></p>`;
           data = JSON.stringify({ bits, changed, base: r.basePpn });
         }
       } catch (e) {
@@ -145,11 +145,33 @@ if (c && d.bits) {
   const paint = (i, colour) => { g.fillStyle = colour; g.fillRect((i % cols) * cell, Math.floor(i / cols) * cell, cell - 1, cell - 1); };
   for (let i = 0; i < d.bits.length; i++) paint(i, d.bits[i] === '1' ? used : free);
   for (const i of d.changed) paint(i, changed);
+  const describe = (i) => {
+    const ppn = BigInt(d.base) + BigInt(i);
+    document.getElementById('hover').textContent = 'frame ' + i + ': PPN 0x' + ppn.toString(16) + ' at 0x' + (ppn << 12n).toString(16)
+      + (d.bits[i] === '1' ? ' allocated' : ' free') + (d.changed.includes(i) ? ', changed since the previous stop' : '');
+  };
   c.addEventListener('mousemove', (e) => {
     const i = Math.floor(e.offsetY / cell) * cols + Math.floor(e.offsetX / cell);
-    if (i >= d.bits.length) return;
-    const ppn = BigInt(d.base) + BigInt(i);
-    document.getElementById('hover').textContent = 'PPN 0x' + ppn.toString(16) + ' at 0x' + (ppn << 12n).toString(16) + (d.bits[i] === '1' ? ' allocated' : ' free');
+    if (i < d.bits.length) describe(i);
+  });
+  // Keyboard: arrows move a cursor cell by cell or row by row, Home/End jump, and n jumps to the
+  // next changed frame; the description is read out through the live region.
+  let cursor = -1;
+  const outline = css.getPropertyValue('--vscode-focusBorder') || '#08f';
+  const move = (i) => {
+    if (cursor >= 0) paint(cursor, d.changed.includes(cursor) ? changed : d.bits[cursor] === '1' ? used : free);
+    cursor = Math.max(0, Math.min(d.bits.length - 1, i));
+    paint(cursor, outline);
+    describe(cursor);
+  };
+  c.addEventListener('keydown', (e) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols }[e.key];
+    if (step !== undefined) move(Math.max(cursor, 0) + (cursor < 0 ? 0 : step));
+    else if (e.key === 'Home') move(0);
+    else if (e.key === 'End') move(d.bits.length - 1);
+    else if (e.key === 'n' && d.changed.length) move(d.changed.find((i) => i > cursor) ?? d.changed[0]);
+    else return;
+    e.preventDefault();
   });
 }`;
     const style = 'body{color:var(--vscode-foreground);font-family:var(--vscode-font-family)} canvas{image-rendering:pixelated}';

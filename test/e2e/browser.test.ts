@@ -57,7 +57,7 @@ test('Chronos OS boots in a web page exactly as in Node', { skip: missing, timeo
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    const handle = await page.waitForFunction(() => (window as unknown as { chronosResult?: unknown }).chronosResult, undefined, { timeout: 90_000 })
+    const handle = await page.waitForFunction(() => (globalThis as unknown as { chronosResult?: unknown }).chronosResult, undefined, { timeout: 90_000 })
       .catch((e: Error) => { throw new Error(`${e.message}; page errors: ${errors.join('; ')}`); });
     const web = await handle.jsonValue() as ReturnType<typeof inNode>;
     const node = inNode();

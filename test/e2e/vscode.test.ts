@@ -138,6 +138,11 @@ test('the Page Tables, Physical Frames and Heap views show the machine', { skip,
   assert.ok(m, totals);
   allocatedAtBreakpoint = Number(m[1]);
   assert.ok(await frame.locator('canvas#map').isVisible());
+  // The picture works from the keyboard: Home goes to frame 0, the arrow to frame 1.
+  await frame.locator('canvas#map').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  assert.match(await frame.locator('#hover').innerText(), /^frame 1: PPN 0x[0-9a-f]+ at 0x[0-9a-f]+000 (allocated|free)/);
   assert.ok(await frames.isVisible());
 
   const heap = await wb.viewSection('Heap');
