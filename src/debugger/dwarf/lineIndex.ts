@@ -14,11 +14,16 @@ export class LineIndex {
   private readonly starts = new Map<string, Map<number, bigint[]>>();
 
   constructor(rows: LineRow[]) {
+    // Line 0 marks code no source line owns (moves the compiler adds around inline assembly,
+    // say). A stop there is shown at the line before it in the same sequence, as gdb does,
+    // rather than as an unknown source; it starts no statement, so stepping passes through.
+    let owner: LineRow | undefined;
     for (let i = 0; i + 1 < rows.length; i++) {
       const r = rows[i];
-      if (r.endSequence) continue;
+      if (r.endSequence) { owner = undefined; continue; }
+      if (r.line > 0) owner = r;
       const next = rows[i + 1];
-      if (next.address > r.address) this.ranges.push({ start: r.address, end: next.address, row: r });
+      if (next.address > r.address) this.ranges.push({ start: r.address, end: next.address, row: r.line > 0 || !owner ? r : owner });
       // A row whose range is empty (the next row has the same address) is not where the
       // line's code is: the address belongs to the next row's line.
       if (r.isStmt && r.line > 0 && next.address > r.address) {

@@ -1,0 +1,23 @@
+// The line index's answers on a small hand-made line table.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LineIndex } from '../../src/debugger/dwarf/lineIndex.js';
+import type { LineRow } from '../../src/debugger/dwarf/line.js';
+
+const row = (address: number, line: number, extra: Partial<LineRow> = {}): LineRow =>
+  ({ address: BigInt(address), file: '/k/src/sbi.rs', line, column: 1, isStmt: true, endSequence: false, ...extra });
+
+test('code at line 0 belongs to the line before it in its sequence, and starts no statement', () => {
+  const idx = new LineIndex([
+    row(0x100, 10), row(0x108, 0), row(0x110, 11), row(0x118, 0, { endSequence: true }),
+    row(0x200, 0), row(0x204, 20), row(0x20c, 0, { endSequence: true }),
+  ]);
+  assert.equal(idx.lookup(0x104n)?.line, 10);
+  assert.equal(idx.lookup(0x10an)?.line, 10);
+  assert.equal(idx.lookup(0x112n)?.line, 11);
+  assert.equal(idx.lookup(0x202n), undefined, 'line 0 at the start of a sequence has no owner');
+  assert.equal(idx.lookup(0x206n)?.line, 20);
+  assert.equal(idx.lookup(0x118n), undefined, 'past the end of a sequence');
+  // A breakpoint on line 10 goes to its one statement start, not into the line-0 code.
+  assert.deepEqual(idx.addressesFor('/k/src/sbi.rs', 10), { line: 10, addresses: [0x100n] });
+});
