@@ -139,15 +139,17 @@ const EXPECTED = `smode tests
 106 mip.STIP cleared by M: no interrupt: M from S cause 9 tval 0 a0 17
 107 Sstc stimecmp written by M, delegated: S from S cause int 5 tval 0 a0 18
 108 Sstc stimecmp written by S: S from S cause int 5 tval 0 a0 19
+109 Sstc stimecmp from S without mcounteren.TM: M from S cause 2 tval 14d59073 epc +0 a0 1a
+110 Sstc stimecmp from S without menvcfg.STCE: M from S cause 2 tval 14d59073 epc +0 a0 1b
 # UART transmitter-empty interrupt through the PLIC
-109 S context, delegated SEI: S from S cause int 9 tval 0 a0 10000000 claim a
-110 M context, MEI while in S: M from S cause int b tval 0 a0 10000000 claim a
+111 S context, delegated SEI: S from S cause int 9 tval 0 a0 10000000 claim a
+112 M context, MEI while in S: M from S cause int b tval 0 a0 10000000 claim a
     claim after complete 0
 # sfence.vma after a PTE change (results after the fence only)
-111 remap page, sfence.vma addr: M from S cause 9 tval 0 epc +c a0 d0d0d0d00000000b
-112 remap page, sfence.vma all: M from S cause 9 tval 0 epc +c a0 d0d0d0d000000008
-113 invalidate page, sfence.vma addr: M from S cause d tval 40008100 epc +a a0 40008100
-114 validated by M, sfence.vma in S: M from S cause 9 tval 0 epc +6 a0 d0d0d0d00000000e
+113 remap page, sfence.vma addr: M from S cause 9 tval 0 epc +c a0 d0d0d0d00000000b
+114 remap page, sfence.vma all: M from S cause 9 tval 0 epc +c a0 d0d0d0d000000008
+115 invalidate page, sfence.vma addr: M from S cause d tval 40008100 epc +a a0 40008100
+116 validated by M, sfence.vma in S: M from S cause 9 tval 0 epc +6 a0 d0d0d0d00000000e
 done
 `;
 

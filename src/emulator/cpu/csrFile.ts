@@ -101,6 +101,14 @@ export class CsrFile {
     return true;
   }
 
+  /**
+   * Sstc: below M, stimecmp needs both mcounteren.TM and menvcfg.STCE (as on QEMU). U-mode
+   * never gets here: stimecmp is an S-level CSR.
+   */
+  private stimecmpAllowed(): boolean {
+    return this.hart.priv === Priv.M || (this.counterAllowed(1) && ((this.menvcfg >> 63n) & 1n) === 1n);
+  }
+
   /** A CSR's value as software reads it, or undefined when it does not exist here. */
   read(num: number): bigint | undefined {
     const h = this.hart;
@@ -139,7 +147,7 @@ export class CsrFile {
       case CSR.satp:
         if (h.priv === Priv.S && (this.mstatus & MSTATUS.TVM)) return undefined;
         return this.satp;
-      case CSR.stimecmp: return this.stimecmp;
+      case CSR.stimecmp: return this.stimecmpAllowed() ? this.stimecmp : undefined;
       default:
         if (num >= 0x3a0 && num < 0x3b0) return (num & 1) ? undefined : this.pmpcfg[num - 0x3a0];
         if (num >= 0x3b0 && num < 0x3f0) return this.pmpaddr[num - 0x3b0];
@@ -202,7 +210,9 @@ export class CsrFile {
         this.onTranslationChange(true);
         return true;
       }
-      case CSR.stimecmp: this.stimecmp = v; this.onInterruptState(); return true;
+      case CSR.stimecmp:
+        if (!this.stimecmpAllowed()) return false;
+        this.stimecmp = v; this.onInterruptState(); return true;
       default:
         if (num >= 0x3a0 && num < 0x3b0) { if (num & 1) return false; this.pmpcfg[num - 0x3a0] = v; return true; }
         if (num >= 0x3b0 && num < 0x3f0) { this.pmpaddr[num - 0x3b0] = v & ((1n << 54n) - 1n); return true; }

@@ -401,20 +401,12 @@ static void timers(void) {
     run(S, 0, SIE_, (uint64_t)op_stimecmp, 0x19, *MTIME + 100, 0);
     report("Sstc stimecmp written by S", 0, NO_EPC);
     CSRW(STIMECMP, ~0ull);
-    /*
-     * The Sstc spec makes S-mode accesses to stimecmp illegal without mcounteren.TM or without
-     * menvcfg.STCE; Chronos allows both (the write lands, and the run then idles in wfi), so
-     * these stay out of the compared output until it checks. Build with the define to see it.
-     */
-#ifdef SSTC_TM_CHECK
+    /* S-mode accesses to stimecmp are illegal without mcounteren.TM or without menvcfg.STCE. */
     CSRW(mcounteren, 0);
     t("Sstc stimecmp from S without mcounteren.TM", S, 0, SIE_, op_stimecmp, 0x1a, ~0ull, 0);
-#endif
-#ifdef SSTC_STCE_CHECK
     CSRW(mcounteren, 2);
     CSRW(MENVCFG, 0);
     t("Sstc stimecmp from S without menvcfg.STCE", S, 0, SIE_, op_stimecmp, 0x1b, ~0ull, 0);
-#endif
     CSRW(MENVCFG, 0);
     CSRW(mcounteren, 0);
     CSRW(mideleg, 0);
