@@ -300,6 +300,14 @@ export class ChronosRuntime {
     for (let depth = 0; depth < max; depth++) {
       const at = depth === 0 ? pc : pc - 2n;
       out.push({ index: depth, pc, fp: regs.get(8)!, name: this.functionName(pc), location: this.location(at) });
+      const exit = depth === 0 ? this.epilogueExit(pc, regs) : undefined;
+      if (exit) {
+        const ra = exit.get(1)!;
+        if (ra === 0n || ra === pc) break;
+        pc = ra;
+        for (const [k, v] of exit) regs.set(k, v);
+        continue;
+      }
       const rule = this.frames.ruleAt(at);
       if (!rule) break;
       const cfa = BigInt.asUintN(64, (regs.get(rule.cfaReg) ?? 0n) + BigInt(rule.cfaOffset));
@@ -325,7 +333,15 @@ export class ChronosRuntime {
     const word = (a: bigint): bigint | undefined => this.evalContext().read(a, 8);
     const sp = BigInt.asUintN(64, h.x[2]);
     frames.push({ index: 0, pc, fp, name: this.functionName(pc), location: this.location(pc) });
-    if (!this.frameReady(pc)) {
+    const regs = new Map<number, bigint>();
+    for (let i = 0; i < 32; i++) regs.set(i, BigInt.asUintN(64, h.x[i]));
+    const exit = this.epilogueExit(pc, regs);
+    if (exit) {
+      pc = exit.get(1)!;
+      fp = exit.get(8)!;
+      if (pc === 0n) return frames;
+      frames.push({ index: 1, pc, fp, name: this.functionName(pc), location: this.location(pc - 2n) });
+    } else if (!this.frameReady(pc)) {
       const ra = BigInt.asUintN(64, h.x[1]);
       if (ra === 0n) return frames;
       pc = ra;
@@ -344,28 +360,60 @@ export class ChronosRuntime {
     return frames;
   }
 
-  /** Whether the function at pc has set up its own frame pointer by now. */
+  /**
+   * When the code from pc to the next `ret` only reloads registers from the stack and moves sp
+   * (an epilogue), the registers as that `ret` will find them, from running those instructions
+   * on a copy. Undefined otherwise. Exact, since the path is straight; needed because LLVM
+   * before 16 writes no call-frame information for RISC-V epilogues, so the prologue's rule
+   * (often CFA = s0) reads the wrong frame once s0 is restored, and frame pointers lose one
+   * frame there too.
+   */
+  private epilogueExit(pc: bigint, regs: Map<number, bigint>): Map<number, bigint> | undefined {
+    const ctx = this.evalContext();
+    const r = new Map(regs);
+    let a = pc;
+    for (let n = 0; n < 16; n++) {
+      const half = ctx.read(a, 2);
+      if (half === undefined) return undefined;
+      const len = (Number(half) & 3) === 3 ? 4 : 2;
+      const word = len === 4 ? ctx.read(a, 4) : half;
+      const d = word === undefined ? undefined : decode(Number(word));
+      if (!d) return undefined;
+      const name = d.def.name, imm = BigInt(d.imm);
+      if (name === 'jalr' && d.rd === 0 && d.rs1 === 1 && d.imm === 0) return r;
+      if (name === 'ld' && d.rs1 === 2 && d.rd !== 0) {
+        const v = ctx.read(BigInt.asUintN(64, r.get(2)! + imm), 8);
+        if (v === undefined) return undefined;
+        r.set(d.rd, BigInt.asUintN(64, v));
+      } else if (name === 'addi' && d.rd === 2 && (d.rs1 === 2 || d.rs1 === 8)) {
+        r.set(2, BigInt.asUintN(64, r.get(d.rs1)! + imm));
+      } else return undefined;
+      a += BigInt(len);
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the function at pc has set up its own frame pointer by now: whether pc is past the
+   * prologue's `addi s0, sp, N`. (Epilogues, where s0 is the caller's again, are found first by
+   * epilogueExit; a linear scan cannot tell them apart, since the compiler may lay one out
+   * before code that still runs in the frame.)
+   */
   private frameReady(pc: bigint): boolean {
     const f = this.symbols.at(pc);
     if (!f) return true;
-    let a = f.sym.address, setFp = false;
+    let a = f.sym.address;
     const ctx = this.evalContext();
-    for (let n = 0; a <= pc && n < 64; n++) {
+    for (let n = 0; a < pc && n < 64; n++) {
       const half = ctx.read(a, 2);
       if (half === undefined) return true;
       const len = (Number(half) & 3) === 3 ? 4 : 2;
       const word = len === 4 ? ctx.read(a, 4) : half;
       const d = word === undefined ? undefined : decode(Number(word));
-      if (a === pc) {
-        // At a return, or just after restoring fp, the frame is the caller's again.
-        if (d && d.def.name === 'jalr' && d.rd === 0 && d.rs1 === 1) return false;
-        return setFp;
-      }
-      if (d && d.def.name === 'addi' && d.rd === 8 && d.rs1 === 2) setFp = true;
-      if (d && d.def.name === 'ld' && d.rd === 8 && d.rs1 === 2) setFp = false;
+      if (d && d.def.name === 'addi' && d.rd === 8 && d.rs1 === 2) return true;
       a += BigInt(len);
     }
-    return true;
+    return a < pc;
   }
 
   // ---- execution -------------------------------------------------------------------------------

@@ -27,3 +27,29 @@ test('CFI and frame-pointer unwinding agree at every step through a prologue', a
     assert.ok(cfi.some((f) => f.name === 'rust_main'), names(cfi).join(' < '));
   }
 });
+
+test('through a function\'s epilogue to its return, both unwinders keep the caller', async () => {
+  const rt = new ChronosRuntime({ readFile: (p) => readFileSync(p), exists: (p) => existsSync(p) });
+  rt.launch({ program: KERNEL });
+  rt.setFunctionBreakpoints([{ name: 'mm::frame_allocator::alloc_frames' }]);
+  const internals = rt as unknown as { stackFromCfi(n: number): Frame[] | undefined; stackFromFramePointers(n: number): Frame[] };
+  await rt.continue();
+  const [, callerFrame] = rt.stack(16);
+  const caller = callerFrame.name, back = callerFrame.pc;
+  // Step every instruction (into callees too) until control is back in the caller.
+  let steps = 0, rets = 0;
+  const names = (s: Frame[]): string => s.map((f) => f.name).join(' < ');
+  for (; rt.pc !== back && steps < 200_000; steps++) {
+    const cfi = internals.stackFromCfi(16), fp = internals.stackFromFramePointers(16);
+    if (cfi && cfi[0].name.endsWith('::alloc_frames')) {
+      assert.equal(cfi[1]?.name, caller, `CFI at 0x${cfi[0].pc.toString(16)}: ${names(cfi)}`);
+      assert.equal(fp[1]?.name, caller, `frame pointers at 0x${fp[0].pc.toString(16)}: ${names(fp)}`);
+      assert.ok(cfi.some((f) => f.name === 'rust_main'), names(cfi));
+      const half = rt.machine.debug.readVirt(rt.pc, 2)!;
+      if (half[0] === 0x82 && half[1] === 0x80) rets++; // c.ret
+    }
+    rt.stepInstruction();
+  }
+  assert.equal(rt.pc, back, 'alloc_frames returned');
+  assert.equal(rets, 1, 'the walk stopped at its ret');
+});
