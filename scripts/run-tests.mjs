@@ -10,8 +10,11 @@ import { join } from 'node:path';
 const ORDER = ['test/unit', 'test/isa', 'test/loader', 'test/disasm', 'test/diff', 'test/priv', 'test/kernel',
   'test/language', 'test/dap', 'test/extension', 'test/e2e'];
 
+// Mocha suites that run inside VS Code's extension host (test/extension/exthost.test.ts starts them).
+const NOT_NODE = ['test/extension-host'];
+
 function findTests(dir) {
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir) || NOT_NODE.includes(dir)) return [];
   if (statSync(dir).isFile()) return [dir];
   const out = [];
   for (const name of readdirSync(dir).sort()) {
