@@ -92,3 +92,27 @@ test('the allocator logic passes its host-side tests (cargo test)', () => {
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /test result: ok\. \d+ passed; 0 failed/);
 });
+
+test('the shell (bootargs shell) allocates and frees frames and heap blocks, and exits on request', () => {
+  const m = new Machine({ bios: 'builtin', bootargs: 'shell' });
+  m.loadElf(readFileSync(KERNEL));
+  m.boot();
+  let output = '';
+  m.onUartOutput.event((b) => { output += String.fromCharCode(b); });
+  // The shell polls the console: typed input waits in the UART until it asks.
+  m.uart.receive(Buffer.from('frames\ralloc 2\rframes\rgrow 4096\rheap\rshrink\rheap\rfree 0x1\rbogus\rexit\r'));
+  const r = m.run(500_000_000);
+  assert.equal(r.kind === 'exit' ? r.status : r.kind, 0, output);
+  checkSelfTests(output);
+  const counts = [...output.matchAll(/^frames: total (\d+), free (\d+), allocated (\d+), peak \d+$/gm)].map((x) => Number(x[3]));
+  assert.equal(counts.length, 2, output);
+  assert.equal(counts[1], counts[0] + 2);
+  assert.equal([...output.matchAll(/^allocated frame 0x([0-9a-f]+) at 0x(?:\1)000$/gm)].length, 2);
+  const heaps = [...output.matchAll(/^heap: 8388608 bytes, used (\d+), free \d+ in \d+ blocks, largest \d+$/gm)].map((x) => Number(x[1]));
+  assert.equal(heaps.length, 2);
+  assert.ok(heaps[0] >= 4096, 'the grown block is counted as used');
+  assert.match(output, /^heap block of 4096 bytes at 0x[0-9a-f]+$/m);
+  assert.match(output, /^freed the heap block at 0x[0-9a-f]+$/m);
+  assert.match(output, /^cannot free 0x1: NotOwned$/m);
+  assert.match(output, /^unknown command 'bogus'/m);
+});
