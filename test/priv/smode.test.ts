@@ -141,6 +141,7 @@ const EXPECTED = `smode tests
 108 Sstc stimecmp written by S: S from S cause int 5 tval 0 a0 19
 109 Sstc stimecmp from S without mcounteren.TM: M from S cause 2 tval 14d59073 epc +0 a0 1a
 110 Sstc stimecmp from S without menvcfg.STCE: M from S cause 2 tval 14d59073 epc +0 a0 1b
+    mip.STIP after M sets it with STCE on: 0
 # UART transmitter-empty interrupt through the PLIC
 111 S context, delegated SEI: S from S cause int 9 tval 0 a0 10000000 claim a
 112 M context, MEI while in S: M from S cause int b tval 0 a0 10000000 claim a

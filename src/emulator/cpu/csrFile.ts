@@ -173,7 +173,13 @@ export class CsrFile {
       case CSR.medeleg: this.medeleg = v & DELEGABLE_EXCEPTIONS; return true;
       case CSR.mideleg: this.mideleg = v & S_INTERRUPTS; this.onInterruptState(); return true;
       case CSR.mie: this.mie = v & ALL_INTERRUPTS; this.onInterruptState(); return true;
-      case CSR.mip: this.mipSoft = (this.mipSoft & ~S_INTERRUPTS) | (v & S_INTERRUPTS); this.onInterruptState(); return true;
+      case CSR.mip: {
+        // Under Sstc (menvcfg.STCE) STIP is stimecmp's alone, read-only to software.
+        const w = (this.menvcfg >> 63n) & 1n ? S_INTERRUPTS & ~MIP.STIP : S_INTERRUPTS;
+        this.mipSoft = (this.mipSoft & ~w) | (v & w);
+        this.onInterruptState();
+        return true;
+      }
       case CSR.sie: this.mie = (this.mie & ~this.mideleg) | (v & this.mideleg); this.onInterruptState(); return true;
       case CSR.sip: {
         // Only SSIP is writable through sip.
@@ -186,7 +192,12 @@ export class CsrFile {
       case CSR.stvec: if ((v & 3n) < 2n) this.stvec = v; return true;
       case CSR.mcounteren: this.mcounteren = v & 0xffffffffn; return true;
       case CSR.scounteren: this.scounteren = v & 0xffffffffn; return true;
-      case CSR.menvcfg: this.menvcfg = v & ((1n << 63n) | (1n << 62n) | 0xf1n); return true;
+      case CSR.menvcfg:
+        this.menvcfg = v & ((1n << 63n) | (1n << 62n) | 0xf1n);
+        // Turning Sstc on hands STIP to stimecmp: a bit software left there no longer counts.
+        if ((this.menvcfg >> 63n) & 1n) this.mipSoft &= ~MIP.STIP;
+        this.onInterruptState();
+        return true;
       case CSR.senvcfg: this.senvcfg = v & 0xf1n; return true;
       case CSR.mcountinhibit: this.mcountinhibit = v & 0xfffffffdn; return true;
       case CSR.mscratch: this.mscratch = v; return true;

@@ -407,6 +407,13 @@ static void timers(void) {
     CSRW(mcounteren, 2);
     CSRW(MENVCFG, 0);
     t("Sstc stimecmp from S without menvcfg.STCE", S, 0, SIE_, op_stimecmp, 0x1b, ~0ull, 0);
+    /* With STCE on, mip.STIP follows stimecmp alone: M software's writes to it are ignored. */
+    CSRW(mie, 0);
+    CSRW(MENVCFG, STCE);
+    CSRW(STIMECMP, ~0ull);
+    CSRS(mip, STIP);
+    puts_("    mip.STIP after M sets it with STCE on: "); hex((CSRR(mip) >> 5) & 1); putch('\n');
+    CSRC(mip, STIP);
     CSRW(MENVCFG, 0);
     CSRW(mcounteren, 0);
     CSRW(mideleg, 0);
