@@ -18,20 +18,23 @@ done
 
 echo "install-code-server: code-server $VERSION into $DIR (a few minutes, once)"
 rm -rf "$DIR" && mkdir -p "$DIR"
+LOG="$DIR/install.log"
+# Each step's chatter goes to the log; a failing step prints its tail.
+quiet() { "$@" >>"$LOG" 2>&1 || { echo "install-code-server: '$*' failed in $PWD; the end of $LOG:" >&2; tail -25 "$LOG" >&2; exit 1; }; }
 cd "$DIR"
 echo '{"name":"chronos-code-server","private":true}' > package.json
-npm install --no-audit --no-fund --ignore-scripts "code-server@$VERSION" >/dev/null
+quiet npm install --no-audit --no-fund --ignore-scripts "code-server@$VERSION"
 cd node_modules/code-server/lib/vscode
-npm install --no-audit --no-fund --omit=dev --ignore-scripts >/dev/null
+quiet npm install --no-audit --no-fund --omit=dev --ignore-scripts
 mkdir -p node_modules/@vscode/ripgrep/bin && cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
-# node-pty's post-step that writes compile_commands.json fails; the addon itself is built.
-npm rebuild @vscode/spdlog kerberos native-watchdog node-pty @vscode/deviceid >/dev/null 2>&1 || true
+# node-pty's post-step that writes compile_commands.json fails; the addons themselves are built.
+npm rebuild @vscode/spdlog kerberos native-watchdog node-pty @vscode/deviceid >>"$LOG" 2>&1 || true
 for addon in node-pty @vscode/spdlog native-watchdog; do
-  ls node_modules/$addon/build/Release/*.node >/dev/null 2>&1 || { echo "install-code-server: $addon did not build" >&2; exit 1; }
+  ls node_modules/$addon/build/Release/*.node >/dev/null 2>&1 || { echo "install-code-server: $addon did not build; see $LOG" >&2; exit 1; }
 done
-(cd node_modules/@parcel/watcher && npx --yes node-gyp rebuild >/dev/null)
+(cd node_modules/@parcel/watcher && quiet npx --yes node-gyp rebuild)
 ln -sfn node_modules node_modules.asar
 cd ../..
-(cd ../argon2 && npm rebuild argon2 >/dev/null)
+(cd ../argon2 && quiet npm rebuild argon2)
 touch "$STAMP"
 echo "install-code-server: done"
