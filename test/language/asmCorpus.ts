@@ -20,7 +20,8 @@ export function findAssembly(roots: string[]): string[] {
   const walk = (p: string): void => {
     if (!existsSync(p)) return;
     if (statSync(p).isDirectory()) {
-      if (/(^|\/)(target|node_modules|fixtures)$/.test(p)) return;
+      // Build folders hold whatever earlier tests generated: not a fixed corpus.
+      if (/(^|\/)(target|node_modules|fixtures|build)$/.test(p)) return;
       for (const n of readdirSync(p).sort()) walk(join(p, n));
     } else if (/\.(S|s)$/.test(p)) out.push(p);
   };
@@ -203,11 +204,15 @@ export function undefinedLocalMutants(text: string, preprocessed: boolean, limit
   const doc = parse(text, preprocessed);
   const lines = text.split('\n');
   const out: { text: string; line: number }[] = [];
+  // The reference is renamed to a number the file never defines as a label.
+  const defined = new Set([...text.matchAll(/(?:^|[\s;])(\d+):/gm)].map((m) => m[1]));
+  const unused = ['7', '9', '8', '6', '5', '42', '77', '99'].find((n) => !defined.has(n));
+  if (unused === undefined) return out;
   for (const st of doc.statements) {
     for (const t of st.operands.flatMap((o) => o.tokens)) {
       if (t.kind !== 'localRef' || out.length >= limit || out.some((o) => o.line === st.line)) continue;
       const copy = [...lines];
-      copy[st.line] = `${copy[st.line].slice(0, t.start)}7${t.text.slice(-1)}${copy[st.line].slice(t.end)}`;
+      copy[st.line] = `${copy[st.line].slice(0, t.start)}${unused}${t.text.slice(-1)}${copy[st.line].slice(t.end)}`;
       out.push({ text: copy.join('\n'), line: st.line });
     }
   }

@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { analyze } from '../../src/language/analysis.js';
 import { diagnose } from '../../src/language/diagnostics.js';
 import { scratchDir } from '../support/toolchain.js';
+import { generate } from '../diff/generate.js';
 import { assemble, findAssembly, generateValid, haveToolchain, mutate, MUTATIONS, undefinedLocalMutants, writeTemp } from './asmCorpus.js';
 
 const skip = haveToolchain() ? false : 'the riscv64-unknown-elf toolchain is not installed';
@@ -16,7 +17,9 @@ const ROOTS = ['kernel/src', 'test'];
 
 function corpus(): { name: string; text: string }[] {
   const files = findAssembly(ROOTS).map((f) => ({ name: f, text: readFileSync(f, 'utf8') }));
-  return [...files, { name: 'generated.s', text: generateValid(6, 2024) }, { name: 'generated.S', text: generateValid(3, 99) }];
+  // Two programs of the differential test's generator stand for machine-written assembly.
+  const diff = [20261124, 7].map((seed) => ({ name: `diff-${seed}.S`, text: generate(seed).source }));
+  return [...files, ...diff, { name: 'generated.s', text: generateValid(6, 2024) }, { name: 'generated.S', text: generateValid(3, 99) }];
 }
 
 const errorsOf = (text: string, name: string, levels = ['error']) =>
