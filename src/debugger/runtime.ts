@@ -14,6 +14,8 @@ import { FrameTable } from './dwarf/frame.js';
 import { evaluate, type EvalContext } from './expression.js';
 import { Symbols } from './symbols.js';
 import { locateDescriptor } from './inspectors/descriptor.js';
+import { DebugInfo, type InfoSections } from './dwarf/info.js';
+import { Locals, type ValueNode } from './locals.js';
 
 export interface HostFiles {
   readFile(path: string): Uint8Array;
@@ -72,6 +74,8 @@ const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 export class ChronosRuntime {
   machine!: Machine;
   symbols!: Symbols;
+  private infoSections: InfoSections | undefined;
+  private localsReader: Locals | undefined | null;
   /** The kernel's debug descriptor (docs/debug-descriptor.md), if it has one. */
   descriptorAddress: bigint | undefined;
   lines!: LineIndex;
@@ -124,6 +128,11 @@ export class ChronosRuntime {
       const debugLine = sec('.debug_line');
       this.lines = new LineIndex(debugLine ? parseLineTable({ debugLine, debugLineStr: sec('.debug_line_str'), debugStr: sec('.debug_str') }) : []);
       this.frames = new FrameTable(sec('.debug_frame'));
+      const debugInfo = sec('.debug_info'), debugAbbrev = sec('.debug_abbrev');
+      this.infoSections = debugInfo && debugAbbrev
+        ? { debugInfo, debugAbbrev, debugStr: sec('.debug_str'), debugLineStr: sec('.debug_line_str'), debugRanges: sec('.debug_ranges') }
+        : undefined;
+      this.localsReader = undefined;
     } catch (e) {
       if (e instanceof ElfError) throw new Error(`${opts.program}: ${e.message}`);
       throw e;
@@ -283,6 +292,32 @@ export class ChronosRuntime {
    */
   stack(max = 64): Frame[] {
     return this.stackFromCfi(max) ?? this.stackFromFramePointers(max);
+  }
+
+  /**
+   * The source variables in scope in a frame (0 = innermost), or undefined when the kernel has
+   * no .debug_info or the pc is in no function it describes. The entries are read on first
+   * use: a debug session that never looks at variables never pays for them.
+   */
+  locals(frameIndex: number): ValueNode[] | undefined {
+    if (this.localsReader === undefined) {
+      try {
+        this.localsReader = this.infoSections
+          ? new Locals(new DebugInfo(this.infoSections), (a, n) => this.machine.debug.readVirt(a, n) ?? undefined)
+          : null;
+      } catch (e) {
+        this.localsReader = null;
+        this.onOutput.fire(`Chronos: cannot read the kernel's .debug_info (${(e as Error).message}); variables are not shown\n`);
+      }
+    }
+    if (!this.localsReader) return undefined;
+    const frame = this.stack(frameIndex + 1)[frameIndex];
+    if (!frame) return undefined;
+    const h = this.machine.hart;
+    // Only the innermost frame's registers are all known; callers' frames have their fp.
+    const reg = (n: number): bigint | undefined => frameIndex === 0 ? BigInt.asUintN(64, h.x[n]) : n === 8 ? frame.fp : undefined;
+    const pc = frameIndex === 0 ? frame.pc : frame.pc - 2n;
+    return this.localsReader.at(pc, { reg });
   }
 
   /**

@@ -8,12 +8,14 @@ import { ChronosRuntime, TRAP_FILTERS, PANIC_FILTER, type HostFiles, type Launch
 import { CSR_VIEWS, hexValue } from './registers.js';
 import { examine, isExamine } from './examine.js';
 import { readDescriptor, type Descriptor } from './inspectors/descriptor.js';
+import type { ValueNode } from './locals.js';
 import { readFrames } from './inspectors/frames.js';
 import { readHeap } from './inspectors/heap.js';
 import { flatten, readTree, translateView } from './inspectors/pageTables.js';
 
 const THREAD = 1;
-type VarRef = { kind: 'registers' } | { kind: 'csrs' } | { kind: 'csr'; index: number };
+type VarRef = { kind: 'registers' } | { kind: 'csrs' } | { kind: 'csr'; index: number }
+  | { kind: 'locals'; frame: number } | { kind: 'value'; node: ValueNode };
 
 export interface ChronosLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchOptions {
   uartOutput?: 'console' | 'none';
@@ -35,6 +37,7 @@ export class ChronosDebugSession extends DebugSession {
   private newRuntime(): ChronosRuntime {
     const rt = new ChronosRuntime(this.files);
     rt.onStop.event((s) => {
+      this.vars.reset(); // references handed out at the previous stop name values that have moved on
       const e = new StoppedEvent(s.kind, THREAD, s.text) as DebugProtocol.StoppedEvent;
       if (s.description) e.body.description = s.description;
       if (s.breakpointIds) e.body.hitBreakpointIds = s.breakpointIds;
@@ -248,9 +251,36 @@ export class ChronosDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
-    response.body = { scopes: [new Scope('Registers', this.vars.create({ kind: 'registers' }), false), new Scope('CSRs', this.vars.create({ kind: 'csrs' }), true)] };
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const scopes: DebugProtocol.Scope[] = [];
+    const frame = args?.frameId ?? 0;
+    if (this.runtime.machine && this.runtime.locals(frame) !== undefined) {
+      scopes.push({ ...new Scope('Locals', this.vars.create({ kind: 'locals', frame }), false), presentationHint: 'locals' });
+    }
+    scopes.push({ ...new Scope('Registers', this.vars.create({ kind: 'registers' }), false), presentationHint: 'registers' });
+    scopes.push(new Scope('CSRs', this.vars.create({ kind: 'csrs' }), true));
+    response.body = { scopes };
     this.sendResponse(response);
+  }
+
+  /** A source variable by its path (`v`, `dt.bootargs`, `v[3]`), for hovers and watches. */
+  private findLocal(path: string, frame: number): ValueNode | undefined {
+    const parts = path.match(/^[A-Za-z_][A-Za-z0-9_]*|\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\]/g);
+    if (!parts || parts.join('') !== path) return undefined;
+    let node = this.runtime.locals(frame)?.find((n) => n.name === parts[0]);
+    for (const part of parts.slice(1)) {
+      const want = part.startsWith('.') ? part.slice(1) : part;
+      node = node?.children?.().find((c) => c.name === want);
+    }
+    return node;
+  }
+
+  private valueVariable(n: ValueNode): DebugProtocol.Variable {
+    return {
+      name: n.name, value: n.value, type: n.type,
+      variablesReference: n.children ? this.vars.create({ kind: 'value', node: n }) : 0,
+      memoryReference: n.address !== undefined ? hexValue(n.address) : undefined,
+    };
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
@@ -270,6 +300,14 @@ export class ChronosDebugSession extends DebugSession {
         const fields = c.fields(v);
         return { name: c.name, value: hexValue(v) + (c.name.endsWith('cause') ? ` (${this.runtime.describeCause(v)})` : ''), variablesReference: fields.length ? this.vars.create({ kind: 'csr', index }) : 0 };
       });
+    } else if (ref?.kind === 'locals') {
+      variables = (this.runtime.locals(ref.frame) ?? []).map((n) => this.valueVariable(n));
+    } else if (ref?.kind === 'value') {
+      try {
+        variables = (ref.node.children?.() ?? []).map((n) => this.valueVariable(n));
+      } catch (e) {
+        variables = [{ name: 'error', value: (e as Error).message, variablesReference: 0 }];
+      }
     } else if (ref?.kind === 'csr') {
       const c = CSR_VIEWS[ref.index];
       variables = c.fields(this.runtime.machine.debug.peekCsr(c.num) ?? 0n).map((f) => ({ name: f.name, value: f.value, variablesReference: 0 }));
@@ -308,6 +346,10 @@ export class ChronosDebugSession extends DebugSession {
         response.body = { result: '', variablesReference: 0 };
       } else if (isExamine(text)) {
         response.body = { result: examine(text, this.runtime.evalContext()), variablesReference: 0 };
+      } else if (this.findLocal(text, args.frameId ?? 0)) {
+        const n = this.findLocal(text, args.frameId ?? 0)!;
+        const v = this.valueVariable(n);
+        response.body = { result: n.value, type: n.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
       } else {
         const v = this.runtime.evaluate(text);
         const u = BigInt.asUintN(64, v);

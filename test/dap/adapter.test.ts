@@ -75,12 +75,13 @@ test('stop on entry at the kernel entry point, with registers and CSRs', async (
   const f = await top(c);
   assert.equal(f.instructionPointerReference, '0x80200000');
   const scopes = await c.scopesRequest({ frameId: f.id });
-  const regs = await c.variablesRequest({ variablesReference: scopes.body.scopes[0].variablesReference });
+  const scope = (name: string): number => scopes.body.scopes.find((x) => x.name === name)!.variablesReference;
+  const regs = await c.variablesRequest({ variablesReference: scope('Registers') });
   const byName = new Map(regs.body.variables.map((v) => [v.name, v.value]));
   assert.equal(byName.get('pc'), '0x80200000');
   assert.equal(byName.get('privilege'), 'S');
   assert.equal(byName.get('a0'), '0x0');
-  const csrs = await c.variablesRequest({ variablesReference: scopes.body.scopes[1].variablesReference });
+  const csrs = await c.variablesRequest({ variablesReference: scope('CSRs') });
   const satp = csrs.body.variables.find((v) => v.name === 'satp')!;
   assert.equal(satp.value, '0x0');
   await c.stop();
@@ -188,6 +189,38 @@ test('evaluate, x/ examine, memory reads and writes, disassembly; bad input is a
   const badLine = await c.setBreakpointsRequest({ source: { path: '/tmp/not-in-the-kernel.rs' }, breakpoints: [{ line: 3 }] });
   assert.equal(badLine.body.breakpoints[0].verified, false);
   assert.match(badLine.body.breakpoints[0].message ?? '', /no code/);
+  await c.stop();
+});
+
+test('source variables: locals of each frame by their Rust types, and by name in evaluate', async () => {
+  const c = await client();
+  await launch(c, {});
+  await c.setBreakpointsRequest({ source: { path: BOOT_RS }, breakpoints: [{ line: lineOf('check!(v.len() == 10') }] });
+  await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped')]);
+  const frames = (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+  const locals = async (i: number): Promise<Map<string, DebugProtocol.Variable>> => {
+    const sc = await c.scopesRequest({ frameId: frames[i].id });
+    assert.equal(sc.body.scopes[0].name, 'Locals');
+    const vars = await c.variablesRequest({ variablesReference: sc.body.scopes[0].variablesReference });
+    return new Map(vars.body.variables.map((v) => [v.name, v]));
+  };
+  const heapVec = await locals(0);
+  const v = heapVec.get('v')!;
+  assert.match(v.type ?? '', /^Vec<i32/);
+  assert.equal(v.value, 'len 10');
+  const elements = await c.variablesRequest({ variablesReference: v.variablesReference });
+  assert.deepEqual(elements.body.variables.map((e) => e.value), ['0', '1', '4', '9', '16', '25', '36', '49', '64', '81']);
+  const runner = await locals(1);
+  assert.equal(runner.get('name')?.value, '"heap_vec"');
+  assert.equal(runner.get('failed')?.value, '0');
+  assert.match(runner.get('passed')?.value ?? '', /^\d+$/);
+  const main = await locals(2);
+  assert.equal(main.get('hart_id')?.value, '0');
+  assert.equal(main.get('shell')?.value, 'false');
+  const dt = await c.evaluateRequest({ expression: 'dt.memory_size', frameId: frames[2].id, context: 'hover' });
+  assert.equal(dt.body.result, String(128 << 20));
+  const third = await c.evaluateRequest({ expression: 'v[3]', frameId: frames[0].id, context: 'watch' });
+  assert.equal(third.body.result, '9');
   await c.stop();
 });
 

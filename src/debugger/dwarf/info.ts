@@ -1,0 +1,221 @@
+// The debugging-information entries of .debug_info (DWARF 2–5): enough of them to answer
+// "which variables are live at this pc, where are they, and what are their types". The whole
+// tree is read once per kernel; a Rust teaching kernel has tens of thousands of entries.
+import { Reader, stringAt } from './reader.js';
+
+export const TAG = {
+  arrayType: 0x01, enumerationType: 0x04, formalParameter: 0x05, lexicalBlock: 0x0b, member: 0x0d,
+  pointerType: 0x0f, referenceType: 0x10, compileUnit: 0x11, structureType: 0x13, subroutineType: 0x15,
+  typedef: 0x16, unionType: 0x17, inlinedSubroutine: 0x1d, subrangeType: 0x21, baseType: 0x24,
+  constType: 0x26, enumerator: 0x28, subprogram: 0x2e, variable: 0x34, volatileType: 0x35,
+  variantPart: 0x33, variant: 0x19, namespace: 0x39, restrictType: 0x37,
+} as const;
+
+export const AT = {
+  location: 0x02, name: 0x03, byteSize: 0x0b, lowPc: 0x11, highPc: 0x12, constValue: 0x1c,
+  upperBound: 0x2f, count: 0x37, dataMemberLocation: 0x38, discr: 0x15, discrValue: 0x16, encoding: 0x3e,
+  frameBase: 0x40, type: 0x49, ranges: 0x55, abstractOrigin: 0x31, specification: 0x47,
+} as const;
+
+export type AttrValue = number | bigint | string | Uint8Array | boolean;
+
+export interface Die {
+  offset: number;
+  tag: number;
+  attrs: Map<number, AttrValue>;
+  children: Die[];
+  parent?: Die;
+}
+
+export interface InfoSections {
+  debugInfo: Uint8Array;
+  debugAbbrev: Uint8Array;
+  debugStr?: Uint8Array;
+  debugLineStr?: Uint8Array;
+  debugRanges?: Uint8Array;
+  debugRngLists?: Uint8Array;
+}
+
+interface Abbrev { tag: number; children: boolean; specs: [number, number, number][] }
+
+function readAbbrevs(data: Uint8Array, offset: number): Map<number, Abbrev> {
+  const r = new Reader(data, offset);
+  const out = new Map<number, Abbrev>();
+  for (;;) {
+    const code = r.uleb();
+    if (code === 0) return out;
+    const tag = r.uleb(), children = r.u8() === 1;
+    const specs: [number, number, number][] = [];
+    for (;;) {
+      const at = r.uleb(), form = r.uleb();
+      if (at === 0 && form === 0) break;
+      specs.push([at, form, form === 0x21 ? r.sleb() : 0]); // DW_FORM_implicit_const
+    }
+    out.set(code, { tag, children, specs });
+  }
+}
+
+/** Every unit's entries, as trees; references (DW_FORM_ref*) are absolute .debug_info offsets. */
+export class DebugInfo {
+  readonly units: Die[] = [];
+  private readonly byOffset = new Map<number, Die>();
+  /** Subprograms with code, in address order, for "which function holds this pc". */
+  private readonly functions: { low: bigint; high: bigint; die: Die }[] = [];
+
+  constructor(private readonly s: InfoSections) {
+    const r = new Reader(s.debugInfo);
+    while (r.pos + 11 <= s.debugInfo.length) {
+      const start = r.pos;
+      let length = r.u32();
+      const is64 = length === 0xffffffff;
+      if (is64) length = Number(r.u64());
+      const end = r.pos + length;
+      const version = r.u16();
+      let abbrevOff: number, addrSize: number;
+      if (version >= 5) { r.u8(); addrSize = r.u8(); abbrevOff = r.offset(is64); }
+      else { abbrevOff = r.offset(is64); addrSize = r.u8(); }
+      if (version < 2 || version > 5 || addrSize !== 8) { r.pos = end; continue; }
+      const abbrevs = readAbbrevs(s.debugAbbrev, abbrevOff);
+      const stack: Die[] = [];
+      while (r.pos < end) {
+        const offset = r.pos;
+        const code = r.uleb();
+        if (code === 0) { stack.pop(); continue; }
+        const ab = abbrevs.get(code);
+        if (!ab) break; // damaged: stop reading this unit rather than guess
+        const die: Die = { offset, tag: ab.tag, attrs: new Map(), children: [], parent: stack[stack.length - 1] };
+        for (const [at, form, implicit] of ab.specs) die.attrs.set(at, this.value(r, form, implicit, start, is64, version));
+        this.byOffset.set(offset, die);
+        if (die.parent) die.parent.children.push(die); else this.units.push(die);
+        if (ab.children) stack.push(die);
+      }
+      r.pos = end;
+    }
+    for (const die of this.byOffset.values()) {
+      if (die.tag !== TAG.subprogram) continue;
+      for (const [low, high] of this.ranges(die)) this.functions.push({ low, high, die });
+    }
+    this.functions.sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : 0));
+  }
+
+  private value(r: Reader, form: number, implicit: number, unit: number, is64: boolean, version: number): AttrValue {
+    switch (form) {
+      case 0x01: return r.u64();                          // addr
+      case 0x03: { const n = r.u16(); return this.block(r, n); }
+      case 0x04: { const n = r.u32(); return this.block(r, n); }
+      case 0x05: return r.u16();                          // data2
+      case 0x06: return r.u32();                          // data4
+      case 0x07: return r.u64();                          // data8
+      case 0x08: return r.cstr();                         // string
+      case 0x09: case 0x18: { const n = r.uleb(); return this.block(r, n); } // block, exprloc
+      case 0x0a: { const n = r.u8(); return this.block(r, n); }
+      case 0x0b: return r.u8();                           // data1
+      case 0x0c: return r.u8() !== 0;                     // flag
+      case 0x0d: return r.sleb();                         // sdata
+      case 0x0e: return stringAt(this.s.debugStr, r.offset(is64));
+      case 0x0f: return r.uleb();                         // udata
+      case 0x10: return version <= 2 ? Number(r.u64()) : r.offset(is64); // ref_addr
+      case 0x11: return unit + r.u8();                    // ref1
+      case 0x12: return unit + r.u16();
+      case 0x13: return unit + r.u32();
+      case 0x14: return unit + Number(r.u64());
+      case 0x15: return unit + r.uleb();                  // ref_udata
+      case 0x16: return this.value(r, r.uleb(), implicit, unit, is64, version); // indirect
+      case 0x17: return r.offset(is64);                   // sec_offset
+      case 0x19: return true;                             // flag_present
+      case 0x1f: return stringAt(this.s.debugLineStr, r.offset(is64)); // line_strp
+      case 0x20: return r.u64();                          // ref_sig8: type units are not read
+      case 0x21: return implicit;                         // implicit_const
+      case 0x1e: r.skip(16); return 0;                    // data16
+      default: throw new Error(`DWARF form 0x${form.toString(16)} is not supported`);
+    }
+  }
+
+  private block(r: Reader, n: number): Uint8Array {
+    const b = r.bytes.subarray(r.pos, r.pos + n);
+    r.skip(n);
+    return b;
+  }
+
+  at(offset: number): Die | undefined { return this.byOffset.get(offset); }
+
+  /** The address ranges a subprogram, block or inlined call covers. */
+  ranges(die: Die): [bigint, bigint][] {
+    const low = die.attrs.get(AT.lowPc), high = die.attrs.get(AT.highPc);
+    if (typeof low === 'bigint' && high !== undefined) {
+      const end = typeof high === 'bigint' ? high : low + BigInt(high as number);
+      return end > low ? [[low, end]] : [];
+    }
+    const off = die.attrs.get(AT.ranges);
+    if (typeof off !== 'number' || !this.s.debugRanges) return [];
+    // DWARF 2–4 .debug_ranges: pairs relative to the unit's base address, ended by 0, 0.
+    let unit: Die | undefined = die;
+    while (unit.parent) unit = unit.parent;
+    let base = (unit.attrs.get(AT.lowPc) as bigint | undefined) ?? 0n;
+    const r = new Reader(this.s.debugRanges, off);
+    const out: [bigint, bigint][] = [];
+    while (r.pos + 16 <= this.s.debugRanges.length) {
+      const a = r.u64(), b = r.u64();
+      if (a === 0n && b === 0n) break;
+      if (a === 0xffffffffffffffffn) { base = b; continue; }
+      if (b > a) out.push([base + a, base + b]);
+    }
+    return out;
+  }
+
+  /** The subprogram whose code holds pc (the innermost, when ranges nest). */
+  functionAt(pc: bigint): Die | undefined {
+    let lo = 0, hi = this.functions.length - 1, found: Die | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, f = this.functions[mid];
+      if (pc < f.low) hi = mid - 1;
+      else { if (pc < f.high) found = f.die; lo = mid + 1; }
+    }
+    if (found) return found;
+    return this.functions.find((f) => pc >= f.low && pc < f.high)?.die;
+  }
+
+  /**
+   * The variables and parameters in scope at pc, innermost first, each with the frame base
+   * expression of its function.
+   */
+  variablesAt(pc: bigint): { die: Die; frameBase?: Uint8Array }[] {
+    const fn = this.functionAt(pc);
+    if (!fn) return [];
+    const frameBase = fn.attrs.get(AT.frameBase) as Uint8Array | undefined;
+    const scopes: Die[] = [];
+    const visit = (d: Die): void => {
+      scopes.push(d);
+      for (const c of d.children) {
+        if ((c.tag === TAG.lexicalBlock || c.tag === TAG.inlinedSubroutine) && this.ranges(c).some(([a, b]) => pc >= a && pc < b)) visit(c);
+      }
+    };
+    visit(fn);
+    const out: { die: Die; frameBase?: Uint8Array }[] = [];
+    for (const scope of scopes.reverse()) {
+      for (const c of scope.children) {
+        if ((c.tag === TAG.variable || c.tag === TAG.formalParameter) && c.attrs.has(AT.location)) out.push({ die: c, frameBase });
+      }
+    }
+    return out;
+  }
+
+  name(die: Die): string | undefined {
+    const n = die.attrs.get(AT.name);
+    if (typeof n === 'string') return n;
+    const origin = die.attrs.get(AT.abstractOrigin) ?? die.attrs.get(AT.specification);
+    return typeof origin === 'number' ? this.name(this.at(origin) ?? die) ?? undefined : undefined;
+  }
+
+  typeOf(die: Die): Die | undefined {
+    const t = die.attrs.get(AT.type);
+    if (typeof t === 'number') return this.at(t);
+    const origin = die.attrs.get(AT.abstractOrigin);
+    return typeof origin === 'number' && origin !== die.offset ? this.typeOf(this.at(origin) ?? die) : undefined;
+  }
+
+  num(die: Die, at: number): number | undefined {
+    const v = die.attrs.get(at);
+    return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
+  }
+}
