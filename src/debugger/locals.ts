@@ -34,7 +34,8 @@ function leU(b: Uint8Array): bigint {
 }
 
 export class Locals {
-  constructor(private readonly info: DebugInfo, private readonly read: Memory) {}
+  constructor(private readonly info: DebugInfo, private readonly read: Memory,
+    private readonly symbolAt: (address: bigint) => string | undefined = () => undefined) {}
 
   /** The variables in scope at pc in a frame, innermost scope first. */
   at(pc: bigint, frame: FrameRegs): ValueNode[] {
@@ -168,6 +169,10 @@ export class Locals {
         const p = this.scalar(address, 8);
         if (p === undefined) return node(`<unreadable at ${hex(address)}>`);
         const target = this.info.typeOf(d);
+        if (this.resolve(target)?.tag === TAG.subroutineType) {
+          const fn = this.symbolAt(p);
+          return node(fn ? `${hex(p)} <${fn}>` : hex(p));
+        }
         const tsize = this.size(target);
         if (!target || !tsize || p === 0n) return node(hex(p));
         return node(hex(p), () => [this.describe(`*${name}`, target, p, depth + 1)]);

@@ -303,7 +303,8 @@ export class ChronosRuntime {
     if (this.localsReader === undefined) {
       try {
         this.localsReader = this.infoSections
-          ? new Locals(new DebugInfo(this.infoSections), (a, n) => this.machine.debug.readVirt(a, n) ?? undefined)
+          ? new Locals(new DebugInfo(this.infoSections), (a, n) => this.machine.debug.readVirt(a, n) ?? undefined,
+            (a) => { const s = this.symbols.at(a); return s && s.sym.address === a ? s.sym.name : undefined; })
           : null;
       } catch (e) {
         this.localsReader = null;

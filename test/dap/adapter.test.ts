@@ -212,6 +212,7 @@ test('source variables: locals of each frame by their Rust types, and by name in
   assert.deepEqual(elements.body.variables.map((e) => e.value), ['0', '1', '4', '9', '16', '25', '36', '49', '64', '81']);
   const runner = await locals(1);
   assert.equal(runner.get('name')?.value, '"heap_vec"');
+  assert.match(runner.get('test')?.value ?? '', /^0x[0-9a-f]+ <chronos_kernel::boot::heap_vec>$/);
   assert.equal(runner.get('failed')?.value, '0');
   assert.match(runner.get('passed')?.value ?? '', /^\d+$/);
   const main = await locals(2);
