@@ -175,6 +175,17 @@ export class Locals {
         }
         const tsize = this.size(target);
         if (!target || !tsize || p === 0n) return node(hex(p));
+        const rt = this.resolve(target);
+        const enc = rt?.tag === TAG.baseType ? this.info.num(rt, AT.encoding) : undefined;
+        if (tsize === 1 && (enc === 0x06 || enc === 0x08)) {
+          // A C string, as gdb shows one: up to the NUL, or MAX_STRING bytes.
+          const bytes = this.read(p, MAX_STRING) ?? this.read(p, Math.min(MAX_STRING, 4096 - Number(p & 0xfffn)));
+          if (bytes) {
+            const end = bytes.indexOf(0);
+            const text = new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end));
+            return node(`${hex(p)} ${JSON.stringify(text)}${end < 0 ? '…' : ''}`, () => [this.describe(`*${name}`, target, p, depth + 1)]);
+          }
+        }
         return node(hex(p), () => [this.describe(`*${name}`, target, p, depth + 1)]);
       }
       case TAG.enumerationType: {

@@ -318,7 +318,11 @@ export class ChronosRuntime {
     // Only the innermost frame's registers are all known; callers' frames have their fp.
     const reg = (n: number): bigint | undefined => frameIndex === 0 ? BigInt.asUintN(64, h.x[n]) : n === 8 ? frame.fp : undefined;
     const pc = frameIndex === 0 ? frame.pc : frame.pc - 2n;
-    return this.localsReader.at(pc, { reg });
+    // GCC's frame base is the call-frame address (DW_OP_call_frame_cfa), from the CFI rule.
+    const rule = this.frames?.ruleAt(pc);
+    const cfaBase = rule ? reg(rule.cfaReg) : undefined;
+    const cfa = rule && cfaBase !== undefined ? BigInt.asUintN(64, cfaBase + BigInt(rule.cfaOffset)) : undefined;
+    return this.localsReader.at(pc, { reg, cfa });
   }
 
   /**

@@ -84,7 +84,11 @@ export class DebugInfo {
         const ab = abbrevs.get(code);
         if (!ab) break; // damaged: stop reading this unit rather than guess
         const die: Die = { offset, tag: ab.tag, attrs: new Map(), children: [], parent: stack[stack.length - 1] };
-        for (const [at, form, implicit] of ab.specs) die.attrs.set(at, this.value(r, form, implicit, start, is64, version));
+        for (const [at, form, implicit] of ab.specs) {
+          const v = this.value(r, form, implicit, start, is64, version);
+          // high_pc is an address only in DW_FORM_addr; in any constant form it is a length.
+          die.attrs.set(at, at === AT.highPc && form !== 0x01 ? Number(v) : v);
+        }
         this.byOffset.set(offset, die);
         if (die.parent) die.parent.children.push(die); else this.units.push(die);
         if (ab.children) stack.push(die);

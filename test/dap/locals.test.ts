@@ -1,0 +1,53 @@
+// Source variables of a C program built by GCC (DWARF 5, frame base = the call-frame address),
+// read at a breakpoint by the runtime: every kind of type the locals reader knows. The Rust side
+// (DWARF 4 from rustc, &str, Vec, String) is in adapter.test.ts against Chronos OS.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ChronosRuntime } from '../../src/debugger/runtime.js';
+import type { ValueNode } from '../../src/debugger/locals.js';
+import { GCC, have } from '../support/toolchain.js';
+
+const SRC = resolve('test/programs/locals.c');
+const ELF = resolve('test/programs/build/locals.elf');
+const skip = have(GCC) ? false : 'riscv64-unknown-elf-gcc is not installed';
+
+before(() => {
+  if (skip) return;
+  mkdirSync(join('test', 'programs', 'build'), { recursive: true });
+  execFileSync(GCC, ['-march=rv64imac_zicsr', '-mabi=lp64', '-mcmodel=medany', '-O0', '-g', '-ffreestanding', '-nostdlib', '-static',
+    '-Wl,--no-warn-rwx-segments', '-T', 'test/programs/link.ld', 'test/programs/crt0.S', SRC, '-o', ELF]);
+});
+
+test('locals of a C function: scalars, enum, union, struct, array, pointers, strings', { skip }, async () => {
+  const rt = new ChronosRuntime({ readFile: (p) => readFileSync(p), exists: (p) => existsSync(p) });
+  rt.launch({ program: ELF, bios: 'none' });
+  const line = readFileSync(SRC, 'utf8').split('\n').findIndex((l) => l.includes('the test stops here')) + 1;
+  assert.ok(rt.setSourceBreakpoints(SRC, [{ line }])[0].verified);
+  await rt.continue();
+  const locals = rt.locals(0)!;
+  const by = new Map(locals.map((n) => [n.name, n]));
+  const value = (n: string): string => by.get(n)?.value ?? `<no ${n}>`;
+  assert.equal(value('n'), '42');
+  assert.equal(value('byte'), '200');
+  assert.equal(value('small'), '-3');
+  assert.equal(value('flag'), 'true');
+  assert.equal(value('ratio'), '0.25');
+  assert.equal(value('c'), 'BLUE');
+  assert.equal(by.get('c')?.type, 'colour');
+  const kids = (n: ValueNode | undefined): Map<string, string> => new Map((n?.children?.() ?? []).map((c) => [c.name, c.value]));
+  assert.equal(kids(by.get('w')).get('f'), '1.5');
+  assert.equal(kids(by.get('w')).get('u'), String(0x3fc00000));
+  assert.deepEqual(Object.fromEntries(kids(by.get('copy'))), { x: '-7', y: String(2 ** 40), tag: '113' });
+  assert.deepEqual([...kids(by.get('squares')).values()], ['0', '1', '4', '9', '16']);
+  const p = by.get('p')!;
+  assert.match(p.value, /^0x8[0-9a-f]+$/);
+  assert.deepEqual(Object.fromEntries(kids(p.children!()[0])), { x: '-7', y: String(2 ** 40), tag: '113' });
+  assert.match(value('greeting'), /^0x8[0-9a-f]+ "hi there"$/);
+  assert.equal(p.children!()[0].name, '*p');
+  // The caller's frame has its own locals.
+  const main = new Map((rt.locals(1) ?? []).map((n) => [n.name, n]));
+  assert.deepEqual(Object.fromEntries(kids(main.get('origin'))), { x: '-7', y: String(2 ** 40), tag: '113' });
+});
