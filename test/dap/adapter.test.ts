@@ -225,6 +225,26 @@ test('source variables: locals of each frame by their Rust types, and by name in
   await c.stop();
 });
 
+test('Rust enums as values: the shell\'s parsed argument is Some(3), then None', async () => {
+  const c = await client();
+  await launch(c, { bootargs: 'shell' });
+  const shellRs = resolve('kernel/src/shell.rs');
+  await c.setBreakpointsRequest({ source: { path: shellRs }, breakpoints: [{ line: lineOf('    match command {', shellRs) }] });
+  await c.configurationDoneRequest();
+  await c.customRequest('chronos/uartInput', { text: 'alloc 3\rhelp\r' });
+  const argAt = async (): Promise<[string, string]> => {
+    await c.waitForEvent('stopped');
+    const frame = (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    const arg = await c.evaluateRequest({ expression: 'arg', frameId: frame.id, context: 'hover' });
+    const command = await c.evaluateRequest({ expression: 'command', frameId: frame.id, context: 'hover' });
+    return [command.body.result, arg.body.result];
+  };
+  assert.deepEqual(await argAt(), ['"alloc"', 'Some(3)']);
+  await c.continueRequest({ threadId: 1 });
+  assert.deepEqual(await argAt(), ['"help"', 'None']);
+  await c.stop();
+});
+
 test('a data breakpoint on a heap word stops at the writing instruction', async () => {
   const c = await client();
   await launch(c, {});
