@@ -130,7 +130,8 @@ export class ChronosRuntime {
       this.frames = new FrameTable(sec('.debug_frame'));
       const debugInfo = sec('.debug_info'), debugAbbrev = sec('.debug_abbrev');
       this.infoSections = debugInfo && debugAbbrev
-        ? { debugInfo, debugAbbrev, debugStr: sec('.debug_str'), debugLineStr: sec('.debug_line_str'), debugRanges: sec('.debug_ranges') }
+        ? { debugInfo, debugAbbrev, debugStr: sec('.debug_str'), debugLineStr: sec('.debug_line_str'), debugRanges: sec('.debug_ranges'),
+          debugRngLists: sec('.debug_rnglists'), debugStrOffsets: sec('.debug_str_offsets'), debugAddr: sec('.debug_addr') }
         : undefined;
       this.localsReader = undefined;
     } catch (e) {

@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ChronosRuntime } from '../../src/debugger/runtime.js';
 import type { ValueNode } from '../../src/debugger/locals.js';
+import { DebugInfo } from '../../src/debugger/dwarf/info.js';
+import { parseElf } from '../../src/emulator/loader/elf.js';
 import { GCC, have } from '../support/toolchain.js';
 
 const SRC = resolve('test/programs/locals.c');
@@ -50,4 +52,25 @@ test('locals of a C function: scalars, enum, union, struct, array, pointers, str
   // The caller's frame has its own locals.
   const main = new Map((rt.locals(1) ?? []).map((n) => [n.name, n]));
   assert.deepEqual(Object.fromEntries(kids(main.get('origin'))), { x: '-7', y: String(2 ** 40), tag: '113' });
+});
+
+test('DWARF 5 range lists: a unit split over sections covers each function', { skip }, () => {
+  const elfPath = resolve('test/programs/build/locals-sections.elf');
+  execFileSync(GCC, ['-march=rv64imac_zicsr', '-mabi=lp64', '-mcmodel=medany', '-O0', '-g', '-ffunction-sections', '-ffreestanding', '-nostdlib', '-static',
+    '-Wl,--no-warn-rwx-segments', '-T', 'test/programs/link.ld', 'test/programs/crt0.S', SRC, '-o', elfPath]);
+  const elf = parseElf(readFileSync(elfPath));
+  const sec = (n: string): Uint8Array | undefined => {
+    const s = elf.sections.find((x) => x.name === n);
+    return s ? elf.bytes.subarray(s.offset, s.offset + s.size) : undefined;
+  };
+  const info = new DebugInfo({ debugInfo: sec('.debug_info')!, debugAbbrev: sec('.debug_abbrev')!, debugStr: sec('.debug_str'),
+    debugLineStr: sec('.debug_line_str'), debugRngLists: sec('.debug_rnglists') });
+  const unit = info.units.find((u) => info.name(u)?.endsWith('test/programs/locals.c'))!;
+  const ranges = info.ranges(unit);
+  assert.ok(ranges.length >= 2, `ranges ${ranges.map(([a, b]) => `${a.toString(16)}-${b.toString(16)}`).join(' ')}`);
+  for (const fn of ['inspect', 'main']) {
+    const sym = elf.symbols.find((s) => s.name === fn)!;
+    assert.ok(ranges.some(([a, b]) => sym.value >= a && sym.value < b), `${fn} at ${sym.value.toString(16)}`);
+    assert.equal(info.name(info.functionAt(sym.value)!), fn);
+  }
 });

@@ -34,7 +34,12 @@ export interface InfoSections {
   debugLineStr?: Uint8Array;
   debugRanges?: Uint8Array;
   debugRngLists?: Uint8Array;
+  debugStrOffsets?: Uint8Array;
+  debugAddr?: Uint8Array;
 }
+
+/** An index form (strx, addrx, rnglistx) kept until the unit's bases are known. */
+class Indexed { constructor(readonly kind: 'str' | 'addr' | 'rnglist', readonly index: number) {} }
 
 interface Abbrev { tag: number; children: boolean; specs: [number, number, number][] }
 
@@ -77,6 +82,7 @@ export class DebugInfo {
       if (version < 2 || version > 5 || addrSize !== 8) { r.pos = end; continue; }
       const abbrevs = readAbbrevs(s.debugAbbrev, abbrevOff);
       const stack: Die[] = [];
+      let unitRoot: Die | undefined;
       while (r.pos < end) {
         const offset = r.pos;
         const code = r.uleb();
@@ -92,7 +98,9 @@ export class DebugInfo {
         this.byOffset.set(offset, die);
         if (die.parent) die.parent.children.push(die); else this.units.push(die);
         if (ab.children) stack.push(die);
+        if (!unitRoot) unitRoot = die;
       }
+      if (unitRoot) this.resolveIndexed(unitRoot, is64, version);
       r.pos = end;
     }
     for (const die of this.byOffset.values()) {
@@ -131,6 +139,18 @@ export class DebugInfo {
       case 0x20: return r.u64();                          // ref_sig8: type units are not read
       case 0x21: return implicit;                         // implicit_const
       case 0x1e: r.skip(16); return 0;                    // data16
+      case 0x1a: return new Indexed('str', r.uleb()) as unknown as AttrValue;  // strx
+      case 0x25: return new Indexed('str', r.u8()) as unknown as AttrValue;
+      case 0x26: return new Indexed('str', r.u16()) as unknown as AttrValue;
+      case 0x27: { const v = r.u16() | (r.u8() << 16); return new Indexed('str', v) as unknown as AttrValue; }
+      case 0x28: return new Indexed('str', r.u32()) as unknown as AttrValue;
+      case 0x1b: return new Indexed('addr', r.uleb()) as unknown as AttrValue; // addrx
+      case 0x29: return new Indexed('addr', r.u8()) as unknown as AttrValue;
+      case 0x2a: return new Indexed('addr', r.u16()) as unknown as AttrValue;
+      case 0x2b: { const v = r.u16() | (r.u8() << 16); return new Indexed('addr', v) as unknown as AttrValue; }
+      case 0x2c: return new Indexed('addr', r.u32()) as unknown as AttrValue;
+      case 0x23: return new Indexed('rnglist', r.uleb()) as unknown as AttrValue; // rnglistx
+      case 0x22: return r.uleb();                         // loclistx: location lists are not read
       default: throw new Error(`DWARF form 0x${form.toString(16)} is not supported`);
     }
   }
@@ -140,6 +160,31 @@ export class DebugInfo {
     r.skip(n);
     return b;
   }
+
+  /** DWARF 5's indexed forms, through the unit's str_offsets, addr and rnglists bases. */
+  private resolveIndexed(root: Die, is64: boolean, version: number): void {
+    const strBase = root.attrs.get(0x72), addrBase = root.attrs.get(0x73), rngBase = root.attrs.get(0x74);
+    const size = is64 ? 8 : 4;
+    const visit = (d: Die): void => {
+      for (const [at, v] of d.attrs) {
+        if (!(v instanceof Indexed)) continue;
+        if (v.kind === 'str' && this.s.debugStrOffsets && typeof strBase === 'number') {
+          const r = new Reader(this.s.debugStrOffsets, strBase + v.index * size);
+          d.attrs.set(at, stringAt(this.s.debugStr, r.offset(is64)));
+        } else if (v.kind === 'addr' && this.s.debugAddr && typeof addrBase === 'number') {
+          d.attrs.set(at, new Reader(this.s.debugAddr, addrBase + v.index * 8).u64());
+        } else if (v.kind === 'rnglist' && this.s.debugRngLists && typeof rngBase === 'number') {
+          d.attrs.set(at, rngBase + new Reader(this.s.debugRngLists, rngBase + v.index * size).offset(is64));
+        } else d.attrs.delete(at);
+      }
+      d.children.forEach(visit);
+    };
+    visit(root);
+    if (version >= 5) this.v5Units.add(root);
+  }
+
+  /** Units of DWARF 5, whose DW_AT_ranges point into .debug_rnglists. */
+  private readonly v5Units = new Set<Die>();
 
   at(offset: number): Die | undefined { return this.byOffset.get(offset); }
 
@@ -151,11 +196,13 @@ export class DebugInfo {
       return end > low ? [[low, end]] : [];
     }
     const off = die.attrs.get(AT.ranges);
-    if (typeof off !== 'number' || !this.s.debugRanges) return [];
-    // DWARF 2–4 .debug_ranges: pairs relative to the unit's base address, ended by 0, 0.
+    if (typeof off !== 'number') return [];
     let unit: Die | undefined = die;
     while (unit.parent) unit = unit.parent;
     let base = (unit.attrs.get(AT.lowPc) as bigint | undefined) ?? 0n;
+    if (this.v5Units.has(unit) && this.s.debugRngLists) return this.rngList(off, base);
+    if (!this.s.debugRanges) return [];
+    // DWARF 2–4 .debug_ranges: pairs relative to the unit's base address, ended by 0, 0.
     const r = new Reader(this.s.debugRanges, off);
     const out: [bigint, bigint][] = [];
     while (r.pos + 16 <= this.s.debugRanges.length) {
@@ -163,6 +210,25 @@ export class DebugInfo {
       if (a === 0n && b === 0n) break;
       if (a === 0xffffffffffffffffn) { base = b; continue; }
       if (b > a) out.push([base + a, base + b]);
+    }
+    return out;
+  }
+
+  /** A DWARF 5 range list in .debug_rnglists (the forms that need .debug_addr are skipped). */
+  private rngList(off: number, base: bigint): [bigint, bigint][] {
+    const r = new Reader(this.s.debugRngLists!, off);
+    const out: [bigint, bigint][] = [];
+    while (!r.done) {
+      const kind = r.u8();
+      if (kind === 0) break;                                                   // end_of_list
+      if (kind === 1) { r.uleb(); continue; }                                  // base_addressx
+      if (kind === 2) { r.uleb(); r.uleb(); continue; }                        // startx_endx
+      if (kind === 3) { r.uleb(); r.uleb(); continue; }                        // startx_length
+      if (kind === 4) { const a = BigInt(r.uleb()), b = BigInt(r.uleb()); if (b > a) out.push([base + a, base + b]); continue; }
+      if (kind === 5) { base = r.u64(); continue; }
+      if (kind === 6) { const a = r.u64(), b = r.u64(); if (b > a) out.push([a, b]); continue; }
+      if (kind === 7) { const a = r.u64(), n = BigInt(r.uleb()); if (n > 0n) out.push([a, a + n]); continue; }
+      break;
     }
     return out;
   }
