@@ -190,7 +190,7 @@ export class Machine {
       csr.mideleg = MIP.SSIP | MIP.STIP | MIP.SEIP;
       csr.mcounteren = 7n;
       csr.menvcfg = (1n << 63n) | (1n << 62n);
-      csr.pmpcfg[0] = 0x1fn; csr.pmpaddr[0] = (1n << 54n) - 1n;
+      csr.pmpcfg[0] = 0x1fn; csr.pmpaddr[0] = (1n << 54n) - 1n; csr.pmpChanged();
       csr.mstatus = (csr.mstatus & ~MSTATUS.MPP) | (BigInt(Priv.S) << 11n);
       h.ecallHandler = (hart) => hart.priv === Priv.S && this.sbi.handle(hart);
       h.priv = Priv.S;
@@ -511,6 +511,7 @@ export class Machine {
     h.reservation = s.reservation;
     h.reservationValue = s.reservationValue;
     for (const [k, v] of Object.entries(s.csr)) csr[k] = Array.isArray(v) ? [...v] : v;
+    h.csr.pmp.update(h.csr.pmpcfg, h.csr.pmpaddr);
     this.ram.ru8.set(s.ram);
     for (const d of this.bus.list()) if (d.restore && s.devices[d.name] !== undefined) d.restore(s.devices[d.name]);
     this.skippedTicks = s.skippedTicks;

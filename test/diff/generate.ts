@@ -11,7 +11,7 @@
 //     lets software write the hypervisor bits of mie/mip/mideleg, medeleg[11], 64 bits of
 //     mcounteren, mstatus.MPP = 2 and the UXL and VS fields (Chronos follows the spec there;
 //     test/isa/csr.test.ts checks it);
-//   - mstatus.MPRV and lower privileges: QEMU enforces PMP, which Chronos does not model;
+//   - mstatus.MPRV and lower privileges (test/priv/smode.test.ts covers them, PMP included);
 //   - counters (cycle, time, instret) and marchid/mimpid, which name the implementation.
 
 /** Deterministic 32-bit PRNG (xorshift32): a seed replays a program exactly. */

@@ -1,7 +1,7 @@
 // Supervisor mode, differentially: test/programs/smode drops from M-mode to S- and U-mode and
 // prints one line per case (who took the trap, from which mode, cause, tval, epc, a0) for trap
 // delegation, SV39 page faults, superpages, A/D updates, MPRV, timer and PLIC interrupts and
-// sfence.vma. QEMU must print EXPECTED (so a program that prints nothing, or stops early, fails)
+// sfence.vma and PMP. QEMU must print EXPECTED (so a program that prints nothing, or stops early, fails)
 // and Chronos must print exactly what QEMU prints.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -151,6 +151,12 @@ const EXPECTED = `smode tests
 114 remap page, sfence.vma all: M from S cause 9 tval 0 epc +c a0 d0d0d0d000000008
 115 invalidate page, sfence.vma addr: M from S cause d tval 40008100 epc +a a0 40008100
 116 validated by M, sfence.vma in S: M from S cause 9 tval 0 epc +6 a0 d0d0d0d00000000e
+# PMP: S-mode accesses checked against the entries, first match wins
+117 load from a read-only PMP page: M from S cause 9 tval 0 epc +2 a0 99
+118 store to a read-only PMP page: M from S cause 7 tval 8000a100 epc +0 a0 8000a100
+119 load from an execute-only TOR range: M from S cause 5 tval 8000a100 epc +0 a0 8000a100
+120 load just below the TOR range: M from S cause 9 tval 0 epc +2 a0 1300000013
+121 fetch from a PMP page without X: M from S cause 1 tval 800001dc epc +0 a0 8000a100
 done
 `;
 

@@ -6,6 +6,7 @@ import type { CsrKind } from '../isa/system.js';
 import { Exception, Priv } from './causes.js';
 import type { Hart } from './hart.js';
 import type { Translator } from './sv39.js';
+import { Pmp } from './pmp.js';
 import { Sv39 } from './sv39.js';
 
 // mstatus fields (vol. II, fig. 3.6).
@@ -71,8 +72,16 @@ export class CsrFile {
    */
   onTranslationChange: (addressSpace: boolean) => void = () => this.hart.flushTlb();
 
+  readonly pmp = new Pmp();
+
   constructor(private readonly hart: Hart) {
     this.mmu = new Sv39(hart);
+  }
+
+  /** PMP entries changed: rebuild them, and drop translations (and code) made under the old ones. */
+  pmpChanged(): void {
+    this.pmp.update(this.pmpcfg, this.pmpaddr);
+    this.onTranslationChange(true);
   }
 
   get mip(): bigint { return this.mipSoft | this.mipHw; }
@@ -225,8 +234,8 @@ export class CsrFile {
         if (!this.stimecmpAllowed()) return false;
         this.stimecmp = v; this.onInterruptState(); return true;
       default:
-        if (num >= 0x3a0 && num < 0x3b0) { if (num & 1) return false; this.pmpcfg[num - 0x3a0] = v; return true; }
-        if (num >= 0x3b0 && num < 0x3f0) { this.pmpaddr[num - 0x3b0] = v & ((1n << 54n) - 1n); return true; }
+        if (num >= 0x3a0 && num < 0x3b0) { if (num & 1) return false; this.pmpcfg[num - 0x3a0] = v; this.pmpChanged(); return true; }
+        if (num >= 0x3b0 && num < 0x3f0) { this.pmpaddr[num - 0x3b0] = v & ((1n << 54n) - 1n); this.pmpChanged(); return true; }
         if ((num >= 0xb03 && num < 0xb20) || (num >= 0x323 && num < 0x340)) return true;
         return false;
     }

@@ -79,7 +79,7 @@ export class Sv39 implements Translator {
     // Loads and stores in M-mode with MPRV translate as the privilege in MPP (vol. II §3.1.6.3).
     let priv = h.priv;
     if (kind !== 'fetch' && priv === Priv.M && (csr.mstatus & MSTATUS.MPRV)) priv = Number((csr.mstatus & MSTATUS.MPP) >> 11n) as Priv;
-    if (priv === Priv.M || (BigInt.asUintN(64, csr.satp) >> 60n) !== SATP_MODE_SV39) return BigInt.asUintN(64, vaddr);
+    if (priv === Priv.M || (BigInt.asUintN(64, csr.satp) >> 60n) !== SATP_MODE_SV39) return this.checked(BigInt.asUintN(64, vaddr), vaddr, kind, priv);
     const r = walk(csr.satp, vaddr, (pa) => h.bus.read(pa, 8));
     if (!r.ok) {
       h.exception(r.accessFault ? ACCESS_FAULT[kind] : PAGE_FAULT[kind], vaddr);
@@ -95,6 +95,13 @@ export class Sv39 implements Translator {
       const last = r.steps[r.steps.length - 1];
       h.bus.write(last.pteAddress, 8, r.pte | want);
     }
-    return r.paddr;
+    return this.checked(r.paddr, vaddr, kind, priv);
+  }
+
+  /** The physical address, if PMP lets this privilege make the access; else an access fault. */
+  private checked(paddr: bigint, vaddr: bigint, kind: AccessKind, priv: Priv): bigint | undefined {
+    if (this.hart.csr.pmp.allows(paddr, kind, priv)) return paddr;
+    this.hart.exception(ACCESS_FAULT[kind], vaddr);
+    return undefined;
   }
 }

@@ -455,6 +455,32 @@ static void fences(void) {
     t("validated by M, sfence.vma in S", S, sv, 0, op_sfence_ld, DATA(8), 0, 0);
 }
 
+static void pmp(void) {
+    uint64_t pg = PAGE(9);
+    label("PMP: S-mode accesses checked against the entries, first match wins");
+    /* Entry 0: NAPOT over test page 9, read-only; entry 1: all of memory. */
+    CSRW(pmpaddr0, (pg >> 2) | 0x1ff);
+    CSRW(pmpaddr1, ~0ull >> 10);
+    CSRW(pmpcfg0, (0x1full << 8) | 0x19);
+    t("load from a read-only PMP page", S, 0, 0, op_ld, pg + 0x100, 0, 0);
+    t("store to a read-only PMP page", S, 0, 0, op_sd, pg + 0x100, 5, 0);
+    /* Entry 1: top-of-range over the page (from entry 0's address), execute only. */
+    CSRW(pmpaddr0, pg >> 2);
+    CSRW(pmpaddr1, (pg + 4096) >> 2);
+    CSRW(pmpaddr2, ~0ull >> 10);
+    CSRW(pmpcfg0, (0x1full << 16) | (0x0cull << 8));
+    t("load from an execute-only TOR range", S, 0, 0, op_ld, pg + 0x100, 0, 0);
+    t("load just below the TOR range", S, 0, 0, op_ld, pg - 8, 0, 0);
+    /* The snippet's own page readable but not executable. (With no entry at all QEMU 7.2
+     * refuses the mret into S itself, an illegal instruction the spec does not ask for.) */
+    CSRW(pmpaddr0, (((uint64_t)op_ld & ~0xfffull) >> 2) | 0x1ff);
+    CSRW(pmpaddr1, ~0ull >> 10);
+    CSRW(pmpcfg0, (0x1full << 8) | 0x19);
+    t("fetch from a PMP page without X", S, 0, 0, op_ld, pg + 0x100, 0, 0);
+    CSRW(pmpaddr0, ~0ull >> 10);
+    CSRW(pmpcfg0, 0x1f);
+}
+
 int main(void) {
     CSRW(mtvec, mtrap);
     CSRW(stvec, strap);
@@ -475,6 +501,7 @@ int main(void) {
     timers();
     plic();
     fences();
+    pmp();
     puts_("done\n");
     return 0;
 }
