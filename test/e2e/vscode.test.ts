@@ -106,6 +106,7 @@ test('step over moves to the next line of the function', { skip, timeout: 60_000
 test('the Variables view shows the Rust locals, the registers and decoded CSRs', { skip, timeout: 60_000 }, async () => {
   // After `let mut v = Vec::new()`, the Locals scope (expanded first) shows v as an empty Vec.
   await waitForText('.debug-variables', /Locals v = len 0 Registers/, 'locals');
+  await wb.screenshot('02-locals-after-step');
   await page.locator('.debug-variables .monaco-list-row', { hasText: 'Registers' }).first().click();
   const vars = await waitForText('.debug-variables', /pc = 0x802[0-9a-f]{5}\b/, 'registers');
   assert.match(vars, /sp = 0x[0-9a-f]+/);
