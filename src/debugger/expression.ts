@@ -6,6 +6,8 @@
 export interface EvalContext {
   register(name: string): bigint | undefined;
   symbol(name: string): bigint | undefined;
+  /** A source variable's value (integers, bools, chars, pointers), when one of that name is in scope. */
+  variable?(name: string): bigint | undefined;
   /** Read `size` bytes at a virtual address, little-endian, or undefined when unmapped. */
   read(addr: bigint, size: number): bigint | undefined;
 }
@@ -154,11 +156,14 @@ export function evaluate(src: string, ctx: EvalContext): bigint {
     i++;
     if (t.kind === 'num') return t.value;
     const name = t.value.startsWith('$') ? t.value.slice(1) : t.value;
+    // A source variable shadows a register of the same name (`$a0` still means the register).
+    const local = t.value.startsWith('$') ? undefined : ctx.variable?.(name);
+    if (local !== undefined) return local;
     const r = ctx.register(name);
     if (r !== undefined) return r;
     const s = ctx.symbol(t.value);
     if (s !== undefined) return s;
-    throw new ExpressionError(`'${t.value}' is neither a register nor a symbol`);
+    throw new ExpressionError(`'${t.value}' is neither a variable, a register nor a symbol`);
   };
 
   const v = binary(0);

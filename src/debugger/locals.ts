@@ -10,6 +10,8 @@ export interface ValueNode {
   type: string;
   /** Where the value lives, for memory views and data breakpoints. */
   address?: bigint;
+  /** The value as a number, for expressions (integers, bools, chars, C enums, pointers). */
+  scalar?: bigint;
   /** Children, computed when the user expands the node. */
   children?: () => ValueNode[];
 }
@@ -163,36 +165,21 @@ export class Locals {
       case TAG.baseType: {
         if (!size) return node('()');
         const raw = this.scalar(address, size);
-        return node(raw === undefined ? `<unreadable at ${hex(address)}>` : this.formatBase(d, raw, size));
+        if (raw === undefined) return node(`<unreadable at ${hex(address)}>`);
+        const enc = this.info.num(d, AT.encoding);
+        const signed = enc === 0x05 || enc === 0x06;
+        return { ...node(this.formatBase(d, raw, size)), scalar: enc === 0x04 ? undefined : signed ? BigInt.asIntN(size * 8, raw) : raw };
       }
       case TAG.pointerType: case TAG.referenceType: {
         const p = this.scalar(address, 8);
         if (p === undefined) return node(`<unreadable at ${hex(address)}>`);
-        const target = this.info.typeOf(d);
-        if (this.resolve(target)?.tag === TAG.subroutineType) {
-          const fn = this.symbolAt(p);
-          return node(fn ? `${hex(p)} <${fn}>` : hex(p));
-        }
-        const tsize = this.size(target);
-        if (!target || !tsize || p === 0n) return node(hex(p));
-        const rt = this.resolve(target);
-        const enc = rt?.tag === TAG.baseType ? this.info.num(rt, AT.encoding) : undefined;
-        if (tsize === 1 && (enc === 0x06 || enc === 0x08)) {
-          // A C string, as gdb shows one: up to the NUL, or MAX_STRING bytes.
-          const bytes = this.read(p, MAX_STRING) ?? this.read(p, Math.min(MAX_STRING, 4096 - Number(p & 0xfffn)));
-          if (bytes) {
-            const end = bytes.indexOf(0);
-            const text = new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end));
-            return node(`${hex(p)} ${JSON.stringify(text)}${end < 0 ? '…' : ''}`, () => [this.describe(`*${name}`, target, p, depth + 1)]);
-          }
-        }
-        return node(hex(p), () => [this.describe(`*${name}`, target, p, depth + 1)]);
+        return { ...this.pointer(name, d, type, address, p, depth), scalar: p };
       }
       case TAG.enumerationType: {
         const raw = size ? this.scalar(address, size) : undefined;
         if (raw === undefined) return node(`<unreadable at ${hex(address)}>`);
         const e = d.children.find((c) => c.tag === TAG.enumerator && BigInt(this.info.num(c, AT.constValue) ?? -1) === raw);
-        return node(e ? (this.info.name(e) ?? String(raw)) : `${raw}`);
+        return { ...node(e ? (this.info.name(e) ?? String(raw)) : `${raw}`), scalar: raw };
       }
       case TAG.arrayType: {
         const n = this.count(d) ?? 0, et = this.info.typeOf(d), es = this.size(et) ?? 0;
@@ -203,6 +190,29 @@ export class Locals {
       default:
         return node(`<${type}>`);
     }
+  }
+
+  private pointer(name: string, d: Die, type: string, address: bigint, p: bigint, depth: number): ValueNode {
+    const node = (value: string, children?: () => ValueNode[]): ValueNode => ({ name, value, type, address, children });
+    const target = this.info.typeOf(d);
+    if (this.resolve(target)?.tag === TAG.subroutineType) {
+      const fn = this.symbolAt(p);
+      return node(fn ? `${hex(p)} <${fn}>` : hex(p));
+    }
+    const tsize = this.size(target);
+    if (!target || !tsize || p === 0n) return node(hex(p));
+    const rt = this.resolve(target);
+    const enc = rt?.tag === TAG.baseType ? this.info.num(rt, AT.encoding) : undefined;
+    if (tsize === 1 && (enc === 0x06 || enc === 0x08)) {
+      // A C string, as gdb shows one: up to the NUL, or MAX_STRING bytes.
+      const bytes = this.read(p, MAX_STRING) ?? this.read(p, Math.min(MAX_STRING, 4096 - Number(p & 0xfffn)));
+      if (bytes) {
+        const end = bytes.indexOf(0);
+        const text = new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end));
+        return node(`${hex(p)} ${JSON.stringify(text)}${end < 0 ? '…' : ''}`, () => [this.describe(`*${name}`, target, p, depth + 1)]);
+      }
+    }
+    return node(hex(p), () => [this.describe(`*${name}`, target, p, depth + 1)]);
   }
 
   private elements(et: Die | undefined, base: bigint, n: number, es: number, depth: number): ValueNode[] {

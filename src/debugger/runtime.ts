@@ -264,6 +264,7 @@ export class ChronosRuntime {
         return undefined;
       },
       symbol: (name) => this.symbols.find(name)?.address,
+      variable: (name) => this.locals(0)?.find((n) => n.name === name)?.scalar,
       read: (addr, size) => {
         const b = this.machine.debug.readVirt(BigInt.asUintN(64, addr), size);
         if (!b) return undefined;

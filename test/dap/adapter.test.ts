@@ -1,6 +1,6 @@
 // The debug adapter over stdio, driven by DebugClient from @vscode/debugadapter-testsupport,
 // against Chronos OS built from source.
-import { test, before, after } from 'node:test';
+import { test, before, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -19,14 +19,21 @@ before(() => {
   execFileSync('bash', ['scripts/build-kernel.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
 });
 
-let dc: DebugClient;
+// Every adapter a test starts is stopped at the end, also when the test failed half-way:
+// a live adapter process would keep the test run from ever ending.
+const clients: DebugClient[] = [];
 async function client(): Promise<DebugClient> {
-  dc = new DebugClient('node', ADAPTER, 'chronos');
+  const dc = new DebugClient('node', ADAPTER, 'chronos');
   dc.defaultTimeout = 20_000;
+  // Stopping twice would leave a promise pending forever: the second stop is a no-op.
+  const stop = dc.stop.bind(dc);
+  let stopped: Promise<void> | undefined;
+  dc.stop = () => (stopped ??= stop());
+  clients.push(dc);
   await dc.start();
   return dc;
 }
-after(async () => { await dc?.stop().catch(() => {}); });
+afterEach(async () => { await Promise.all(clients.splice(0).map((c) => c.stop().catch(() => {}))); });
 
 /** The line in boot.rs that holds `text` (so the tests follow edits to the kernel). */
 function lineOf(text: string, file = BOOT_RS): number {
@@ -181,7 +188,7 @@ test('evaluate, x/ examine, memory reads and writes, disassembly; bad input is a
   assert.ok(dis.body!.instructions[0].symbol?.includes('run_self_tests'));
 
   await assert.rejects(c.evaluateRequest({ expression: 'a0 +', context: 'repl' }), /ends too early/);
-  await assert.rejects(c.evaluateRequest({ expression: 'no_such_thing', context: 'repl' }), /neither a register nor a symbol/);
+  await assert.rejects(c.evaluateRequest({ expression: 'no_such_thing', context: 'repl' }), /neither a variable, a register nor a symbol/);
   await assert.rejects(c.evaluateRequest({ expression: '*(u64*)0x4000000000', context: 'repl' }), /not mapped/);
   await assert.rejects(c.customRequest('readMemory', { memoryReference: '0x4000000000', count: 8 }), /not mapped/);
   const unknown = await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'no::such::function' }] });
@@ -222,6 +229,23 @@ test('source variables: locals of each frame by their Rust types, and by name in
   assert.equal(dt.body.result, String(128 << 20));
   const third = await c.evaluateRequest({ expression: 'v[3]', frameId: frames[0].id, context: 'watch' });
   assert.equal(third.body.result, '9');
+  await c.stop();
+});
+
+test('a conditional breakpoint on a Rust local: stops in the loop when i == 7', async () => {
+  const c = await client();
+  await launch(c, {});
+  const bp = await c.setBreakpointsRequest({ source: { path: BOOT_RS }, breakpoints: [{ line: lineOf('v.push(i * i);'), condition: 'i == 7' }] });
+  assert.ok(bp.body.breakpoints[0].verified);
+  await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped')]);
+  const frame = (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+  const i = await c.evaluateRequest({ expression: 'i', frameId: frame.id, context: 'watch' });
+  assert.equal(i.body.result, '7');
+  const len = await c.evaluateRequest({ expression: 'v', frameId: frame.id, context: 'watch' });
+  assert.equal(len.body.result, 'len 7');
+  // Variables in arithmetic, as the debug console takes them.
+  const sum = await c.evaluateRequest({ expression: 'i * i + 1', frameId: frame.id, context: 'repl' });
+  assert.match(sum.body.result, /\(50\)$/);
   await c.stop();
 });
 
