@@ -265,12 +265,15 @@ export class ChronosDebugSession extends DebugSession {
 
   /** A source variable by its path (`v`, `dt.bootargs`, `v[3]`), for hovers and watches. */
   private findLocal(path: string, frame: number): ValueNode | undefined {
-    const parts = path.match(/^[A-Za-z_][A-Za-z0-9_]*|\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\]/g);
+    const parts = path.match(/^[A-Za-z_][A-Za-z0-9_]*|(?:\.|->)[A-Za-z_][A-Za-z0-9_]*|\[\d+\]/g);
     if (!parts || parts.join('') !== path) return undefined;
     let node = this.runtime.locals(frame)?.find((n) => n.name === parts[0]);
     for (const part of parts.slice(1)) {
-      const want = part.startsWith('.') ? part.slice(1) : part;
-      node = node?.children?.().find((c) => c.name === want);
+      const want = part.replace(/^(\.|->)/, '');
+      const child = (n: ValueNode | undefined): ValueNode | undefined => n?.children?.().find((c) => c.name === want);
+      // Through a pointer as C and Rust do (p->x, or p.x on a reference): its one child is *p.
+      const pointee = (n: ValueNode | undefined): ValueNode | undefined => n?.children?.().find((c) => c.name.startsWith('*'));
+      node = child(node) ?? child(pointee(node));
     }
     return node;
   }

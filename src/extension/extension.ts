@@ -95,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
           last = r.instructions; lastTime = now;
           status.text = r.running ? `$(pulse) Chronos ${(rate / 1e6).toFixed(1)} MIPS` : `$(debug-pause) Chronos ${r.instructions} instructions`;
           status.show();
-          if (r.running) { void heap.refresh(); void frames.refresh(); }
+          if (r.running) { void pageTables.refresh(); void heap.refresh(); void frames.refresh(); }
         } catch { /* the session is ending */ }
       }, 1000);
     }),

@@ -10,6 +10,8 @@ import { ChronosRuntime } from '../../src/debugger/runtime.js';
 import type { ValueNode } from '../../src/debugger/locals.js';
 import { DebugInfo } from '../../src/debugger/dwarf/info.js';
 import { parseElf } from '../../src/emulator/loader/elf.js';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GCC, have } from '../support/toolchain.js';
 
 const SRC = resolve('test/programs/locals.c');
@@ -72,5 +74,30 @@ test('DWARF 5 range lists: a unit split over sections covers each function', { s
     const sym = elf.symbols.find((s) => s.name === fn)!;
     assert.ok(ranges.some(([a, b]) => sym.value >= a && sym.value < b), `${fn} at ${sym.value.toString(16)}`);
     assert.equal(info.name(info.functionAt(sym.value)!), fn);
+  }
+});
+
+test('over DAP: a Locals scope, and paths through structs, arrays and pointers in evaluate', { skip }, async () => {
+  const dc = new DebugClient('node', resolve('dist/debugAdapter.js'), 'chronos');
+  dc.defaultTimeout = 20_000;
+  await dc.start();
+  try {
+    await Promise.all([dc.initializeRequest(), dc.waitForEvent('initialized'), dc.launch({ program: ELF, bios: 'none' } as DebugProtocol.LaunchRequestArguments)]);
+    const line = readFileSync(SRC, 'utf8').split('\n').findIndex((l) => l.includes('the test stops here')) + 1;
+    await dc.setBreakpointsRequest({ source: { path: SRC }, breakpoints: [{ line }] });
+    await Promise.all([dc.configurationDoneRequest(), dc.waitForEvent('stopped')]);
+    const frameId = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
+    const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
+    assert.deepEqual(scopes.map((x) => x.name), ['Locals', 'Registers', 'CSRs']);
+    const ev = async (expression: string): Promise<string> => (await dc.evaluateRequest({ expression, frameId, context: 'watch' })).body.result;
+    assert.equal(await ev('p->x'), '-7');
+    assert.equal(await ev('p.tag'), '113');
+    assert.equal(await ev('copy.y'), String(2 ** 40));
+    assert.equal(await ev('squares[3]'), '9');
+    assert.equal(await ev('w.f'), '1.5');
+    assert.equal(await ev('n'), '42');
+    assert.match(await ev('n + 1'), /\(43\)$/);
+  } finally {
+    await dc.stop();
   }
 });
