@@ -12,6 +12,8 @@ export interface ValueNode {
   address?: bigint;
   /** The value as a number, for expressions (integers, bools, chars, C enums, pointers). */
   scalar?: bigint;
+  /** Its size in bytes, when the type says. */
+  size?: number;
   /** Children, computed when the user expands the node. */
   children?: () => ValueNode[];
 }
@@ -156,6 +158,10 @@ export class Locals {
 
   /** A value of type t at address, as a node with a one-line summary and lazy children. */
   describe(name: string, t: Die | undefined, address: bigint, depth = 0): ValueNode {
+    return { size: this.size(t), ...this.value(name, t, address, depth) };
+  }
+
+  private value(name: string, t: Die | undefined, address: bigint, depth: number): ValueNode {
     const d = this.resolve(t);
     const type = this.typeName(t);
     const node = (value: string, children?: () => ValueNode[]): ValueNode => ({ name, value, type, address, children });

@@ -163,6 +163,17 @@ export class ChronosDebugSession extends DebugSession {
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
     if (!this.ready(response)) return;
+    // A variable from the Variables view: its own bytes.
+    const ref = args.variablesReference ? this.vars.get(args.variablesReference) : undefined;
+    if (ref?.kind === 'locals' || ref?.kind === 'value') {
+      const siblings = ref.kind === 'locals' ? this.runtime.locals(ref.frame) ?? [] : ref.node.children?.() ?? [];
+      const n = siblings.find((x) => x.name === args.name);
+      if (n?.address !== undefined && n.size) {
+        response.body = { dataId: `v:${n.address.toString(16)}:${n.size}`, description: `${args.name} (${n.size} bytes at ${hexValue(n.address)})`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
+      } else response.body = { dataId: null, description: `${args.name} has no address to watch` };
+      this.sendResponse(response);
+      return;
+    }
     // A name (or expression) evaluates to an address; `phys:` before it watches physical memory.
     const text = ((args as { expression?: string }).expression ?? args.name).trim();
     const physical = text.startsWith('phys:');

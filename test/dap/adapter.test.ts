@@ -249,6 +249,27 @@ test('a conditional breakpoint on a Rust local: stops in the loop when i == 7', 
   await c.stop();
 });
 
+test('"Break on value change" on a local: a write to the Vec v stops inside push, called from heap_vec', async () => {
+  const c = await client();
+  await launch(c, {});
+  await c.setBreakpointsRequest({ source: { path: BOOT_RS }, breakpoints: [{ line: lineOf('for i in 0..10 {') }] });
+  await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped')]);
+  const frameId = (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
+  const locals = (await c.scopesRequest({ frameId })).body.scopes[0];
+  assert.equal(locals.name, 'Locals');
+  const info = await c.dataBreakpointInfoRequest({ variablesReference: locals.variablesReference, name: 'v' });
+  assert.match(info.body.description, /^v \(24 bytes at 0x8[0-9a-f]+\)$/);
+  const set = await c.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+  assert.ok(set.body.breakpoints[0].verified);
+  await c.setBreakpointsRequest({ source: { path: BOOT_RS }, breakpoints: [] });
+  const [, stop] = await Promise.all([c.continueRequest({ threadId: 1 }), c.waitForEvent('stopped')]);
+  assert.equal(stop.body.reason, 'data breakpoint');
+  const names = (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames.map((f) => f.name);
+  assert.ok(names.includes('chronos_kernel::boot::heap_vec'), names.join(' < '));
+  assert.match(names[0], /Vec|RawVec|push|alloc/, names.join(' < '));
+  await c.stop();
+});
+
 test('Rust enums as values: the shell\'s parsed argument is Some(3), then None', async () => {
   const c = await client();
   await launch(c, { bootargs: 'shell' });
