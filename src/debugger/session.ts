@@ -345,6 +345,21 @@ export class ChronosDebugSession extends DebugSession {
       const c = CSR_VIEWS.find((v) => v.name === args.name);
       if (!c || !this.runtime.machine.debug.pokeCsr(c.num, value)) { this.sendErrorResponse(response, 3003, `${args.name} cannot be written`); return; }
       value = this.runtime.machine.debug.peekCsr(c.num) ?? value;
+    } else if (ref?.kind === 'locals' || ref?.kind === 'value') {
+      // A source variable of scalar type: its bytes in guest memory, little-endian.
+      const siblings = ref.kind === 'locals' ? this.runtime.locals(ref.frame) ?? [] : ref.node.children?.() ?? [];
+      const n = siblings.find((x) => x.name === args.name);
+      if (!n || n.scalar === undefined || n.address === undefined || !n.size || n.size > 8) {
+        this.sendErrorResponse(response, 3005, `${args.name} is not a number, a bool, a char or a pointer that can be changed`);
+        return;
+      }
+      const bytes = new Uint8Array(n.size);
+      for (let i = 0; i < n.size; i++) bytes[i] = Number((BigInt.asUintN(64, value) >> BigInt(8 * i)) & 0xffn);
+      if (!this.runtime.machine.debug.writeVirt(n.address, bytes)) { this.sendErrorResponse(response, 3006, `${args.name} is not in writable memory`); return; }
+      const again = (ref.kind === 'locals' ? this.runtime.locals(ref.frame) ?? [] : ref.node.children?.() ?? []).find((x) => x.name === args.name);
+      response.body = { value: again?.value ?? String(value) };
+      this.sendResponse(response);
+      return;
     } else { this.sendErrorResponse(response, 3004, 'that variable cannot be changed'); return; }
     response.body = { value: hexValue(value) };
     this.sendResponse(response);

@@ -246,6 +246,12 @@ test('a conditional breakpoint on a Rust local: stops in the loop when i == 7', 
   // Variables in arithmetic, as the debug console takes them.
   const sum = await c.evaluateRequest({ expression: 'i * i + 1', frameId: frame.id, context: 'repl' });
   assert.match(sum.body.result, /\(50\)$/);
+  // Editing a local in the Variables view writes its bytes.
+  const locals = (await c.scopesRequest({ frameId: frame.id })).body.scopes[0];
+  const set = await c.setVariableRequest({ variablesReference: locals.variablesReference, name: 'i', value: '40 + 2' });
+  assert.equal(set.body.value, '42');
+  assert.equal((await c.evaluateRequest({ expression: 'i', frameId: frame.id, context: 'watch' })).body.result, '42');
+  await assert.rejects(c.setVariableRequest({ variablesReference: locals.variablesReference, name: 'v', value: '1' }), /cannot be changed|not a number/);
   await c.stop();
 });
 
