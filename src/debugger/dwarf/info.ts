@@ -71,10 +71,7 @@ export class DebugInfo {
     const r = new Reader(s.debugInfo);
     while (r.pos + 11 <= s.debugInfo.length) {
       const start = r.pos;
-      let length = r.u32();
-      const is64 = length === 0xffffffff;
-      if (is64) length = Number(r.u64());
-      const end = r.pos + length;
+      const { end, is64 } = r.unitLength();
       const version = r.u16();
       let abbrevOff: number, addrSize: number;
       if (version >= 5) { r.u8(); addrSize = r.u8(); abbrevOff = r.offset(is64); }

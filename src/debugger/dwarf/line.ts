@@ -65,10 +65,7 @@ export function parseLineTable(s: LineSections): LineRow[] {
   const r = new Reader(s.debugLine);
   while (!r.done) {
     const unitStart = r.pos;
-    let length = r.u32();
-    const is64 = length === 0xffffffff;
-    if (is64) length = Number(r.u64());
-    const unitEnd = r.pos + length;
+    const { end: unitEnd, is64 } = r.unitLength();
     const version = r.u16();
     if (version < 2 || version > 5) { r.pos = unitEnd; continue; }
     if (version >= 5) { r.u8(); r.u8(); } // address size, segment selector size

@@ -32,6 +32,16 @@ export class Reader {
     return s;
   }
   skip(n: number): void { this.pos += n; }
+  /**
+   * A unit's initial length: 32-bit, or 0xffffffff then 64-bit (64-bit DWARF). Returns where
+   * the unit ends and whether its offsets are 8 bytes.
+   */
+  unitLength(): { end: number; is64: boolean } {
+    let length = this.u32();
+    const is64 = length === 0xffffffff;
+    if (is64) length = Number(this.u64());
+    return { end: this.pos + length, is64 };
+  }
 }
 
 /** A NUL-terminated string at an offset of a string section. */
