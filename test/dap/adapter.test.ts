@@ -3,7 +3,8 @@
 import { test, before, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { resolve, join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -294,6 +295,23 @@ test('Rust enums as values: the shell\'s parsed argument is Some(3), then None',
   await c.continueRequest({ threadId: 1 });
   assert.deepEqual(await argAt(), ['"help"', 'None']);
   await c.stop();
+});
+
+test('a kernel moved elsewhere with its sources (the demo): sourceMap maps breakpoints and frames', async () => {
+  const demo = mkdtempSync(join(tmpdir(), 'chronos-demo-'));
+  for (const part of ['src', 'mmcore/src']) cpSync(resolve('kernel', part), join(demo, part), { recursive: true });
+  cpSync(KERNEL, join(demo, 'chronos-kernel'));
+  const c = await client();
+  await launch(c, { program: join(demo, 'chronos-kernel'), sourceMap: { [resolve('kernel')]: demo } });
+  const bootRs = join(demo, 'src', 'boot.rs');
+  const set = await c.setBreakpointsRequest({ source: { path: bootRs }, breakpoints: [{ line: lineOf('v.push(i * i);') }] });
+  assert.ok(set.body.breakpoints[0].verified);
+  await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped')]);
+  const frames = (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+  assert.equal(frames[0].source?.path, bootRs);
+  assert.equal(frames.find((f) => f.name === 'rust_main')?.source?.path, join(demo, 'src', 'main.rs'));
+  await c.stop();
+  rmSync(demo, { recursive: true, force: true });
 });
 
 test('a data breakpoint on a heap word stops at the writing instruction', async () => {
