@@ -1,5 +1,6 @@
 // gdb's and the QEMU monitor's memory examine, `x/NFU ADDRESS`: N units of size U (b, h, w, g)
 // shown as F (x hex, d signed, u unsigned, c char, s string, i instruction).
+import { instructionAt } from './fetch.js';
 import { disassemble } from '../emulator/disasm/disasm.js';
 import { evaluate, ExpressionError, type EvalContext } from './expression.js';
 
@@ -20,14 +21,11 @@ export function examine(text: string, ctx: EvalContext): string {
   const lines: string[] = [];
   if (format === 'i') {
     for (let n = 0; n < count; n++) {
-      const half = ctx.read(addr, 2);
-      if (half === undefined) throw new ExpressionError(`cannot read at 0x${addr.toString(16)}`);
-      const len = (Number(half) & 3) === 3 ? 4 : 2;
-      const word = len === 4 ? ctx.read(addr, 4) : half;
-      if (word === undefined) throw new ExpressionError(`cannot read at 0x${addr.toString(16)}`);
-      const d = disassemble(Number(word), addr);
+      const insn = instructionAt(ctx, addr);
+      if (!insn) throw new ExpressionError(`cannot read at 0x${addr.toString(16)}`);
+      const d = disassemble(insn.word, addr);
       lines.push(`0x${addr.toString(16)}:\t${d.mnemonic}\t${d.operands}`);
-      addr += BigInt(len);
+      addr += BigInt(insn.len);
     }
     return lines.join('\n');
   }

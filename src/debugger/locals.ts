@@ -3,6 +3,7 @@
 // Vec, Option and other enums) shown as values rather than as their raw fields. Knows nothing
 // of DAP: the session turns ValueNodes into Variables.
 import { AT, DebugInfo, TAG, type Die } from './dwarf/info.js';
+import { Reader } from './dwarf/reader.js';
 
 export interface ValueNode {
   name: string;
@@ -61,38 +62,27 @@ export class Locals {
   /** Run a DWARF location expression: the address of the value, or why not. */
   locate(expr: Uint8Array, frame: FrameRegs, frameBase?: Uint8Array): bigint | string {
     const stack: bigint[] = [];
-    let i = 0;
-    const sleb = (): bigint => {
-      let result = 0n, shift = 0n, b;
-      do { b = expr[i++]; result |= BigInt(b & 0x7f) << shift; shift += 7n; } while (b & 0x80);
-      if (b & 0x40) result -= 1n << shift;
-      return result;
-    };
-    const uleb = (): bigint => {
-      let result = 0n, shift = 0n, b;
-      do { b = expr[i++]; result |= BigInt(b & 0x7f) << shift; shift += 7n; } while (b & 0x80);
-      return result;
-    };
-    while (i < expr.length) {
-      const op = expr[i++];
-      if (op === 0x03) { stack.push(leU(expr.subarray(i, i + 8))); i += 8; }                 // addr
+    const r = new Reader(expr);
+    while (!r.done) {
+      const op = r.u8();
+      if (op === 0x03) stack.push(r.u64());                                                  // addr
       else if (op === 0x91) {                                                                // fbreg
-        const off = sleb();
+        const off = BigInt(r.sleb());
         if (!frameBase) return 'no frame base';
         const base = this.frameBase(frameBase, frame);
         if (typeof base === 'string') return base;
         stack.push(BigInt.asUintN(64, base + off));
       } else if (op >= 0x70 && op <= 0x8f) {                                                 // breg0..31
-        const r = frame.reg(op - 0x70), off = sleb();
-        if (r === undefined) return `x${op - 0x70} is not known in this frame`;
-        stack.push(BigInt.asUintN(64, r + off));
+        const reg = frame.reg(op - 0x70), off = BigInt(r.sleb());
+        if (reg === undefined) return `x${op - 0x70} is not known in this frame`;
+        stack.push(BigInt.asUintN(64, reg + off));
       } else if (op >= 0x50 && op <= 0x6f) return `in register x${op - 0x50}`;              // reg0..31
       else if (op === 0x9c) { if (frame.cfa === undefined) return 'no call-frame address'; stack.push(frame.cfa); }
-      else if (op === 0x23) stack.push(BigInt.asUintN(64, (stack.pop() ?? 0n) + uleb()));   // plus_uconst
+      else if (op === 0x23) stack.push(BigInt.asUintN(64, (stack.pop() ?? 0n) + BigInt(r.uleb()))); // plus_uconst
       else if (op === 0x06) {                                                                // deref
-        const b = this.read(stack.pop() ?? 0n, 8);
-        if (!b) return 'unreadable';
-        stack.push(leU(b));
+        const v = this.scalar(stack.pop() ?? 0n, 8);
+        if (v === undefined) return 'unreadable';
+        stack.push(v);
       } else if (op === 0x93) return 'split across places';                                  // piece
       else return `location operation 0x${op.toString(16)}`;
     }

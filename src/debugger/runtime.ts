@@ -13,9 +13,10 @@ import { LineIndex, type SourceLocation } from './dwarf/lineIndex.js';
 import { FrameTable } from './dwarf/frame.js';
 import { evaluate, type EvalContext } from './expression.js';
 import { Symbols } from './symbols.js';
+import { instructionAt } from './fetch.js';
 import { locateDescriptor } from './inspectors/descriptor.js';
 import { DebugInfo, type InfoSections } from './dwarf/info.js';
-import { Locals, type ValueNode } from './locals.js';
+import { Locals, type FrameRegs, type ValueNode } from './locals.js';
 
 export interface HostFiles {
   readFile(path: string): Uint8Array;
@@ -297,11 +298,22 @@ export class ChronosRuntime {
   }
 
   /**
-   * The source variables in scope in a frame (0 = innermost), or undefined when the kernel has
-   * no .debug_info or the pc is in no function it describes. The entries are read on first
-   * use: a debug session that never looks at variables never pays for them.
+   * The source variables in scope in a frame (0 = innermost): empty where the debugging
+   * information describes no function; undefined when the kernel has no .debug_info or there
+   * is no such frame. The entries are read on first use: a debug session that never looks at
+   * variables never pays for them.
    */
   locals(frameIndex: number): ValueNode[] | undefined {
+    const scope = this.localsScope(frameIndex);
+    return scope && scope.reader.at(scope.pc, scope.regs);
+  }
+
+  /** Whether locals(frameIndex) has an answer, without reading any variable. */
+  hasLocals(frameIndex: number): boolean {
+    return this.localsScope(frameIndex) !== undefined;
+  }
+
+  private localsScope(frameIndex: number): { reader: Locals; pc: bigint; regs: FrameRegs } | undefined {
     if (this.localsReader === undefined) {
       try {
         this.localsReader = this.infoSections
@@ -324,7 +336,7 @@ export class ChronosRuntime {
     const rule = this.frames?.ruleAt(pc);
     const cfaBase = rule ? reg(rule.cfaReg) : undefined;
     const cfa = rule && cfaBase !== undefined ? BigInt.asUintN(64, cfaBase + BigInt(rule.cfaOffset)) : undefined;
-    return this.localsReader.at(pc, { reg, cfa });
+    return { reader: this.localsReader, pc, regs: { reg, cfa } };
   }
 
   /**
@@ -333,9 +345,7 @@ export class ChronosRuntime {
    */
   private stackFromCfi(max: number): Frame[] | undefined {
     if (!this.frames || this.frames.size === 0 || !this.frames.ruleAt(this.pc)) return undefined;
-    const h = this.machine.hart;
-    const regs = new Map<number, bigint>();
-    for (let i = 0; i < 32; i++) regs.set(i, BigInt.asUintN(64, h.x[i]));
+    const regs = this.hartRegisters();
     const read = (a: bigint): bigint | undefined => this.evalContext().read(a, 8);
     const out: Frame[] = [];
     let pc = this.pc;
@@ -368,6 +378,12 @@ export class ChronosRuntime {
     return out;
   }
 
+  /** x0–x31 as the unwinders start from them, unsigned. */
+  private hartRegisters(): Map<number, bigint> {
+    const h = this.machine.hart;
+    return new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
+  }
+
   private stackFromFramePointers(max: number): Frame[] {
     const h = this.machine.hart;
     const frames: Frame[] = [];
@@ -375,9 +391,7 @@ export class ChronosRuntime {
     const word = (a: bigint): bigint | undefined => this.evalContext().read(a, 8);
     const sp = BigInt.asUintN(64, h.x[2]);
     frames.push({ index: 0, pc, fp, name: this.functionName(pc), location: this.location(pc) });
-    const regs = new Map<number, bigint>();
-    for (let i = 0; i < 32; i++) regs.set(i, BigInt.asUintN(64, h.x[i]));
-    const exit = this.epilogueExit(pc, regs);
+    const exit = this.epilogueExit(pc, this.hartRegisters());
     if (exit) {
       pc = exit.get(1)!;
       fp = exit.get(8)!;
@@ -415,12 +429,9 @@ export class ChronosRuntime {
     const r = new Map(regs);
     let a = pc;
     for (let n = 0; n < 16; n++) {
-      const half = ctx.read(a, 2);
-      if (half === undefined) return undefined;
-      const len = (Number(half) & 3) === 3 ? 4 : 2;
-      const word = len === 4 ? ctx.read(a, 4) : half;
-      const d = word === undefined ? undefined : decode(Number(word));
-      if (!d) return undefined;
+      const insn = instructionAt(ctx, a);
+      const d = insn && decode(insn.word);
+      if (!insn || !d) return undefined;
       const name = d.def.name, imm = BigInt(d.imm);
       if (name === 'jalr' && d.rd === 0 && d.rs1 === 1 && d.imm === 0) return r;
       if (name === 'ld' && d.rs1 === 2 && d.rd !== 0) {
@@ -430,7 +441,7 @@ export class ChronosRuntime {
       } else if (name === 'addi' && d.rd === 2 && (d.rs1 === 2 || d.rs1 === 8)) {
         r.set(2, BigInt.asUintN(64, r.get(d.rs1)! + imm));
       } else return undefined;
-      a += BigInt(len);
+      a += BigInt(insn.len);
     }
     return undefined;
   }
@@ -447,13 +458,11 @@ export class ChronosRuntime {
     let a = f.sym.address;
     const ctx = this.evalContext();
     for (let n = 0; a < pc && n < 64; n++) {
-      const half = ctx.read(a, 2);
-      if (half === undefined) return true;
-      const len = (Number(half) & 3) === 3 ? 4 : 2;
-      const word = len === 4 ? ctx.read(a, 4) : half;
-      const d = word === undefined ? undefined : decode(Number(word));
+      const insn = instructionAt(ctx, a);
+      if (!insn) return true;
+      const d = decode(insn.word);
       if (d && d.def.name === 'addi' && d.rd === 8 && d.rs1 === 2) return true;
-      a += BigInt(len);
+      a += BigInt(insn.len);
     }
     return a < pc;
   }
@@ -570,13 +579,9 @@ export class ChronosRuntime {
   }
 
   private isCall(pc: bigint): { len: number } | undefined {
-    const ctx = this.evalContext();
-    const half = ctx.read(pc, 2);
-    if (half === undefined) return undefined;
-    const len = (Number(half) & 3) === 3 ? 4 : 2;
-    const word = len === 4 ? ctx.read(pc, 4) : half;
-    const d = word === undefined ? undefined : decode(Number(word));
-    return d && (d.def.name === 'jal' || d.def.name === 'jalr') && d.rd === 1 ? { len } : undefined;
+    const insn = instructionAt(this.evalContext(), pc);
+    const d = insn && decode(insn.word);
+    return d && (d.def.name === 'jal' || d.def.name === 'jalr') && d.rd === 1 ? { len: insn.len } : undefined;
   }
 
   /** Run until pc reaches `target` with sp at or above `minSp` (returning from a call). */
