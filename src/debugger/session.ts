@@ -166,8 +166,7 @@ export class ChronosDebugSession extends DebugSession {
     // A variable from the Variables view: its own bytes.
     const ref = args.variablesReference ? this.vars.get(args.variablesReference) : undefined;
     if (ref?.kind === 'locals' || ref?.kind === 'value') {
-      const siblings = ref.kind === 'locals' ? this.runtime.locals(ref.frame) ?? [] : ref.node.children?.() ?? [];
-      const n = siblings.find((x) => x.name === args.name);
+      const n = this.sourceVariable(ref, args.name);
       if (n?.address !== undefined && n.size) {
         response.body = { dataId: `v:${n.address.toString(16)}:${n.size}`, description: `${args.name} (${n.size} bytes at ${hexValue(n.address)})`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
       } else response.body = { dataId: null, description: `${args.name} has no address to watch` };
@@ -265,7 +264,7 @@ export class ChronosDebugSession extends DebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const scopes: DebugProtocol.Scope[] = [];
     const frame = args?.frameId ?? 0;
-    if (this.runtime.machine && this.runtime.locals(frame) !== undefined) {
+    if (this.runtime.machine && this.runtime.hasLocals(frame)) {
       scopes.push({ ...new Scope('Locals', this.vars.create({ kind: 'locals', frame }), false), presentationHint: 'locals' });
     }
     scopes.push({ ...new Scope('Registers', this.vars.create({ kind: 'registers' }), false), presentationHint: 'registers' });
@@ -287,6 +286,12 @@ export class ChronosDebugSession extends DebugSession {
       node = child(node) ?? child(pointee(node));
     }
     return node;
+  }
+
+  /** The source variable `name` under a Locals scope or an expanded value, read afresh. */
+  private sourceVariable(ref: VarRef & { kind: 'locals' | 'value' }, name: string): ValueNode | undefined {
+    const siblings = ref.kind === 'locals' ? this.runtime.locals(ref.frame) ?? [] : ref.node.children?.() ?? [];
+    return siblings.find((x) => x.name === name);
   }
 
   private valueVariable(n: ValueNode): DebugProtocol.Variable {
@@ -347,8 +352,7 @@ export class ChronosDebugSession extends DebugSession {
       value = this.runtime.machine.debug.peekCsr(c.num) ?? value;
     } else if (ref?.kind === 'locals' || ref?.kind === 'value') {
       // A source variable of scalar type: its bytes in guest memory, little-endian.
-      const siblings = ref.kind === 'locals' ? this.runtime.locals(ref.frame) ?? [] : ref.node.children?.() ?? [];
-      const n = siblings.find((x) => x.name === args.name);
+      const n = this.sourceVariable(ref, args.name);
       if (!n || n.scalar === undefined || n.address === undefined || !n.size || n.size > 8) {
         this.sendErrorResponse(response, 3005, `${args.name} is not a number, a bool, a char or a pointer that can be changed`);
         return;
@@ -356,8 +360,7 @@ export class ChronosDebugSession extends DebugSession {
       const bytes = new Uint8Array(n.size);
       for (let i = 0; i < n.size; i++) bytes[i] = Number((BigInt.asUintN(64, value) >> BigInt(8 * i)) & 0xffn);
       if (!this.runtime.machine.debug.writeVirt(n.address, bytes)) { this.sendErrorResponse(response, 3006, `${args.name} is not in writable memory`); return; }
-      const again = (ref.kind === 'locals' ? this.runtime.locals(ref.frame) ?? [] : ref.node.children?.() ?? []).find((x) => x.name === args.name);
-      response.body = { value: again?.value ?? String(value) };
+      response.body = { value: this.sourceVariable(ref, args.name)?.value ?? String(value) };
       this.sendResponse(response);
       return;
     } else { this.sendErrorResponse(response, 3004, 'that variable cannot be changed'); return; }
@@ -375,14 +378,16 @@ export class ChronosDebugSession extends DebugSession {
         response.body = { result: '', variablesReference: 0 };
       } else if (isExamine(text)) {
         response.body = { result: examine(text, this.runtime.evalContext()), variablesReference: 0 };
-      } else if (this.findLocal(text, args.frameId ?? 0)) {
-        const n = this.findLocal(text, args.frameId ?? 0)!;
-        const v = this.valueVariable(n);
-        response.body = { result: n.value, type: n.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
       } else {
-        const v = this.runtime.evaluate(text);
-        const u = BigInt.asUintN(64, v);
-        response.body = { result: `${hexValue(v)} (${v})`, variablesReference: 0, memoryReference: hexValue(u) };
+        // A variable's path shows the value as its type reads; anything else is an expression.
+        const local = this.findLocal(text, args.frameId ?? 0);
+        if (local) {
+          const v = this.valueVariable(local);
+          response.body = { result: local.value, type: local.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
+        } else {
+          const v = this.runtime.evaluate(text);
+          response.body = { result: `${hexValue(v)} (${v})`, variablesReference: 0, memoryReference: hexValue(BigInt.asUintN(64, v)) };
+        }
       }
       this.sendResponse(response);
     } catch (e) {
