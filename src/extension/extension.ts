@@ -21,7 +21,8 @@ const files = { readFile: (p: string) => readFileSync(p), exists: (p: string) =>
 
 export function activate(context: vscode.ExtensionContext): ChronosApi {
   const pageTables = new PageTablesView(), heap = new HeapView(), frames = new FramesView();
-  const refresh = (): void => { void pageTables.refresh(); void heap.refresh(); void frames.refresh(); };
+  /** Read all three views again; `atStop` when the guest has just stopped (frames marks what changed). */
+  const refresh = (atStop = false): void => { void pageTables.refresh(); void heap.refresh(); void frames.refresh(atStop); };
   const terminals = new Map<string, UartTerminal>();
   const memoryDocuments = new MemoryDocuments();
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
@@ -36,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
       createDebugAdapterTracker: (s) => ({
         onDidSendMessage: (m: { type: string; event?: string; body?: { category?: string; output?: string } }) => {
           if (m.type !== 'event') return;
-          if (m.event === 'stopped') { void pageTables.refresh(); void heap.refresh(); void frames.refresh(true); memoryDocuments.refreshOpen(); }
+          if (m.event === 'stopped') { refresh(true); memoryDocuments.refreshOpen(); }
           if (m.event === 'output' && m.body?.category === 'stdout') {
             let t = terminals.get(s.id);
             if (!t) { t = new UartTerminal(s); terminals.set(s.id, t); t.show(true); }
@@ -48,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
     vscode.window.registerTreeDataProvider('chronos.pageTables', pageTables),
     vscode.window.registerTreeDataProvider('chronos.heap', heap),
     vscode.window.registerWebviewViewProvider('chronos.frames', frames),
-    vscode.commands.registerCommand('chronos.refreshViews', refresh),
+    vscode.commands.registerCommand('chronos.refreshViews', () => refresh()),
     vscode.commands.registerCommand('chronos.openDemo', (parent?: string) => openDemo(context, parent)),
     vscode.commands.registerCommand('chronos.togglePageTableMode', () => { pageTables.flat = !pageTables.flat; void pageTables.refresh(); }),
     vscode.workspace.registerTextDocumentContentProvider(MEMORY_SCHEME, memoryDocuments),
@@ -95,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
           last = r.instructions; lastTime = now;
           status.text = r.running ? `$(pulse) Chronos ${(rate / 1e6).toFixed(1)} MIPS` : `$(debug-pause) Chronos ${r.instructions} instructions`;
           status.show();
-          if (r.running) { void pageTables.refresh(); void heap.refresh(); void frames.refresh(); }
+          if (r.running) refresh();
         } catch { /* the session is ending */ }
       }, 1000);
     }),

@@ -142,13 +142,14 @@ if (c && d.bits) {
   c.width = cols * cell; c.height = Math.ceil(d.bits.length / cols) * cell;
   const g = c.getContext('2d'), css = getComputedStyle(document.body);
   const used = css.getPropertyValue('--vscode-charts-red') || '#c33', free = css.getPropertyValue('--vscode-charts-green') || '#3a3', changed = css.getPropertyValue('--vscode-charts-yellow') || '#cc3';
+  const isChanged = new Set(d.changed);
+  const colourOf = (i) => isChanged.has(i) ? changed : d.bits[i] === '1' ? used : free;
   const paint = (i, colour) => { g.fillStyle = colour; g.fillRect((i % cols) * cell, Math.floor(i / cols) * cell, cell - 1, cell - 1); };
-  for (let i = 0; i < d.bits.length; i++) paint(i, d.bits[i] === '1' ? used : free);
-  for (const i of d.changed) paint(i, changed);
+  for (let i = 0; i < d.bits.length; i++) paint(i, colourOf(i));
   const describe = (i) => {
     const ppn = BigInt(d.base) + BigInt(i);
     document.getElementById('hover').textContent = 'frame ' + i + ': PPN 0x' + ppn.toString(16) + ' at 0x' + (ppn << 12n).toString(16)
-      + (d.bits[i] === '1' ? ' allocated' : ' free') + (d.changed.includes(i) ? ', changed since the previous stop' : '');
+      + (d.bits[i] === '1' ? ' allocated' : ' free') + (isChanged.has(i) ? ', changed since the previous stop' : '');
   };
   c.addEventListener('mousemove', (e) => {
     const i = Math.floor(e.offsetY / cell) * cols + Math.floor(e.offsetX / cell);
@@ -159,7 +160,7 @@ if (c && d.bits) {
   let cursor = -1;
   const outline = css.getPropertyValue('--vscode-focusBorder') || '#08f';
   const move = (i) => {
-    if (cursor >= 0) paint(cursor, d.changed.includes(cursor) ? changed : d.bits[cursor] === '1' ? used : free);
+    if (cursor >= 0) paint(cursor, colourOf(cursor));
     cursor = Math.max(0, Math.min(d.bits.length - 1, i));
     paint(cursor, outline);
     describe(cursor);
