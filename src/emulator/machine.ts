@@ -4,6 +4,7 @@
 import { Exception, Priv, describeCause } from './cpu/causes.js';
 import { MIP, MSTATUS } from './cpu/csrFile.js';
 import { EXC_NONE, EXC_STOP, Hart, type AccessKind } from './cpu/hart.js';
+import { PMPADDR_MASK } from './cpu/pmp.js';
 import { Clint, TIMEBASE_HZ } from './devices/clint.js';
 import { Plic } from './devices/plic.js';
 import { Rom } from './devices/rom.js';
@@ -190,7 +191,7 @@ export class Machine {
       csr.mideleg = MIP.SSIP | MIP.STIP | MIP.SEIP;
       csr.mcounteren = 7n;
       csr.menvcfg = (1n << 63n) | (1n << 62n);
-      csr.pmpcfg[0] = 0x1fn; csr.pmpaddr[0] = (1n << 54n) - 1n; csr.pmpChanged();
+      csr.pmpcfg[0] = 0x1fn; csr.pmpaddr[0] = PMPADDR_MASK; csr.pmpChanged();
       csr.mstatus = (csr.mstatus & ~MSTATUS.MPP) | (BigInt(Priv.S) << 11n);
       h.ecallHandler = (hart) => hart.priv === Priv.S && this.sbi.handle(hart);
       h.priv = Priv.S;

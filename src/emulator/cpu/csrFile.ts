@@ -6,7 +6,7 @@ import type { CsrKind } from '../isa/system.js';
 import { Exception, Priv } from './causes.js';
 import type { Hart } from './hart.js';
 import type { Translator } from './sv39.js';
-import { Pmp } from './pmp.js';
+import { Pmp, PMPADDR_MASK } from './pmp.js';
 import { Sv39 } from './sv39.js';
 
 // mstatus fields (vol. II, fig. 3.6).
@@ -235,7 +235,7 @@ export class CsrFile {
         this.stimecmp = v; this.onInterruptState(); return true;
       default:
         if (num >= 0x3a0 && num < 0x3b0) { if (num & 1) return false; this.pmpcfg[num - 0x3a0] = v; this.pmpChanged(); return true; }
-        if (num >= 0x3b0 && num < 0x3f0) { this.pmpaddr[num - 0x3b0] = v & ((1n << 54n) - 1n); this.pmpChanged(); return true; }
+        if (num >= 0x3b0 && num < 0x3f0) { this.pmpaddr[num - 0x3b0] = v & PMPADDR_MASK; this.pmpChanged(); return true; }
         if ((num >= 0xb03 && num < 0xb20) || (num >= 0x323 && num < 0x340)) return true;
         return false;
     }

@@ -8,21 +8,25 @@ import type { AccessKind } from './hart.js';
 interface Region { lo: bigint; hi: bigint; perm: number; locked: boolean }
 
 const PERM: Record<AccessKind, number> = { load: 1, store: 2, fetch: 4 };
-const ADDR_MASK = (1n << 54n) - 1n;
+/** pmpaddr holds bits 55..2 of an address: 54 bits (RV64). */
+export const PMPADDR_MASK = (1n << 54n) - 1n;
 
 export class Pmp {
   private regions: Region[] = [];
   private anyLocked = false;
 
-  /** Rebuild from the CSRs: pmpcfg[0], [2], ... hold eight entries each (RV64). */
+  /**
+   * Rebuild from the CSRs: pmpcfg[0], [2], ... hold eight entries each (RV64); pmpaddr values
+   * as the CSR file keeps them, already within PMPADDR_MASK.
+   */
   update(pmpcfg: readonly bigint[], pmpaddr: readonly bigint[]): void {
     const regions: Region[] = [];
     for (let i = 0; i < pmpaddr.length; i++) {
       const cfg = Number((pmpcfg[(i >> 3) * 2] >> BigInt((i & 7) * 8)) & 0xffn);
-      const mode = (cfg >> 3) & 3, addr = pmpaddr[i] & ADDR_MASK;
+      const mode = (cfg >> 3) & 3, addr = pmpaddr[i];
       let lo: bigint, hi: bigint;
       if (mode === 0) continue;
-      if (mode === 1) { lo = i === 0 ? 0n : (pmpaddr[i - 1] & ADDR_MASK) << 2n; hi = addr << 2n; }   // TOR
+      if (mode === 1) { lo = i === 0 ? 0n : pmpaddr[i - 1] << 2n; hi = addr << 2n; }                // TOR
       else if (mode === 2) { lo = addr << 2n; hi = lo + 4n; }                                          // NA4
       else {                                                                                           // NAPOT
         let ones = 0n;
