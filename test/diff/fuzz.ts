@@ -58,6 +58,33 @@ export const SAFE_VALUES: readonly bigint[] = [0n, 1n, -1n, 2n, -2n, MIN64, -MIN
 
 export interface Sandbox { source: string; words: number[] }
 
+/**
+ * Assembly that prints `tag`, the index and the new value of each doubleword i in
+ * [first, end) where s5[i] differs from s4[i]; uses t1–t3, s6, a0, a1 and local labels
+ * `label` and `label + 1`.
+ */
+function reportChanged(tag: string, first: number, end: number, label: number): string {
+  return `    li s6, ${first}
+${label}:  slli t1, s6, 3
+    add t2, s4, t1
+    add t3, s5, t1
+    ld t2, 0(t2)
+    ld t3, 0(t3)
+    beq t2, t3, ${label + 1}f
+    li a0, '${tag}'
+    jal ra, putc
+    mv a0, s6
+    jal ra, puthex
+    slli t1, s6, 3
+    add t3, s5, t1
+    ld a0, 0(t3)
+    jal ra, puthex
+${label + 1}:  addi s6, s6, 1
+    li t1, ${end}
+    bne s6, t1, ${label}b
+`;
+}
+
 export function sandbox(words: number[], seed: number): Sandbox {
   const r = new Rng(seed ^ 0x5a5a5a5a);
   // Two register tables; word i uses table i % 2. "ptr+k" is the data pointer plus k.
@@ -144,45 +171,9 @@ ${Array.from({ length: 30 }, (_, i) => `    sd x${i + 1}, ${8 * (i + 1)}(x31)`).
     la s4, init
     add s4, s4, s3
     la s5, save
-    li s6, 1
-3:  slli t1, s6, 3
-    add t2, s4, t1
-    add t3, s5, t1
-    ld t2, 0(t2)
-    ld t3, 0(t3)
-    beq t2, t3, 4f
-    li a0, 'R'
-    jal ra, putc
-    mv a0, s6
-    jal ra, puthex
-    slli t1, s6, 3
-    add t3, s5, t1
-    ld a0, 0(t3)
-    jal ra, puthex
-4:  addi s6, s6, 1
-    li t1, 32
-    bne s6, t1, 3b
-    la s4, data_init
+${reportChanged('R', 1, 32, 3)}    la s4, data_init
     la s5, data
-    li s6, 0
-5:  slli t1, s6, 3
-    add t2, s4, t1
-    add t3, s5, t1
-    ld t2, 0(t2)
-    ld t3, 0(t3)
-    beq t2, t3, 6f
-    li a0, 'M'
-    jal ra, putc
-    mv a0, s6
-    jal ra, puthex
-    slli t1, s6, 3
-    add t3, s5, t1
-    ld a0, 0(t3)
-    jal ra, puthex
-6:  addi s6, s6, 1
-    li t1, ${data.length}
-    bne s6, t1, 5b
-    addi s1, s1, 1
+${reportChanged('M', 0, data.length, 5)}    addi s1, s1, 1
     sd s1, 0(s0)
     j next
 finish:
