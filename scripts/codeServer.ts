@@ -2,7 +2,7 @@
 // .cache/code-server by install-code-server.sh), run with its own user-data and extensions
 // folders so that it never touches the user's own VS Code settings.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -10,6 +10,12 @@ export const ROOT = resolve(import.meta.dirname ?? __dirname, '..');
 const ENTRY = join(ROOT, '.cache/code-server/node_modules/code-server/out/node/entry.js');
 
 export const codeServerInstalled = (): boolean => existsSync(ENTRY);
+
+/** The .vsix `npm run package` (scripts/package.mjs) makes for this version. */
+export function vsixPath(): string {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  return join(ROOT, `chronos-${version}.vsix`);
+}
 
 export interface Profile { userDataDir: string; extensionsDir: string }
 

@@ -2,12 +2,10 @@
 // VS Code and serves a workspace holding the Chronos OS sources with a ready launch.json.
 //   CHRONOS_PORT (default 8080) and CHRONOS_HOST (default 127.0.0.1) choose the address.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, codeServerInstalled, installExtension, makeProfile, startServer } from './codeServer.js';
+import { ROOT, codeServerInstalled, installExtension, makeProfile, startServer, vsixPath } from './codeServer.js';
 
-const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-const vsix = join(ROOT, `chronos-${version}.vsix`);
+const vsix = vsixPath();
 const workspace = join(ROOT, 'kernel');
 
 // A desktop VS Code on PATH gets the extension too: the same workspace opens there with `code kernel`.

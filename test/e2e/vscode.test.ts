@@ -9,11 +9,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, codeServerInstalled, freePort, installExtension, makeProfile, startServer, type Server } from '../../scripts/codeServer.js';
+import { ROOT, codeServerInstalled, freePort, installExtension, makeProfile, startServer, vsixPath, type Server } from '../../scripts/codeServer.js';
 import { Workbench, haveChromium, launchBrowser } from './workbench.js';
 
-const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-const VSIX = join(ROOT, `chronos-${version}.vsix`);
+const VSIX = vsixPath();
 const KERNEL = join(ROOT, 'kernel');
 const ELF = join(KERNEL, 'target/riscv64gc-unknown-none-elf/release/chronos-kernel');
 const BREAK_AT = 'let mut v: Vec<i32> = Vec::new();';
