@@ -15,7 +15,7 @@ export class BlockCache implements CodeWatcher {
   private readonly frontBlock: (Block | undefined)[] = new Array(FRONT).fill(undefined);
   private readonly map = new Map<number, Block>();
   private readonly byPage = new Map<number, Block[]>();
-  /** One byte per chunk of RAM: how many live blocks cover it (saturating at 255). */
+  /** One byte per chunk of RAM: non-zero while some live block's code lies in it. */
   readonly codeChunks: Uint8Array;
   compiled = 0;
 
@@ -56,10 +56,21 @@ export class BlockCache implements CodeWatcher {
     for (let c = first; c <= last; c++) this.codeChunks[c] = 1;
   }
 
-  private forget(b: Block): void {
+  /** Drop a block from the lookups (its page list is the caller's to mend). */
+  private unlink(b: Block): void {
     const i = (b.lo >>> 1) & (FRONT - 1);
     if (this.frontBlock[i] === b) { this.frontLo[i] = -1; this.frontBlock[i] = undefined; }
     if (this.map.get(b.lo) === b) this.map.delete(b.lo);
+  }
+
+  /** Drop a block replaced by a new translation: from the lookups and from its page's list. */
+  private forget(b: Block): void {
+    this.unlink(b);
+    const list = this.byPage.get(b.page);
+    if (!list) return;
+    const at = list.indexOf(b);
+    if (at >= 0) list.splice(at, 1);
+    if (list.length === 0) this.byPage.delete(b.page);
   }
 
   /** Whether [ramOffset, ramOffset + len) overlaps translated code. */
@@ -77,7 +88,7 @@ export class BlockCache implements CodeWatcher {
       if (!list) continue;
       const keep: Block[] = [];
       for (const b of list) {
-        if (b.ramOffset < end && ramOffset < b.ramOffset + b.bytes) this.forget(b);
+        if (b.ramOffset < end && ramOffset < b.ramOffset + b.bytes) this.unlink(b);
         else keep.push(b);
       }
       if (keep.length === list.length) continue;
