@@ -1,17 +1,15 @@
 // The machine: RAM, devices and one hart laid out like QEMU's `virt` board, and the loop that
 // runs translated blocks. It knows nothing of debuggers or editors; they drive it through
 // run(budget), its stop reasons, breakpoints, watchpoints, trap filters and events.
-import { Exception, Priv, describeCause } from './cpu/causes.js';
-import { MIP, MSTATUS } from './cpu/csrFile.js';
-import { EXC_NONE, EXC_STOP, Hart, type AccessKind } from './cpu/hart.js';
-import { PMPADDR_MASK } from './cpu/pmp.js';
-import { Clint, TIMEBASE_HZ } from './devices/clint.js';
+import { Priv, describeCause } from './cpu/causes.js';
+import { MIP } from './cpu/csrFile.js';
+import { EXC_NONE, EXC_STOP, Hart, type HartState } from './cpu/hart.js';
+import { CAUSE_INTERRUPT, enterTrap, pendingInterrupt } from './cpu/trap.js';
+import { Clint } from './devices/clint.js';
 import { Plic } from './devices/plic.js';
-import { Rom } from './devices/rom.js';
 import { SifiveTest } from './devices/sifiveTest.js';
 import { Uart16550 } from './devices/uart16550.js';
 import { Emitter } from './events.js';
-import { UART_IRQ, fdtAddress, virtDeviceTree } from './fdt/virt.js';
 import { BlockCache } from './jit/blockCache.js';
 import { compileBlock, MAX_BLOCK, type Block } from './jit/compiler.js';
 import { checkSegments, parseElf, type ElfFile } from './loader/elf.js';
@@ -19,6 +17,14 @@ import { Bus } from './memory/bus.js';
 import { RAM_BASE, Ram } from './memory/ram.js';
 import { BuiltinSbi } from './sbi/sbi.js';
 import { DebugAccess } from './debugAccess.js';
+import { CLINT, PLIC, TEST, UART0 } from './board/virtMap.js';
+import { bootBare, bootFirmware, bootUnderSbi, placeDeviceTree } from './board/boot.js';
+import { Clock, NO_DEADLINE, type ClockState } from './clock.js';
+import { BreakpointSet } from './breakpointSet.js';
+import { Watchpoints, type Watchpoint } from './watchpoints.js';
+
+export type { Watchpoint };
+export { INSTRUCTIONS_PER_TICK } from './clock.js';
 
 export type Bios = 'none' | 'builtin' | Uint8Array;
 
@@ -43,30 +49,28 @@ export type StopReason =
   | { kind: 'paused' }
   | { kind: 'idle'; pc: bigint };
 
-export interface Watchpoint { address: bigint; size: number; access: 'read' | 'write' | 'readWrite'; physical: boolean }
-
-/** Instructions per timebase tick when time follows the instruction count: a 100 MHz hart. */
-export const INSTRUCTIONS_PER_TICK = 10;
-const MAX_TIME = (1n << 64n) - 1n;
-const ROM_BASE = 0x1000, ROM_SIZE = 0xf000;
-
+/**
+ * Everything that decides what the machine does next: restoring one and running gives the
+ * same instructions, the same output and the same stops as the run it was taken from.
+ */
 export interface MachineSnapshot {
-  regs: BigInt64Array; priv: Priv; instret: number; csr: Record<string, unknown>; ram: Uint8Array;
-  devices: Record<string, unknown>; skippedTicks: bigint; sbiTimer: bigint; reservation: bigint; reservationValue: bigint;
-  trapsTaken: number;
+  hart: HartState; ram: Uint8Array; devices: Record<string, unknown>; clock: ClockState;
+  sbiTimer: bigint; trapsTaken: number; trapAcknowledged: boolean; watchSkip: boolean;
 }
 
 export class Machine {
   readonly ram: Ram;
   readonly bus: Bus;
   readonly hart: Hart;
-  readonly uart = new Uart16550();
-  readonly finisher = new SifiveTest();
+  readonly uart = new Uart16550(UART0);
+  readonly finisher = new SifiveTest(TEST);
   readonly clint: Clint;
-  readonly plic = new Plic();
+  readonly plic = new Plic(PLIC);
   readonly cache: BlockCache;
   readonly debug: DebugAccess;
+  readonly clock: Clock;
   readonly options: Required<Omit<MachineOptions, 'bios'>> & { bios: Bios };
+  /** One-instruction blocks, for budgets shorter than a block. */
   private readonly singles = new Map<number, Block>();
   private readonly sbi: BuiltinSbi;
 
@@ -74,11 +78,8 @@ export class Machine {
   readonly onUartOutput = new Emitter<number>();
 
   private stopReason: StopReason | undefined;
-  private readonly breakpoints = new Map<number, bigint[]>();
-  private breakpointCount = 0;
-  private watchpoints: Watchpoint[] = [];
-  /** Resuming from a watchpoint stop: the access that stopped goes through once. */
-  private watchSkip = false;
+  private readonly breakpoints = new BreakpointSet();
+  private readonly watchpoints = new Watchpoints();
   /** Trap causes (mcause values, interrupts negative) that stop the machine before the handler. */
   trapFilter: ((cause: bigint) => boolean) | undefined;
   /** Set after a stop before a trap, so resuming enters the handler instead of stopping again. */
@@ -87,17 +88,15 @@ export class Machine {
   /** Where the device tree was placed, when one was. */
   fdtAddr = 0n;
 
-  // Time: ticks of the 10 MHz timebase. Deterministic by default (from the instruction count,
-  // plus ticks skipped while idle), or the host clock with --realtime.
-  private skippedTicks = 0n;
-  private readonly hostStart = Date.now();
   /** The built-in firmware's S-mode timer deadline (SBI set_timer). */
-  private sbiTimer = MAX_TIME;
+  private sbiTimer = NO_DEADLINE;
   /** Interrupt state may have changed: recompute before the next block. */
   private irqDirty = true;
   private plicLines = [false, false];
   /** Exceptions and interrupts entered since power-on (see progress). */
   private trapsTaken = 0;
+  /** The instruction count at which the next timer deadline falls. */
+  private timerInstret = 0;
 
   constructor(opts: MachineOptions = {}) {
     this.options = { memoryMiB: opts.memoryMiB ?? 128, bios: opts.bios ?? 'none', bootargs: opts.bootargs ?? '', realtime: opts.realtime ?? false };
@@ -108,16 +107,17 @@ export class Machine {
     this.hart = new Hart(this.bus);
     this.cache = new BlockCache(this.ram.size);
     this.hart.code = this.cache;
-    this.clint = new Clint(() => this.time());
+    this.clock = new Clock(this.options.realtime);
+    this.clint = new Clint(CLINT, () => this.time());
     for (const d of [this.uart, this.finisher, this.clint, this.plic]) this.bus.attach(d);
     this.uart.onTransmit = (b) => this.onUartOutput.fire(b);
-    this.uart.onInterrupt = (level) => this.plic.setLine(UART_IRQ, level);
-    this.plic.onOutput = (ctx, pending) => { this.plicLines[ctx] = pending; this.irqDirty = true; this.hart.loopLimit = 0; };
-    this.clint.onChange = () => { this.irqDirty = true; this.hart.loopLimit = 0; };
+    this.uart.onInterrupt = (level) => this.plic.setLine(UART0.irq!, level);
+    this.plic.onOutput = (ctx, pending) => { this.plicLines[ctx] = pending; this.interruptsChanged(); };
+    this.clint.onChange = () => this.interruptsChanged();
     this.finisher.onFinish = (e) => this.stop(e.kind === 'exit' ? { kind: 'exit', status: e.status } : { kind: 'reset' });
     const csr = this.hart.csr;
     csr.time = () => this.time();
-    csr.onInterruptState = () => { this.irqDirty = true; this.hart.loopLimit = 0; };
+    csr.onInterruptState = () => this.interruptsChanged();
     csr.onTranslationChange = (addressSpace) => {
       this.hart.flushTlb();
       if (addressSpace) this.flushCode();
@@ -145,9 +145,11 @@ export class Machine {
   get pc(): bigint { return this.hart.pc; }
 
   /** The time CSR and CLINT mtime: timebase ticks since power-on. */
-  time(): bigint {
-    if (this.options.realtime) return BigInt(Math.floor((Date.now() - this.hostStart) * (TIMEBASE_HZ / 1000))) + this.skippedTicks;
-    return BigInt(Math.floor(this.hart.instret / INSTRUCTIONS_PER_TICK)) + this.skippedTicks;
+  time(): bigint { return this.clock.now(this.hart.instret); }
+
+  private interruptsChanged(): void {
+    this.irqDirty = true;
+    this.hart.loopLimit = 0;
   }
 
   // ---- loading and booting -----------------------------------------------------------------
@@ -166,12 +168,12 @@ export class Machine {
     return elf;
   }
 
+  private get bootTarget() { return { ram: this.ram, bus: this.bus, hart: this.hart, bootargs: this.options.bootargs }; }
+
   /** Start a bare program in M-mode at its entry, as `qemu-system-riscv64 -bios none` does. */
   bootBare(entry: bigint): void {
-    const h = this.hart;
-    h.priv = Priv.M;
-    h.pc = entry;
-    this.placeDeviceTree();
+    bootBare(this.bootTarget, entry);
+    this.fdtAddr = placeDeviceTree(this.bootTarget);
   }
 
   /**
@@ -182,69 +184,14 @@ export class Machine {
     if (!this.elf) throw new Error('boot: no kernel loaded');
     const bios = this.options.bios;
     if (bios === 'none') { this.bootBare(this.elf.entry); return; }
-    const fdt = this.placeDeviceTree();
-    const h = this.hart, csr = h.csr;
+    this.fdtAddr = placeDeviceTree(this.bootTarget);
     if (bios === 'builtin') {
-      // M-mode as OpenSBI leaves it for the kernel: exceptions the kernel handles itself and the
-      // S-mode interrupts delegated, counters and Sstc open to S-mode, PMP allowing everything.
-      csr.medeleg = 0xb1ffn; // all but ecalls from S and M (the firmware answers those)
-      csr.mideleg = MIP.SSIP | MIP.STIP | MIP.SEIP;
-      csr.mcounteren = 7n;
-      csr.menvcfg = (1n << 63n) | (1n << 62n);
-      csr.pmpcfg[0] = 0x1fn; csr.pmpaddr[0] = PMPADDR_MASK; csr.pmpChanged();
-      csr.mstatus = (csr.mstatus & ~MSTATUS.MPP) | (BigInt(Priv.S) << 11n);
-      h.ecallHandler = (hart) => hart.priv === Priv.S && this.sbi.handle(hart);
-      h.priv = Priv.S;
-      h.pc = this.elf.entry;
-      h.x[10] = 0n;
-      h.x[11] = fdt;
+      bootUnderSbi(this.bootTarget, this.elf.entry, this.fdtAddr);
+      this.hart.ecallHandler = (hart) => hart.priv === Priv.S && this.sbi.handle(hart);
       return;
     }
-    // A firmware image (raw, or an ELF) at the start of RAM, entered as QEMU's reset vector does.
-    if (bios.length >= 4 && bios[0] === 0x7f && bios[1] === 0x45 && bios[2] === 0x4c && bios[3] === 0x46) {
-      const fw = parseElf(bios);
-      checkSegments(fw, BigInt(this.ram.base), BigInt(this.ram.size));
-      for (const s of fw.segments) this.ram.ru8.set(fw.bytes.subarray(s.offset, s.offset + s.filesz), Number(s.paddr - BigInt(this.ram.base)));
-    } else {
-      if (bios.length > 0x200000) throw new RangeError('firmware image larger than the 2 MiB before the kernel');
-      this.ram.ru8.set(bios, 0);
-    }
+    bootFirmware(this.bootTarget, bios, this.elf.entry, this.fdtAddr);
     this.flushCode();
-    this.attachResetRom(fdt);
-    h.priv = Priv.M;
-    h.pc = BigInt(this.ram.base);
-    h.x[5] = BigInt(this.ram.base);
-    h.x[10] = 0n;
-    h.x[11] = fdt;
-    h.x[12] = BigInt(ROM_BASE + 0x28);
-  }
-
-  private placeDeviceTree(): bigint {
-    const dtb = virtDeviceTree({ ramBase: this.ram.base, ramSize: this.ram.size, bootargs: this.options.bootargs });
-    const at = fdtAddress(this.ram.base, this.ram.size, dtb.length);
-    if (at < this.ram.base) return 0n;
-    this.ram.ru8.set(dtb, at - this.ram.base);
-    this.fdtAddr = BigInt(at);
-    return this.fdtAddr;
-  }
-
-  /** QEMU's MROM: the reset code, its two addresses, and fw_dynamic_info for the firmware. */
-  private attachResetRom(fdt: bigint): void {
-    if (this.bus.list().some((d) => d.name === 'mrom')) return;
-    const rom = new Uint8Array(ROM_SIZE);
-    const dv = new DataView(rom.buffer);
-    const code = [0x00000297, 0x02828613, 0xf1402573, 0x0202b583, 0x0182b283, 0x00028067];
-    code.forEach((w, i) => dv.setUint32(4 * i, w, true));
-    dv.setBigUint64(0x18, BigInt(this.ram.base), true);
-    dv.setBigUint64(0x20, fdt, true);
-    // fw_dynamic_info: magic "OSBI", version 2, next address (the kernel), next mode S, options, boot hart.
-    dv.setBigUint64(0x28, 0x4942534fn, true);
-    dv.setBigUint64(0x30, 2n, true);
-    dv.setBigUint64(0x38, this.elf ? BigInt.asUintN(64, this.elf.entry) : 0x80200000n, true);
-    dv.setBigUint64(0x40, 1n, true);
-    dv.setBigUint64(0x48, 0n, true);
-    dv.setBigUint64(0x50, 0n, true);
-    this.bus.attach(new Rom(ROM_BASE, ROM_SIZE, rom));
   }
 
   // ---- control ------------------------------------------------------------------------------
@@ -258,23 +205,9 @@ export class Machine {
   pause(): void { this.stop({ kind: 'paused' }); }
 
   setBreakpoints(pcs: Iterable<bigint>): void {
-    const before = new Set<bigint>();
-    for (const [lo, his] of this.breakpoints) for (const hi of his) before.add((hi << 32n) | BigInt(lo));
-    const wanted = [...pcs].map((pc) => BigInt.asUintN(64, pc));
-    this.breakpoints.clear();
-    this.breakpointCount = 0;
-    for (const pc of wanted) {
-      const v = BigInt.asUintN(64, pc);
-      const lo = Number(v & 0xffffffffn);
-      const list = this.breakpoints.get(lo) ?? [];
-      list.push(v >> 32n);
-      this.breakpoints.set(lo, list);
-      this.breakpointCount++;
-    }
     // Translated blocks must start at every breakpoint: retranslate only the code around the
     // new ones (a removed breakpoint merely leaves a block boundary behind).
-    for (const pc of wanted) {
-      if (before.has(pc)) continue;
+    for (const pc of this.breakpoints.replace(pcs)) {
       const t = this.debug.translate(pc);
       const off = t.ok ? this.ram.offsetOf(t.paddr, 2) : -1;
       if (off >= 0) this.cache.invalidateRange(off, 2);
@@ -282,30 +215,15 @@ export class Machine {
     this.singles.clear();
   }
 
-  private isBreakpoint(pc: bigint): boolean {
-    const v = BigInt.asUintN(64, pc);
-    return this.breakpoints.get(Number(v & 0xffffffffn))?.includes(v >> 32n) ?? false;
-  }
-
   /** Watch memory: the machine stops before an access that touches a watched range. */
   setWatchpoints(list: Watchpoint[]): void {
-    this.watchpoints = list.map((w) => ({ ...w, address: BigInt.asUintN(64, w.address) }));
-    this.hart.watch = this.watchpoints.length ? (va, pa, size, kind) => this.checkWatch(va, pa, size, kind) : undefined;
+    this.watchpoints.set(list);
+    this.hart.watch = this.watchpoints.active ? (va, pa, size, kind) => {
+      const hit = this.watchpoints.check(va, pa, size, kind);
+      if (hit) this.stop({ kind: 'watchpoint', pc: this.hart.pc, ...hit });
+      return hit !== undefined;
+    } : undefined;
     this.hart.flushTlb();
-  }
-
-  private checkWatch(vaddr: bigint, paddr: bigint, size: number, kind: AccessKind): boolean {
-    if (this.watchSkip || kind === 'fetch') return false;
-    const access = kind === 'load' ? 'read' : 'write';
-    for (const w of this.watchpoints) {
-      if (w.access !== 'readWrite' && w.access !== access) continue;
-      const a = w.physical ? paddr : BigInt.asUintN(64, vaddr);
-      if (a < w.address + BigInt(w.size) && w.address < a + BigInt(size)) {
-        this.stop({ kind: 'watchpoint', pc: this.hart.pc, address: a, size, access });
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Drop all translated code (after breakpoints change or the guest is rewritten). */
@@ -315,22 +233,18 @@ export class Machine {
   }
 
   private translate(pc: bigint, maxLen: number): Block | undefined {
-    return compileBlock(this.hart, pc, maxLen, this.breakpointCount ? (p) => this.isBreakpoint(p) : undefined);
+    return compileBlock(this.hart, pc, maxLen, this.breakpoints.size ? (p) => this.breakpoints.has(p) : undefined);
   }
 
   // ---- time and interrupts ------------------------------------------------------------------
 
-  /** Instruction count at which the earliest timer deadline falls (deterministic time). */
-  private nextTimerInstret(): number {
+  /** The earliest timer deadline (CLINT mtimecmp, stimecmp under Sstc, the SBI's timer), in ticks. */
+  private nextDeadline(): bigint {
     const csr = this.hart.csr;
     let deadline = BigInt.asUintN(64, this.clint.mtimecmp);
     if (this.sbiTimer < deadline) deadline = this.sbiTimer;
-    if ((csr.menvcfg >> 63n) & 1n) { const s = BigInt.asUintN(64, csr.stimecmp); if (s < deadline) deadline = s; }
-    if (deadline >= MAX_TIME) return Number.MAX_SAFE_INTEGER;
-    const ticks = deadline - this.skippedTicks;
-    if (ticks <= 0n) return 0;
-    const at = ticks * BigInt(INSTRUCTIONS_PER_TICK);
-    return at > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(at);
+    if (csr.sstc) { const s = BigInt.asUintN(64, csr.stimecmp); if (s < deadline) deadline = s; }
+    return deadline;
   }
 
   /** Recompute the device-driven pending bits (mip) from the timers, CLINT and PLIC. */
@@ -339,14 +253,11 @@ export class Machine {
     let hw = 0n;
     if (now >= BigInt.asUintN(64, this.clint.mtimecmp)) hw |= MIP.MTIP;
     if (this.clint.msip) hw |= MIP.MSIP;
-    const stce = ((csr.menvcfg >> 63n) & 1n) === 1n;
-    if ((stce && now >= BigInt.asUintN(64, csr.stimecmp)) || now >= this.sbiTimer) hw |= MIP.STIP;
+    if ((csr.sstc && now >= BigInt.asUintN(64, csr.stimecmp)) || now >= this.sbiTimer) hw |= MIP.STIP;
     if (this.plicLines[0]) hw |= MIP.MEIP;
     if (this.plicLines[1]) hw |= MIP.SEIP;
     csr.mipHw = hw;
   }
-
-  private timerInstret = 0;
 
   // ---- the run loop -----------------------------------------------------------------------------
 
@@ -356,17 +267,17 @@ export class Machine {
    * from one).
    */
   run(budget: number, stepping = false): StopReason {
-    const h = this.hart, u = h.u, cache = this.cache, csr = h.csr;
+    const h = this.hart, u = h.u, cache = this.cache;
     // In units of h.instret, which the translated code advances. A trap retires nothing, so
     // taking one lowers the limit instead: a guest whose every instruction faults (a handler
     // where nothing answers) still uses up its budget, and the caller gets control back. The
     // blocks' own checks stay as they were.
     let limit = h.instret + budget;
     this.stopReason = undefined;
-    if (this.watchSkip) {
+    if (this.watchpoints.skip) {
       // Let the access that stopped us go through: one instruction with watchpoints off.
       const r = this.runOne();
-      this.watchSkip = false;
+      this.watchpoints.skip = false;
       if (r || stepping) return r ?? { kind: 'budget' };
     }
     let first = true;
@@ -374,8 +285,8 @@ export class Machine {
     for (;;) {
       if (h.exc !== EXC_NONE) {
         // A trap left pending by a block, a fetch, or a previous run stopped before its handler.
-        if (h.exc === EXC_STOP) { h.exc = EXC_NONE; this.watchSkip = (this.stopReason as StopReason | undefined)?.kind === 'watchpoint'; }
-        else if (this.enterTrap(false)) return this.stopReason!;
+        if (h.exc === EXC_STOP) { h.exc = EXC_NONE; this.watchpoints.skip = (this.stopReason as StopReason | undefined)?.kind === 'watchpoint'; }
+        else if (this.enterException()) return this.stopReason!;
         else {
           limit--;
           if (stepping) return { kind: 'budget' };
@@ -388,8 +299,8 @@ export class Machine {
       if (this.irqDirty || h.waiting) {
         this.irqDirty = false;
         this.updateInterruptLines();
-        this.timerInstret = this.options.realtime ? h.instret + 10_000 : this.nextTimerInstret();
-        const cause = csr.pendingInterrupt();
+        this.timerInstret = this.options.realtime ? h.instret + 10_000 : this.clock.instretAt(this.nextDeadline());
+        const cause = pendingInterrupt(h);
         if (cause >= 0) {
           h.waiting = false;
           if (this.enterInterrupt(cause)) return this.stopReason!;
@@ -399,14 +310,14 @@ export class Machine {
         }
         if (h.waiting) {
           // wfi: wake on any pending-and-enabled interrupt, even one globally disabled.
-          if ((csr.mip & csr.mie) !== 0n) h.waiting = false;
+          if ((h.csr.mip & h.csr.mie) !== 0n) h.waiting = false;
           else if (!this.fastForward()) return { kind: 'idle', pc: h.pc };
           continue;
         }
       }
       h.loopLimit = Math.min(limit, this.timerInstret);
       const lo = u[64], hi = u[65];
-      if (this.breakpointCount !== 0 && !first && this.isBreakpoint(h.pc)) return { kind: 'breakpoint', pc: h.pc };
+      if (this.breakpoints.size !== 0 && !first && this.breakpoints.has(h.pc)) return { kind: 'breakpoint', pc: h.pc };
       first = false;
       let b = cache.get(lo, hi);
       if (b === undefined || b.priv !== h.priv) {
@@ -443,39 +354,36 @@ export class Machine {
 
   /** Idle in wfi: jump time to the next timer deadline. False when nothing could wake the hart. */
   private fastForward(): boolean {
-    const at = this.nextTimerInstret();
+    const at = this.clock.instretAt(this.nextDeadline());
     if (at === Number.MAX_SAFE_INTEGER) return this.uart.rxPending > 0;
-    const ticksNeeded = BigInt(Math.ceil(Math.max(0, at - this.hart.instret) / INSTRUCTIONS_PER_TICK));
-    this.skippedTicks += ticksNeeded > 0n ? ticksNeeded : 1n;
+    this.clock.skipTo(at, this.hart.instret);
     this.irqDirty = true;
     return true;
   }
 
-  /** Take the pending exception, unless the debugger wants to stop first; true means stop. */
-  private enterTrap(_interrupt: boolean): boolean {
-    const h = this.hart;
-    const cause = BigInt(h.excCause);
+  /** Whether the debugger asks to stop before the handler of this trap; it asks once per trap. */
+  private stopsBefore(cause: bigint, tval: bigint): boolean {
     if (this.trapFilter && !this.trapAcknowledged && this.trapFilter(cause)) {
       this.trapAcknowledged = true;
-      this.stop({ kind: 'trap', pc: h.pc, cause, tval: h.excTval, description: describeCause(cause) });
+      this.stop({ kind: 'trap', pc: this.hart.pc, cause, tval, description: describeCause(cause) });
       return true;
     }
     this.trapAcknowledged = false;
     this.trapsTaken++;
+    return false;
+  }
+
+  /** Take the pending exception, unless the debugger wants to stop first; true means stop. */
+  private enterException(): boolean {
+    const h = this.hart;
+    if (this.stopsBefore(BigInt(h.excCause), h.excTval)) return true;
     h.takeException();
     return false;
   }
 
   private enterInterrupt(cause: number): boolean {
-    const code = BigInt(cause) | (1n << 63n);
-    if (this.trapFilter && !this.trapAcknowledged && this.trapFilter(BigInt.asIntN(64, code))) {
-      this.trapAcknowledged = true;
-      this.stop({ kind: 'trap', pc: this.hart.pc, cause: BigInt.asIntN(64, code), tval: 0n, description: describeCause(BigInt.asIntN(64, code)) });
-      return true;
-    }
-    this.trapAcknowledged = false;
-    this.trapsTaken++;
-    this.hart.csr.enterTrap(BigInt(cause), 0n, true);
+    if (this.stopsBefore(BigInt.asIntN(64, BigInt(cause) | CAUSE_INTERRUPT), 0n)) return true;
+    enterTrap(this.hart, BigInt(cause), 0n, true);
     return false;
   }
 
@@ -487,41 +395,25 @@ export class Machine {
   // ---- snapshots ------------------------------------------------------------------------------
 
   snapshot(): MachineSnapshot {
-    const h = this.hart, csr = h.csr as unknown as Record<string, unknown>;
-    const csrState: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(csr)) {
-      if (typeof v === 'bigint') csrState[k] = v;
-      else if (Array.isArray(v)) csrState[k] = [...v];
-    }
     const devices: Record<string, unknown> = {};
     for (const d of this.bus.list()) if (d.save) devices[d.name] = d.save();
     return {
-      regs: h.x.slice(), priv: h.priv, instret: h.instret, csr: csrState, ram: this.ram.ru8.slice(), devices,
-      skippedTicks: this.skippedTicks, sbiTimer: this.sbiTimer, reservation: h.reservation, reservationValue: h.reservationValue,
-      trapsTaken: this.trapsTaken,
+      hart: this.hart.save(), ram: this.ram.ru8.slice(), devices, clock: this.clock.save(),
+      sbiTimer: this.sbiTimer, trapsTaken: this.trapsTaken, trapAcknowledged: this.trapAcknowledged,
+      watchSkip: this.watchpoints.skip,
     };
   }
 
   restore(s: MachineSnapshot): void {
-    const h = this.hart, csr = h.csr as unknown as Record<string, unknown>;
-    h.x.set(s.regs);
-    h.priv = s.priv;
-    h.instret = s.instret;
-    h.exc = EXC_NONE;
-    h.waiting = false;
-    h.reservation = s.reservation;
-    h.reservationValue = s.reservationValue;
-    for (const [k, v] of Object.entries(s.csr)) csr[k] = Array.isArray(v) ? [...v] : v;
-    h.csr.pmp.update(h.csr.pmpcfg, h.csr.pmpaddr);
+    this.hart.restore(s.hart);
     this.ram.ru8.set(s.ram);
     for (const d of this.bus.list()) if (d.restore && s.devices[d.name] !== undefined) d.restore(s.devices[d.name]);
-    this.skippedTicks = s.skippedTicks;
+    this.clock.restore(s.clock);
     this.sbiTimer = s.sbiTimer;
     this.trapsTaken = s.trapsTaken;
-    h.flushTlb();
+    this.trapAcknowledged = s.trapAcknowledged;
+    this.watchpoints.skip = s.watchSkip;
     this.flushCode();
     this.irqDirty = true;
   }
 }
-
-export { Exception };

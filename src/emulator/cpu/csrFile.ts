@@ -1,34 +1,48 @@
-// Control and status registers, trap entry and trap return (ISA manual vol. II, ch. 3-4).
+// Control and status registers: their storage, and what reading and writing each one does
+// (ISA manual vol. II, ch. 2-4). Trap entry and return are in trap.ts and privileged.ts.
 // Every CSR access is a slow path; the translated code ends its block after one, so nothing
 // here needs to be fast.
 import { CSR } from '../isa/csrs.js';
+import { MPP_SHIFT, MSTATUS, SSTATUS_MASK } from '../isa/csrFields.js';
 import type { CsrKind } from '../isa/system.js';
-import { Exception, Priv } from './causes.js';
+import { Exception, Interrupt, Priv } from './causes.js';
 import type { Hart } from './hart.js';
 import type { Translator } from './sv39.js';
 import { Pmp, PMPADDR_MASK } from './pmp.js';
 import { Sv39 } from './sv39.js';
 
-// mstatus fields (vol. II, fig. 3.6).
-export const MSTATUS = {
-  SIE: 1n << 1n, MIE: 1n << 3n, SPIE: 1n << 5n, MPIE: 1n << 7n, SPP: 1n << 8n,
-  MPP: 3n << 11n, FS: 3n << 13n, MPRV: 1n << 17n, SUM: 1n << 18n, MXR: 1n << 19n,
-  TVM: 1n << 20n, TW: 1n << 21n, TSR: 1n << 22n, UXL: 3n << 32n, SXL: 3n << 34n,
-} as const;
+export { MSTATUS, SSTATUS_MASK };
+
 const MSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP | MSTATUS.MPP |
   MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
-/** The fields sstatus shows of mstatus (vol. II, fig. 4.2). */
-export const SSTATUS_MASK = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.FS | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.UXL;
 
-// Interrupt bits in mip/mie (vol. II, fig. 3.11).
-export const MIP = { SSIP: 1n << 1n, MSIP: 1n << 3n, STIP: 1n << 5n, MTIP: 1n << 7n, SEIP: 1n << 9n, MEIP: 1n << 11n } as const;
+/** Interrupt bits in mip/mie (vol. II §3.1.9): bit n is interrupt n. */
+export const MIP = {
+  SSIP: 1n << BigInt(Interrupt.SupervisorSoftware), MSIP: 1n << BigInt(Interrupt.MachineSoftware),
+  STIP: 1n << BigInt(Interrupt.SupervisorTimer), MTIP: 1n << BigInt(Interrupt.MachineTimer),
+  SEIP: 1n << BigInt(Interrupt.SupervisorExternal), MEIP: 1n << BigInt(Interrupt.MachineExternal),
+} as const;
 const S_INTERRUPTS = MIP.SSIP | MIP.STIP | MIP.SEIP;
 const ALL_INTERRUPTS = S_INTERRUPTS | MIP.MSIP | MIP.MTIP | MIP.MEIP;
-/** Exceptions that may be delegated to S-mode (everything but ecall from M). */
-const DELEGABLE_EXCEPTIONS = 0xb3ffn;
+/** Exceptions that may be delegated to S-mode: every cause but ecall from M. */
+const DELEGABLE_EXCEPTIONS = 0xffffn & ~(1n << BigInt(Exception.EcallFromM)) & ~(1n << 10n) & ~(1n << 14n);
+
+/** menvcfg.STCE (Sstc): stimecmp drives STIP, and S-mode may access stimecmp. */
+const MENVCFG_STCE = 1n << 63n;
+/** menvcfg.PBMTE, kept writable as QEMU 7.2 does; and the low fields FIOM, CBIE, CBCFE, CBZE. */
+const MENVCFG_WRITABLE = MENVCFG_STCE | (1n << 62n) | 0xf1n;
 
 // misa: RV64 (MXL=2) with A, C, I, M, S, U.
 const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
+
+/** The CSR file's scalar state, by field name. */
+export const SCALAR_CSRS = [
+  'mstatus', 'medeleg', 'mideleg', 'mie', 'mipSoft', 'mipHw', 'mtvec', 'mscratch', 'mepc', 'mcause', 'mtval',
+  'mcounteren', 'menvcfg', 'mcountinhibit', 'stvec', 'sscratch', 'sepc', 'scause', 'stval', 'scounteren',
+  'senvcfg', 'satp', 'stimecmp', 'cycleOffset', 'instretOffset',
+] as const;
+type ScalarCsr = typeof SCALAR_CSRS[number];
+export type CsrState = Record<ScalarCsr, bigint> & { pmpcfg: bigint[]; pmpaddr: bigint[] };
 
 export class CsrFile {
   mstatus = (2n << 32n) | (2n << 34n);
@@ -78,6 +92,20 @@ export class CsrFile {
     this.mmu = new Sv39(hart);
   }
 
+  /** Every CSR's stored state, for snapshots (test/unit/snapshot.test.ts checks none is missed). */
+  save(): CsrState {
+    const out = {} as Record<ScalarCsr, bigint>;
+    for (const k of SCALAR_CSRS) out[k] = this[k];
+    return { ...out, pmpcfg: [...this.pmpcfg], pmpaddr: [...this.pmpaddr] };
+  }
+
+  restore(s: CsrState): void {
+    for (const k of SCALAR_CSRS) this[k] = s[k];
+    this.pmpcfg.splice(0, this.pmpcfg.length, ...s.pmpcfg);
+    this.pmpaddr.splice(0, this.pmpaddr.length, ...s.pmpaddr);
+    this.pmp.update(this.pmpcfg, this.pmpaddr);
+  }
+
   /** PMP entries changed: rebuild them, and drop translations (and code) made under the old ones. */
   pmpChanged(): void {
     this.pmp.update(this.pmpcfg, this.pmpaddr);
@@ -115,8 +143,11 @@ export class CsrFile {
    * never gets here: stimecmp is an S-level CSR.
    */
   private stimecmpAllowed(): boolean {
-    return this.hart.priv === Priv.M || (this.counterAllowed(1) && ((this.menvcfg >> 63n) & 1n) === 1n);
+    return this.hart.priv === Priv.M || (this.counterAllowed(1) && this.sstc);
   }
+
+  /** Whether Sstc is on (menvcfg.STCE): then stimecmp alone drives mip.STIP. */
+  get sstc(): boolean { return (this.menvcfg & MENVCFG_STCE) !== 0n; }
 
   /** A CSR's value as software reads it, or undefined when it does not exist here. */
   read(num: number): bigint | undefined {
@@ -169,7 +200,7 @@ export class CsrFile {
 
   private mstatusValue(): bigint {
     const dirty = (this.mstatus & MSTATUS.FS) === MSTATUS.FS;
-    return dirty ? this.mstatus | (1n << 63n) : this.mstatus;
+    return dirty ? this.mstatus | MSTATUS.SD : this.mstatus;
   }
 
   /** Write a CSR; false means the write is illegal. */
@@ -184,7 +215,7 @@ export class CsrFile {
       case CSR.mie: this.mie = v & ALL_INTERRUPTS; this.onInterruptState(); return true;
       case CSR.mip: {
         // Under Sstc (menvcfg.STCE) STIP is stimecmp's alone, read-only to software.
-        const w = (this.menvcfg >> 63n) & 1n ? S_INTERRUPTS & ~MIP.STIP : S_INTERRUPTS;
+        const w = this.sstc ? S_INTERRUPTS & ~MIP.STIP : S_INTERRUPTS;
         this.mipSoft = (this.mipSoft & ~w) | (v & w);
         this.onInterruptState();
         return true;
@@ -202,9 +233,9 @@ export class CsrFile {
       case CSR.mcounteren: this.mcounteren = v & 0xffffffffn; return true;
       case CSR.scounteren: this.scounteren = v & 0xffffffffn; return true;
       case CSR.menvcfg:
-        this.menvcfg = v & ((1n << 63n) | (1n << 62n) | 0xf1n);
+        this.menvcfg = v & MENVCFG_WRITABLE;
         // Turning Sstc on hands STIP to stimecmp: a bit software left there no longer counts.
-        if ((this.menvcfg >> 63n) & 1n) this.mipSoft &= ~MIP.STIP;
+        if (this.sstc) this.mipSoft &= ~MIP.STIP;
         this.onInterruptState();
         return true;
       case CSR.senvcfg: this.senvcfg = v & 0xf1n; return true;
@@ -244,119 +275,11 @@ export class CsrFile {
   private setMstatus(v: bigint, mask: bigint): void {
     let next = (this.mstatus & ~mask) | (v & mask);
     // MPP is WARL over {U, S, M}: the reserved value 2 keeps the old field.
-    if (((next & MSTATUS.MPP) >> 11n) === 2n) next = (next & ~MSTATUS.MPP) | (this.mstatus & MSTATUS.MPP);
+    if (((next & MSTATUS.MPP) >> MPP_SHIFT) === 2n) next = (next & ~MSTATUS.MPP) | (this.mstatus & MSTATUS.MPP);
     const translationBits = MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.MPP;
     const changed = next ^ this.mstatus;
     this.mstatus = next;
     if (changed & translationBits) this.onTranslationChange(false);
     if (changed & (MSTATUS.MIE | MSTATUS.SIE)) this.onInterruptState();
   }
-
-  // ---- traps ------------------------------------------------------------------------------
-
-  /** Enter a trap handler for an exception or interrupt; pc is the instruction to resume. */
-  enterTrap(cause: bigint, tval: bigint, interrupt: boolean): void {
-    const h = this.hart;
-    const bit = 1n << cause;
-    const delegated = h.priv <= Priv.S && ((interrupt ? this.mideleg : this.medeleg) & bit) !== 0n;
-    const code = interrupt ? cause | (1n << 63n) : cause;
-    const from = h.priv;
-    if (delegated) {
-      this.scause = BigInt.asIntN(64, code);
-      this.sepc = h.pc;
-      this.stval = tval;
-      let s = this.mstatus & ~(MSTATUS.SPP | MSTATUS.SPIE | MSTATUS.SIE);
-      if (this.mstatus & MSTATUS.SIE) s |= MSTATUS.SPIE;
-      if (from === Priv.S) s |= MSTATUS.SPP;
-      this.mstatus = s;
-      h.priv = Priv.S;
-      h.pc = vector(this.stvec, cause, interrupt);
-    } else {
-      this.mcause = BigInt.asIntN(64, code);
-      this.mepc = h.pc;
-      this.mtval = tval;
-      let s = this.mstatus & ~(MSTATUS.MPP | MSTATUS.MPIE | MSTATUS.MIE);
-      if (this.mstatus & MSTATUS.MIE) s |= MSTATUS.MPIE;
-      s |= BigInt(from) << 11n;
-      this.mstatus = s;
-      h.priv = Priv.M;
-      h.pc = vector(this.mtvec, cause, interrupt);
-    }
-    h.reservation = -1n;
-    if (from !== h.priv) this.onTranslationChange(false);
-    this.onInterruptState();
-  }
-
-  mret(): boolean {
-    const h = this.hart;
-    if (h.priv !== Priv.M) return h.illegal();
-    const mpp = Number((this.mstatus & MSTATUS.MPP) >> 11n) as Priv;
-    let s = this.mstatus & ~(MSTATUS.MIE | MSTATUS.MPP);
-    if (this.mstatus & MSTATUS.MPIE) s |= MSTATUS.MIE;
-    s |= MSTATUS.MPIE;
-    if (mpp !== Priv.M) s &= ~MSTATUS.MPRV;
-    this.mstatus = s;
-    h.priv = mpp;
-    h.pc = this.mepc;
-    h.reservation = -1n;
-    this.onTranslationChange(false);
-    this.onInterruptState();
-    return true;
-  }
-
-  sret(): boolean {
-    const h = this.hart;
-    if (h.priv === Priv.U || (h.priv === Priv.S && (this.mstatus & MSTATUS.TSR))) return h.illegal();
-    const spp = (this.mstatus & MSTATUS.SPP) ? Priv.S : Priv.U;
-    let s = this.mstatus & ~(MSTATUS.SIE | MSTATUS.SPP);
-    if (this.mstatus & MSTATUS.SPIE) s |= MSTATUS.SIE;
-    s |= MSTATUS.SPIE;
-    s &= ~MSTATUS.MPRV;
-    this.mstatus = s;
-    h.priv = spp;
-    h.pc = this.sepc;
-    h.reservation = -1n;
-    this.onTranslationChange(false);
-    this.onInterruptState();
-    return true;
-  }
-
-  wfi(): boolean {
-    const h = this.hart;
-    if (h.priv === Priv.U || (h.priv === Priv.S && (this.mstatus & MSTATUS.TW))) return h.illegal();
-    h.waiting = true;
-    return true;
-  }
-
-  sfenceVma(_rs1: number, _rs2: number): boolean {
-    const h = this.hart;
-    if (h.priv === Priv.U || (h.priv === Priv.S && (this.mstatus & MSTATUS.TVM))) return h.illegal();
-    this.onTranslationChange(true);
-    return true;
-  }
-
-  /** The interrupt to take now, by the priority order of vol. II §3.1.9, or -1. */
-  pendingInterrupt(): number {
-    const h = this.hart;
-    const pending = this.mip & this.mie;
-    if (pending === 0n) return -1;
-    const mEnabled = h.priv < Priv.M || (this.mstatus & MSTATUS.MIE) !== 0n;
-    const sEnabled = h.priv < Priv.S || (h.priv === Priv.S && (this.mstatus & MSTATUS.SIE) !== 0n);
-    const m = mEnabled ? pending & ~this.mideleg : 0n;
-    const s = sEnabled ? pending & this.mideleg : 0n;
-    for (const set of [m, s]) {
-      if (set === 0n) continue;
-      for (const c of INTERRUPT_PRIORITY) if (set & (1n << BigInt(c))) return c;
-    }
-    return -1;
-  }
 }
-
-const INTERRUPT_PRIORITY = [11, 3, 7, 9, 1, 5];
-
-function vector(tvec: bigint, cause: bigint, interrupt: boolean): bigint {
-  const base = tvec & ~3n;
-  return interrupt && (tvec & 3n) === 1n ? base + 4n * cause : base;
-}
-
-export { Exception };

@@ -2,9 +2,11 @@
 // falls back on (memory that is not a TLB hit, CSRs, atomics, traps). The fast paths live in
 // the code the block compiler generates; see jit/codegen.ts.
 import { ADDR_SLOT, DATA_SLOT, PC_SLOT, REG_SLOTS, TLB_SIZE } from '../jit/codegen.js';
-import { Bus, readRam, writeRam } from '../memory/bus.js';
+import { Bus, writeRam } from '../memory/bus.js';
 import { Exception, Priv } from './causes.js';
-import { CsrFile } from './csrFile.js';
+import { CsrFile, type CsrState } from './csrFile.js';
+import { mret, sfenceVma, sret, wfi } from './privileged.js';
+import { enterTrap } from './trap.js';
 import type { AmoOp } from '../isa/rv64a.js';
 import type { CsrKind } from '../isa/system.js';
 
@@ -24,6 +26,14 @@ export interface CodeWatcher {
   isCode(ramOffset: number, len: number): boolean;
   invalidateRange(ramOffset: number, len: number): void;
   clear(): void;
+}
+
+/** Everything about a hart that decides what it does next, for snapshots. */
+export interface HartState {
+  regs: BigInt64Array; priv: Priv; instret: number;
+  exc: number; excCause: number; excTval: bigint; insn: number;
+  waiting: boolean; reservation: bigint; reservationValue: bigint;
+  csr: CsrState;
 }
 
 export class Hart {
@@ -73,6 +83,26 @@ export class Hart {
   get pc(): bigint { return this.x[PC_SLOT]; }
   set pc(v: bigint) { this.x[PC_SLOT] = v; }
 
+  save(): HartState {
+    return {
+      regs: this.x.slice(0, PC_SLOT + 1), priv: this.priv, instret: this.instret,
+      exc: this.exc, excCause: this.excCause, excTval: this.excTval, insn: this.insn,
+      waiting: this.waiting, reservation: this.reservation, reservationValue: this.reservationValue,
+      csr: this.csr.save(),
+    };
+  }
+
+  /** Put a saved state back; cached translations are dropped, since they came from another state. */
+  restore(s: HartState): void {
+    this.x.fill(0n);
+    this.x.set(s.regs);
+    this.priv = s.priv; this.instret = s.instret;
+    this.exc = s.exc; this.excCause = s.excCause; this.excTval = s.excTval; this.insn = s.insn;
+    this.waiting = s.waiting; this.reservation = s.reservation; this.reservationValue = s.reservationValue;
+    this.csr.restore(s.csr);
+    this.flushTlb();
+  }
+
   // ---- traps ---------------------------------------------------------------------------
 
   exception(cause: Exception, tval: bigint): void {
@@ -94,7 +124,7 @@ export class Hart {
       this.pc = this.pc + 4n;
       return;
     }
-    this.csr.enterTrap(BigInt(cause), tval, false);
+    enterTrap(this, BigInt(cause), tval, false);
   }
 
   // ---- memory slow paths ----------------------------------------------------------------
@@ -229,15 +259,6 @@ export class Hart {
 
   // ---- atomics ---------------------------------------------------------------------------
 
-  /** The physical address of an atomic access, after alignment and translation checks. */
-  private atomicAddress(vaddr: bigint, size: number, kind: 'load' | 'store'): bigint | undefined {
-    if ((vaddr & BigInt(size - 1)) !== 0n) {
-      this.exception(kind === 'load' ? Exception.LoadMisaligned : Exception.StoreMisaligned, vaddr);
-      return undefined;
-    }
-    return this.translate(vaddr, kind);
-  }
-
   // LR/SC as QEMU 7.2 models them: LR remembers the address and the value it loaded; SC
   // succeeds when it names the same address and memory still holds that value, and a failing
   // SC touches no memory (so it raises no alignment or access fault). Any SC ends the
@@ -317,10 +338,10 @@ export class Hart {
     return this.csr.op(kind, num, rd, BigInt(src), srcIsZero);
   }
 
-  mret(): boolean { return this.csr.mret(); }
-  sret(): boolean { return this.csr.sret(); }
-  wfi(): boolean { return this.csr.wfi(); }
-  sfenceVma(rs1: number, rs2: number): boolean { return this.csr.sfenceVma(rs1, rs2); }
+  mret(): boolean { return mret(this); }
+  sret(): boolean { return sret(this); }
+  wfi(): boolean { return wfi(this); }
+  sfenceVma(): boolean { return sfenceVma(this); }
 
   fenceI(): void {
     this.code?.clear();
@@ -329,13 +350,5 @@ export class Hart {
   /** The code-chunk map the translated stores consult (empty until a block cache is attached). */
   get codeChunks(): Uint8Array {
     return this.code?.codeChunks ?? EMPTY_CHUNKS;
-  }
-
-  // ---- debugger access, no side effects --------------------------------------------------
-
-  /** Read physical memory for a debugger: RAM only, never a device register. */
-  peekPhys(paddr: bigint, size: 1 | 2 | 4 | 8): bigint | undefined {
-    const off = this.bus.ram.offsetOf(paddr, size);
-    return off < 0 ? undefined : readRam(this.bus.ram, off, size);
   }
 }

@@ -1,6 +1,7 @@
-// The CLINT at 0x2000000 on QEMU `virt` (SiFive's core-local interruptor): msip at +0x0,
+// The CLINT on QEMU `virt` (SiFive's core-local interruptor): msip at +0x0,
 // mtimecmp at +0x4000, mtime at +0xbff8, for hart 0. It raises MSIP and MTIP; time itself
 // comes from the machine's clock.
+import type { Region } from '../board/virtMap.js';
 import type { Device } from '../memory/bus.js';
 
 export const TIMEBASE_HZ = 10_000_000;
@@ -8,14 +9,17 @@ export const TIMEBASE_HZ = 10_000_000;
 export interface ClintState { msip: number; mtimecmp: bigint }
 
 export class Clint implements Device {
-  readonly name = 'clint';
-  readonly size = 0x10000;
+  readonly name: string;
+  readonly base: number;
+  readonly size: number;
   msip = 0;
   mtimecmp = -1n & ((1n << 64n) - 1n);
   /** Told when msip or mtimecmp changed. */
   onChange: () => void = () => {};
 
-  constructor(private readonly now: () => bigint, readonly base = 0x0200_0000) {}
+  constructor(region: Region, private readonly now: () => bigint) {
+    this.name = region.name; this.base = region.base; this.size = region.size;
+  }
 
   read(offset: number, size: 1 | 2 | 4 | 8): bigint {
     const field = (value: bigint, at: number): bigint => {

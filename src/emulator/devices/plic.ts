@@ -1,6 +1,7 @@
-// The PLIC at 0xc000000 on QEMU `virt`: 95 interrupt sources, priorities at +4*id, pending
+// The PLIC on QEMU `virt`: 95 interrupt sources, priorities at +4*id, pending
 // bits at +0x1000, per-context enables at +0x2000 + 0x80*ctx, and threshold/claim at
 // +0x200000 + 0x1000*ctx. Context 0 is hart 0's M-mode (MEIP), context 1 its S-mode (SEIP).
+import type { Region } from '../board/virtMap.js';
 import type { Device } from '../memory/bus.js';
 
 const SOURCES = 96, CONTEXTS = 2, WORDS = SOURCES / 32;
@@ -8,8 +9,9 @@ const SOURCES = 96, CONTEXTS = 2, WORDS = SOURCES / 32;
 export interface PlicState { priority: number[]; pending: number[]; enable: number[][]; threshold: number[]; claimed: number[]; level: number[] }
 
 export class Plic implements Device {
-  readonly name = 'plic';
-  readonly size = 0x600000;
+  readonly name: string;
+  readonly base: number;
+  readonly size: number;
   private priority = new Array<number>(SOURCES).fill(0);
   private pending = new Array<number>(WORDS).fill(0);
   private enable = Array.from({ length: CONTEXTS }, () => new Array<number>(WORDS).fill(0));
@@ -21,7 +23,9 @@ export class Plic implements Device {
   /** Told the new interrupt-pending state of each context (0: M, 1: S). */
   onOutput: (context: number, pending: boolean) => void = () => {};
 
-  constructor(readonly base = 0x0c00_0000) {}
+  constructor(region: Region) {
+    this.name = region.name; this.base = region.base; this.size = region.size;
+  }
 
   /** A device drives its interrupt line (level-triggered, as QEMU's devices are). */
   setLine(source: number, high: boolean): void {

@@ -1,11 +1,16 @@
-// Read-only memory: QEMU's MROM at 0x1000 holds the reset vector and the fw_dynamic_info a
-// firmware may read. Only data is read from it here; the reset code's effect is applied
-// directly when the machine boots (see boot/boot.ts).
+// Read-only memory: QEMU's MROM holds the reset vector and the fw_dynamic_info a firmware
+// may read. Only data is read from it here; the reset code's effect is applied directly when
+// the machine boots (see board/boot.ts).
+import type { Region } from '../board/virtMap.js';
 import type { Device } from '../memory/bus.js';
 
 export class Rom implements Device {
-  readonly name = 'mrom';
-  constructor(readonly base: number, readonly size: number, private readonly bytes: Uint8Array) {}
+  readonly name: string;
+  readonly base: number;
+  readonly size: number;
+  constructor(region: Region, private readonly bytes: Uint8Array) {
+    this.name = region.name; this.base = region.base; this.size = region.size;
+  }
 
   read(offset: number, size: 1 | 2 | 4 | 8): bigint {
     let v = 0n;

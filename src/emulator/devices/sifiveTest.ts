@@ -1,6 +1,7 @@
-// The sifive_test "finisher" at 0x100000 on QEMU `virt`: the way a bare program or a kernel
+// The sifive_test "finisher" on QEMU `virt`: the way a bare program or a kernel
 // ends the run with a status. A 32-bit write of 0x5555 passes (status 0), (code << 16) | 0x3333
 // fails with `code`, 0x7777 resets the machine. Other values are ignored, as on QEMU.
+import type { Region } from '../board/virtMap.js';
 import type { Device } from '../memory/bus.js';
 
 export const FINISHER_PASS = 0x5555, FINISHER_FAIL = 0x3333, FINISHER_RESET = 0x7777;
@@ -8,11 +9,14 @@ export const FINISHER_PASS = 0x5555, FINISHER_FAIL = 0x3333, FINISHER_RESET = 0x
 export type FinisherEvent = { kind: 'exit'; status: number } | { kind: 'reset' };
 
 export class SifiveTest implements Device {
-  readonly name = 'test';
-  readonly size = 0x1000;
+  readonly name: string;
+  readonly base: number;
+  readonly size: number;
   onFinish: (e: FinisherEvent) => void = () => {};
 
-  constructor(readonly base = 0x10_0000) {}
+  constructor(region: Region) {
+    this.name = region.name; this.base = region.base; this.size = region.size;
+  }
 
   read(): bigint { return 0n; }
 

@@ -1,6 +1,7 @@
-// An NS16550A UART at 0x10000000, as on QEMU `virt` (IRQ 10). Registers per the National
+// An NS16550A UART, as on QEMU `virt`. Registers per the National
 // Semiconductor PC16550D datasheet: THR/RBR at 0, IER 1, IIR/FCR 2, LCR 3, MCR 4, LSR 5,
 // MSR 6, SCR 7; with LCR.DLAB set, 0 and 1 are the divisor latch. Transmission is instant.
+import type { Region } from '../board/virtMap.js';
 import type { Device } from '../memory/bus.js';
 
 const LSR_DR = 0x01, LSR_THRE = 0x20, LSR_TEMT = 0x40;
@@ -10,8 +11,9 @@ const IIR_NONE = 0x01, IIR_THRI = 0x02, IIR_RDI = 0x04, IIR_FIFO = 0xc0;
 export interface UartState { ier: number; lcr: number; mcr: number; scr: number; fcr: number; dll: number; dlm: number; rx: number[]; thrPending: boolean }
 
 export class Uart16550 implements Device {
-  readonly name = 'uart0';
-  readonly size = 0x100;
+  readonly name: string;
+  readonly base: number;
+  readonly size: number;
   private ier = 0; private lcr = 0; private mcr = 0; private scr = 0; private fcr = 0;
   private dll = 0; private dlm = 0;
   private rx: number[] = [];
@@ -23,7 +25,9 @@ export class Uart16550 implements Device {
   /** The interrupt line changed level. */
   onInterrupt: (level: boolean) => void = () => {};
 
-  constructor(readonly base = 0x1000_0000) {}
+  constructor(region: Region) {
+    this.name = region.name; this.base = region.base; this.size = region.size;
+  }
 
   /** Bytes for the guest to receive (keyboard input). */
   receive(bytes: Iterable<number>): void {

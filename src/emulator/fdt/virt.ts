@@ -1,12 +1,16 @@
 // The device tree of our `virt` board: the same nodes, compatibles and interrupt wiring QEMU 7.2
 // hands its guests (shared/research/qemu-virt-7.2.dts), for the devices this machine has.
-import { buildFdt, node, u64Cells } from './fdt.js';
+import { buildFdt, node, u64Cells, type FdtNode, type PropValue } from './fdt.js';
 import { TIMEBASE_HZ } from '../devices/clint.js';
+import { CLINT, PLIC, TEST, UART0, type Region } from '../board/virtMap.js';
 
 export const ISA_STRING = 'rv64imac_zicsr_zifencei_sstc';
 
 const PHANDLE_CPU_INTC = 1, PHANDLE_PLIC = 2, PHANDLE_TEST = 3;
-export const UART_IRQ = 10;
+/** `reg` of a device node: its base and size as two-cell numbers. */
+const reg = (r: Region): number[] => [...u64Cells(r.base), ...u64Cells(r.size)];
+/** A node named as QEMU names it, `name@base`. */
+const at = (name: string, r: Region, props: [string, PropValue][]): FdtNode => node(`${name}@${r.base.toString(16)}`, props);
 
 export interface VirtTreeOptions { ramBase: number; ramSize: number; bootargs: string }
 
@@ -18,25 +22,25 @@ export function virtDeviceTree(o: VirtTreeOptions): Uint8Array {
     ['#interrupt-cells', 1], ['interrupt-controller', null], ['compatible', 'riscv,cpu-intc'], ['phandle', PHANDLE_CPU_INTC],
   ])]);
   const soc = node('soc', [['#address-cells', 2], ['#size-cells', 2], ['compatible', 'simple-bus'], ['ranges', null]], [
-    node('test@100000', [['phandle', PHANDLE_TEST], ['reg', [...u64Cells(0x100000), ...u64Cells(0x1000)]], ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']]]),
-    node('serial@10000000', [
-      ['interrupts', UART_IRQ], ['interrupt-parent', PHANDLE_PLIC], ['clock-frequency', 0x384000],
-      ['reg', [...u64Cells(0x10000000), ...u64Cells(0x100)]], ['compatible', 'ns16550a'],
+    at('test', TEST, [['phandle', PHANDLE_TEST], ['reg', reg(TEST)], ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']]]),
+    at('serial', UART0, [
+      ['interrupts', UART0.irq!], ['interrupt-parent', PHANDLE_PLIC], ['clock-frequency', 0x384000],
+      ['reg', reg(UART0)], ['compatible', 'ns16550a'],
     ]),
-    node('plic@c000000', [
-      ['phandle', PHANDLE_PLIC], ['riscv,ndev', 95], ['reg', [...u64Cells(0xc000000), ...u64Cells(0x600000)]],
+    at('plic', PLIC, [
+      ['phandle', PHANDLE_PLIC], ['riscv,ndev', 95], ['reg', reg(PLIC)],
       ['interrupts-extended', [PHANDLE_CPU_INTC, 11, PHANDLE_CPU_INTC, 9]], ['interrupt-controller', null],
       ['compatible', ['sifive,plic-1.0.0', 'riscv,plic0']], ['#address-cells', 0], ['#interrupt-cells', 1],
     ]),
-    node('clint@2000000', [
-      ['interrupts-extended', [PHANDLE_CPU_INTC, 3, PHANDLE_CPU_INTC, 7]], ['reg', [...u64Cells(0x2000000), ...u64Cells(0x10000)]],
+    at('clint', CLINT, [
+      ['interrupts-extended', [PHANDLE_CPU_INTC, 3, PHANDLE_CPU_INTC, 7]], ['reg', reg(CLINT)],
       ['compatible', ['sifive,clint0', 'riscv,clint0']],
     ]),
   ]);
   const root = node('', [['#address-cells', 2], ['#size-cells', 2], ['compatible', 'riscv-virtio'], ['model', 'riscv-virtio,qemu']], [
     node('poweroff', [['value', 0x5555], ['offset', 0], ['regmap', PHANDLE_TEST], ['compatible', 'syscon-poweroff']]),
     node('reboot', [['value', 0x7777], ['offset', 0], ['regmap', PHANDLE_TEST], ['compatible', 'syscon-reboot']]),
-    node('chosen', [['bootargs', o.bootargs], ['stdout-path', '/soc/serial@10000000']]),
+    node('chosen', [['bootargs', o.bootargs], ['stdout-path', `/soc/serial@${UART0.base.toString(16)}`]]),
     node(`memory@${o.ramBase.toString(16)}`, [['device_type', 'memory'], ['reg', [...u64Cells(o.ramBase), ...u64Cells(o.ramSize)]]]),
     node('cpus', [['#address-cells', 1], ['#size-cells', 0], ['timebase-frequency', TIMEBASE_HZ]], [cpu, node('cpu-map', [], [node('cluster0', [], [node('core0', [['cpu', 4]])])])]),
     soc,

@@ -2,7 +2,9 @@
 // code's fast path is a single indexed read. Assumes a little-endian host, as every host
 // VS Code runs on is.
 
-export const RAM_BASE = 0x8000_0000;
+import { DRAM } from '../board/virtMap.js';
+
+export const RAM_BASE = DRAM.base;
 
 export class Ram {
   readonly buffer: ArrayBuffer;

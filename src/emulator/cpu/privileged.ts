@@ -1,0 +1,52 @@
+// The privileged instructions (ISA manual vol. II §3.3): trap return (mret, sret), wfi and
+// sfence.vma, each with the checks that make it illegal in a less privileged mode or under
+// mstatus TSR/TW/TVM.
+import { MPP_SHIFT, MSTATUS } from '../isa/csrFields.js';
+import { Priv } from './causes.js';
+import type { Hart } from './hart.js';
+
+export function mret(h: Hart): boolean {
+  const csr = h.csr;
+  if (h.priv !== Priv.M) return h.illegal();
+  const mpp = Number((csr.mstatus & MSTATUS.MPP) >> MPP_SHIFT) as Priv;
+  let s = csr.mstatus & ~(MSTATUS.MIE | MSTATUS.MPP);
+  if (csr.mstatus & MSTATUS.MPIE) s |= MSTATUS.MIE;
+  s |= MSTATUS.MPIE;
+  if (mpp !== Priv.M) s &= ~MSTATUS.MPRV;
+  csr.mstatus = s;
+  h.priv = mpp;
+  h.pc = csr.mepc;
+  h.reservation = -1n;
+  csr.onTranslationChange(false);
+  csr.onInterruptState();
+  return true;
+}
+
+export function sret(h: Hart): boolean {
+  const csr = h.csr;
+  if (h.priv === Priv.U || (h.priv === Priv.S && (csr.mstatus & MSTATUS.TSR))) return h.illegal();
+  const spp = (csr.mstatus & MSTATUS.SPP) ? Priv.S : Priv.U;
+  let s = csr.mstatus & ~(MSTATUS.SIE | MSTATUS.SPP);
+  if (csr.mstatus & MSTATUS.SPIE) s |= MSTATUS.SIE;
+  s |= MSTATUS.SPIE;
+  s &= ~MSTATUS.MPRV;
+  csr.mstatus = s;
+  h.priv = spp;
+  h.pc = csr.sepc;
+  h.reservation = -1n;
+  csr.onTranslationChange(false);
+  csr.onInterruptState();
+  return true;
+}
+
+export function wfi(h: Hart): boolean {
+  if (h.priv === Priv.U || (h.priv === Priv.S && (h.csr.mstatus & MSTATUS.TW))) return h.illegal();
+  h.waiting = true;
+  return true;
+}
+
+export function sfenceVma(h: Hart): boolean {
+  if (h.priv === Priv.U || (h.priv === Priv.S && (h.csr.mstatus & MSTATUS.TVM))) return h.illegal();
+  h.csr.onTranslationChange(true);
+  return true;
+}
