@@ -276,8 +276,8 @@ export class Machine {
     this.stopReason = undefined;
     if (this.watchpoints.skip) {
       // Let the access that stopped us go through: one instruction with watchpoints off.
-      const r = this.runOne();
       this.watchpoints.skip = false;
+      const r = this.runOne();
       if (r || stepping) return r ?? { kind: 'budget' };
     }
     let first = true;
