@@ -4,6 +4,7 @@
 // of DAP: the session turns ValueNodes into Variables.
 import { AT, DebugInfo, TAG, type Die } from './dwarf/info.js';
 import { Reader } from './dwarf/reader.js';
+import { hex } from '../emulator/hex.js';
 
 export interface ValueNode {
   name: string;
@@ -30,7 +31,6 @@ type Memory = (address: bigint, size: number) => Uint8Array | undefined;
 
 const MAX_ELEMENTS = 100;
 const MAX_STRING = 200;
-const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 function leU(b: Uint8Array): bigint {
   let v = 0n;

@@ -1,61 +1,32 @@
-// Registers and CSRs as the Variables view shows them: x0-x31 by ABI name, pc, privilege; the
-// CSRs decoded into their fields (ISA manual vol. II) and scause/mcause in words.
+// Registers and CSRs as the Variables view shows them: the CSRs decoded into their fields
+// (from the field table the hart itself uses, isa/csrFields.ts), causes in words, satp's root
+// table as an address.
 import { CSR } from '../emulator/isa/csrs.js';
+import { CSR_FIELDS, fieldValue, type CsrField } from '../emulator/isa/csrFields.js';
 import { describeCause } from '../emulator/cpu/causes.js';
+import { hex } from '../emulator/hex.js';
 
 export interface Field { name: string; value: string }
 export interface CsrView { name: string; num: number; fields: (v: bigint) => Field[] }
 
-const bit = (v: bigint, i: number): string => ((v >> BigInt(i)) & 1n ? '1' : '0');
-const bits = (v: bigint, hi: number, lo: number): bigint => (v >> BigInt(lo)) & ((1n << BigInt(hi - lo + 1)) - 1n);
-const hx = (v: bigint): string => `0x${BigInt.asUintN(64, v).toString(16)}`;
-const PRIV = ['U', 'S', 'reserved', 'M'];
-const MODES: Record<string, string> = { '0': 'Bare', '8': 'Sv39', '9': 'Sv48', '10': 'Sv57' };
+/** A field's value: a bit as 0 or 1, named values with their name, wide fields in hex. */
+function show(f: CsrField, v: bigint): string {
+  const n = fieldValue(f, v);
+  const name = f.values?.[Number(n)];
+  if (name !== undefined) return `${n} (${name})`;
+  return f.hi - f.lo >= 8 ? hex(n) : n.toString();
+}
 
-const status = (v: bigint, machine: boolean): Field[] => [
-  { name: 'SIE', value: bit(v, 1) }, ...(machine ? [{ name: 'MIE', value: bit(v, 3) }] : []),
-  { name: 'SPIE', value: bit(v, 5) }, ...(machine ? [{ name: 'MPIE', value: bit(v, 7) }] : []),
-  { name: 'SPP', value: `${bit(v, 8)} (${(v >> 8n) & 1n ? 'S' : 'U'})` },
-  ...(machine ? [{ name: 'MPP', value: `${bits(v, 12, 11)} (${PRIV[Number(bits(v, 12, 11))]})` }, { name: 'MPRV', value: bit(v, 17) }] : []),
-  { name: 'SUM', value: bit(v, 18) }, { name: 'MXR', value: bit(v, 19) },
-  ...(machine ? [{ name: 'TVM', value: bit(v, 20) }, { name: 'TW', value: bit(v, 21) }, { name: 'TSR', value: bit(v, 22) }] : []),
-];
-const interrupts = (v: bigint, machine: boolean): Field[] => [
-  { name: 'SSI', value: bit(v, 1) }, { name: 'STI', value: bit(v, 5) }, { name: 'SEI', value: bit(v, 9) },
-  ...(machine ? [{ name: 'MSI', value: bit(v, 3) }, { name: 'MTI', value: bit(v, 7) }, { name: 'MEI', value: bit(v, 11) }] : []),
-];
-const cause = (v: bigint): Field[] => [
-  { name: 'interrupt', value: v < 0n ? '1' : '0' }, { name: 'code', value: String(BigInt.asUintN(63, v)) }, { name: 'meaning', value: describeCause(v) },
-];
-const tvec = (v: bigint): Field[] => [{ name: 'BASE', value: hx(v & ~3n) }, { name: 'MODE', value: (v & 3n) === 1n ? '1 (vectored)' : '0 (direct)' }];
-const plain = (): Field[] => [];
+const decoded = (csr: string, extra: (v: bigint) => Field[] = () => []) => (v: bigint): Field[] =>
+  [...(CSR_FIELDS[csr] ?? []).map((f) => ({ name: f.name, value: show(f, v) })), ...extra(v)];
 
-export const CSR_VIEWS: CsrView[] = [
-  { name: 'sstatus', num: CSR.sstatus, fields: (v) => status(v, false) },
-  { name: 'satp', num: CSR.satp, fields: (v) => [
-    { name: 'MODE', value: `${bits(v, 63, 60)} (${MODES[String(bits(v, 63, 60))] ?? 'reserved'})` },
-    { name: 'ASID', value: String(bits(v, 59, 44)) }, { name: 'PPN', value: hx(bits(v, 43, 0)) },
-    { name: 'root table', value: hx(bits(v, 43, 0) << 12n) }] },
-  { name: 'scause', num: CSR.scause, fields: cause },
-  { name: 'stval', num: CSR.stval, fields: plain },
-  { name: 'sepc', num: CSR.sepc, fields: plain },
-  { name: 'stvec', num: CSR.stvec, fields: tvec },
-  { name: 'sie', num: CSR.sie, fields: (v) => interrupts(v, false) },
-  { name: 'sip', num: CSR.sip, fields: (v) => interrupts(v, false) },
-  { name: 'sscratch', num: CSR.sscratch, fields: plain },
-  { name: 'stimecmp', num: CSR.stimecmp, fields: plain },
-  { name: 'mstatus', num: CSR.mstatus, fields: (v) => status(v, true) },
-  { name: 'mcause', num: CSR.mcause, fields: cause },
-  { name: 'mtval', num: CSR.mtval, fields: plain },
-  { name: 'mepc', num: CSR.mepc, fields: plain },
-  { name: 'mtvec', num: CSR.mtvec, fields: tvec },
-  { name: 'mie', num: CSR.mie, fields: (v) => interrupts(v, true) },
-  { name: 'mip', num: CSR.mip, fields: (v) => interrupts(v, true) },
-  { name: 'medeleg', num: CSR.medeleg, fields: plain },
-  { name: 'mideleg', num: CSR.mideleg, fields: (v) => interrupts(v, true) },
-  { name: 'mscratch', num: CSR.mscratch, fields: plain },
-  { name: 'time', num: CSR.time, fields: plain },
-  { name: 'instret', num: CSR.instret, fields: plain },
-];
+const VIEWED = ['sstatus', 'satp', 'scause', 'stval', 'sepc', 'stvec', 'sie', 'sip', 'sscratch', 'stimecmp',
+  'mstatus', 'mcause', 'mtval', 'mepc', 'mtvec', 'mie', 'mip', 'medeleg', 'mideleg', 'mscratch', 'time', 'instret'] as const;
 
-export const hexValue = hx;
+const EXTRA: Partial<Record<typeof VIEWED[number], (v: bigint) => Field[]>> = {
+  scause: (v) => [{ name: 'meaning', value: describeCause(v) }],
+  mcause: (v) => [{ name: 'meaning', value: describeCause(v) }],
+  satp: (v) => [{ name: 'root table', value: hex((BigInt.asUintN(64, v) & ((1n << 44n) - 1n)) << 12n) }],
+};
+
+export const CSR_VIEWS: CsrView[] = VIEWED.map((name) => ({ name, num: CSR[name], fields: decoded(name, EXTRA[name]) }));

@@ -1,98 +1,58 @@
-// The Chronos runtime: one emulated machine with a kernel ELF, its line table and symbols,
-// and the debugger's execution control (run in slices so pause answers at once; breakpoints
-// with conditions, hit counts and logpoints; line and instruction stepping; data and trap
-// breakpoints). It knows nothing of the Debug Adapter Protocol: session.ts translates.
+// The Chronos runtime: one emulated machine with a kernel, and the debugger's execution
+// control over it (run in slices so pause answers at once; breakpoints, stepping, data and
+// trap breakpoints) and its queries (registers, memory, the stack, variables, the inspectors).
+// It knows nothing of the Debug Adapter Protocol: session.ts translates.
 import { describeCause } from '../emulator/cpu/causes.js';
-import { decode } from '../emulator/isa/decode.js';
-import { ABI_NAMES } from '../emulator/disasm/disasm.js';
+import { ABI_NAMES } from '../emulator/isa/registers.js';
 import { Emitter } from '../emulator/events.js';
 import { ElfError } from '../emulator/loader/elf.js';
-import { Machine, type StopReason, type Watchpoint } from '../emulator/machine.js';
-import { parseLineTable } from './dwarf/line.js';
-import { LineIndex, type SourceLocation } from './dwarf/lineIndex.js';
-import { FrameTable } from './dwarf/frame.js';
+import { Machine, type Bios, type StopReason, type Watchpoint } from '../emulator/machine.js';
+import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../emulator/cpu/sv39.js';
+import type { SourceLocation } from './dwarf/lineIndex.js';
 import { evaluate, type EvalContext } from './expression.js';
-import { Symbols } from './symbols.js';
-import { instructionAt } from './fetch.js';
-import { locateDescriptor } from './inspectors/descriptor.js';
-import { DebugInfo, type InfoSections } from './dwarf/info.js';
+import { DebugInfo } from './dwarf/info.js';
 import { Locals, type FrameRegs, type ValueNode } from './locals.js';
+import { Program, type HostFiles } from './program.js';
+import { Breakpoints, type BreakpointOptions, type RuntimeStop, type SetResult } from './breakpoints.js';
+import { PANIC_FILTER, PANIC_SYMBOLS, TRAP_FILTERS } from './trapFilters.js';
+import { Unwinder, type Frame } from './unwind.js';
+import { stepLine, stepOut, type StepControl } from './stepping.js';
+import { readDescriptor } from './inspectors/descriptor.js';
+import { readFrames, type FramesView } from './inspectors/frames.js';
+import { readHeap, type HeapView } from './inspectors/heap.js';
+import { flatten, readTree, translateView, type Mapping, type PteNode, type TranslationView } from './inspectors/pageTables.js';
+import type { LaunchOptions } from './launchConfig.js';
 
-export interface HostFiles {
-  readFile(path: string): Uint8Array;
-  exists(path: string): boolean;
-}
+export type { HostFiles, Frame, RuntimeStop };
+export type { StopKind, BreakpointSpec } from './breakpoints.js';
 
-export interface LaunchOptions {
-  program: string;
-  bios?: string;
-  memory?: number;
-  bootargs?: string;
-  stopOnEntry?: boolean;
-  /** Run to this function and stop there, once (a temporary breakpoint, as gdb's `start`). */
-  runTo?: string;
-  /** DWARF path prefix → local path prefix. */
-  sourceMap?: Record<string, string>;
-}
-
-export type StopKind = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
-export interface RuntimeStop { kind: StopKind; description?: string; text?: string; breakpointIds?: number[] }
-
-export interface BreakpointSpec {
-  id: number;
-  kind: 'source' | 'function' | 'instruction';
-  addresses: bigint[];
-  condition?: string;
-  hitCondition?: string;
-  logMessage?: string;
-  hits: number;
-  /** Set by launch's runTo: removed when hit, and left alone when the client replaces its own. */
-  temporary?: boolean;
-}
-
-export interface Frame { index: number; pc: bigint; fp: bigint; name: string; location?: SourceLocation }
-
-/** RISC-V trap filters offered as exception breakpoints, by mcause. */
-export const TRAP_FILTERS: { id: string; label: string; causes: (c: bigint) => boolean }[] = [
-  { id: 'instruction-page-fault', label: 'Instruction page fault', causes: (c) => c === 12n },
-  { id: 'load-page-fault', label: 'Load page fault', causes: (c) => c === 13n },
-  { id: 'store-page-fault', label: 'Store/AMO page fault', causes: (c) => c === 15n },
-  { id: 'illegal-instruction', label: 'Illegal instruction', causes: (c) => c === 2n },
-  { id: 'breakpoint', label: 'Breakpoint (ebreak)', causes: (c) => c === 3n },
-  { id: 'ecall-u', label: 'Environment call from U-mode', causes: (c) => c === 8n },
-  { id: 'ecall-s', label: 'Environment call from S-mode', causes: (c) => c === 9n },
-  { id: 'misaligned', label: 'Misaligned access', causes: (c) => c === 0n || c === 4n || c === 6n },
-  { id: 'access-fault', label: 'Access fault', causes: (c) => c === 1n || c === 5n || c === 7n },
-  { id: 'interrupt', label: 'Any interrupt', causes: (c) => c < 0n },
-];
-export const PANIC_FILTER = { id: 'panic', label: 'Kernel panic' };
-const PANIC_SYMBOLS = ['rust_begin_unwind', 'panic', 'core::panicking::panic_fmt'];
-
+/** Instructions per slice of a run: between slices the adapter answers requests (pause, the views). */
 const SLICE = 2_000_000;
-const STEP_LIMIT = 2_000_000;
+/** A run whose breakpoints keep declining (false conditions, logpoints) still yields this often. */
+const YIELD_MS = 20;
 const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export interface PageTablesView { satp: bigint; mode: 'Bare' | 'Sv39'; root?: bigint; tree: PteNode[]; flat: Mapping[]; truncated?: boolean }
+
+/** Why a run returned to its caller. */
+type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
 
 export class ChronosRuntime {
   machine!: Machine;
-  symbols!: Symbols;
-  private infoSections: InfoSections | undefined;
+  program!: Program;
   private localsReader: Locals | undefined | null;
-  /** The kernel's debug descriptor (docs/debug-descriptor.md), if it has one. */
-  descriptorAddress: bigint | undefined;
-  lines!: LineIndex;
-  frames!: FrameTable;
-  programPath = '';
+  private unwinder!: Unwinder;
+  private breakpoints!: Breakpoints;
   private options!: LaunchOptions;
-  private readonly breakpoints = new Map<number, BreakpointSpec>();
-  private nextId = 1;
-  private tempBreakpoints: bigint[] = [];
+  /** The pc a step or step-out runs to (a breakpoint only while that run lasts). */
+  private runTarget: bigint | undefined;
   private panicAddresses: bigint[] = [];
   private panicEnabled = false;
   private trapFilterIds = new Set<string>();
-  private watchpoints: Watchpoint[] = [];
   private running = false;
   private pauseRequested = false;
-  private generationOfRun = 0;
+  /** Bumped by every command that runs the guest: a run loop that sees it change has been superseded. */
+  private generation = 0;
   exited = false;
   private uartBuffer: number[] = [];
 
@@ -103,6 +63,9 @@ export class ChronosRuntime {
   constructor(private readonly files: HostFiles) {}
 
   get isRunning(): boolean { return this.running; }
+  get symbols() { return this.program.symbols; }
+
+  // ---- launch ---------------------------------------------------------------------------------
 
   /** Load and boot; errors are thrown as messages for the client. */
   launch(opts: LaunchOptions): void {
@@ -110,7 +73,7 @@ export class ChronosRuntime {
     if (!opts.program) throw new Error('the launch configuration needs "program": the kernel ELF');
     if (!this.files.exists(opts.program)) throw new Error(`program ${opts.program} does not exist`);
     const bytes = this.files.readFile(opts.program);
-    let bios: 'none' | 'builtin' | Uint8Array = 'builtin';
+    let bios: Bios = 'builtin';
     if (opts.bios === 'none') bios = 'none';
     else if (opts.bios && opts.bios !== 'builtin') {
       if (!this.files.exists(opts.bios)) throw new Error(`firmware ${opts.bios} does not exist`);
@@ -120,34 +83,17 @@ export class ChronosRuntime {
     try {
       const elf = m.loadElf(bytes);
       m.boot();
-      this.symbols = new Symbols(elf);
-      this.descriptorAddress = locateDescriptor(elf, this.symbols);
-      const sec = (n: string): Uint8Array | undefined => {
-        const s = elf.sections.find((x) => x.name === n);
-        return s ? elf.bytes.subarray(s.offset, s.offset + s.size) : undefined;
-      };
-      const debugLine = sec('.debug_line');
-      this.lines = new LineIndex(debugLine ? parseLineTable({ debugLine, debugLineStr: sec('.debug_line_str'), debugStr: sec('.debug_str') }) : []);
-      this.frames = new FrameTable(sec('.debug_frame'));
-      const debugInfo = sec('.debug_info'), debugAbbrev = sec('.debug_abbrev');
-      this.infoSections = debugInfo && debugAbbrev
-        ? { debugInfo, debugAbbrev, debugStr: sec('.debug_str'), debugLineStr: sec('.debug_line_str'), debugRanges: sec('.debug_ranges'),
-          debugRngLists: sec('.debug_rnglists'), debugStrOffsets: sec('.debug_str_offsets'), debugAddr: sec('.debug_addr') }
-        : undefined;
-      this.localsReader = undefined;
+      this.program = new Program(elf, opts.program, this.files, opts.sourceMap ?? {});
     } catch (e) {
       if (e instanceof ElfError) throw new Error(`${opts.program}: ${e.message}`);
       throw e;
     }
     this.machine = m;
-    this.programPath = opts.program;
+    this.localsReader = undefined;
+    this.unwinder = new Unwinder(this.program, (a, n) => this.readScalar(a, n));
+    this.breakpoints = new Breakpoints(this.program);
     this.exited = false;
-    if (opts.runTo) {
-      const sym = this.symbols.find(opts.runTo);
-      if (!sym) throw new Error(`runTo: no function '${opts.runTo}' in the kernel's symbols`);
-      const id = this.nextId++;
-      this.breakpoints.set(id, { id, kind: 'function', addresses: [sym.address], hits: 0, temporary: true });
-    }
+    if (opts.runTo) this.breakpoints.addTemporary(opts.runTo);
     this.panicAddresses = PANIC_SYMBOLS.map((n) => this.symbols.find(n)?.address).filter((a): a is bigint => a !== undefined).slice(0, 1);
     m.onUartOutput.event((b) => this.uartBuffer.push(b));
     m.trapFilter = (cause) => TRAP_FILTERS.some((f) => this.trapFilterIds.has(f.id) && f.causes(cause));
@@ -161,69 +107,24 @@ export class ChronosRuntime {
     }
   }
 
-  // ---- source paths ------------------------------------------------------------------------
-
-  /** A DWARF path as a local one: sourceMap substitution, then relative paths against the program's ancestors. */
-  localPath(dwarfPath: string): string {
-    for (const [from, to] of Object.entries(this.options.sourceMap ?? {})) {
-      if (dwarfPath.startsWith(from)) return to + dwarfPath.slice(from.length);
-    }
-    if (dwarfPath.startsWith('/')) return dwarfPath;
-    let dir = this.programPath.replace(/\/[^/]*$/, '');
-    for (let i = 0; i < 8 && dir; i++) {
-      const candidate = `${dir}/${dwarfPath}`;
-      if (this.files.exists(candidate)) return candidate;
-      dir = dir.replace(/\/[^/]*$/, '');
-    }
-    return dwarfPath;
-  }
-
-  /** The line table's name for a local file. */
-  private tableFile(localPath: string): string | undefined {
-    let p = localPath;
-    for (const [from, to] of Object.entries(this.options.sourceMap ?? {})) if (p.startsWith(to)) p = from + p.slice(to.length);
-    return this.lines.resolveFile(p);
-  }
+  localPath(dwarfPath: string): string { return this.program.localPath(dwarfPath); }
 
   // ---- breakpoints ---------------------------------------------------------------------------
 
-  setSourceBreakpoints(path: string, specs: { line: number; condition?: string; hitCondition?: string; logMessage?: string }[]):
-  { id: number; verified: boolean; line: number; message?: string }[] {
-    for (const [id, b] of this.breakpoints) if (b.kind === 'source' && (b as BreakpointSpec & { path?: string }).path === path) this.breakpoints.delete(id);
-    const file = this.tableFile(path);
-    const out = specs.map((s) => {
-      const id = this.nextId++;
-      if (!file) return { id, verified: false, line: s.line, message: 'no code from this file is in the kernel ELF (no DWARF line information for it)' };
-      const found = this.lines.addressesFor(file, s.line);
-      if (!found) return { id, verified: false, line: s.line, message: `no code at or after line ${s.line}` };
-      const spec = { id, kind: 'source' as const, addresses: found.addresses, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0, path };
-      this.breakpoints.set(id, spec);
-      return { id, verified: true, line: found.line };
-    });
+  setSourceBreakpoints(path: string, specs: ({ line: number } & BreakpointOptions)[]): SetResult[] {
+    const out = this.breakpoints.setSource(path, specs);
     this.applyBreakpoints();
     return out;
   }
 
-  setFunctionBreakpoints(specs: { name: string; condition?: string; hitCondition?: string }[]): { id: number; verified: boolean; message?: string; address?: bigint }[] {
-    for (const [id, b] of this.breakpoints) if (b.kind === 'function' && !b.temporary) this.breakpoints.delete(id);
-    const out = specs.map((s) => {
-      const id = this.nextId++;
-      const sym = this.symbols.find(s.name);
-      if (!sym) return { id, verified: false, message: `no function '${s.name}' in the kernel's symbols` };
-      this.breakpoints.set(id, { id, kind: 'function', addresses: [sym.address], condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
-      return { id, verified: true, address: sym.address };
-    });
+  setFunctionBreakpoints(specs: ({ name: string } & BreakpointOptions)[]): SetResult[] {
+    const out = this.breakpoints.setFunctions(specs);
     this.applyBreakpoints();
     return out;
   }
 
-  setInstructionBreakpoints(specs: { address: bigint; condition?: string; hitCondition?: string }[]): { id: number; verified: boolean }[] {
-    for (const [id, b] of this.breakpoints) if (b.kind === 'instruction') this.breakpoints.delete(id);
-    const out = specs.map((s) => {
-      const id = this.nextId++;
-      this.breakpoints.set(id, { id, kind: 'instruction', addresses: [BigInt.asUintN(64, s.address)], condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
-      return { id, verified: true };
-    });
+  setInstructionBreakpoints(specs: ({ address: bigint } & BreakpointOptions)[]): SetResult[] {
+    const out = this.breakpoints.setInstructions(specs);
     this.applyBreakpoints();
     return out;
   }
@@ -235,14 +136,13 @@ export class ChronosRuntime {
   }
 
   setWatchpoints(list: Watchpoint[]): void {
-    this.watchpoints = list;
     this.machine.setWatchpoints(list);
   }
 
   private applyBreakpoints(): void {
     if (!this.machine) return;
-    const all: bigint[] = [...this.tempBreakpoints];
-    for (const b of this.breakpoints.values()) all.push(...b.addresses);
+    const all = this.breakpoints.addresses();
+    if (this.runTarget !== undefined) all.push(this.runTarget);
     if (this.panicEnabled) all.push(...this.panicAddresses);
     this.machine.setBreakpoints(all);
   }
@@ -251,6 +151,45 @@ export class ChronosRuntime {
 
   get pc(): bigint { return BigInt.asUintN(64, this.machine.hart.pc); }
   reg(i: number): bigint { return this.machine.hart.x[i]; }
+
+  /** The hart's registers as the Registers scope shows them. */
+  registers(): { pc: bigint; priv: string; x: bigint[] } {
+    const h = this.machine.hart;
+    return { pc: BigInt.asUintN(64, h.pc), priv: ['U', 'S', '?', 'M'][h.priv], x: Array.from(h.x.subarray(0, 32)) };
+  }
+
+  /** Set pc or an integer register by ABI name; an error message when it cannot be set. */
+  setRegister(name: string, value: bigint): string | undefined {
+    const h = this.machine.hart;
+    const i = ABI_NAMES.indexOf(name);
+    if (name === 'pc') h.pc = BigInt.asIntN(64, value);
+    else if (i > 0) h.x[i] = BigInt.asIntN(64, value);
+    else return `${name} cannot be changed`;
+    return undefined;
+  }
+
+  /** A CSR as M-mode reads it, without side effects. */
+  csr(num: number): bigint | undefined { return this.machine.debug.peekCsr(num); }
+  /** Write a CSR as M-mode would; false when it does not exist or is read-only. */
+  setCsr(num: number, value: bigint): boolean { return this.machine.debug.pokeCsr(num, value); }
+
+  private readScalar(addr: bigint, size: number): bigint | undefined {
+    const b = this.machine.debug.readVirt(BigInt.asUintN(64, addr), size);
+    if (!b) return undefined;
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+    return v;
+  }
+
+  /** Virtual memory from `address`, up to the first page that cannot be read. */
+  readMemory(address: bigint, count: number): { bytes: Uint8Array; unreadable: number } {
+    const bytes = this.machine.debug.readVirtPrefix(BigInt.asUintN(64, address), count);
+    return { bytes, unreadable: count - bytes.length };
+  }
+
+  writeMemory(address: bigint, bytes: Uint8Array): boolean {
+    return this.machine.debug.writeVirt(BigInt.asUintN(64, address), bytes);
+  }
 
   evalContext(): EvalContext {
     const h = this.machine.hart;
@@ -266,35 +205,20 @@ export class ChronosRuntime {
       },
       symbol: (name) => this.symbols.find(name)?.address,
       variable: (name) => this.locals(0)?.find((n) => n.name === name)?.scalar,
-      read: (addr, size) => {
-        const b = this.machine.debug.readVirt(BigInt.asUintN(64, addr), size);
-        if (!b) return undefined;
-        let v = 0n;
-        for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-        return v;
-      },
+      read: (addr, size) => this.readScalar(addr, size),
     };
   }
 
   evaluate(expr: string): bigint { return evaluate(expr, this.evalContext()); }
 
-  location(pc: bigint): SourceLocation | undefined {
-    const l = this.lines.lookup(pc);
-    return l ? { ...l, file: this.localPath(l.file) } : undefined;
-  }
+  location(pc: bigint): SourceLocation | undefined { return this.program.location(pc); }
+  functionName(pc: bigint): string { return this.program.functionName(pc); }
 
-  functionName(pc: bigint): string {
-    const s = this.symbols.at(pc);
-    return s ? s.sym.name : `0x${pc.toString(16)}`;
-  }
-
-  /**
-   * The call stack from frame pointers: each frame keeps its return address at fp-8 and the
-   * caller's fp at fp-16. A function whose prologue has not yet set fp (or whose epilogue has
-   * restored the caller's) is detected from its code, and its caller found through ra.
-   */
+  /** The call stack, innermost frame first. */
   stack(max = 64): Frame[] {
-    return this.stackFromCfi(max) ?? this.stackFromFramePointers(max);
+    const h = this.machine.hart;
+    const regs = new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
+    return this.unwinder.stack(regs, this.pc, max);
   }
 
   /**
@@ -316,8 +240,9 @@ export class ChronosRuntime {
   private localsScope(frameIndex: number): { reader: Locals; pc: bigint; regs: FrameRegs } | undefined {
     if (this.localsReader === undefined) {
       try {
-        this.localsReader = this.infoSections
-          ? new Locals(new DebugInfo(this.infoSections), (a, n) => this.machine.debug.readVirt(a, n) ?? undefined,
+        const info = this.program.infoSections;
+        this.localsReader = info
+          ? new Locals(new DebugInfo(info), (a, n) => this.machine.debug.readVirt(a, n) ?? undefined,
             (a) => { const s = this.symbols.at(a); return s && s.sym.address === a ? s.sym.name : undefined; })
           : null;
       } catch (e) {
@@ -328,143 +253,51 @@ export class ChronosRuntime {
     if (!this.localsReader) return undefined;
     const frame = this.stack(frameIndex + 1)[frameIndex];
     if (!frame) return undefined;
-    const h = this.machine.hart;
     // Only the innermost frame's registers are all known; callers' frames have their fp.
-    const reg = (n: number): bigint | undefined => frameIndex === 0 ? BigInt.asUintN(64, h.x[n]) : n === 8 ? frame.fp : undefined;
+    const reg = (n: number): bigint | undefined => frameIndex === 0 ? frame.regs?.get(n) : n === 8 ? frame.fp : undefined;
     const pc = frameIndex === 0 ? frame.pc : frame.pc - 2n;
     // GCC's frame base is the call-frame address (DW_OP_call_frame_cfa), from the CFI rule.
-    const rule = this.frames?.ruleAt(pc);
+    const rule = this.program.frames.ruleAt(pc);
     const cfaBase = rule ? reg(rule.cfaReg) : undefined;
     const cfa = rule && cfaBase !== undefined ? BigInt.asUintN(64, cfaBase + BigInt(rule.cfaOffset)) : undefined;
     return { reader: this.localsReader, pc, regs: { reg, cfa } };
   }
 
-  /**
-   * Unwinding with DWARF call-frame information: exact in prologues and epilogues. Undefined
-   * when the kernel has no .debug_frame for the current pc (then frame pointers serve).
-   */
-  private stackFromCfi(max: number): Frame[] | undefined {
-    if (!this.frames || this.frames.size === 0 || !this.frames.ruleAt(this.pc)) return undefined;
-    const regs = this.hartRegisters();
-    const read = (a: bigint): bigint | undefined => this.evalContext().read(a, 8);
-    const out: Frame[] = [];
-    let pc = this.pc;
-    for (let depth = 0; depth < max; depth++) {
-      const at = depth === 0 ? pc : pc - 2n;
-      out.push({ index: depth, pc, fp: regs.get(8)!, name: this.functionName(pc), location: this.location(at) });
-      const exit = depth === 0 ? this.epilogueExit(pc, regs) : undefined;
-      if (exit) {
-        const ra = exit.get(1)!;
-        if (ra === 0n || ra === pc) break;
-        pc = ra;
-        for (const [k, v] of exit) regs.set(k, v);
-        continue;
-      }
-      const rule = this.frames.ruleAt(at);
-      if (!rule) break;
-      const cfa = BigInt.asUintN(64, (regs.get(rule.cfaReg) ?? 0n) + BigInt(rule.cfaOffset));
-      const next = new Map(regs);
-      for (const [reg, off] of rule.saved) {
-        const v = read(cfa + BigInt(off));
-        if (v === undefined) return out;
-        next.set(reg, BigInt.asUintN(64, v));
-      }
-      next.set(2, cfa);
-      const ra = rule.saved.has(1) ? next.get(1)! : regs.get(1)!;
-      if (ra === 0n || (ra === pc && cfa === regs.get(2))) break;
-      pc = ra;
-      for (const [k, v] of next) regs.set(k, v);
-    }
-    return out;
+  // ---- the inspectors ------------------------------------------------------------------------------
+
+  /** The page tables under `satp` (the hart's by default), or under an explicit root table. */
+  pageTables(satp = this.machine.debug.satp(), rootAddress?: bigint): PageTablesView {
+    if (rootAddress === undefined && satpMode(satp) !== SATP_MODE_SV39) return { satp, mode: 'Bare', tree: [], flat: [] };
+    const root = rootAddress !== undefined ? rootAddress >> 12n : satpRootPpn(satp);
+    const { tree, truncated } = readTree(this.machine.debug, root);
+    return { satp, mode: 'Sv39', root: root << 12n, tree, flat: flatten(tree), truncated };
   }
 
-  /** x0–x31 as the unwinders start from them, unsigned. */
-  private hartRegisters(): Map<number, bigint> {
-    const h = this.machine.hart;
-    return new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
+  /** An address (an expression) translated step by step under `satp` (the hart's by default). */
+  translate(address: string, satp = this.machine.debug.satp()): TranslationView {
+    return translateView(this.machine.debug, satp, this.evaluate(address));
   }
 
-  private stackFromFramePointers(max: number): Frame[] {
-    const h = this.machine.hart;
-    const frames: Frame[] = [];
-    let pc = this.pc, fp = BigInt.asUintN(64, h.x[8]);
-    const word = (a: bigint): bigint | undefined => this.evalContext().read(a, 8);
-    const sp = BigInt.asUintN(64, h.x[2]);
-    frames.push({ index: 0, pc, fp, name: this.functionName(pc), location: this.location(pc) });
-    const exit = this.epilogueExit(pc, this.hartRegisters());
-    if (exit) {
-      pc = exit.get(1)!;
-      fp = exit.get(8)!;
-      if (pc === 0n) return frames;
-      frames.push({ index: 1, pc, fp, name: this.functionName(pc), location: this.location(pc - 2n) });
-    } else if (!this.frameReady(pc)) {
-      const ra = BigInt.asUintN(64, h.x[1]);
-      if (ra === 0n) return frames;
-      pc = ra;
-      frames.push({ index: 1, pc, fp, name: this.functionName(pc), location: this.location(pc - 2n) });
-    }
-    while (frames.length < max) {
-      if (fp === 0n || fp < sp || fp % 8n !== 0n) break;
-      const ra = word(fp - 8n), prev = word(fp - 16n);
-      if (ra === undefined || prev === undefined || ra === 0n) break;
-      const retPc = BigInt.asUintN(64, ra);
-      // The call is the instruction before the return address: its line is the caller's line.
-      frames.push({ index: frames.length, pc: retPc, fp: BigInt.asUintN(64, prev), name: this.functionName(retPc), location: this.location(retPc - 2n) });
-      if (BigInt.asUintN(64, prev) <= fp) break;
-      fp = BigInt.asUintN(64, prev);
-    }
-    return frames;
+  /** The frame bitmap through the debug descriptor, or why it cannot be read. */
+  frameBitmap(): FramesView | string {
+    const d = readDescriptor(this.machine.debug, this.program.descriptorAddress);
+    return typeof d === 'string' ? d : readFrames(this.machine.debug, d);
   }
 
-  /**
-   * When the code from pc to the next `ret` only reloads registers from the stack and moves sp
-   * (an epilogue), the registers as that `ret` will find them, from running those instructions
-   * on a copy. Undefined otherwise. Exact, since the path is straight; needed because LLVM
-   * before 16 writes no call-frame information for RISC-V epilogues, so the prologue's rule
-   * (often CFA = s0) reads the wrong frame once s0 is restored, and frame pointers lose one
-   * frame there too.
-   */
-  private epilogueExit(pc: bigint, regs: Map<number, bigint>): Map<number, bigint> | undefined {
-    const ctx = this.evalContext();
-    const r = new Map(regs);
-    let a = pc;
-    for (let n = 0; n < 16; n++) {
-      const insn = instructionAt(ctx, a);
-      const d = insn && decode(insn.word);
-      if (!insn || !d) return undefined;
-      const name = d.def.name, imm = BigInt(d.imm);
-      if (name === 'jalr' && d.rd === 0 && d.rs1 === 1 && d.imm === 0) return r;
-      if (name === 'ld' && d.rs1 === 2 && d.rd !== 0) {
-        const v = ctx.read(BigInt.asUintN(64, r.get(2)! + imm), 8);
-        if (v === undefined) return undefined;
-        r.set(d.rd, BigInt.asUintN(64, v));
-      } else if (name === 'addi' && d.rd === 2 && (d.rs1 === 2 || d.rs1 === 8)) {
-        r.set(2, BigInt.asUintN(64, r.get(d.rs1)! + imm));
-      } else return undefined;
-      a += BigInt(insn.len);
-    }
-    return undefined;
+  /** The heap's free list through the debug descriptor, or why it cannot be read. */
+  heap(): HeapView | string {
+    const d = readDescriptor(this.machine.debug, this.program.descriptorAddress);
+    return typeof d === 'string' ? d : readHeap(this.machine.debug, d);
   }
 
-  /**
-   * Whether the function at pc has set up its own frame pointer by now: whether pc is past the
-   * prologue's `addi s0, sp, N`. (Epilogues, where s0 is the caller's again, are found first by
-   * epilogueExit; a linear scan cannot tell them apart, since the compiler may lay one out
-   * before code that still runs in the frame.)
-   */
-  private frameReady(pc: bigint): boolean {
-    const f = this.symbols.at(pc);
-    if (!f) return true;
-    let a = f.sym.address;
-    const ctx = this.evalContext();
-    for (let n = 0; a < pc && n < 64; n++) {
-      const insn = instructionAt(ctx, a);
-      if (!insn) return true;
-      const d = decode(insn.word);
-      if (d && d.def.name === 'addi' && d.rd === 8 && d.rs1 === 2) return true;
-      a += BigInt(insn.len);
-    }
-    return a < pc;
+  /** The trap the last exception stop was for, or the last trap the hart took. */
+  exceptionInfo(): { cause: bigint; description: string } {
+    const cause = this.machine.debug.peekCsr(0x142) ?? 0n;
+    return { cause, description: describeCause(cause) };
+  }
+
+  stats(): { instructions: number; running: boolean; exited: boolean } {
+    return { instructions: this.machine.instret, running: this.running, exited: this.exited };
   }
 
   // ---- execution -------------------------------------------------------------------------------
@@ -479,11 +312,14 @@ export class ChronosRuntime {
     if (this.running) { this.pauseRequested = true; this.machine.pause(); }
   }
 
+  /** Report a stop; the guest is stopped by the time a client hears of it. */
   private emitStop(s: RuntimeStop): void {
     this.flushUart();
+    this.running = false;
     this.onStop.fire(s);
   }
 
+  /** The guest ended (powered off or asked for a reset): true when it did. */
   private finish(r: StopReason): boolean {
     if (r.kind === 'exit' || r.kind === 'reset') {
       this.flushUart();
@@ -495,50 +331,19 @@ export class ChronosRuntime {
     return false;
   }
 
-  /** Decide whether a stop at a breakpoint address is for the user (conditions, hit counts, logpoints). */
-  private breakpointStop(pc: bigint): RuntimeStop | undefined {
-    if (this.panicEnabled && this.panicAddresses.includes(pc)) return { kind: 'exception', description: 'kernel panic', text: 'The kernel panicked' };
-    let stop: RuntimeStop | undefined;
-    for (const b of this.breakpoints.values()) {
-      if (!b.addresses.includes(pc)) continue;
-      if (b.condition) {
-        try { if (this.evaluate(b.condition) === 0n) continue; } catch { /* a broken condition stops, so the user sees it */ }
-      }
-      b.hits++;
-      if (b.hitCondition) {
-        const m = /^\s*(>=|>|==|%)?\s*(\d+)\s*$/.exec(b.hitCondition);
-        if (m) {
-          const n = Number(m[2]), op = m[1] ?? '>=';
-          const ok = op === '>=' ? b.hits >= n : op === '>' ? b.hits > n : op === '==' ? b.hits === n : b.hits % n === 0;
-          if (!ok) continue;
-        }
-      }
-      if (b.temporary) {
-        this.breakpoints.delete(b.id);
-        this.applyBreakpoints();
-        stop = { kind: 'entry', description: `Stopped at ${this.options.runTo}`, breakpointIds: stop?.breakpointIds };
-        continue;
-      }
-      if (b.logMessage) {
-        this.flushUart();
-        this.onOutput.fire(`${this.interpolate(b.logMessage)}\n`);
-        continue;
-      }
-      const kind: StopKind = b.kind === 'function' ? 'function breakpoint' : b.kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
-      stop = { kind, breakpointIds: [...(stop?.breakpointIds ?? []), b.id] };
-    }
-    return stop;
-  }
-
-  private interpolate(msg: string): string {
-    return msg.replace(/\{([^}]+)\}/g, (_m, e: string) => {
-      try { return `0x${BigInt.asUintN(64, this.evaluate(e)).toString(16)}`; } catch (err) { return `<${(err as Error).message}>`; }
-    });
-  }
-
+  /** The stop the user sees for a machine stop, or undefined when the run should go on. */
   private stopFor(r: StopReason): RuntimeStop | undefined {
     switch (r.kind) {
-      case 'breakpoint': return this.breakpointStop(BigInt.asUintN(64, r.pc));
+      case 'breakpoint': {
+        const pc = BigInt.asUintN(64, r.pc);
+        if (this.panicEnabled && this.panicAddresses.includes(pc)) return { kind: 'exception', description: 'kernel panic', text: 'The kernel panicked' };
+        const { stop, changed } = this.breakpoints.hit(pc, {
+          evaluate: (e) => this.evaluate(e),
+          log: (text) => { this.flushUart(); this.onOutput.fire(text); },
+        });
+        if (changed) this.applyBreakpoints();
+        return stop;
+      }
       case 'watchpoint': return { kind: 'data breakpoint', description: `${r.access} of ${r.size} bytes at 0x${r.address.toString(16)}` };
       case 'trap': return { kind: 'exception', description: r.description, text: `${r.description} (mcause ${r.cause}) at pc 0x${BigInt.asUintN(64, r.pc).toString(16)}, tval 0x${BigInt.asUintN(64, r.tval).toString(16)}` };
       case 'paused': return { kind: 'pause' };
@@ -547,116 +352,110 @@ export class ChronosRuntime {
     }
   }
 
-  /** Run until something stops the guest; resolves when it stopped (or exited). */
-  async continue(): Promise<void> {
-    if (this.exited) return;
-    this.running = true;
-    this.pauseRequested = false;
-    const run = ++this.generationOfRun;
-    for (;;) {
-      const r = this.machine.run(SLICE);
-      this.flushUart();
-      if (this.finish(r)) return;
-      if (r.kind !== 'budget') {
-        const s = this.stopFor(r);
-        if (s) { this.running = false; this.emitStop(s); return; }
-        continue; // a breakpoint whose condition said no, or a logpoint
-      }
-      await nextTick();
-      if (run !== this.generationOfRun || this.exited) return;
-      if (this.pauseRequested) { this.running = false; this.emitStop({ kind: 'pause' }); return; }
-    }
-  }
-
-  /** One instruction; stops at a trap entry too. */
-  stepInstruction(): void {
-    if (this.exited) return;
-    const r = this.machine.step();
-    this.flushUart();
-    if (this.finish(r)) return;
-    const s = r.kind === 'budget' || r.kind === 'breakpoint' ? undefined : this.stopFor(r);
-    this.emitStop(s ?? { kind: 'step' });
-  }
-
-  private isCall(pc: bigint): { len: number } | undefined {
-    const insn = instructionAt(this.evalContext(), pc);
-    const d = insn && decode(insn.word);
-    return d && (d.def.name === 'jal' || d.def.name === 'jalr') && d.rd === 1 ? { len: insn.len } : undefined;
-  }
-
-  /** Run until pc reaches `target` with sp at or above `minSp` (returning from a call). */
-  private async runTo(target: bigint, minSp: bigint): Promise<'arrived' | 'stopped' | 'exited'> {
-    this.tempBreakpoints = [target];
-    this.applyBreakpoints();
+  /**
+   * The one run loop: run in slices until something stops the guest (emitting that stop), the
+   * guest ends, a newer command supersedes this one, or, with a target, the pc reaches it with
+   * sp at or above minSp (a step's return address: a deeper recursion passes by).
+   */
+  private async runUntil(generation: number, target?: { pc: bigint; minSp: bigint }): Promise<Outcome> {
+    if (target) { this.runTarget = target.pc; this.applyBreakpoints(); }
+    let lastYield = Date.now();
     try {
       for (;;) {
         const r = this.machine.run(SLICE);
         this.flushUart();
         if (this.finish(r)) return 'exited';
-        if (r.kind === 'breakpoint' && BigInt.asUintN(64, r.pc) === target && BigInt.asUintN(64, this.reg(2)) >= minSp) return 'arrived';
-        if (r.kind !== 'budget' && r.kind !== 'breakpoint') { const s = this.stopFor(r); if (s) { this.emitStop(s); return 'stopped'; } }
-        if (r.kind === 'breakpoint' && BigInt.asUintN(64, r.pc) !== target) { const s = this.breakpointStop(BigInt.asUintN(64, r.pc)); if (s) { this.emitStop(s); return 'stopped'; } }
+        if (r.kind !== 'budget') {
+          if (target && r.kind === 'breakpoint' && BigInt.asUintN(64, r.pc) === target.pc && BigInt.asUintN(64, this.reg(2)) >= target.minSp) return 'arrived';
+          const s = this.stopFor(r);
+          if (s) { this.emitStop(s); return 'stopped'; }
+          // A breakpoint that declined: run on, yielding now and then so pause still answers.
+          if (Date.now() - lastYield < YIELD_MS) continue;
+        }
         await nextTick();
+        lastYield = Date.now();
+        if (generation !== this.generation || this.exited) return 'superseded';
         if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return 'stopped'; }
       }
     } finally {
-      this.tempBreakpoints = [];
-      this.applyBreakpoints();
+      if (target) { this.runTarget = undefined; this.applyBreakpoints(); }
     }
+  }
+
+  /** Begin a command that runs the guest: newer than any run loop still going. */
+  private begin(): number {
+    this.running = true;
+    this.pauseRequested = false;
+    return ++this.generation;
+  }
+
+  /** Run until something stops the guest; resolves when it stopped (or exited). */
+  async continue(): Promise<void> {
+    if (this.exited) return;
+    const generation = this.begin();
+    try {
+      await this.runUntil(generation);
+    } finally {
+      if (generation === this.generation) this.running = false;
+    }
+  }
+
+  /** One instruction, or one trap entry; 'stopped' when a stop other than the step was emitted. */
+  private stepOnce(): 'done' | 'stopped' | 'exited' {
+    const r = this.machine.step();
+    this.flushUart();
+    if (this.finish(r)) return 'exited';
+    if (r.kind === 'budget' || r.kind === 'breakpoint') return 'done';
+    const s = this.stopFor(r);
+    if (!s) return 'done';
+    this.emitStop(s);
+    return 'stopped';
+  }
+
+  stepInstruction(): void {
+    if (this.exited) return;
+    ++this.generation;
+    if (this.stepOnce() === 'done') this.emitStop({ kind: 'step' });
+  }
+
+  private stepControl(generation: number): StepControl {
+    return {
+      pc: () => this.pc,
+      sp: () => BigInt.asUintN(64, this.reg(2)),
+      line: (pc) => this.program.lines.lookup(pc),
+      functionStart: (pc) => this.symbols.at(pc)?.sym.address,
+      callAt: (pc) => this.unwinder.callAt(pc),
+      stepInstruction: () => this.stepOnce() === 'done' ? 'done' : 'stopped',
+      runTo: async (pc, minSp) => await this.runUntil(generation, { pc, minSp }) === 'arrived' ? 'arrived' : 'stopped',
+      breathe: async () => {
+        await nextTick();
+        if (generation !== this.generation || this.exited) return false;
+        if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return false; }
+        return true;
+      },
+      returnAddress: () => this.stack(2)[1]?.pc,
+    };
   }
 
   /** Step by source line: `over` runs calls to completion. */
   async stepLine(over: boolean): Promise<void> {
     if (this.exited) return;
-    this.running = true;
-    this.pauseRequested = false;
-    const start = this.lines.lookup(this.pc);
-    const startFn = this.symbols.at(this.pc)?.sym.address;
-    const startSp = BigInt.asUintN(64, this.reg(2));
+    const generation = this.begin();
     try {
-      for (let n = 0; n < STEP_LIMIT; n++) {
-        const pc = this.pc;
-        const call = over || !start ? this.isCall(pc) : undefined;
-        if (call && over) {
-          const r = await this.runTo(pc + BigInt(call.len), BigInt.asUintN(64, this.reg(2)));
-          if (r !== 'arrived') return;
-        } else {
-          const r = this.machine.step();
-          this.flushUart();
-          if (this.finish(r)) return;
-          if (r.kind !== 'budget' && r.kind !== 'breakpoint') { const s = this.stopFor(r); if (s) { this.emitStop(s); return; } }
-        }
-        const here = this.lines.lookup(this.pc);
-        if (!start) { if (here) break; continue; }
-        if (here && (here.line !== start.line || here.file !== start.file)) {
-          // Stepping over: a line inside a deeper call (sp below) is not where we stop.
-          if (over && BigInt.asUintN(64, this.reg(2)) < startSp && this.symbols.at(this.pc)?.sym.address !== startFn) continue;
-          break;
-        }
-        if (n % 10_000 === 9_999) {
-          await nextTick();
-          if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return; }
-        }
-      }
-      this.emitStop({ kind: 'step' });
+      if (await stepLine(this.stepControl(generation), over) === 'done') this.emitStop({ kind: 'step' });
     } finally {
-      this.running = false;
+      if (generation === this.generation) this.running = false;
     }
   }
 
   /** Run until the current function returns to its caller. */
   async stepOut(): Promise<void> {
     if (this.exited) return;
-    const frames = this.stack(2);
-    if (frames.length < 2) { this.stepInstruction(); return; }
-    this.running = true;
-    this.pauseRequested = false;
+    const generation = this.begin();
     try {
-      // The caller's sp is at least ours (equal while our prologue has not run yet).
-      const r = await this.runTo(frames[1].pc, BigInt.asUintN(64, this.reg(2)));
-      if (r === 'arrived') this.emitStop({ kind: 'step' });
+      if (await stepOut(this.stepControl(generation)) === 'done') this.emitStop({ kind: 'step' });
     } finally {
-      this.running = false;
+      if (generation === this.generation) this.running = false;
     }
   }
 
@@ -666,7 +465,7 @@ export class ChronosRuntime {
   }
 
   terminate(): void {
-    this.generationOfRun++;
+    this.generation++;
     this.running = false;
     this.exited = true;
   }

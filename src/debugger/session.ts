@@ -1,31 +1,31 @@
 // The Debug Adapter Protocol session: it only translates between DAP requests and the runtime
 // (runtime.ts), in the manner of vscode-mock-debug. Line and column bases, memory references
-// (hex virtual addresses) and variable handles are converted here, at the boundary.
-import { DebugSession, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread, StackFrame, Source, Scope, Handles, Breakpoint } from '@vscode/debugadapter';
+// (hex virtual addresses) and variable handles are converted here, at the boundary; what the
+// guest is and does is the runtime's business.
+import { DebugSession, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread, StackFrame, Source, Scope, Handles } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { ABI_NAMES, disassemble } from '../emulator/disasm/disasm.js';
-import { ChronosRuntime, TRAP_FILTERS, PANIC_FILTER, type HostFiles, type LaunchOptions } from './runtime.js';
-import { CSR_VIEWS, hexValue } from './registers.js';
+import { ABI_NAMES } from '../emulator/isa/registers.js';
+import { ChronosRuntime, type HostFiles } from './runtime.js';
+import type { LaunchOptions } from './launchConfig.js';
+import { TRAP_FILTERS, PANIC_FILTER } from './trapFilters.js';
+import { CSR_VIEWS } from './registers.js';
+import { hex } from '../emulator/hex.js';
 import { examine, isExamine } from './examine.js';
-import { readDescriptor, type Descriptor } from './inspectors/descriptor.js';
 import type { ValueNode } from './locals.js';
-import { readFrames } from './inspectors/frames.js';
-import { readHeap } from './inspectors/heap.js';
-import { flatten, readTree, translateView } from './inspectors/pageTables.js';
+import { disassembleAround } from './disassembly.js';
 
 const THREAD = 1;
 type VarRef = { kind: 'registers' } | { kind: 'csrs' } | { kind: 'csr'; index: number }
   | { kind: 'locals'; frame: number } | { kind: 'value'; node: ValueNode };
 
-export interface ChronosLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchOptions {
-  uartOutput?: 'console' | 'none';
-}
+export type ChronosLaunchArguments = DebugProtocol.LaunchRequestArguments & LaunchOptions;
+
+const sourceOf = (file: string): Source => new Source(file.split('/').pop()!, file);
 
 export class ChronosDebugSession extends DebugSession {
   private runtime: ChronosRuntime;
   private readonly vars = new Handles<VarRef>();
   private launchArgs: ChronosLaunchArguments | undefined;
-  private configured = false;
 
   constructor(private readonly files: HostFiles) {
     super();
@@ -93,14 +93,12 @@ export class ChronosDebugSession extends DebugSession {
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
-    this.configured = true;
     this.sendResponse(response);
     this.runtime.start();
   }
 
   protected override restartRequest(response: DebugProtocol.RestartResponse): void {
     this.runtime.terminate();
-    const old = this.runtime;
     this.runtime = this.newRuntime();
     try {
       this.runtime.launch(this.launchArgs!);
@@ -108,7 +106,6 @@ export class ChronosDebugSession extends DebugSession {
       this.sendErrorResponse(response, 1002, `restart failed: ${(e as Error).message}`);
       return;
     }
-    void old;
     this.sendResponse(response);
     this.runtime.start();
   }
@@ -144,7 +141,7 @@ export class ChronosDebugSession extends DebugSession {
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     if (!this.ready(response)) return;
     const bps = this.runtime.setFunctionBreakpoints(args.breakpoints);
-    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, message: b.message, instructionReference: b.address !== undefined ? hexValue(b.address) : undefined })) };
+    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, message: b.message, instructionReference: b.address !== undefined ? hex(b.address) : undefined })) };
     this.sendResponse(response);
   }
 
@@ -168,7 +165,7 @@ export class ChronosDebugSession extends DebugSession {
     if (ref?.kind === 'locals' || ref?.kind === 'value') {
       const n = this.sourceVariable(ref, args.name);
       if (n?.address !== undefined && n.size) {
-        response.body = { dataId: `v:${n.address.toString(16)}:${n.size}`, description: `${args.name} (${n.size} bytes at ${hexValue(n.address)})`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
+        response.body = { dataId: `v:${n.address.toString(16)}:${n.size}`, description: `${args.name} (${n.size} bytes at ${hex(n.address)})`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
       } else response.body = { dataId: null, description: `${args.name} has no address to watch` };
       this.sendResponse(response);
       return;
@@ -179,7 +176,7 @@ export class ChronosDebugSession extends DebugSession {
     const size = Number((args as { bytes?: number }).bytes ?? 8);
     try {
       const addr = BigInt.asUintN(64, this.runtime.evaluate(physical ? text.slice(5) : text));
-      response.body = { dataId: `${physical ? 'p' : 'v'}:${addr.toString(16)}:${size}`, description: `${size} bytes at ${hexValue(addr)}${physical ? ' (physical)' : ''}`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
+      response.body = { dataId: `${physical ? 'p' : 'v'}:${addr.toString(16)}:${size}`, description: `${size} bytes at ${hex(addr)}${physical ? ' (physical)' : ''}`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
     } catch (e) {
       response.body = { dataId: null, description: (e as Error).message };
     }
@@ -237,8 +234,8 @@ export class ChronosDebugSession extends DebugSession {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     if (!this.ready(response)) return;
-    const scause = this.runtime.machine.debug.peekCsr(0x142) ?? 0n;
-    response.body = { exceptionId: String(scause), description: this.runtime.describeCause(scause), breakMode: 'always' };
+    const info = this.runtime.exceptionInfo();
+    response.body = { exceptionId: String(info.cause), description: info.description, breakMode: 'always' };
     this.sendResponse(response);
   }
 
@@ -250,9 +247,9 @@ export class ChronosDebugSession extends DebugSession {
     const start = args.startFrame ?? 0, count = args.levels || frames.length;
     response.body = {
       stackFrames: frames.slice(start, start + count).map((f) => {
-        const sf = new StackFrame(f.index, f.name, f.location ? new Source(f.location.file.split('/').pop()!, f.location.file) : undefined,
+        const sf = new StackFrame(f.index, f.name, f.location ? sourceOf(f.location.file) : undefined,
           f.location?.line ?? 0, f.location?.column || 1) as DebugProtocol.StackFrame;
-        sf.instructionPointerReference = hexValue(f.pc);
+        sf.instructionPointerReference = hex(f.pc);
         if (!f.location) sf.presentationHint = 'subtle';
         return sf;
       }),
@@ -298,26 +295,26 @@ export class ChronosDebugSession extends DebugSession {
     return {
       name: n.name, value: n.value, type: n.type,
       variablesReference: n.children ? this.vars.create({ kind: 'value', node: n }) : 0,
-      memoryReference: n.address !== undefined ? hexValue(n.address) : undefined,
+      memoryReference: n.address !== undefined ? hex(n.address) : undefined,
     };
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     if (!this.ready(response)) return;
     const ref = this.vars.get(args.variablesReference);
-    const h = this.runtime.machine.hart;
     let variables: DebugProtocol.Variable[] = [];
     if (ref?.kind === 'registers') {
+      const r = this.runtime.registers();
       variables = [
-        { name: 'pc', value: hexValue(h.pc), variablesReference: 0, memoryReference: hexValue(h.pc) },
-        { name: 'privilege', value: ['U', 'S', '?', 'M'][h.priv], variablesReference: 0 },
-        ...ABI_NAMES.map((n, i) => ({ name: n, value: hexValue(h.x[i]), variablesReference: 0, memoryReference: hexValue(h.x[i]), evaluateName: n })),
+        { name: 'pc', value: hex(r.pc), variablesReference: 0, memoryReference: hex(r.pc) },
+        { name: 'privilege', value: r.priv, variablesReference: 0 },
+        ...ABI_NAMES.map((n, i) => ({ name: n, value: hex(r.x[i]), variablesReference: 0, memoryReference: hex(r.x[i]), evaluateName: n })),
       ];
     } else if (ref?.kind === 'csrs') {
       variables = CSR_VIEWS.map((c, index) => {
-        const v = this.runtime.machine.debug.peekCsr(c.num) ?? 0n;
+        const v = this.runtime.csr(c.num) ?? 0n;
         const fields = c.fields(v);
-        return { name: c.name, value: hexValue(v) + (c.name.endsWith('cause') ? ` (${this.runtime.describeCause(v)})` : ''), variablesReference: fields.length ? this.vars.create({ kind: 'csr', index }) : 0 };
+        return { name: c.name, value: hex(v) + (c.name.endsWith('cause') ? ` (${this.runtime.describeCause(v)})` : ''), variablesReference: fields.length ? this.vars.create({ kind: 'csr', index }) : 0 };
       });
     } else if (ref?.kind === 'locals') {
       variables = (this.runtime.locals(ref.frame) ?? []).map((n) => this.valueVariable(n));
@@ -329,7 +326,7 @@ export class ChronosDebugSession extends DebugSession {
       }
     } else if (ref?.kind === 'csr') {
       const c = CSR_VIEWS[ref.index];
-      variables = c.fields(this.runtime.machine.debug.peekCsr(c.num) ?? 0n).map((f) => ({ name: f.name, value: f.value, variablesReference: 0 }));
+      variables = c.fields(this.runtime.csr(c.num) ?? 0n).map((f) => ({ name: f.name, value: f.value, variablesReference: 0 }));
     }
     response.body = { variables };
     this.sendResponse(response);
@@ -340,16 +337,13 @@ export class ChronosDebugSession extends DebugSession {
     const ref = this.vars.get(args.variablesReference);
     let value: bigint;
     try { value = this.runtime.evaluate(args.value); } catch (e) { this.sendErrorResponse(response, 3001, (e as Error).message); return; }
-    const h = this.runtime.machine.hart;
     if (ref?.kind === 'registers') {
-      const i = ABI_NAMES.indexOf(args.name);
-      if (args.name === 'pc') h.pc = value;
-      else if (i > 0) h.x[i] = BigInt.asIntN(64, value);
-      else { this.sendErrorResponse(response, 3002, `${args.name} cannot be changed`); return; }
+      const problem = this.runtime.setRegister(args.name, value);
+      if (problem) { this.sendErrorResponse(response, 3002, problem); return; }
     } else if (ref?.kind === 'csrs') {
       const c = CSR_VIEWS.find((v) => v.name === args.name);
-      if (!c || !this.runtime.machine.debug.pokeCsr(c.num, value)) { this.sendErrorResponse(response, 3003, `${args.name} cannot be written`); return; }
-      value = this.runtime.machine.debug.peekCsr(c.num) ?? value;
+      if (!c || !this.runtime.setCsr(c.num, value)) { this.sendErrorResponse(response, 3003, `${args.name} cannot be written`); return; }
+      value = this.runtime.csr(c.num) ?? value;
     } else if (ref?.kind === 'locals' || ref?.kind === 'value') {
       // A source variable of scalar type: its bytes in guest memory, little-endian.
       const n = this.sourceVariable(ref, args.name);
@@ -359,12 +353,12 @@ export class ChronosDebugSession extends DebugSession {
       }
       const bytes = new Uint8Array(n.size);
       for (let i = 0; i < n.size; i++) bytes[i] = Number((BigInt.asUintN(64, value) >> BigInt(8 * i)) & 0xffn);
-      if (!this.runtime.machine.debug.writeVirt(n.address, bytes)) { this.sendErrorResponse(response, 3006, `${args.name} is not in writable memory`); return; }
+      if (!this.runtime.writeMemory(n.address, bytes)) { this.sendErrorResponse(response, 3006, `${args.name} is not in writable memory`); return; }
       response.body = { value: this.sourceVariable(ref, args.name)?.value ?? String(value) };
       this.sendResponse(response);
       return;
     } else { this.sendErrorResponse(response, 3004, 'that variable cannot be changed'); return; }
-    response.body = { value: hexValue(value) };
+    response.body = { value: hex(value) };
     this.sendResponse(response);
   }
 
@@ -386,7 +380,7 @@ export class ChronosDebugSession extends DebugSession {
           response.body = { result: local.value, type: local.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
         } else {
           const v = this.runtime.evaluate(text);
-          response.body = { result: `${hexValue(v)} (${v})`, variablesReference: 0, memoryReference: hexValue(BigInt.asUintN(64, v)) };
+          response.body = { result: `${hex(v)} (${v})`, variablesReference: 0, memoryReference: hex(v) };
         }
       }
       this.sendResponse(response);
@@ -400,20 +394,9 @@ export class ChronosDebugSession extends DebugSession {
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
     if (!this.ready(response)) return;
     const base = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
-    const count = Math.min(args.count, 1 << 20);
-    // Read page by page so that an unmapped page ends the readable part.
-    const out: number[] = [];
-    let unreadable = 0;
-    for (let done = 0; done < count;) {
-      const a = base + BigInt(done);
-      const chunk = Math.min(count - done, 4096 - Number(a & 0xfffn));
-      const b = this.runtime.machine.debug.readVirt(a, chunk);
-      if (!b) { unreadable = count - done; break; }
-      out.push(...b);
-      done += chunk;
-    }
-    if (out.length === 0 && unreadable) { this.sendErrorResponse(response, 5001, `memory at ${hexValue(base)} is not mapped`); return; }
-    response.body = { address: hexValue(base), data: Buffer.from(out).toString('base64'), unreadableBytes: unreadable };
+    const { bytes, unreadable } = this.runtime.readMemory(base, Math.min(args.count, 1 << 20));
+    if (bytes.length === 0 && unreadable) { this.sendErrorResponse(response, 5001, `memory at ${hex(base)} is not mapped`); return; }
+    response.body = { address: hex(base), data: Buffer.from(bytes).toString('base64'), unreadableBytes: unreadable };
     this.sendResponse(response);
   }
 
@@ -421,97 +404,60 @@ export class ChronosDebugSession extends DebugSession {
     if (!this.ready(response)) return;
     const base = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
     const data = Buffer.from(args.data, 'base64');
-    if (!this.runtime.machine.debug.writeVirt(base, data)) { this.sendErrorResponse(response, 5002, `memory at ${hexValue(base)} is not writable RAM`); return; }
+    if (!this.runtime.writeMemory(base, data)) { this.sendErrorResponse(response, 5002, `memory at ${hex(base)} is not writable RAM`); return; }
     response.body = { bytesWritten: data.length };
     this.sendResponse(response);
   }
 
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
     if (!this.ready(response)) return;
-    const ctx = this.runtime.evalContext();
-    let addr = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
-    // Instructions before the reference: step back by 2 bytes per wanted instruction (RVC), then
-    // walk forward from a point the listing can resync on.
-    const before = Math.min(0, args.instructionOffset ?? 0);
-    addr -= BigInt(-before * 4);
-    const out: DebugProtocol.DisassembledInstruction[] = [];
-    let lastLine = '';
-    for (let n = 0; n < args.instructionCount; n++) {
-      const half = ctx.read(addr, 2);
-      if (half === undefined) {
-        out.push({ address: hexValue(addr), instruction: '??', presentationHint: 'invalid' });
-        addr += 2n;
-        continue;
-      }
-      const len = (Number(half) & 3) === 3 ? 4 : 2;
-      const word = len === 4 ? ctx.read(addr, 4) ?? half : half;
-      const d = disassemble(Number(word), addr);
-      const sym = this.runtime.symbols.at(addr);
-      const loc = this.runtime.location(addr);
-      const ins: DebugProtocol.DisassembledInstruction = {
-        address: hexValue(addr),
-        instructionBytes: BigInt(word).toString(16).padStart(len * 2, '0'),
-        instruction: `${d.mnemonic} ${d.operands}`.trim(),
-        symbol: sym ? `${sym.sym.name}+${sym.offset}` : undefined,
-      };
-      if (loc && `${loc.file}:${loc.line}` !== lastLine) {
-        ins.location = new Source(loc.file.split('/').pop()!, loc.file);
-        ins.line = loc.line;
-        lastLine = `${loc.file}:${loc.line}`;
-      }
-      out.push(ins);
-      addr += BigInt(len);
-    }
-    response.body = { instructions: out };
+    const reference = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
+    const lines = disassembleAround(this.runtime.program, this.runtime.evalContext(), reference, args.instructionOffset ?? 0, args.instructionCount);
+    response.body = {
+      instructions: lines.map((l): DebugProtocol.DisassembledInstruction => ({
+        address: hex(l.address), instruction: l.text, instructionBytes: l.bytes, symbol: l.symbol,
+        presentationHint: l.bytes === undefined ? 'invalid' : undefined,
+        location: l.location ? sourceOf(l.location.file) : undefined, line: l.location?.line,
+      })),
+    };
     this.sendResponse(response);
   }
 
   // ---- custom requests: UART input and the memory inspectors ------------------------------------------------
 
-  private descriptor(): Descriptor | string {
-    return readDescriptor(this.runtime.machine.debug, this.runtime.descriptorAddress);
-  }
-
   protected override customRequest(command: string, response: DebugProtocol.Response, args: Record<string, unknown>): void {
     if (!this.ready(response)) return;
-    const m = this.runtime.machine;
+    const rt = this.runtime;
+    const bigintArg = (v: unknown): bigint | undefined => (v === undefined ? undefined : BigInt(String(v)));
     try {
       switch (command) {
         case 'chronos/uartInput':
-          this.runtime.sendInput(String(args?.text ?? ''));
+          rt.sendInput(String(args?.text ?? ''));
           break;
         case 'chronos/pageTables': {
-          const satp = args?.satp !== undefined ? BigInt(String(args.satp)) : m.debug.satp();
-          const root = args?.root !== undefined ? BigInt(String(args.root)) >> 12n : BigInt.asUintN(44, satp);
-          if (args?.root === undefined && (BigInt.asUintN(64, satp) >> 60n) !== 8n) {
-            response.body = { satp: hexValue(satp), mode: 'Bare', tree: [], flat: [], message: 'satp is in Bare mode: no translation (paging is off)' };
-            break;
-          }
-          const { tree, truncated } = readTree(m.debug, root);
-          response.body = { satp: hexValue(satp), mode: 'Sv39', root: hexValue(root << 12n), tree, flat: flatten(tree), truncated };
+          const v = rt.pageTables(bigintArg(args?.satp), bigintArg(args?.root));
+          response.body = v.mode === 'Bare'
+            ? { satp: hex(v.satp), mode: 'Bare', tree: [], flat: [], message: 'satp is in Bare mode: no translation (paging is off)' }
+            : { satp: hex(v.satp), mode: v.mode, root: hex(v.root!), tree: v.tree, flat: v.flat, truncated: v.truncated };
           break;
         }
         case 'chronos/translate': {
-          const satp = args?.satp !== undefined ? BigInt(String(args.satp)) : m.debug.satp();
-          const va = this.runtime.evaluate(String(args?.address ?? ''));
-          if ((BigInt.asUintN(64, satp) >> 60n) !== 8n) { response.body = { va: hexValue(va), steps: [], pa: hexValue(va), note: 'Bare mode: the address is physical' }; break; }
-          response.body = translateView(m.debug, BigInt.asUintN(44, satp), va);
+          const v = rt.translate(String(args?.address ?? ''), bigintArg(args?.satp));
+          response.body = v.steps.length === 0 && !v.fault ? { ...v, note: 'Bare mode: the address is physical' } : v;
           break;
         }
         case 'chronos/frames': {
-          const d = this.descriptor();
-          const v = typeof d === 'string' ? d : readFrames(m.debug, d);
+          const v = rt.frameBitmap();
           response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
           break;
         }
         case 'chronos/heap': {
-          const d = this.descriptor();
-          const v = typeof d === 'string' ? d : readHeap(m.debug, d);
+          const v = rt.heap();
           response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
           break;
         }
         case 'chronos/stats':
-          response.body = { instructions: m.instret, running: this.runtime.isRunning, exited: this.runtime.exited };
+          response.body = rt.stats();
           break;
         default:
           this.sendErrorResponse(response, 6001, `unknown request ${command}`);

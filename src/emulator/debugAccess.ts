@@ -63,6 +63,22 @@ export class DebugAccess {
     return out;
   }
 
+  /** Read virtual memory from vaddr up to the first page that is unmapped or not RAM (possibly nothing). */
+  readVirtPrefix(vaddr: bigint, len: number, satp = this.satp()): Uint8Array {
+    const out = new Uint8Array(len);
+    let done = 0;
+    while (done < len) {
+      const va = BigInt.asUintN(64, vaddr + BigInt(done));
+      const chunk = Math.min(len - done, 4096 - Number(BigInt.asUintN(12, va)));
+      const t = this.translate(va, satp);
+      const bytes = t.ok ? this.readPhys(t.paddr, chunk) : undefined;
+      if (!bytes) break;
+      out.set(bytes, done);
+      done += chunk;
+    }
+    return out.subarray(0, done);
+  }
+
   writeVirt(vaddr: bigint, bytes: Uint8Array, satp = this.satp()): boolean {
     // Translate every page first, so a failure writes nothing.
     const parts: [bigint, Uint8Array][] = [];

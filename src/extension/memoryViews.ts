@@ -5,8 +5,7 @@
 import * as vscode from 'vscode';
 import { escapeHtml, page } from './webview.js';
 
-interface PteNode { level: number; index: number; vaStart: string; vaEnd: string; pa: string; flags: string; leaf: boolean; size: string; children?: PteNode[] }
-interface Mapping { vaStart: string; vaEnd: string; paStart: string; flags: string; pages: number }
+import type { Mapping, PteNode } from '../debugger/inspectors/pageTables.js';
 export type Item = { label: string; description?: string; tooltip?: string; children?: Item[]; memory?: string };
 
 const session = (): vscode.DebugSession | undefined => {
@@ -19,12 +18,8 @@ abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
   readonly onDidChangeTreeData = this.changed.event;
   protected items: Item[] = [];
 
-  /**
-   * Read the bitmap again. Cells are marked changed against the latest stop while the guest has
-   * moved on from it, and against the stop before it otherwise, so that at a stop (and on any
-   * refresh while stopped) the picture shows what the last run did.
-   */
-  async refresh(atStop = false): Promise<void> {
+  /** Ask the adapter again and redraw. */
+  async refresh(): Promise<void> {
     const s = session();
     try {
       this.items = s ? await this.load(s) : [{ label: 'No Chronos debug session' }];

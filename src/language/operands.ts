@@ -7,6 +7,7 @@ import type { Token } from './lexer.js';
 import type { Operand } from './parser.js';
 import { registerByName, type RegisterFile } from './registers.js';
 import { csrByName } from '../emulator/isa/csrs.js';
+import { hex } from '../emulator/hex.js';
 
 export type Reloc = 'hi' | 'lo';
 
@@ -155,8 +156,6 @@ function checkImm(kind: ImmKind, v: Value, whole: (m: string) => Problem): Probl
     }
   }
 }
-
-const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 /** `offset(base)`: the offset tokens (maybe none) and the base register token. */
 export function splitMem(tokens: Token[]): { offset: Token[]; base: Token } | undefined {

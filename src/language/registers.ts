@@ -1,7 +1,7 @@
 // Register names as the assembler accepts them: x0..x31 and f0..f31 by number, their ABI names
 // (the integer ones from the disassembler, so both agree), fp for s0, and each register's role
 // in the calling convention (RISC-V psABI, "Integer/Floating-point Register Convention").
-import { ABI_NAMES } from '../emulator/disasm/disasm.js';
+import { ABI_NAMES } from '../emulator/isa/registers.js';
 
 export type RegisterFile = 'x' | 'f';
 

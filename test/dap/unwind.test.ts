@@ -5,6 +5,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { ChronosRuntime, type Frame } from '../../src/debugger/runtime.js';
+import { Unwinder } from '../../src/debugger/unwind.js';
+
+/** The two unwinders side by side, from the hart's registers now. */
+function unwinders(rt: ChronosRuntime): { stackFromCfi(n: number): Frame[] | undefined; stackFromFramePointers(n: number): Frame[] } {
+  const u = new Unwinder(rt.program, (a, n) => rt.evalContext().read(a, n));
+  const regs = (): Map<number, bigint> => new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, rt.reg(i))]));
+  return { stackFromCfi: (n) => u.fromCfi(regs(), rt.pc, n), stackFromFramePointers: (n) => u.fromFramePointers(regs(), rt.pc, n) };
+}
 
 const KERNEL = 'kernel/target/riscv64gc-unknown-none-elf/release/chronos-kernel';
 before(() => { execFileSync('bash', ['scripts/build-kernel.sh'], { stdio: ['ignore', 'ignore', 'inherit'] }); });
@@ -12,10 +20,10 @@ before(() => { execFileSync('bash', ['scripts/build-kernel.sh'], { stdio: ['igno
 test('CFI and frame-pointer unwinding agree at every step through a prologue', async () => {
   const rt = new ChronosRuntime({ readFile: (p) => readFileSync(p), exists: (p) => existsSync(p) });
   rt.launch({ program: KERNEL });
-  assert.ok(rt.frames.size > 100, 'the kernel has .debug_frame');
+  assert.ok(rt.program.frames.size > 100, 'the kernel has .debug_frame');
   rt.setFunctionBreakpoints([{ name: 'mm::frame_allocator::alloc_frames' }]);
   const stacks: [Frame[], Frame[]][] = [];
-  const internals = rt as unknown as { stackFromCfi(n: number): Frame[] | undefined; stackFromFramePointers(n: number): Frame[] };
+  const internals = unwinders(rt);
   rt.onStop.event(() => stacks.push([internals.stackFromCfi(16)!, internals.stackFromFramePointers(16)]));
   await rt.continue();
   for (let i = 0; i < 6; i++) rt.stepInstruction();
@@ -32,7 +40,7 @@ test('through a function\'s epilogue to its return, both unwinders keep the call
   const rt = new ChronosRuntime({ readFile: (p) => readFileSync(p), exists: (p) => existsSync(p) });
   rt.launch({ program: KERNEL });
   rt.setFunctionBreakpoints([{ name: 'mm::frame_allocator::alloc_frames' }]);
-  const internals = rt as unknown as { stackFromCfi(n: number): Frame[] | undefined; stackFromFramePointers(n: number): Frame[] };
+  const internals = unwinders(rt);
   await rt.continue();
   const [, callerFrame] = rt.stack(16);
   const caller = callerFrame.name, back = callerFrame.pc;

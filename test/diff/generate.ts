@@ -13,6 +13,7 @@
 //     test/isa/csr.test.ts checks it);
 //   - mstatus.MPRV and lower privileges (test/priv/smode.test.ts covers them, PMP included);
 //   - counters (cycle, time, instret) and marchid/mimpid, which name the implementation.
+import { ABI_NAMES } from '../../src/emulator/isa/registers.js';
 
 /** Deterministic 32-bit PRNG (xorshift32): a seed replays a program exactly. */
 export class Rng {
@@ -31,8 +32,7 @@ export const EDGES: readonly bigint[] = [0n, 1n, 2n, -1n, -2n, MAX64, MIN64, MIN
   0xffffffffn, 0x100000000n, 0x7fffn, 0x8000n, 0xffffn, -0x8000n, 0x7fn, 0x80n, 0xffn, 31n, 32n, 33n, 63n, 64n,
   0x123456789abcdef0n, -0x123456789abcdefn, 0x5555555555555555n, -0x5555555555555556n];
 
-export const REG = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
-  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
+export const REG = ABI_NAMES;
 /** sp, s0 and s1 point into the data area (s1 misaligned); random code writes the others. */
 const RESERVED = new Set([2, 8, 9]);
 const POOL = Array.from({ length: 32 }, (_, i) => i).filter((i) => i !== 0 && !RESERVED.has(i));

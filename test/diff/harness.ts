@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Machine } from '../../src/emulator/machine.js';
+import { ABI_NAMES } from '../../src/emulator/isa/registers.js';
 import { GCC, QEMU } from '../support/toolchain.js';
 
 /**
@@ -158,8 +159,7 @@ export async function pool<T>(items: readonly T[], n: number, fn: (item: T) => P
 // CSRs in DUMP_CSRS, then a checksum of its data area, one 16-digit hex number a line. Its trap
 // handler prints `T` and mcause, then mtval and mepc. QEMU and Chronos must print the same.
 
-export const REG_NAMES = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
-  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
+export const REG_NAMES = ABI_NAMES;
 
 /** CSRs every case dump shows, in order (sscratch is the trap handler's scratch register). */
 export const DUMP_CSRS = ['mstatus', 'mie', 'mip', 'mtvec', 'mscratch', 'mepc', 'mcause', 'mtval', 'medeleg', 'mideleg',

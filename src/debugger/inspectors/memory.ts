@@ -9,4 +9,4 @@ export function u64(m: PhysMemory, pa: bigint): bigint | undefined {
   return b ? new DataView(b.buffer, b.byteOffset).getBigUint64(0, true) : undefined;
 }
 
-export const hex = (v: bigint | number): string => `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}`;
+export { hex } from '../../emulator/hex.js';

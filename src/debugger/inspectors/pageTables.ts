@@ -1,7 +1,8 @@
 // The SV39 page tables under a satp (or a root PPN): the tree root → level 2 → 1 → 0 with
 // each entry's virtual range, physical address and flags, huge pages as leaves at their level;
 // a flat list that merges contiguous mappings with equal flags (like vmmap); and a step-by-step
-// translation.
+// translation through the hart's own walk.
+import { PTE, SATP_MODE_SV39, isLeaf, pageBytes, pteToPpn, satpMode, walk } from '../../emulator/cpu/sv39.js';
 import { hex, u64, type PhysMemory } from './memory.js';
 
 export interface PteNode {
@@ -37,12 +38,12 @@ export function readTree(mem: PhysMemory, rootPpn: bigint, maxEntries = 200_000)
     const out: PteNode[] = [];
     for (let i = 0; i < 512 && count < maxEntries; i++) {
       const pte = dv.getBigUint64(i * 8, true);
-      if ((pte & 1n) === 0n) continue;
+      if ((pte & PTE.V) === 0n) continue;
       count++;
-      const span = 1n << BigInt(12 + 9 * level);
+      const span = pageBytes(level);
       const va = signExtend(vaBase + BigInt(i) * span);
-      const pa = ((pte >> 10n) & ((1n << 44n) - 1n)) << 12n;
-      const leaf = (pte & 0xen) !== 0n;
+      const pa = pteToPpn(pte) << 12n;
+      const leaf = isLeaf(pte);
       const node: PteNode = { level, index: i, vaStart: hex(va), vaEnd: hex(va + span), pa: hex(pa), flags: flagString(pte), leaf, size: leaf ? SIZES[level] : 'table' };
       if (!leaf && level > 0) node.children = visit(pa >> 12n, level - 1, vaBase + BigInt(i) * span, new Set(seen));
       out.push(node);
@@ -75,28 +76,21 @@ export function flatten(tree: PteNode[]): Mapping[] {
 export interface WalkStepView { level: number; index: number; pteAddress: string; pte: string; flags: string; meaning: string }
 export interface TranslationView { va: string; steps: WalkStepView[]; pa?: string; fault?: string; pageSize?: string }
 
-export function translateView(mem: PhysMemory, satpRootPpn: bigint, vaddr: bigint): TranslationView {
+/**
+ * A translation level by level, as the hart's own walk (cpu/sv39.ts) makes it, so the view can
+ * never disagree with what the hart does. Bare mode maps one to one.
+ */
+export function translateView(mem: PhysMemory, satp: bigint, vaddr: bigint): TranslationView {
   const va = BigInt.asUintN(64, vaddr);
-  const steps: WalkStepView[] = [];
-  if (BigInt.asIntN(39, va) !== BigInt.asIntN(64, va)) return { va: hex(va), steps, fault: 'not canonical: bits 63:39 must copy bit 38' };
-  let table = satpRootPpn << 12n;
-  for (let level = 2; level >= 0; level--) {
-    const index = Number((va >> BigInt(12 + 9 * level)) & 511n);
-    const pteAddress = table + BigInt(index * 8);
-    const pte = u64(mem, pteAddress);
-    if (pte === undefined) return { va: hex(va), steps, fault: `level-${level} table at ${hex(table)} is not in RAM` };
-    const ppn = (pte >> 10n) & ((1n << 44n) - 1n);
-    const valid = (pte & 1n) !== 0n, leaf = (pte & 0xen) !== 0n;
-    const meaning = !valid ? 'invalid: the walk stops with a page fault' : leaf ? `leaf: a ${SIZES[level]} page at ${hex(ppn << 12n)}` : `points to the level-${level - 1} table at ${hex(ppn << 12n)}`;
-    steps.push({ level, index, pteAddress: hex(pteAddress), pte: hex(pte), flags: flagString(pte), meaning });
-    if (!valid) return { va: hex(va), steps, fault: `level-${level} entry ${index} is not valid` };
-    if (leaf) {
-      const bits = BigInt(12 + 9 * level);
-      if ((ppn & ((1n << BigInt(9 * level)) - 1n)) !== 0n) return { va: hex(va), steps, fault: 'misaligned superpage' };
-      return { va: hex(va), steps, pa: hex(((ppn >> BigInt(9 * level)) << bits) | (va & ((1n << bits) - 1n))), pageSize: SIZES[level] };
-    }
-    if (level === 0) return { va: hex(va), steps, fault: 'level-0 entry is not a leaf' };
-    table = ppn << 12n;
-  }
-  return { va: hex(va), steps, fault: 'unreachable' };
+  if (satpMode(satp) !== SATP_MODE_SV39) return { va: hex(va), steps: [], pa: hex(va), fault: undefined, pageSize: undefined };
+  const r = walk(satp, va, (pa) => u64(mem, pa));
+  const steps = r.steps.map((s, i): WalkStepView => {
+    const last = i === r.steps.length - 1;
+    const meaning = (s.pte & PTE.V) === 0n ? 'invalid: the walk stops with a page fault'
+      : isLeaf(s.pte) ? `leaf: a ${SIZES[s.level]} page at ${hex(pteToPpn(s.pte) << 12n)}`
+        : last && !r.ok ? 'reserved encoding: the walk stops with a page fault'
+          : `points to the level-${s.level - 1} table at ${hex(pteToPpn(s.pte) << 12n)}`;
+    return { level: s.level, index: s.index, pteAddress: hex(s.pteAddress), pte: hex(s.pte), flags: flagString(s.pte), meaning };
+  });
+  return r.ok ? { va: hex(va), steps, pa: hex(r.paddr), pageSize: SIZES[r.level] } : { va: hex(va), steps, fault: r.reason };
 }

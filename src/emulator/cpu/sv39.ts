@@ -2,7 +2,7 @@
 // entries; a virtual address is VPN[2] (bits 38:30), VPN[1] (29:21), VPN[0] (20:12) and the
 // page offset, and bits 63:39 must copy bit 38. A/D bits are set by the walk, as QEMU 7.2 does.
 import { Exception, Priv } from './causes.js';
-import { MSTATUS } from './csrFile.js';
+import { MPP_SHIFT, MSTATUS } from '../isa/csrFields.js';
 import type { AccessKind, Hart } from './hart.js';
 
 export const PTE = { V: 1n, R: 2n, W: 4n, X: 8n, U: 16n, G: 32n, A: 64n, D: 128n } as const;
@@ -20,8 +20,18 @@ export interface Translator {
   translate(vaddr: bigint, kind: AccessKind): bigint | undefined;
 }
 
-/** One step of a walk, for the debugger's "translate address" view. */
-export interface WalkStep { level: number; pteAddress: bigint; pte: bigint }
+/** One step of a walk, for the debugger's "translate address" view: the entry read at a level. */
+export interface WalkStep { level: number; index: number; pteAddress: bigint; pte: bigint }
+
+/** Bits 53:10 of a PTE: the physical page number (44 bits). */
+export const pteToPpn = (pte: bigint): bigint => (pte >> 10n) & ((1n << 44n) - 1n);
+/** Whether a valid PTE is a leaf (R or X set) rather than a pointer to the next level. */
+export const isLeaf = (pte: bigint): boolean => (pte & (PTE.R | PTE.X)) !== 0n;
+/** Bytes a leaf at `level` maps: 4 KiB, 2 MiB, 1 GiB. */
+export const pageBytes = (level: number): bigint => 1n << BigInt(12 + 9 * level);
+/** satp's PPN field: the root table. */
+export const satpRootPpn = (satp: bigint): bigint => BigInt.asUintN(64, satp) & ((1n << 44n) - 1n);
+export const satpMode = (satp: bigint): bigint => BigInt.asUintN(64, satp) >> 60n;
 
 export type WalkResult =
   | { ok: true; paddr: bigint; pte: bigint; level: number; steps: WalkStep[] }
@@ -35,17 +45,17 @@ export function walk(satp: bigint, vaddr: bigint, read: (paddr: bigint) => bigin
   const steps: WalkStep[] = [];
   const va = BigInt.asUintN(64, vaddr);
   if (BigInt.asIntN(39, va) !== BigInt.asIntN(64, va)) return { ok: false, reason: 'not canonical: bits 63:39 must copy bit 38', steps };
-  let table = (BigInt.asUintN(64, satp) & ((1n << 44n) - 1n)) << 12n;
+  let table = satpRootPpn(satp) << 12n;
   for (let level = 2; level >= 0; level--) {
-    const vpn = (va >> BigInt(12 + 9 * level)) & 511n;
-    const pteAddress = table + vpn * 8n;
+    const index = Number((va >> BigInt(12 + 9 * level)) & 511n);
+    const pteAddress = table + BigInt(index * 8);
     const pte = read(pteAddress);
-    if (pte === undefined) return { ok: false, reason: `level-${level} entry at 0x${pteAddress.toString(16)} is not in memory`, steps, accessFault: true };
-    steps.push({ level, pteAddress, pte });
-    if ((pte & PTE.V) === 0n) return { ok: false, reason: `level-${level} entry is not valid`, steps };
-    if ((pte & PTE.R) === 0n && (pte & PTE.W) !== 0n) return { ok: false, reason: `level-${level} entry is writable but not readable (reserved)`, steps };
-    const ppn = (pte >> 10n) & ((1n << 44n) - 1n);
-    if ((pte & (PTE.R | PTE.X)) !== 0n) {
+    if (pte === undefined) return { ok: false, reason: `level-${level} table at 0x${table.toString(16)} is not in memory`, steps, accessFault: true };
+    steps.push({ level, index, pteAddress, pte });
+    if ((pte & PTE.V) === 0n) return { ok: false, reason: `level-${level} entry ${index} is not valid`, steps };
+    if ((pte & PTE.R) === 0n && (pte & PTE.W) !== 0n) return { ok: false, reason: `level-${level} entry ${index} is writable but not readable (reserved)`, steps };
+    const ppn = pteToPpn(pte);
+    if (isLeaf(pte)) {
       // A leaf: at level 1 or 2 it is a superpage, and its PPN must be aligned to it.
       const low = (1n << BigInt(9 * level)) - 1n;
       if ((ppn & low) !== 0n) return { ok: false, reason: `misaligned ${level === 2 ? '1 GiB' : '2 MiB'} superpage`, steps };
@@ -78,8 +88,8 @@ export class Sv39 implements Translator {
     const h = this.hart, csr = h.csr;
     // Loads and stores in M-mode with MPRV translate as the privilege in MPP (vol. II §3.1.6.3).
     let priv = h.priv;
-    if (kind !== 'fetch' && priv === Priv.M && (csr.mstatus & MSTATUS.MPRV)) priv = Number((csr.mstatus & MSTATUS.MPP) >> 11n) as Priv;
-    if (priv === Priv.M || (BigInt.asUintN(64, csr.satp) >> 60n) !== SATP_MODE_SV39) return this.checked(BigInt.asUintN(64, vaddr), vaddr, kind, priv);
+    if (kind !== 'fetch' && priv === Priv.M && (csr.mstatus & MSTATUS.MPRV)) priv = Number((csr.mstatus & MSTATUS.MPP) >> MPP_SHIFT) as Priv;
+    if (priv === Priv.M || satpMode(csr.satp) !== SATP_MODE_SV39) return this.checked(BigInt.asUintN(64, vaddr), vaddr, kind, priv);
     const r = walk(csr.satp, vaddr, (pa) => h.bus.read(pa, 8));
     if (!r.ok) {
       h.exception(r.accessFault ? ACCESS_FAULT[kind] : PAGE_FAULT[kind], vaddr);

@@ -17,7 +17,8 @@ import { disassemble, instructionLength } from './disasm.js';
 import { AddressAnnotator, isFunction, sanitize, SectionSymbols, STT_OBJECT, useful } from './symbols.js';
 
 const SHT_NOBITS = 8;
-const hex = (v: bigint | number): string => v.toString(16);
+/** Hex digits without a prefix, as objdump writes addresses. */
+const digits = (v: bigint | number): string => v.toString(16);
 const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 const TWO32 = 2 ** 32;
 
@@ -81,7 +82,7 @@ class SectionLister {
     const stop = this.bytes.length;
     for (let off = 0; off < stop;) {
       const addr = sec.addr + BigInt(off);
-      out.push('', `${hex(addr).padStart(16, '0')} <${this.labelText(sym, addr)}>:`);
+      out.push('', `${digits(addr).padStart(16, '0')} <${this.labelText(sym, addr)}>:`);
       let next: ElfSymbol | undefined;
       if (sym && sym.value > addr) next = sym;
       else if (sym) next = syms.labels[++li];
@@ -98,16 +99,16 @@ class SectionLister {
   private labelText(sym: ElfSymbol | undefined, addr: bigint): string {
     if (!sym) return sanitize(this.sec.name);
     const d = addr - sym.value;
-    return `${sanitize(sym.name)}${d > 0n ? `+0x${hex(d)}` : d < 0n ? `-0x${hex(-d)}` : ''}`;
+    return `${sanitize(sym.name)}${d > 0n ? `+0x${digits(d)}` : d < 0n ? `-0x${digits(-d)}` : ''}`;
   }
 
   /** A line's address as objdump prints it: 16 digits less the section's skipped ones, zeros as spaces. */
   private address(off: number): string {
     const lo = this.addrLo + off, hi = (this.addrHi + Math.floor(lo / TWO32)) % TWO32;
-    const digits = (hi.toString(16).padStart(8, '0') + (lo % TWO32).toString(16).padStart(8, '0')).slice(this.skipDigits);
+    const text = (hi.toString(16).padStart(8, '0') + (lo % TWO32).toString(16).padStart(8, '0')).slice(this.skipDigits);
     let i = 0;
-    while (i < digits.length - 1 && digits[i] === '0') i++;
-    return ' '.repeat(i) + digits.slice(i);
+    while (i < text.length - 1 && text[i] === '0') i++;
+    return ' '.repeat(i) + text.slice(i);
   }
 
   /** objdump's disassemble_bytes over [start, stop). */
@@ -135,7 +136,7 @@ class SectionLister {
       if (!u.ok) {
         // objdump prints the failed read's message with five bytes' worth of columns, then
         // steps past the run.
-        this.emit(off, stop, 5, u.chunk || 1, perLine, `\tAddress 0x${hex(this.sec.addr + BigInt(off))} is out of bounds.`);
+        this.emit(off, stop, 5, u.chunk || 1, perLine, `\tAddress 0x${digits(this.sec.addr + BigInt(off))} is out of bounds.`);
         out.push('');
         break;
       }
@@ -178,7 +179,7 @@ class SectionLister {
       let v = 0;
       for (let i = len - 1; i >= 0; i--) v = v * 256 + bytes[off + i];
       const directive = len === 4 ? '.word' : len === 2 ? '.short' : '.byte';
-      return { ok: true, len, text: `${directive}\t0x${hex(v).padStart(len * 2, '0')}`, chunk: len, bytesPerLine: len === 1 ? 6 : 8 };
+      return { ok: true, len, text: `${directive}\t0x${digits(v).padStart(len * 2, '0')}`, chunk: len, bytesPerLine: len === 1 ? 6 : 8 };
     }
     if (off + 2 > stop) return { ok: false, chunk: 0 };
     const len = instructionLength(bytes[off] | (bytes[off + 1] << 8));
@@ -188,7 +189,7 @@ class SectionLister {
     if (len > 4) {
       // Longer encodings are none the table knows: objdump shows 64-bit ones as one number.
       const b = Array.from(bytes.subarray(off, off + len));
-      text = len === 8 ? `.8byte\t0x${hex(b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n))}` : `.byte\t${b.map((x) => `0x${HEX2[x]}`).join(', ')}`;
+      text = len === 8 ? `.8byte\t0x${digits(b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n))}` : `.byte\t${b.map((x) => `0x${HEX2[x]}`).join(', ')}`;
     } else {
       let word = 0;
       for (let i = len - 1; i >= 0; i--) word = word * 256 + bytes[off + i];

@@ -10,11 +10,10 @@ export interface OperandContext {
   target: string;
 }
 
-/** Register names as objdump prints them (the psABI's). */
-export const ABI_NAMES = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
-  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
+export { ABI_NAMES } from '../isa/registers.js';
 
-export const hex = (v: number | bigint): string => `0x${v.toString(16)}`;
+export { hex } from '../hex.js';
+import { hex } from '../hex.js';
 
 /** A fence's predecessor or successor set: `iorw` letters, `unknown` when empty. */
 export const fenceSet = (bits: number): string =>

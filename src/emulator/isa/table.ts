@@ -10,18 +10,14 @@ export const INSTRUCTIONS: readonly InsnDef[] = [...RV64I, ...RV64M, ...RV64A, .
 
 export const BY_NAME: ReadonlyMap<string, InsnDef> = new Map(INSTRUCTIONS.map((d) => [d.name, d]));
 
-/** Entries bucketed by major opcode (bits 6:0), so decoding scans a handful, not all. */
+/**
+ * Entries bucketed by major opcode (bits 6:0), so decoding scans a handful, not all. No two
+ * entries match one word (test/unit/table.test.ts), so the order within a bucket is free.
+ */
 const BY_OPCODE: InsnDef[][] = Array.from({ length: 128 }, () => []);
 for (const d of INSTRUCTIONS) BY_OPCODE[d.match & 0x7f].push(d);
-// More specific masks first, so an exact encoding (ecall) wins over a family (csrrw).
-for (const bucket of BY_OPCODE) bucket.sort((a, b) => popcount(b.mask) - popcount(a.mask));
 
-function popcount(v: number): number {
-  let n = 0;
-  for (let x = v >>> 0; x; x &= x - 1) n++;
-  return n;
-}
-
+/** The one entry whose encoding matches the word, if any. */
 export function lookup(word: number): InsnDef | undefined {
   for (const d of BY_OPCODE[word & 0x7f]) if (((word & d.mask) >>> 0) === (d.match >>> 0)) return d;
   return undefined;

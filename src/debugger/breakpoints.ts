@@ -1,0 +1,133 @@
+// The user's breakpoints (source lines, functions, instructions) with their conditions, hit
+// counts and log messages, the temporary one `runTo` sets, and the decision, when the machine
+// stops at one of their addresses, whether the user sees that stop.
+import type { Program } from './program.js';
+
+export type StopKind = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
+export interface RuntimeStop { kind: StopKind; description?: string; text?: string; breakpointIds?: number[] }
+
+export interface BreakpointOptions { condition?: string; hitCondition?: string; logMessage?: string }
+
+export interface BreakpointSpec extends BreakpointOptions {
+  id: number;
+  kind: 'source' | 'function' | 'instruction';
+  addresses: bigint[];
+  /** The local file a source breakpoint was set in. */
+  path?: string;
+  hits: number;
+  /** Set by launch's runTo: removed when hit, and left alone when the client replaces its own. */
+  temporary?: string;
+}
+
+export interface SetResult { id: number; verified: boolean; line?: number; message?: string; address?: bigint }
+
+/** What deciding a stop needs from the runtime. */
+export interface StopContext {
+  /** Evaluate a condition or a logpoint's {expression}; throws with a message. */
+  evaluate(expr: string): bigint;
+  /** Print a logpoint's message. */
+  log(text: string): void;
+}
+
+export class Breakpoints {
+  private readonly table = new Map<number, BreakpointSpec>();
+  private nextId = 1;
+
+  constructor(private readonly program: Program) {}
+
+  /** Every address a breakpoint is set at, for the machine. */
+  addresses(): bigint[] {
+    return [...this.table.values()].flatMap((b) => b.addresses);
+  }
+
+  /** runTo: a function breakpoint that removes itself when hit. Throws for an unknown name. */
+  addTemporary(name: string): void {
+    const sym = this.program.symbols.find(name);
+    if (!sym) throw new Error(`runTo: no function '${name}' in the kernel's symbols`);
+    const id = this.nextId++;
+    this.table.set(id, { id, kind: 'function', addresses: [sym.address], hits: 0, temporary: name });
+  }
+
+  setSource(path: string, specs: ({ line: number } & BreakpointOptions)[]): SetResult[] {
+    this.drop((b) => b.kind === 'source' && b.path === path);
+    const file = this.program.tableFile(path);
+    return specs.map((s) => {
+      const id = this.nextId++;
+      if (!file) return { id, verified: false, line: s.line, message: 'no code from this file is in the kernel ELF (no DWARF line information for it)' };
+      const found = this.program.lines.addressesFor(file, s.line);
+      if (!found) return { id, verified: false, line: s.line, message: `no code at or after line ${s.line}` };
+      this.table.set(id, { id, kind: 'source', addresses: found.addresses, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0, path });
+      return { id, verified: true, line: found.line };
+    });
+  }
+
+  setFunctions(specs: ({ name: string } & BreakpointOptions)[]): SetResult[] {
+    this.drop((b) => b.kind === 'function' && !b.temporary);
+    return specs.map((s) => {
+      const id = this.nextId++;
+      const sym = this.program.symbols.find(s.name);
+      if (!sym) return { id, verified: false, message: `no function '${s.name}' in the kernel's symbols` };
+      this.table.set(id, { id, kind: 'function', addresses: [sym.address], condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      return { id, verified: true, address: sym.address };
+    });
+  }
+
+  setInstructions(specs: ({ address: bigint } & BreakpointOptions)[]): SetResult[] {
+    this.drop((b) => b.kind === 'instruction');
+    return specs.map((s) => {
+      const id = this.nextId++;
+      this.table.set(id, { id, kind: 'instruction', addresses: [BigInt.asUintN(64, s.address)], condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      return { id, verified: true, address: BigInt.asUintN(64, s.address) };
+    });
+  }
+
+  private drop(which: (b: BreakpointSpec) => boolean): void {
+    for (const [id, b] of this.table) if (which(b)) this.table.delete(id);
+  }
+
+  /**
+   * The machine stopped at pc: the stop the user sees, or undefined when every breakpoint there
+   * declines (a false condition, a hit count not reached, a logpoint). Counts hits and removes
+   * a temporary breakpoint it passes; `changed` says the address set changed.
+   */
+  hit(pc: bigint, ctx: StopContext): { stop: RuntimeStop | undefined; changed: boolean } {
+    let stop: RuntimeStop | undefined;
+    let changed = false;
+    for (const b of this.table.values()) {
+      if (!b.addresses.includes(pc)) continue;
+      if (b.condition) {
+        try { if (ctx.evaluate(b.condition) === 0n) continue; } catch { /* a broken condition stops, so the user sees it */ }
+      }
+      b.hits++;
+      if (b.hitCondition && !hitCountReached(b.hitCondition, b.hits)) continue;
+      if (b.temporary) {
+        this.table.delete(b.id);
+        changed = true;
+        stop = { kind: 'entry', description: `Stopped at ${b.temporary}`, breakpointIds: stop?.breakpointIds };
+        continue;
+      }
+      if (b.logMessage) {
+        ctx.log(`${interpolate(b.logMessage, ctx)}\n`);
+        continue;
+      }
+      const kind: StopKind = b.kind === 'function' ? 'function breakpoint' : b.kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
+      stop = { kind, breakpointIds: [...(stop?.breakpointIds ?? []), b.id] };
+    }
+    return { stop, changed };
+  }
+}
+
+/** VS Code's hit conditions: `N` or `>= N`, `> N`, `== N`, `% N`. Anything else always stops. */
+function hitCountReached(condition: string, hits: number): boolean {
+  const m = /^\s*(>=|>|==|%)?\s*(\d+)\s*$/.exec(condition);
+  if (!m) return true;
+  const n = Number(m[2]), op = m[1] ?? '>=';
+  return op === '>=' ? hits >= n : op === '>' ? hits > n : op === '==' ? hits === n : hits % n === 0;
+}
+
+/** A logpoint's text with each {expression} replaced by its value. */
+function interpolate(msg: string, ctx: StopContext): string {
+  return msg.replace(/\{([^}]+)\}/g, (_m, e: string) => {
+    try { return `0x${BigInt.asUintN(64, ctx.evaluate(e)).toString(16)}`; } catch (err) { return `<${(err as Error).message}>`; }
+  });
+}

@@ -1,0 +1,64 @@
+// The launch configuration's attributes, written once: the runtime's LaunchOptions type is
+// derived from this table, package.json's launch schema is generated from it
+// (scripts/gen-contributions.ts; test/unit/launchConfig.test.ts fails when package.json
+// drifts), and the README's attribute table is checked against it.
+
+interface AttributeSpec {
+  type: 'string' | 'number' | 'boolean' | 'object';
+  description: string;
+  default?: unknown;
+  enum?: readonly string[];
+  required?: boolean;
+}
+
+export const LAUNCH_ATTRIBUTES = {
+  program: {
+    type: 'string', required: true,
+    description: 'The kernel ELF to boot (built with DWARF), e.g. ${workspaceFolder}/target/riscv64gc-unknown-none-elf/release/kernel.',
+  },
+  bios: {
+    type: 'string', default: 'builtin',
+    description: 'Firmware: \'builtin\' (Chronos\'s SBI; the kernel starts in S-mode), \'none\' (the ELF starts in M-mode), or the path of a firmware image such as OpenSBI\'s fw_jump.bin.',
+  },
+  memory: { type: 'number', default: 128, description: 'RAM in MiB.' },
+  bootargs: { type: 'string', default: '', description: 'The kernel command line (/chosen/bootargs in the device tree).' },
+  stopOnEntry: { type: 'boolean', default: false, description: 'Stop at the kernel\'s first instruction.' },
+  runTo: {
+    type: 'string',
+    description: 'Run to this function and stop there once, e.g. "rust_main" or "chronos_kernel::boot::run_self_tests" (a temporary breakpoint).',
+  },
+  sourceMap: {
+    type: 'object', default: {},
+    description: 'Rewrite source paths from the DWARF info: {"/build/path": "${workspaceFolder}"}.',
+  },
+  uartOutput: {
+    type: 'string', enum: ['console', 'none'], default: 'console',
+    description: 'Where the guest\'s UART output goes: the Chronos UART terminal and debug console, or nowhere.',
+  },
+} as const satisfies Record<string, AttributeSpec>;
+
+type Attributes = typeof LAUNCH_ATTRIBUTES;
+type ValueOf<A> =
+  A extends { enum: readonly (infer E)[] } ? E
+    : A extends { type: 'string' } ? string
+      : A extends { type: 'number' } ? number
+        : A extends { type: 'boolean' } ? boolean
+          : A extends { type: 'object' } ? Record<string, string> : never;
+type RequiredNames = { [K in keyof Attributes]: Attributes[K] extends { required: true } ? K : never }[keyof Attributes];
+
+/** A launch configuration's Chronos attributes, as the runtime receives them. */
+export type LaunchOptions =
+  { [K in RequiredNames]: ValueOf<Attributes[K]> } &
+  { [K in Exclude<keyof Attributes, RequiredNames>]?: ValueOf<Attributes[K]> };
+
+/** package.json's `configurationAttributes.launch`: the JSON schema VS Code checks launch.json with. */
+export function launchSchema(): { required: string[]; properties: Record<string, object> } {
+  const properties: Record<string, object> = {};
+  const required: string[] = [];
+  for (const [name, spec] of Object.entries(LAUNCH_ATTRIBUTES) as [string, AttributeSpec][]) {
+    if (spec.required) required.push(name);
+    const { required: _r, ...schema } = spec;
+    properties[name] = schema;
+  }
+  return { required, properties };
+}

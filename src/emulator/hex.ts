@@ -1,0 +1,3 @@
+// How Chronos writes numbers in hex everywhere (the disassembler, the debugger, the views):
+// 0x and the digits of the value read as an unsigned 64-bit number.
+export const hex = (v: bigint | number): string => `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}`;
