@@ -7,8 +7,8 @@ import type { Machine } from './machine.js';
 export class DebugAccess {
   constructor(private readonly m: Machine) {}
 
-  /** The hart's satp now. */
-  satp(): bigint { return this.m.hart.csr.satp; }
+  /** A hart's satp now (the boot hart's by default). */
+  satp(hart = 0): bigint { return this.m.harts[hart].csr.satp; }
 
   /** Translate under `satp` (the hart's by default); bare mode maps one to one. */
   translate(vaddr: bigint, satp = this.satp()): WalkResult {
@@ -42,7 +42,7 @@ export class DebugAccess {
     const off = ram.offsetOf(paddr, bytes.length);
     if (off < 0) return false;
     ram.ru8.set(bytes, off);
-    this.m.cache.invalidateRange(off, bytes.length);
+    this.m.code.invalidateRange(off, bytes.length);
     return true;
   }
 
@@ -94,18 +94,18 @@ export class DebugAccess {
     return parts.every(([pa, b]) => this.writePhys(pa, b));
   }
 
-  /** Read a CSR as M-mode would, with no side effects; undefined if it does not exist. */
-  peekCsr(num: number): bigint | undefined {
-    const h = this.m.hart, saved = h.priv;
+  /** Read a hart's CSR as M-mode would, with no side effects; undefined if it does not exist. */
+  peekCsr(num: number, hart = 0): bigint | undefined {
+    const h = this.m.harts[hart], saved = h.priv;
     h.priv = 3;
     try { return h.csr.read(num); } finally { h.priv = saved; }
   }
 
-  /** Write a CSR as M-mode would; false if it does not exist or is read-only. */
-  pokeCsr(num: number, value: bigint): boolean {
+  /** Write a hart's CSR as M-mode would; false if it does not exist or is read-only. */
+  pokeCsr(num: number, value: bigint, hart = 0): boolean {
     if ((num >>> 10) === 3) return false;
-    const h = this.m.hart, saved = h.priv;
+    const h = this.m.harts[hart], saved = h.priv;
     h.priv = 3;
-    try { return h.csr.write(num, BigInt.asIntN(64, value)); } finally { h.priv = saved; h.flushTlb(); }
+    try { return h.csr.write(num, BigInt.asIntN(64, value)); } finally { h.priv = saved; h.flushTranslations(); }
   }
 }

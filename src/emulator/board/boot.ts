@@ -1,7 +1,10 @@
 // The three ways the machine starts, as qemu-system-riscv64 -machine virt starts them:
-// bare (-bios none: the program runs in M-mode from its entry), under the built-in SBI (the
-// kernel runs in S-mode, as if OpenSBI had booted it), or through a firmware image at the
-// start of RAM entered from the reset ROM. The device tree goes where QEMU 7.2 puts it.
+// bare (-bios none: the program runs in M-mode from its entry on every hart), under the
+// built-in SBI (the kernel runs in S-mode on the boot hart, as if OpenSBI had booted it), or
+// through a firmware image at the start of RAM. QEMU's reset ROM starts every hart in M-mode
+// with a0 = its hart id, a1 = the device tree and a2 = fw_dynamic_info; the ROM is there in
+// every case (its bytes can be read), and its effect is applied directly. The device tree goes
+// where QEMU 7.2 puts it.
 import { Priv } from '../cpu/causes.js';
 import { MIP, MSTATUS } from '../cpu/csrFile.js';
 import { MPP_SHIFT } from '../isa/csrFields.js';
@@ -18,7 +21,7 @@ import { MROM } from './virtMap.js';
 export interface BootTarget {
   readonly ram: Ram;
   readonly bus: Bus;
-  readonly hart: Hart;
+  readonly harts: readonly Hart[];
   readonly bootargs: string;
 }
 
@@ -29,17 +32,31 @@ const MAX_FIRMWARE = 0x200000;
 
 /** Write the device tree to the top of RAM as QEMU does; its address, or 0 when RAM is too small. */
 export function placeDeviceTree(t: BootTarget): bigint {
-  const dtb = virtDeviceTree({ ramBase: t.ram.base, ramSize: t.ram.size, bootargs: t.bootargs });
+  const dtb = virtDeviceTree({ ramBase: t.ram.base, ramSize: t.ram.size, bootargs: t.bootargs, harts: t.harts.length });
   const at = fdtAddress(t.ram.base, t.ram.size, dtb.length);
   if (at < t.ram.base) return 0n;
   t.ram.ru8.set(dtb, at - t.ram.base);
   return BigInt(at);
 }
 
-/** -bios none: M-mode at the program's entry. */
-export function bootBare(t: BootTarget, entry: bigint): void {
-  t.hart.priv = Priv.M;
-  t.hart.pc = entry;
+/** -bios none: every hart in M-mode at the program's entry, as the reset code leaves it. */
+export function bootBare(t: BootTarget, entry: bigint, fdt: bigint): void {
+  attachResetRom(t, entry, fdt, entry);
+  for (const h of t.harts) resetHart(h, entry, fdt);
+}
+
+/** The registers QEMU's reset code leaves: t0 = where it jumps, a0 = hart id, a1 = FDT, a2 = fw_dynamic_info. */
+function resetHart(h: Hart, start: bigint, fdt: bigint): void {
+  h.priv = Priv.M;
+  h.pc = start;
+  h.x[5] = start;
+  h.x[10] = BigInt(h.hartId);
+  h.x[11] = fdt;
+  h.x[12] = BigInt(FW_DYNAMIC_INFO);
+}
+
+function attachResetRom(t: BootTarget, start: bigint, fdt: bigint, next: bigint): void {
+  if (!t.bus.list().some((d) => d.name === MROM.name)) t.bus.attach(new Rom(MROM, resetRom(start, fdt, next)));
 }
 
 /**
@@ -48,17 +65,20 @@ export function bootBare(t: BootTarget, entry: bigint): void {
  * PMP allowing everything; a0 = hart id, a1 = the device tree.
  */
 export function bootUnderSbi(t: BootTarget, entry: bigint, fdt: bigint): void {
-  const h = t.hart, csr = h.csr;
-  csr.medeleg = 0xb1ffn; // all but ecalls from S and M (the firmware answers those)
-  csr.mideleg = MIP.SSIP | MIP.STIP | MIP.SEIP;
-  csr.mcounteren = 7n;
-  csr.menvcfg = (1n << 63n) | (1n << 62n);
-  csr.pmpcfg[0] = 0x1fn; csr.pmpaddr[0] = PMPADDR_MASK; csr.pmpChanged();
-  csr.mstatus = (csr.mstatus & ~MSTATUS.MPP) | (BigInt(Priv.S) << MPP_SHIFT);
-  h.priv = Priv.S;
-  h.pc = entry;
-  h.x[10] = BigInt(h.hartId);
-  h.x[11] = fdt;
+  attachResetRom(t, BigInt(t.ram.base), fdt, entry);
+  for (const h of t.harts) {
+    const csr = h.csr;
+    csr.medeleg = 0xb1ffn; // all but ecalls from S and M (the firmware answers those)
+    csr.mideleg = MIP.SSIP | MIP.STIP | MIP.SEIP;
+    csr.mcounteren = 7n;
+    csr.menvcfg = (1n << 63n) | (1n << 62n);
+    csr.pmpcfg[0] = 0x1fn; csr.pmpaddr[0] = PMPADDR_MASK; csr.pmpChanged();
+    csr.mstatus = (csr.mstatus & ~MSTATUS.MPP) | (BigInt(Priv.S) << MPP_SHIFT);
+    h.priv = Priv.S;
+    h.pc = entry;
+    h.x[10] = BigInt(h.hartId);
+    h.x[11] = fdt;
+  }
 }
 
 /**
@@ -76,15 +96,8 @@ export function bootFirmware(t: BootTarget, image: Uint8Array, kernelEntry: bigi
     if (image.length > MAX_FIRMWARE) throw new RangeError('firmware image larger than the 2 MiB before the kernel');
     ram.ru8.set(image, 0);
   }
-  if (!t.bus.list().some((d) => d.name === MROM.name)) t.bus.attach(new Rom(MROM, resetRom(ram.base, fdt, kernelEntry ?? BigInt(ram.base + MAX_FIRMWARE))));
-  const h = t.hart;
-  h.priv = Priv.M;
-  // Where the reset code leaves the hart: at the firmware, with the registers it loads.
-  h.pc = BigInt(ram.base);
-  h.x[5] = BigInt(ram.base);
-  h.x[10] = BigInt(h.hartId);
-  h.x[11] = fdt;
-  h.x[12] = BigInt(FW_DYNAMIC_INFO);
+  attachResetRom(t, BigInt(ram.base), fdt, kernelEntry ?? BigInt(ram.base + MAX_FIRMWARE));
+  for (const h of t.harts) resetHart(h, BigInt(ram.base), fdt);
 }
 
 /**
@@ -92,12 +105,12 @@ export function bootFirmware(t: BootTarget, image: Uint8Array, kernelEntry: bigi
  * ld t0, 24(t0); jr t0), the firmware and device-tree addresses it loads, and fw_dynamic_info
  * (magic "OSBI", version 2, next address, next mode S, options, boot hart) for the firmware.
  */
-function resetRom(ramBase: number, fdt: bigint, next: bigint): Uint8Array {
+function resetRom(start: bigint, fdt: bigint, next: bigint): Uint8Array {
   const rom = new Uint8Array(MROM.size);
   const dv = new DataView(rom.buffer);
   const code = [0x00000297, 0x02828613, 0xf1402573, 0x0202b583, 0x0182b283, 0x00028067];
   code.forEach((w, i) => dv.setUint32(4 * i, w, true));
-  dv.setBigUint64(0x18, BigInt(ramBase), true);
+  dv.setBigUint64(0x18, BigInt.asUintN(64, start), true);
   dv.setBigUint64(0x20, fdt, true);
   const info = FW_DYNAMIC_INFO - MROM.base;
   dv.setBigUint64(info, 0x4942534fn, true);

@@ -80,11 +80,6 @@ export class CsrFile {
   time: () => bigint = () => BigInt(this.hart.instret) / 10n;
   /** Told when a write may have changed what interrupts are pending or enabled. */
   onInterruptState: () => void = () => {};
-  /**
-   * Told when translation state changed: privilege or MPRV/SUM/MXR (cached translations are
-   * stale), or, with `addressSpace`, satp or sfence.vma (translated code is stale too).
-   */
-  onTranslationChange: (addressSpace: boolean) => void = () => this.hart.flushTlb();
 
   readonly pmp = new Pmp();
 
@@ -109,7 +104,7 @@ export class CsrFile {
   /** PMP entries changed: rebuild them, and drop translations (and code) made under the old ones. */
   pmpChanged(): void {
     this.pmp.update(this.pmpcfg, this.pmpaddr);
-    this.onTranslationChange(true);
+    this.hart.flushTranslations();
   }
 
   get mip(): bigint { return this.mipSoft | this.mipHw; }
@@ -258,7 +253,7 @@ export class CsrFile {
         this.satp = BigInt.asUintN(64, v) & ((0xfn << 60n) | (0xffffn << 44n) | 0xfffffffffffn);
         // QEMU keeps 16 ASID bits writable; PPN is 44 bits.
         this.satp = BigInt.asIntN(64, this.satp);
-        this.onTranslationChange(true);
+        this.hart.flushTranslations();
         return true;
       }
       case CSR.stimecmp:
@@ -272,6 +267,16 @@ export class CsrFile {
     }
   }
 
+  /**
+   * Trap entry and return rewrite mstatus whole: drop data translations when that changes what
+   * M-mode loads and stores translate as (MPRV, with MPP naming the privilege).
+   */
+  replaceMstatus(next: bigint): void {
+    const changed = next ^ this.mstatus;
+    if ((changed & (MSTATUS.MPRV | MSTATUS.MPP)) !== 0n && ((this.mstatus | next) & MSTATUS.MPRV) !== 0n) this.hart.flushDataTranslations();
+    this.mstatus = next;
+  }
+
   private setMstatus(v: bigint, mask: bigint): void {
     let next = (this.mstatus & ~mask) | (v & mask);
     // MPP is WARL over {U, S, M}: the reserved value 2 keeps the old field.
@@ -279,7 +284,7 @@ export class CsrFile {
     const translationBits = MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.MPP;
     const changed = next ^ this.mstatus;
     this.mstatus = next;
-    if (changed & translationBits) this.onTranslationChange(false);
+    if (changed & translationBits) this.hart.flushDataTranslations();
     if (changed & (MSTATUS.MIE | MSTATUS.SIE)) this.onInterruptState();
   }
 }

@@ -1,16 +1,17 @@
 // One RV64 hart: its registers, CSRs, privilege, and every slow path the translated code
 // falls back on (memory that is not a TLB hit, CSRs, atomics, traps). The fast paths live in
 // the code the block compiler generates; see jit/codegen.ts.
-import { ADDR_SLOT, DATA_SLOT, PC_SLOT, REG_SLOTS, TLB_SIZE } from '../jit/codegen.js';
+import { ADDR_SLOT, DATA_SLOT, PC_SLOT, REG_SLOTS } from '../jit/codegen.js';
 import { Bus, writeRam } from '../memory/bus.js';
 import { Exception, Priv } from './causes.js';
 import { CsrFile, type CsrState } from './csrFile.js';
 import { mret, sfenceVma, sret, wfi } from './privileged.js';
 import { enterTrap } from './trap.js';
+import { Tlb } from './tlb.js';
 import type { AmoOp } from '../isa/rv64a.js';
 import type { CsrKind } from '../isa/system.js';
 
-const EMPTY_CHUNKS = new Uint8Array(0);
+const EMPTY_CHUNKS = new Uint16Array(0);
 
 /** Why the translated code left early without a trap: the debugger asked for it. */
 export const EXC_NONE = 0, EXC_TRAP = 1, EXC_STOP = 2;
@@ -22,7 +23,8 @@ export type WatchHook = (vaddr: bigint, paddr: bigint, size: number, kind: Acces
 
 /** Receives writes to RAM that holds translated code. */
 export interface CodeWatcher {
-  readonly codeChunks: Uint8Array;
+  /** Per 64-byte chunk of RAM, how many translated blocks hold code from it. */
+  readonly codeChunks: Uint16Array;
   isCode(ramOffset: number, len: number): boolean;
   invalidateRange(ramOffset: number, len: number): void;
   clear(): void;
@@ -43,13 +45,14 @@ export class Hart {
   readonly u = new Uint32Array(this.regBuf);
   readonly i32 = new Int32Array(this.regBuf);
 
-  // The software TLBs of the fast path: virtual page tag (low, high) → RAM offset of the page.
-  readonly tlR = new Int32Array(TLB_SIZE).fill(1);
-  readonly tlRh = new Uint32Array(TLB_SIZE);
-  readonly tlRo = new Int32Array(TLB_SIZE);
-  readonly tlW = new Int32Array(TLB_SIZE).fill(1);
-  readonly tlWh = new Uint32Array(TLB_SIZE);
-  readonly tlWo = new Int32Array(TLB_SIZE);
+  /** The software TLBs, one set per privilege (indexed by Priv; index 2 is unused). */
+  readonly tlbs: readonly Tlb[] = [new Tlb(), new Tlb(), new Tlb(), new Tlb()];
+  /**
+   * Bumped whenever a virtual address may now translate differently for fetching (satp,
+   * sfence.vma, PMP): translated blocks found by virtual pc are then checked against their
+   * physical page before they run again (jit/blockCache.ts). They are not thrown away.
+   */
+  translationGeneration = 0;
 
   priv: Priv = Priv.M;
   instret = 0;
@@ -100,7 +103,7 @@ export class Hart {
     this.exc = s.exc; this.excCause = s.excCause; this.excTval = s.excTval; this.insn = s.insn;
     this.waiting = s.waiting; this.reservation = s.reservation; this.reservationValue = s.reservationValue;
     this.csr.restore(s.csr);
-    this.flushTlb();
+    this.flushTranslations();
   }
 
   // ---- traps ---------------------------------------------------------------------------
@@ -134,19 +137,44 @@ export class Hart {
     return this.csr.mmu.translate(vaddr, kind);
   }
 
-  flushTlb(): void {
-    this.tlR.fill(1);
-    this.tlW.fill(1);
+  /** Every translation this hart cached: satp, sfence.vma for all addresses, PMP, a restore. */
+  flushTranslations(): void {
+    for (const t of this.tlbs) t.flush();
+    this.translationGeneration++;
   }
 
-  private fill(kind: 'load' | 'store', vaddr: bigint, paddr: bigint): void {
-    const ram = this.bus.ram;
-    const off = ram.offsetOf(paddr & ~0xfffn, 4096);
-    if (off < 0) return;
+  /** The translations of one virtual page (sfence.vma with an address). */
+  flushPage(vaddr: bigint): void {
     const lo = Number(vaddr & 0xffffffffn) | 0, hi = Number((vaddr >> 32n) & 0xffffffffn);
-    const e = (lo >>> 12) & (TLB_SIZE - 1);
-    if (kind === 'load') { this.tlR[e] = lo & -4096; this.tlRh[e] = hi; this.tlRo[e] = off; }
-    else { this.tlW[e] = lo & -4096; this.tlWh[e] = hi; this.tlWo[e] = off; }
+    for (const t of this.tlbs) t.flushPage(lo, hi);
+    this.translationGeneration++;
+  }
+
+  /** Load and store translations only: MPRV, MPP, SUM or MXR changed, or watchpoints. */
+  flushDataTranslations(): void {
+    for (const t of this.tlbs) t.flushData();
+  }
+
+  private fill(kind: AccessKind, vaddr: bigint, paddr: bigint): void {
+    const off = this.bus.ram.offsetOf(paddr & ~0xfffn, 4096);
+    if (off < 0) return;
+    this.tlbs[this.priv].fill(kind, Number(vaddr & 0xffffffffn) | 0, Number((vaddr >> 32n) & 0xffffffffn), off);
+  }
+
+  /**
+   * The RAM offset of the page code at vaddr is fetched from, through the fetch TLB (lo, hi:
+   * the halves of vaddr); -1 after raising the fetch fault.
+   */
+  fetchPageOffset(lo: number, hi: number): number {
+    const hit = this.tlbs[this.priv].fetchPage(lo, hi);
+    if (hit >= 0) return hit;
+    const vaddr = BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+    const paddr = this.translate(vaddr, 'fetch');
+    if (paddr === undefined) return -1;
+    const off = this.bus.ram.offsetOf(paddr & ~0xfffn, 4096);
+    if (off < 0) { this.exception(Exception.InstructionAccessFault, vaddr); return -1; }
+    this.fill('fetch', vaddr, paddr);
+    return off;
   }
 
   /** Called from translated code: the address is in the ADDR scratch slot. */
@@ -341,14 +369,16 @@ export class Hart {
   mret(): boolean { return mret(this); }
   sret(): boolean { return sret(this); }
   wfi(): boolean { return wfi(this); }
-  sfenceVma(): boolean { return sfenceVma(this); }
+  sfenceVma(rs1: number, rs2: number): boolean { return sfenceVma(this, rs1, rs2); }
 
-  fenceI(): void {
-    this.code?.clear();
-  }
+  /**
+   * Nothing to do: every store into translated code, from a hart, a device's DMA or the
+   * debugger, already drops the blocks it overlaps, so fetches always see the latest stores.
+   */
+  fenceI(): void { /* coherent already */ }
 
   /** The code-chunk map the translated stores consult (empty until a block cache is attached). */
-  get codeChunks(): Uint8Array {
+  get codeChunks(): Uint16Array {
     return this.code?.codeChunks ?? EMPTY_CHUNKS;
   }
 }

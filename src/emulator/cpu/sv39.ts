@@ -32,6 +32,8 @@ export const pageBytes = (level: number): bigint => 1n << BigInt(12 + 9 * level)
 /** satp's PPN field: the root table. */
 export const satpRootPpn = (satp: bigint): bigint => BigInt.asUintN(64, satp) & ((1n << 44n) - 1n);
 export const satpMode = (satp: bigint): bigint => BigInt.asUintN(64, satp) >> 60n;
+/** satp's ASID field (16 bits, as QEMU keeps them writable). */
+export const satpAsid = (satp: bigint): bigint => (BigInt.asUintN(64, satp) >> 44n) & 0xffffn;
 
 export type WalkResult =
   | { ok: true; paddr: bigint; pte: bigint; level: number; steps: WalkStep[] }

@@ -32,7 +32,7 @@ export function enterTrap(h: Hart, cause: bigint, tval: bigint, interrupt: boole
     let s = csr.mstatus & ~(MSTATUS.SPP | MSTATUS.SPIE | MSTATUS.SIE);
     if (csr.mstatus & MSTATUS.SIE) s |= MSTATUS.SPIE;
     if (from === Priv.S) s |= MSTATUS.SPP;
-    csr.mstatus = s;
+    csr.replaceMstatus(s);
     h.priv = Priv.S;
     h.pc = vector(csr.stvec, cause, interrupt);
   } else {
@@ -42,12 +42,11 @@ export function enterTrap(h: Hart, cause: bigint, tval: bigint, interrupt: boole
     let s = csr.mstatus & ~(MSTATUS.MPP | MSTATUS.MPIE | MSTATUS.MIE);
     if (csr.mstatus & MSTATUS.MIE) s |= MSTATUS.MPIE;
     s |= BigInt(from) << MPP_SHIFT;
-    csr.mstatus = s;
+    csr.replaceMstatus(s);
     h.priv = Priv.M;
     h.pc = vector(csr.mtvec, cause, interrupt);
   }
   h.reservation = -1n;
-  if (from !== h.priv) csr.onTranslationChange(false);
   csr.onInterruptState();
 }
 

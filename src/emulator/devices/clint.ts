@@ -1,24 +1,28 @@
-// The CLINT on QEMU `virt` (SiFive's core-local interruptor): msip at +0x0,
-// mtimecmp at +0x4000, mtime at +0xbff8, for hart 0. It raises MSIP and MTIP; time itself
-// comes from the machine's clock.
+// The CLINT on QEMU `virt` (SiFive's core-local interruptor): one msip word per hart at
+// +4 * hart, one mtimecmp per hart at +0x4000 + 8 * hart, and the shared mtime at +0xbff8.
+// It raises each hart's MSIP and MTIP; time itself comes from the machine's clock.
 import type { Region } from '../board/virtMap.js';
 import type { Device } from '../memory/bus.js';
 
 export const TIMEBASE_HZ = 10_000_000;
+const MTIMECMP = 0x4000, MTIME = 0xbff8;
+const NEVER = (1n << 64n) - 1n;
 
-export interface ClintState { msip: number; mtimecmp: bigint }
+export interface ClintState { msip: number[]; mtimecmp: bigint[] }
 
 export class Clint implements Device {
   readonly name: string;
   readonly base: number;
   readonly size: number;
-  msip = 0;
-  mtimecmp = -1n & ((1n << 64n) - 1n);
-  /** Told when msip or mtimecmp changed. */
-  onChange: () => void = () => {};
+  readonly msip: number[];
+  readonly mtimecmp: bigint[];
+  /** Told which hart's msip or mtimecmp changed. */
+  onChange: (hart: number) => void = () => {};
 
-  constructor(region: Region, private readonly now: () => bigint) {
+  constructor(region: Region, readonly harts: number, private readonly now: () => bigint) {
     this.name = region.name; this.base = region.base; this.size = region.size;
+    this.msip = new Array<number>(harts).fill(0);
+    this.mtimecmp = new Array<bigint>(harts).fill(NEVER);
   }
 
   read(offset: number, size: 1 | 2 | 4 | 8): bigint {
@@ -26,9 +30,12 @@ export class Clint implements Device {
       const shift = BigInt((offset - at) * 8);
       return (value >> shift) & ((1n << BigInt(size * 8)) - 1n);
     };
-    if (offset < 4) return field(BigInt(this.msip), 0);
-    if (offset >= 0x4000 && offset < 0x4008) return field(this.mtimecmp, 0x4000);
-    if (offset >= 0xbff8 && offset < 0xc000) return field(this.now(), 0xbff8);
+    if (offset < 4 * this.harts) return field(BigInt(this.msip[offset >> 2]), offset & ~3);
+    if (offset >= MTIMECMP && offset < MTIMECMP + 8 * this.harts) {
+      const h = (offset - MTIMECMP) >> 3;
+      return field(this.mtimecmp[h], MTIMECMP + 8 * h);
+    }
+    if (offset >= MTIME && offset < MTIME + 8) return field(this.now(), MTIME);
     return 0n;
   }
 
@@ -37,12 +44,22 @@ export class Clint implements Device {
       const shift = BigInt((offset - at) * 8), mask = ((1n << BigInt(size * 8)) - 1n) << shift;
       return (old & ~mask) | ((value << shift) & mask);
     };
-    if (offset < 4) this.msip = Number(value & 1n);
-    else if (offset >= 0x4000 && offset < 0x4008) this.mtimecmp = BigInt.asUintN(64, merge(this.mtimecmp, 0x4000));
+    if (offset < 4 * this.harts) {
+      const h = offset >> 2;
+      if ((offset & 3) === 0) this.msip[h] = Number(value & 1n);
+      this.onChange(h);
+    } else if (offset >= MTIMECMP && offset < MTIMECMP + 8 * this.harts) {
+      const h = (offset - MTIMECMP) >> 3;
+      this.mtimecmp[h] = BigInt.asUintN(64, merge(this.mtimecmp[h], MTIMECMP + 8 * h));
+      this.onChange(h);
+    }
     // mtime is the machine's clock; writes to it are ignored.
-    this.onChange();
   }
 
-  save(): ClintState { return { msip: this.msip, mtimecmp: this.mtimecmp }; }
-  restore(s: unknown): void { const st = s as ClintState; this.msip = st.msip; this.mtimecmp = st.mtimecmp; }
+  save(): ClintState { return { msip: [...this.msip], mtimecmp: [...this.mtimecmp] }; }
+  restore(s: unknown): void {
+    const st = s as ClintState;
+    this.msip.splice(0, this.harts, ...st.msip);
+    this.mtimecmp.splice(0, this.harts, ...st.mtimecmp);
+  }
 }

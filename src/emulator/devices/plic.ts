@@ -1,10 +1,10 @@
-// The PLIC on QEMU `virt`: 95 interrupt sources, priorities at +4*id, pending
-// bits at +0x1000, per-context enables at +0x2000 + 0x80*ctx, and threshold/claim at
-// +0x200000 + 0x1000*ctx. Context 0 is hart 0's M-mode (MEIP), context 1 its S-mode (SEIP).
+// The PLIC on QEMU `virt`: interrupt sources 1-95, priorities at +4*id, pending bits at
+// +0x1000, per-context enables at +0x2000 + 0x80*ctx, and threshold/claim at
+// +0x200000 + 0x1000*ctx. Each hart has two contexts: 2h its M-mode (MEIP), 2h+1 its S-mode (SEIP).
 import type { Region } from '../board/virtMap.js';
 import type { Device } from '../memory/bus.js';
 
-const SOURCES = 96, CONTEXTS = 2, WORDS = SOURCES / 32;
+const SOURCES = 96, WORDS = SOURCES / 32;
 
 export interface PlicState { priority: number[]; pending: number[]; enable: number[][]; threshold: number[]; claimed: number[]; level: number[] }
 
@@ -14,17 +14,22 @@ export class Plic implements Device {
   readonly size: number;
   private priority = new Array<number>(SOURCES).fill(0);
   private pending = new Array<number>(WORDS).fill(0);
-  private enable = Array.from({ length: CONTEXTS }, () => new Array<number>(WORDS).fill(0));
-  private threshold = new Array<number>(CONTEXTS).fill(0);
+  private enable: number[][];
+  private threshold: number[];
+  /** Two contexts per hart. */
+  private readonly contexts: number;
   /** Sources claimed and not yet completed (they do not pend again until completed). */
   private claimed = new Array<number>(WORDS).fill(0);
   /** The level of each source's line, as devices drive it. */
   private level = new Array<number>(WORDS).fill(0);
-  /** Told the new interrupt-pending state of each context (0: M, 1: S). */
+  /** Told the new interrupt-pending state of each context (2h: hart h's M-mode, 2h+1: its S-mode). */
   onOutput: (context: number, pending: boolean) => void = () => {};
 
-  constructor(region: Region) {
+  constructor(region: Region, harts: number) {
     this.name = region.name; this.base = region.base; this.size = region.size;
+    this.contexts = 2 * harts;
+    this.enable = Array.from({ length: this.contexts }, () => new Array<number>(WORDS).fill(0));
+    this.threshold = new Array<number>(this.contexts).fill(0);
   }
 
   /** A device drives its interrupt line (level-triggered, as QEMU's devices are). */
@@ -46,17 +51,17 @@ export class Plic implements Device {
   }
 
   private update(): void {
-    for (let ctx = 0; ctx < CONTEXTS; ctx++) this.onOutput(ctx, this.best(ctx) !== 0);
+    for (let ctx = 0; ctx < this.contexts; ctx++) this.onOutput(ctx, this.best(ctx) !== 0);
   }
 
   read(offset: number): bigint {
     if (offset < 4 * SOURCES) return BigInt(this.priority[offset >> 2]);
     if (offset >= 0x1000 && offset < 0x1000 + 4 * WORDS) return BigInt(this.pending[(offset - 0x1000) >> 2] >>> 0);
-    if (offset >= 0x2000 && offset < 0x2000 + 0x80 * CONTEXTS) {
+    if (offset >= 0x2000 && offset < 0x2000 + 0x80 * this.contexts) {
       const ctx = (offset - 0x2000) >> 7, w = ((offset - 0x2000) & 0x7f) >> 2;
       return w < WORDS ? BigInt(this.enable[ctx][w] >>> 0) : 0n;
     }
-    if (offset >= 0x200000 && offset < 0x200000 + 0x1000 * CONTEXTS) {
+    if (offset >= 0x200000 && offset < 0x200000 + 0x1000 * this.contexts) {
       const ctx = (offset - 0x200000) >> 12, reg = offset & 0xfff;
       if (reg === 0) return BigInt(this.threshold[ctx]);
       if (reg === 4) {
@@ -76,13 +81,13 @@ export class Plic implements Device {
   write(offset: number, _size: number, value: bigint): void {
     const v = Number(value & 0xffffffffn);
     if (offset < 4 * SOURCES) { if (offset >= 4) this.priority[offset >> 2] = v & 7; this.update(); return; }
-    if (offset >= 0x2000 && offset < 0x2000 + 0x80 * CONTEXTS) {
+    if (offset >= 0x2000 && offset < 0x2000 + 0x80 * this.contexts) {
       const ctx = (offset - 0x2000) >> 7, w = ((offset - 0x2000) & 0x7f) >> 2;
       if (w < WORDS) this.enable[ctx][w] = w === 0 ? v & ~1 : v;
       this.update();
       return;
     }
-    if (offset >= 0x200000 && offset < 0x200000 + 0x1000 * CONTEXTS) {
+    if (offset >= 0x200000 && offset < 0x200000 + 0x1000 * this.contexts) {
       const ctx = (offset - 0x200000) >> 12, reg = offset & 0xfff;
       if (reg === 0) this.threshold[ctx] = v & 7;
       if (reg === 4 && v > 0 && v < SOURCES) {

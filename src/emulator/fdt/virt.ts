@@ -6,21 +6,30 @@ import { CLINT, PLIC, TEST, UART0, type Region } from '../board/virtMap.js';
 
 export const ISA_STRING = 'rv64imac_zicsr_zifencei_sstc';
 
-const PHANDLE_CPU_INTC = 1, PHANDLE_PLIC = 2, PHANDLE_TEST = 3;
+// Phandles as QEMU 7.2 numbers them: the last cpu first (cpu@k is 2(n-1-k)+1, its interrupt
+// controller the next), then the PLIC and the test device.
+const cpuPhandle = (k: number, n: number): number => 2 * (n - 1 - k) + 1;
+const intcPhandle = (k: number, n: number): number => cpuPhandle(k, n) + 1;
 /** `reg` of a device node: its base and size as two-cell numbers. */
 const reg = (r: Region): number[] => [...u64Cells(r.base), ...u64Cells(r.size)];
 /** A node named as QEMU names it, `name@base`. */
 const at = (name: string, r: Region, props: [string, PropValue][]): FdtNode => node(`${name}@${r.base.toString(16)}`, props);
 
-export interface VirtTreeOptions { ramBase: number; ramSize: number; bootargs: string }
+export interface VirtTreeOptions { ramBase: number; ramSize: number; bootargs: string; harts: number }
 
 export function virtDeviceTree(o: VirtTreeOptions): Uint8Array {
-  const cpu = node('cpu@0', [
-    ['phandle', 4], ['device_type', 'cpu'], ['reg', 0], ['status', 'okay'], ['compatible', 'riscv'],
+  const n = o.harts;
+  const PHANDLE_PLIC = 2 * n + 1, PHANDLE_TEST = 2 * n + 2;
+  const harts = Array.from({ length: n }, (_, k) => k);
+  const cpus = harts.map((k) => node(`cpu@${k}`, [
+    ['phandle', cpuPhandle(k, n)], ['device_type', 'cpu'], ['reg', k], ['status', 'okay'], ['compatible', 'riscv'],
     ['riscv,isa', ISA_STRING], ['mmu-type', 'riscv,sv39'],
   ], [node('interrupt-controller', [
-    ['#interrupt-cells', 1], ['interrupt-controller', null], ['compatible', 'riscv,cpu-intc'], ['phandle', PHANDLE_CPU_INTC],
-  ])]);
+    ['#interrupt-cells', 1], ['interrupt-controller', null], ['compatible', 'riscv,cpu-intc'], ['phandle', intcPhandle(k, n)],
+  ])]));
+  // Per hart: the PLIC's M then S external interrupt, the CLINT's software then timer interrupt.
+  const plicIrqs = harts.flatMap((k) => [intcPhandle(k, n), 11, intcPhandle(k, n), 9]);
+  const clintIrqs = harts.flatMap((k) => [intcPhandle(k, n), 3, intcPhandle(k, n), 7]);
   const soc = node('soc', [['#address-cells', 2], ['#size-cells', 2], ['compatible', 'simple-bus'], ['ranges', null]], [
     at('test', TEST, [['phandle', PHANDLE_TEST], ['reg', reg(TEST)], ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']]]),
     at('serial', UART0, [
@@ -28,12 +37,12 @@ export function virtDeviceTree(o: VirtTreeOptions): Uint8Array {
       ['reg', reg(UART0)], ['compatible', 'ns16550a'],
     ]),
     at('plic', PLIC, [
-      ['phandle', PHANDLE_PLIC], ['riscv,ndev', 95], ['reg', reg(PLIC)],
-      ['interrupts-extended', [PHANDLE_CPU_INTC, 11, PHANDLE_CPU_INTC, 9]], ['interrupt-controller', null],
+      ['phandle', PHANDLE_PLIC], ['riscv,ndev', 0x60], ['reg', reg(PLIC)],
+      ['interrupts-extended', plicIrqs], ['interrupt-controller', null],
       ['compatible', ['sifive,plic-1.0.0', 'riscv,plic0']], ['#address-cells', 0], ['#interrupt-cells', 1],
     ]),
     at('clint', CLINT, [
-      ['interrupts-extended', [PHANDLE_CPU_INTC, 3, PHANDLE_CPU_INTC, 7]], ['reg', reg(CLINT)],
+      ['interrupts-extended', clintIrqs], ['reg', reg(CLINT)],
       ['compatible', ['sifive,clint0', 'riscv,clint0']],
     ]),
   ]);
@@ -42,7 +51,9 @@ export function virtDeviceTree(o: VirtTreeOptions): Uint8Array {
     node('reboot', [['value', 0x7777], ['offset', 0], ['regmap', PHANDLE_TEST], ['compatible', 'syscon-reboot']]),
     node('chosen', [['bootargs', o.bootargs], ['stdout-path', `/soc/serial@${UART0.base.toString(16)}`]]),
     node(`memory@${o.ramBase.toString(16)}`, [['device_type', 'memory'], ['reg', [...u64Cells(o.ramBase), ...u64Cells(o.ramSize)]]]),
-    node('cpus', [['#address-cells', 1], ['#size-cells', 0], ['timebase-frequency', TIMEBASE_HZ]], [cpu, node('cpu-map', [], [node('cluster0', [], [node('core0', [['cpu', 4]])])])]),
+    node('cpus', [['#address-cells', 1], ['#size-cells', 0], ['timebase-frequency', TIMEBASE_HZ]], [
+      ...cpus, node('cpu-map', [], [node('cluster0', [], harts.map((k) => node(`core${k}`, [['cpu', cpuPhandle(k, n)]])))]),
+    ]),
     soc,
   ]);
   return buildFdt(root);

@@ -16,7 +16,7 @@ const csr = (name: string, f3: number, kind: CsrKind, imm: boolean, doc: string)
 const sys = (name: string, match: number, mask: number, doc: string, call: string, syntax: InsnDef['syntax'] = ''): InsnDef => ({
   name, ext: 'Priv', format: syntax ? 'R' : 'NONE', match, mask, syntax, flow: 'end', doc,
   // The slow path sees the next pc already in place; mret and sret replace it.
-  emit: (d, g) => `${g.sync()}h.insn = ${d.raw}; x[32] = ${lit(g.nextPc)}; ${g.guard(call)} ${g.exitDynamic()}`,
+  emit: (d, g) => `${g.sync()}h.insn = ${d.raw}; x[32] = ${lit(g.nextPc)}; ${g.guard(call.replace('$rs1', String(d.rs1)).replace('$rs2', String(d.rs2)))} ${g.exitDynamic()}`,
 });
 
 export const SYSTEM: InsnDef[] = [
@@ -35,5 +35,5 @@ export const SYSTEM: InsnDef[] = [
   sys('sret', 0x10200073, 0xffffffff, 'return from an S-mode trap', 'h.sret()'),
   sys('wfi', 0x10500073, 0xffffffff, 'wait for an interrupt', 'h.wfi()'),
   sys('sfence.vma', 0x12000073, 0xfe007fff, 'flush address-translation caches (rs1: address, rs2: ASID)',
-    'h.sfenceVma()', 'rs1,rs2'),
+    'h.sfenceVma($rs1, $rs2)', 'rs1,rs2'),
 ];

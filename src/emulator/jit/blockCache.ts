@@ -1,111 +1,122 @@
-// Translated blocks, found by the pc they start at. A small direct-mapped front table answers
-// almost every lookup; a Map behind it holds the rest. RAM that holds translated code is
-// marked in 64-byte chunks, so the translated stores can tell in one lookup whether they are
-// rewriting code; such a store drops exactly the blocks it overlaps. Data that shares a page
-// with code (common in small programs) therefore costs nothing.
-import type { CodeWatcher } from '../cpu/hart.js';
-import { CODE_CHUNK_SHIFT } from './codegen.js';
+// One hart's translated blocks. A block is found by the virtual pc it starts at, but it is only
+// right while that pc still fetches from the RAM its code came from, under the same privilege.
+// So blocks survive satp writes and sfence.vma (kernels switch address spaces on every trap
+// into and out of user mode): a direct-mapped front table answers most lookups, valid for one
+// translation generation of the hart; after satp, sfence.vma or PMP change the generation, a
+// lookup translates the pc through the fetch TLB and finds the block by its physical start.
+// Blocks of different address spaces at the same virtual address (every user program at 0)
+// therefore live side by side.
 import type { Block } from './compiler.js';
+import type { CodeMap } from './codeMap.js';
 
 const FRONT = 4096;
 
-export class BlockCache implements CodeWatcher {
+export class BlockCache {
   private readonly frontLo = new Float64Array(FRONT).fill(-1);
   private readonly frontHi = new Float64Array(FRONT).fill(-1);
+  private readonly frontGen = new Int32Array(FRONT).fill(-1);
   private readonly frontBlock: (Block | undefined)[] = new Array(FRONT).fill(undefined);
-  private readonly map = new Map<number, Block>();
-  private readonly byPage = new Map<number, Block[]>();
-  /** One byte per chunk of RAM: non-zero while some live block's code lies in it. */
-  readonly codeChunks: Uint8Array;
+  /** Blocks by the RAM offset of their first byte; blocks sharing it are chained (`alias`). */
+  private readonly byStart = new Map<number, Block>();
+  /** Blocks by RAM page, for dropping the ones a write overlaps. */
+  private readonly byPage = new Map<number, Set<Block>>();
+  /** How many blocks were translated (for the statistics). */
   compiled = 0;
 
-  constructor(ramBytes: number) {
-    this.codeChunks = new Uint8Array(Math.ceil(ramBytes / (1 << CODE_CHUNK_SHIFT)));
+  constructor(private readonly code: CodeMap) {
+    code.register(this);
   }
 
-  get(lo: number, hi: number): Block | undefined {
+  /** The block the front table holds for this pc, valid in generation `gen`, or undefined. */
+  front(lo: number, hi: number, gen: number): Block | undefined {
     const i = (lo >>> 1) & (FRONT - 1);
-    if (this.frontLo[i] === lo && this.frontHi[i] === hi) return this.frontBlock[i];
-    const b = this.map.get(lo);
-    if (b === undefined || b.hi !== hi) return undefined;
-    this.frontLo[i] = lo; this.frontHi[i] = hi; this.frontBlock[i] = b;
-    return b;
+    return this.frontLo[i] === lo && this.frontHi[i] === hi && this.frontGen[i] === gen ? this.frontBlock[i] : undefined;
+  }
+
+  setFront(b: Block, gen: number): void {
+    const i = (b.lo >>> 1) & (FRONT - 1);
+    this.frontLo[i] = b.lo; this.frontHi[i] = b.hi; this.frontGen[i] = gen; this.frontBlock[i] = b;
+  }
+
+  /** The block translated for this virtual pc and privilege from code at this RAM offset. */
+  find(ramOffset: number, lo: number, hi: number, priv: number): Block | undefined {
+    for (let b = this.byStart.get(ramOffset); b; b = b.alias) if (b.lo === lo && b.hi === hi && b.priv === priv) return b;
+    return undefined;
   }
 
   put(b: Block): void {
     this.compiled++;
-    const old = this.map.get(b.lo);
-    if (old) this.forget(old);
-    this.map.set(b.lo, b);
-    let list = this.byPage.get(b.page);
-    if (!list) { list = []; this.byPage.set(b.page, list); }
-    list.push(b);
-    this.mark(b);
-    const i = (b.lo >>> 1) & (FRONT - 1);
-    this.frontLo[i] = b.lo; this.frontHi[i] = b.hi; this.frontBlock[i] = b;
+    b.alias = this.byStart.get(b.ramOffset);
+    this.byStart.set(b.ramOffset, b);
+    for (const page of pagesOf(b)) {
+      let set = this.byPage.get(page);
+      if (!set) { set = new Set(); this.byPage.set(page, set); }
+      set.add(b);
+    }
+    this.mark(b, 1);
   }
 
-  private chunks(b: Block): [number, number] {
-    const first = b.ramOffset >>> CODE_CHUNK_SHIFT;
-    const last = Math.min((b.ramOffset + b.bytes - 1) >>> CODE_CHUNK_SHIFT, this.codeChunks.length - 1);
-    return [first, last];
+  private mark(b: Block, delta: 1 | -1): void {
+    this.code.mark(b.ramOffset, b.firstBytes, delta);
+    if (b.page2 >= 0) this.code.mark(b.page2, b.bytes - b.firstBytes, delta);
   }
 
-  private mark(b: Block): void {
-    const [first, last] = this.chunks(b);
-    for (let c = first; c <= last; c++) this.codeChunks[c] = 1;
+  private remove(b: Block): void {
+    let head = this.byStart.get(b.ramOffset);
+    if (head === b) {
+      if (b.alias) this.byStart.set(b.ramOffset, b.alias); else this.byStart.delete(b.ramOffset);
+    } else {
+      while (head && head.alias !== b) head = head.alias;
+      if (head) head.alias = b.alias;
+    }
+    for (const page of pagesOf(b)) this.byPage.get(page)?.delete(b);
+    b.alias = undefined;
+    this.mark(b, -1);
+    // The front table may still point at it: its entries are revalidated from now on.
+    this.invalidateFront();
   }
 
-  /** Drop a block from the lookups (its page list is the caller's to mend). */
-  private unlink(b: Block): void {
-    const i = (b.lo >>> 1) & (FRONT - 1);
-    if (this.frontBlock[i] === b) { this.frontLo[i] = -1; this.frontBlock[i] = undefined; }
-    if (this.map.get(b.lo) === b) this.map.delete(b.lo);
-  }
-
-  /** Drop a block replaced by a new translation: from the lookups and from its page's list. */
-  private forget(b: Block): void {
-    this.unlink(b);
-    const list = this.byPage.get(b.page);
-    if (!list) return;
-    const at = list.indexOf(b);
-    if (at >= 0) list.splice(at, 1);
-    if (list.length === 0) this.byPage.delete(b.page);
-  }
-
-  /** Whether [ramOffset, ramOffset + len) overlaps translated code. */
-  isCode(ramOffset: number, len: number): boolean {
-    const last = Math.min((ramOffset + len - 1) >>> CODE_CHUNK_SHIFT, this.codeChunks.length - 1);
-    for (let c = ramOffset >>> CODE_CHUNK_SHIFT; c <= last; c++) if (this.codeChunks[c]) return true;
-    return false;
-  }
+  private invalidateFront(): void { this.frontGen.fill(-1); }
 
   /** Drop the blocks whose code overlaps [ramOffset, ramOffset + len). */
-  invalidateRange(ramOffset: number, len: number): void {
+  dropOverlapping(ramOffset: number, len: number): void {
     const end = ramOffset + len;
-    for (let page = (ramOffset >>> 12) - 1; page <= (end - 1) >>> 12; page++) {
-      const list = this.byPage.get(page);
-      if (!list) continue;
-      const keep: Block[] = [];
-      for (const b of list) {
-        if (b.ramOffset < end && ramOffset < b.ramOffset + b.bytes) this.unlink(b);
-        else keep.push(b);
-      }
-      if (keep.length === list.length) continue;
-      // Re-mark the page from the blocks that survive.
-      const base = (page * 4096) >>> CODE_CHUNK_SHIFT;
-      this.codeChunks.fill(0, Math.max(base, 0), Math.min(base + (4096 >>> CODE_CHUNK_SHIFT), this.codeChunks.length));
-      for (const b of keep) this.mark(b);
-      if (keep.length) this.byPage.set(page, keep); else this.byPage.delete(page);
+    for (let page = ramOffset >>> 12; page <= (end - 1) >>> 12; page++) {
+      const set = this.byPage.get(page);
+      if (!set) continue;
+      for (const b of [...set]) if (overlaps(b, ramOffset, end)) this.remove(b);
     }
   }
 
+  /** Drop the blocks whose virtual range holds pc. */
+  dropAtVirtual(pc: bigint): void {
+    const v = BigInt.asUintN(64, pc);
+    for (const set of this.byPage.values()) {
+      for (const b of [...set]) {
+        const start = (BigInt(b.hi >>> 0) << 32n) | BigInt(b.lo >>> 0);
+        if (v >= start && v < start + BigInt(b.bytes)) this.remove(b);
+      }
+    }
+  }
+
+  /** Forget every block (CodeMap.clear, which calls this, zeroes the chunk counts). */
   clear(): void {
     this.frontLo.fill(-1);
     this.frontHi.fill(-1);
+    this.invalidateFront();
     this.frontBlock.fill(undefined);
-    this.map.clear();
+    this.byStart.clear();
     this.byPage.clear();
-    this.codeChunks.fill(0);
   }
+}
+
+function overlaps(b: Block, start: number, end: number): boolean {
+  if (b.ramOffset < end && start < b.ramOffset + b.firstBytes) return true;
+  return b.page2 >= 0 && b.page2 < end && start < b.page2 + (b.bytes - b.firstBytes);
+}
+
+/** The RAM pages a block's code lies on: one, or two for an instruction across a page boundary. */
+function pagesOf(b: Block): number[] {
+  const first = b.ramOffset >>> 12;
+  return b.page2 >= 0 ? [first, b.page2 >>> 12] : [first];
 }

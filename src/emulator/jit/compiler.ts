@@ -20,14 +20,21 @@ export interface Block {
    * only when the budget covers all of them, so a short budget stops before that trap.
    */
   readonly len: number;
-  /** The RAM page its code came from (index from the RAM base). */
-  readonly page: number;
-  /** The privilege it was translated under: fetch permission depends on it. */
+  /** The privilege it was translated under: fetch permission depends on it, and its TLB set. */
   readonly priv: number;
   /** Where its code lies in RAM: byte offset from the RAM base, and length in bytes. */
   readonly ramOffset: number;
   readonly bytes: number;
+  /**
+   * A block is one instruction when that instruction runs across a page boundary: then
+   * `firstBytes` of it are at ramOffset and the rest at the start of the RAM page `page2`
+   * (an offset); otherwise page2 is -1 and firstBytes is bytes.
+   */
+  readonly firstBytes: number;
+  readonly page2: number;
   readonly decoded: readonly Decoded[];
+  /** The next block translated from the same physical start (BlockCache's chain). */
+  alias: Block | undefined;
 }
 
 const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
@@ -54,6 +61,7 @@ function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
 export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (pc: bigint) => boolean): Block | undefined {
   const page = h.fetchPage(pc);
   if (page < 0) { fetchDecode(h, pc); return undefined; }
+  const endOfPage = BigInt.asIntN(64, (pc | 0xfffn) + 1n);
   const g = new Gen();
   g.blockStart = BigInt.asIntN(64, pc);
   const parts: string[] = [];
@@ -62,8 +70,13 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   let ended = false;
   let illegal = 0;
   const startPage = pc >> 12n;
+  let page2 = -1;
   while (decoded.length < maxLen) {
     if (decoded.length > 0 && ((cur >> 12n) !== startPage || stopBefore?.(cur))) break;
+    // A 4-byte instruction in the page's last two bytes runs onto the next page, which may
+    // map anywhere: it goes alone in its block, which remembers both pages.
+    const straddles = cur === endOfPage - 2n && ((h.fetch16(cur) ?? 0) & 3) === 3;
+    if (straddles && decoded.length > 0) break;
     const excBefore = h.exc;
     const d = fetchDecode(h, cur);
     if (d === undefined) {
@@ -78,12 +91,21 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
       parts.push(`${g.sync()}h.insn = ${d}; h.illegal(); ${g.fault()}`);
       illegal = 1;
       ended = true;
+      // Its bytes belong to the block too: rewriting them must retranslate it.
+      if (straddles) page2 = h.fetchPage(endOfPage) * 4096;
+      cur = BigInt.asIntN(64, cur + BigInt(g.len));
       break;
     }
     g.len = d.len;
     g.raw = d.raw;
     parts.push(`// ${lit(cur)} ${d.def.name}\n${d.def.emit(d, g)}`);
     decoded.push(d);
+    if (straddles) {
+      page2 = h.fetchPage(endOfPage) * 4096;
+      cur = BigInt.asIntN(64, cur + BigInt(d.len));
+      if (d.def.flow === 'jump' || d.def.flow === 'end') ended = true;
+      break;
+    }
     cur = BigInt.asIntN(64, cur + BigInt(d.len));
     if (d.def.flow === 'jump' || d.def.flow === 'end') { ended = true; break; }
   }
@@ -97,13 +119,14 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const body = g.loops ? `loop: for (;;) {\n${parts.join('\n')}\n}`.replaceAll('__BLOCK_LEN__', String(count)) : parts.join('\n');
   const name = `block_${BigInt.asUintN(64, pc).toString(16)}`;
   const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
-  const ram = h.bus.ram;
+  const ram = h.bus.ram, t = h.tlbs[h.priv];
   const fn = factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
-    h.tlR, h.tlRh, h.tlRo, h.tlW, h.tlWh, h.tlWo, h.codeChunks) as () => void;
+    t.r, t.rh, t.ro, t.w, t.wh, t.wo, h.codeChunks) as () => void;
+  const bytes = Math.max(Number(cur - pc), 2);
   return {
-    fn, len: count, page, decoded, priv: h.priv,
+    fn, len: count, decoded, priv: h.priv,
     ramOffset: page * 4096 + Number(BigInt.asUintN(12, pc)),
-    bytes: Math.max(Number(cur - pc), 2),
+    bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
     lo: Number(BigInt.asUintN(64, pc) & 0xffffffffn),
     hi: Number(BigInt.asUintN(64, pc) >> 32n),
   };

@@ -1,0 +1,50 @@
+// A hart's software TLB for one privilege level: direct-mapped by virtual page, separately for
+// loads, stores and instruction fetches, each entry mapping a virtual page to its RAM offset.
+// The translated code reads the load and store arrays inline (jit/codegen.ts); the dispatcher
+// reads the fetch arrays to find the physical page a block's code must come from. A tag that
+// cannot match (1: not page-aligned) marks an empty entry.
+//
+// One set per privilege, so a trap or a trap return (U ↔ S ↔ M, thousands of times a second
+// in a kernel with user programs) keeps every translation; satp writes, sfence.vma and changes
+// of MPRV/SUM/MXR/PMP drop what they make stale (vol. II §10.2.1, §3.7.2).
+export const TLB_SIZE = 256;
+const EMPTY = 1;
+
+export class Tlb {
+  readonly r = new Int32Array(TLB_SIZE).fill(EMPTY);
+  readonly rh = new Uint32Array(TLB_SIZE);
+  readonly ro = new Int32Array(TLB_SIZE);
+  readonly w = new Int32Array(TLB_SIZE).fill(EMPTY);
+  readonly wh = new Uint32Array(TLB_SIZE);
+  readonly wo = new Int32Array(TLB_SIZE);
+  readonly x = new Int32Array(TLB_SIZE).fill(EMPTY);
+  readonly xh = new Uint32Array(TLB_SIZE);
+  readonly xo = new Int32Array(TLB_SIZE);
+
+  /** Remember that the page of `vaddr` (lo, hi halves) lies at RAM offset `pageOffset`. */
+  fill(kind: 'load' | 'store' | 'fetch', lo: number, hi: number, pageOffset: number): void {
+    const e = (lo >>> 12) & (TLB_SIZE - 1), tag = lo & -4096;
+    if (kind === 'load') { this.r[e] = tag; this.rh[e] = hi; this.ro[e] = pageOffset; }
+    else if (kind === 'store') { this.w[e] = tag; this.wh[e] = hi; this.wo[e] = pageOffset; }
+    else { this.x[e] = tag; this.xh[e] = hi; this.xo[e] = pageOffset; }
+  }
+
+  /** The RAM offset of the fetch page holding (lo, hi), or -1 on a miss. */
+  fetchPage(lo: number, hi: number): number {
+    const e = (lo >>> 12) & (TLB_SIZE - 1);
+    return this.x[e] === (lo & -4096) && this.xh[e] === hi ? this.xo[e] : -1;
+  }
+
+  flush(): void { this.r.fill(EMPTY); this.w.fill(EMPTY); this.x.fill(EMPTY); }
+
+  /** Loads and stores only: what MPRV, SUM and MXR decide. */
+  flushData(): void { this.r.fill(EMPTY); this.w.fill(EMPTY); }
+
+  /** The entries of one virtual page (sfence.vma with an address). */
+  flushPage(lo: number, hi: number): void {
+    const e = (lo >>> 12) & (TLB_SIZE - 1), tag = lo & -4096;
+    if (this.r[e] === tag && this.rh[e] === hi) this.r[e] = EMPTY;
+    if (this.w[e] === tag && this.wh[e] === hi) this.w[e] = EMPTY;
+    if (this.x[e] === tag && this.xh[e] === hi) this.x[e] = EMPTY;
+  }
+}

@@ -1,0 +1,255 @@
+// The run loop: the harts interleaved in a fixed order with a fixed quantum, each running its
+// translated blocks until its slice, the budget or a stop ends it. Nothing here depends on the
+// host's timing, so two runs of a guest are the same instruction for instruction, on every
+// hart, and a run the debugger stops and resumes is the same as one it never stopped (the
+// schedule's position is kept across run() calls).
+import { describeCause } from './cpu/causes.js';
+import { EXC_NONE, EXC_STOP } from './cpu/hart.js';
+import { CAUSE_INTERRUPT, enterTrap, pendingInterrupt } from './cpu/trap.js';
+import { compileBlock, MAX_BLOCK, type Block } from './jit/compiler.js';
+import type { BlockCache } from './jit/blockCache.js';
+import type { HartRunner } from './hartRunner.js';
+import type { Machine, StopReason } from './machine.js';
+import { HartStatus } from './sbi/sbi.js';
+
+/**
+ * Instructions a hart runs before the next one's turn. Small enough that a hart spinning on a
+ * lock another holds wastes little, large enough that switching costs nothing measurable.
+ */
+export const QUANTUM = 10_000;
+
+export interface RunOptions {
+  /** Return after one instruction or one trap entry (on the hart whose turn it is). */
+  stepping?: boolean;
+  /**
+   * The debugger resumes from a stop: the hart whose turn it is passes a breakpoint at its pc
+   * once (true by default). A caller running on in slices passes false, so that a slice ending
+   * just before a breakpoint does not skip it.
+   */
+  resume?: boolean;
+}
+
+export class RunLoop {
+  /** The hart whose turn it is, and how much of its turn is left (instructions or idle cycles). */
+  current = 0;
+  sliceLeft: number;
+  /** A lone hart's turn never ends: there is nobody to hand over to. */
+  private readonly quantum: number;
+
+  constructor(private readonly m: Machine) {
+    this.quantum = m.harts.length === 1 ? Number.MAX_SAFE_INTEGER : QUANTUM;
+    this.sliceLeft = this.quantum;
+  }
+
+  /**
+   * Run at most `budget` units of progress (instructions retired plus traps taken, over all
+   * harts). Returns why it stopped.
+   */
+  run(budget: number, opts: RunOptions = {}): StopReason {
+    const m = this.m, runners = m.runners;
+    const limit = m.progress + budget;
+    m.stopReason = undefined;
+    for (const r of runners) r.irqDirty = true;
+    const first = runners[this.current];
+    if (opts.resume !== false && first.status === HartStatus.Started) first.passBreakpoint = BigInt.asUintN(64, first.hart.pc);
+    for (;;) {
+      if (m.stopReason) return m.stopReason;
+      const left = limit - m.progress;
+      if (left <= 0) return { kind: 'budget' };
+      if (this.sliceLeft <= 0) { this.next(); continue; }
+      const r = runners[this.current];
+      if (r.status !== HartStatus.Started) {
+        // A stopped hart's turn passes as idle time (time is the same for every hart).
+        if (this.allIdle()) { const idle = this.fastForward(); if (idle) return idle; continue; }
+        m.clock.idleCycles += this.sliceLeft;
+        this.sliceLeft = 0;
+        continue;
+      }
+      const stop = this.runHart(r, Math.min(left, this.sliceLeft), opts.stepping ?? false);
+      if (stop) return stop;
+    }
+  }
+
+  private next(): void {
+    this.current = (this.current + 1) % this.m.runners.length;
+    this.sliceLeft = this.quantum;
+  }
+
+  /**
+   * Run one hart for at most `allowance` units of progress (within its slice). Returns a stop,
+   * or undefined when the allowance or the slice is used up, or the hart went idle.
+   */
+  private runHart(r: HartRunner, allowance: number, stepping: boolean): StopReason | undefined {
+    const startInstret = r.hart.instret, startTraps = this.m.trapsTaken;
+    const stop = this.dispatch(r, allowance, stepping);
+    this.sliceLeft -= (r.hart.instret - startInstret) + (this.m.trapsTaken - startTraps);
+    return stop;
+  }
+
+  /** The dispatcher: runHart's loop over translated blocks. */
+  private dispatch(r: HartRunner, allowance: number, stepping: boolean): StopReason | undefined {
+    const m = this.m, h = r.hart, u = h.u, blocks = r.blocks, bps = m.breakpoints;
+    // In units of h.instret, which the translated code advances. A trap retires nothing, so
+    // taking one lowers the limit instead: a guest whose every instruction faults still uses up
+    // its budget, and the caller gets control back.
+    let limit = h.instret + allowance;
+    if (r.watchSkip) {
+      // Let the access that stopped us go through: one instruction with watchpoints off.
+      r.watchSkip = false;
+      const s = this.runUnwatched(r);
+      if (s || stepping) return s ?? { kind: 'budget' };
+    }
+    for (;;) {
+      if (h.exc !== EXC_NONE) {
+        // A trap left pending by a block, a fetch, or a previous run stopped before its handler.
+        if (h.exc === EXC_STOP) { h.exc = EXC_NONE; r.watchSkip = m.stopReason?.kind === 'watchpoint'; }
+        else if (this.enterException(r)) return m.stopReason;
+        else {
+          limit--;
+          if (stepping) return { kind: 'budget' };
+        }
+      }
+      if (m.stopReason) return m.stopReason;
+      const left = limit - h.instret;
+      if (left <= 0) return undefined;
+      if (h.instret >= r.deadlineInstret) r.irqDirty = true;
+      if (r.irqDirty || h.waiting) {
+        r.irqDirty = false;
+        m.updateInterruptLines(r);
+        r.deadlineInstret = m.options.realtime ? h.instret + 10_000 : h.instret + m.cyclesToDeadline(r);
+        const cause = pendingInterrupt(h);
+        if (cause >= 0) {
+          h.waiting = false;
+          if (this.enterInterrupt(r, cause)) return m.stopReason;
+          limit--;
+          if (stepping) return { kind: 'budget' };
+          continue;
+        }
+        if (h.waiting) {
+          // wfi: wake on any pending-and-enabled interrupt, even one globally disabled.
+          if ((h.csr.mip & h.csr.mie) !== 0n) { h.waiting = false; continue; }
+          if (this.allIdle()) return this.fastForward();
+          // Others have work: this hart's turn passes idle, up to its own next deadline.
+          const idle = Math.min(this.sliceLeft, Math.max(1, r.deadlineInstret - h.instret));
+          m.clock.idleCycles += idle;
+          this.sliceLeft -= idle;
+          r.irqDirty = true;
+          return undefined;
+        }
+      }
+      h.loopLimit = Math.min(limit, r.deadlineInstret);
+      const lo = u[64], hi = u[65];
+      if (bps.size !== 0) {
+        const pc = BigInt.asUintN(64, h.pc);
+        if (r.passBreakpoint === pc) r.passBreakpoint = undefined;
+        else if (bps.has(pc)) { m.stop({ kind: 'breakpoint', pc: h.pc, hart: h.hartId }); return m.stopReason; }
+        else r.passBreakpoint = undefined;
+      }
+      // The front table first, inline: it answers almost every dispatch.
+      let b = blocks.front(lo, hi, h.translationGeneration);
+      if (b === undefined || b.priv !== h.priv) {
+        b = this.lookup(r, blocks, lo, hi, MAX_BLOCK);
+        if (b === undefined) continue; // the fetch fault is pending
+      }
+      if (b.len > left) {
+        b = this.lookup(r, r.singles, lo, hi, 1);
+        if (b === undefined) continue;
+      }
+      b.fn();
+      if (stepping && h.exc === EXC_NONE) return m.stopReason ?? { kind: 'budget' };
+    }
+  }
+
+  /**
+   * The block for the hart's pc: from the front table while the hart's translations are the
+   * ones it was found under, else through the fetch TLB by the physical address of its code,
+   * else newly translated. Undefined when the fetch faults (the fault is then pending).
+   */
+  private lookup(r: HartRunner, cache: BlockCache, lo: number, hi: number, maxLen: number): Block | undefined {
+    const h = r.hart;
+    let b = cache.front(lo, hi, h.translationGeneration);
+    if (b !== undefined && b.priv === h.priv) return b;
+    const page = h.fetchPageOffset(lo, hi);
+    if (page < 0) return undefined;
+    b = cache.find(page + (lo & 4095), lo, hi, h.priv);
+    if (b !== undefined && b.page2 >= 0 && h.fetchPageOffset((lo | 4095) + 1, hi + ((lo | 4095) === -1 ? 1 : 0)) !== b.page2) b = undefined;
+    if (b === undefined) {
+      b = compileBlock(h, h.pc, maxLen, this.m.breakpoints.size ? (p) => this.m.breakpoints.has(p) : undefined);
+      if (b === undefined) return undefined;
+      cache.put(b);
+    }
+    cache.setFront(b, h.translationGeneration);
+    return b;
+  }
+
+  /** Execute one instruction of this hart with watchpoints off; a stop reason if it ended the run. */
+  private runUnwatched(r: HartRunner): StopReason | undefined {
+    const h = r.hart, watch = h.watch;
+    h.watch = undefined;
+    try {
+      const s = this.runHart(r, 1, true);
+      return s?.kind === 'budget' ? undefined : s;
+    } finally {
+      h.watch = watch;
+      h.flushDataTranslations();
+    }
+  }
+
+  /** Whether every hart is stopped or waits in wfi with nothing to wake it now. */
+  private allIdle(): boolean {
+    const m = this.m;
+    for (const r of m.runners) {
+      if (r.status !== HartStatus.Started) continue;
+      const h = r.hart;
+      if (!h.waiting) return false;
+      m.updateInterruptLines(r);
+      if ((h.csr.mip & h.csr.mie) !== 0n) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Every hart idles: jump time to the earliest timer deadline instead of spinning. An `idle`
+   * stop when nothing could ever wake a hart (no deadline, no UART input on its way).
+   */
+  private fastForward(): StopReason | undefined {
+    const m = this.m;
+    let soonest = Number.MAX_SAFE_INTEGER;
+    for (const r of m.runners) if (r.status === HartStatus.Started) soonest = Math.min(soonest, m.cyclesToDeadline(r));
+    if (soonest === Number.MAX_SAFE_INTEGER) {
+      if (m.uart.rxPending > 0) return undefined;
+      const r = m.runners.find((x) => x.status === HartStatus.Started) ?? m.runners[0];
+      return { kind: 'idle', pc: r.hart.pc, hart: r.hart.hartId };
+    }
+    m.clock.skip(soonest);
+    for (const r of m.runners) r.irqDirty = true;
+    return undefined;
+  }
+
+  /** Whether the debugger asks to stop before the handler of this trap; it asks once per trap. */
+  private stopsBefore(r: HartRunner, cause: bigint, tval: bigint): boolean {
+    const m = this.m;
+    if (m.trapFilter && !r.trapAcknowledged && m.trapFilter(cause)) {
+      r.trapAcknowledged = true;
+      m.stop({ kind: 'trap', pc: r.hart.pc, cause, tval, description: describeCause(cause), hart: r.hart.hartId });
+      return true;
+    }
+    r.trapAcknowledged = false;
+    m.trapsTaken++;
+    return false;
+  }
+
+  /** Take the pending exception, unless the debugger wants to stop first; true means stop. */
+  private enterException(r: HartRunner): boolean {
+    const h = r.hart;
+    if (this.stopsBefore(r, BigInt(h.excCause), h.excTval)) return true;
+    h.takeException();
+    return false;
+  }
+
+  private enterInterrupt(r: HartRunner, cause: number): boolean {
+    if (this.stopsBefore(r, BigInt.asIntN(64, BigInt(cause) | CAUSE_INTERRUPT), 0n)) return true;
+    enterTrap(r.hart, BigInt(cause), 0n, true);
+    return false;
+  }
+}
