@@ -1,9 +1,9 @@
 // `chronos`: run a RISC-V ELF on the emulator, or disassemble one, from a terminal.
-//   chronos run [--bios none|builtin|FILE] [--memory MiB] [--append ARGS] [--realtime]
+//   chronos run [--bios none|builtin|FILE] [--memory MiB] [--smp N] [--append ARGS] [--realtime]
 //               [--max-instructions N] [--stats] FILE.elf
 //   chronos disasm FILE.elf
 import { readFileSync } from 'node:fs';
-import { Machine, type StopReason } from '../emulator/machine.js';
+import { MAX_HARTS, Machine, type StopReason } from '../emulator/machine.js';
 import { ElfError, parseElf } from '../emulator/loader/elf.js';
 import { disassembleElf } from '../emulator/disasm/listing.js';
 
@@ -13,16 +13,16 @@ export const EXIT_BUDGET = 124;
 export const EXIT_USAGE = 2;
 
 const USAGE = `usage:
-  chronos run [--bios none|builtin|FILE] [--memory MiB] [--append ARGS] [--realtime]
+  chronos run [--bios none|builtin|FILE] [--memory MiB] [--smp N] [--append ARGS] [--realtime]
               [--max-instructions N] [--stats] FILE.elf
   chronos disasm FILE.elf`;
 
 class UsageError extends Error {}
 
-interface RunArgs { bios: string; memoryMiB: number; maxInstructions: number; stats: boolean; file: string; append: string; realtime: boolean }
+interface RunArgs { bios: string; memoryMiB: number; harts: number; maxInstructions: number; stats: boolean; file: string; append: string; realtime: boolean }
 
 function parseRunArgs(argv: string[]): RunArgs {
-  const a: RunArgs = { bios: 'builtin', memoryMiB: 128, maxInstructions: Infinity, stats: false, file: '', append: '', realtime: false };
+  const a: RunArgs = { bios: 'builtin', memoryMiB: 128, harts: 1, maxInstructions: Infinity, stats: false, file: '', append: '', realtime: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -36,6 +36,12 @@ function parseRunArgs(argv: string[]): RunArgs {
         const v = value();
         a.memoryMiB = Number(v);
         if (!/^\d+$/.test(v) || a.memoryMiB < 1 || a.memoryMiB > 4096) throw new UsageError(`--memory takes a size in MiB from 1 to 4096, not '${v}'`);
+        break;
+      }
+      case '--smp': {
+        const v = value();
+        a.harts = Number(v);
+        if (!/^\d+$/.test(v) || a.harts < 1 || a.harts > MAX_HARTS) throw new UsageError(`--smp takes a number of harts from 1 to ${MAX_HARTS}, not '${v}'`);
         break;
       }
       case '--max-instructions': {
@@ -70,7 +76,7 @@ async function run(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const bios = args.bios === 'none' || args.bios === 'builtin' ? args.bios : readFile(args.bios);
   const bytes = readFile(args.file);
-  const m = new Machine({ memoryMiB: args.memoryMiB, bios, bootargs: args.append, realtime: args.realtime });
+  const m = new Machine({ memoryMiB: args.memoryMiB, harts: args.harts, bios, bootargs: args.append, realtime: args.realtime });
   try { m.loadElf(bytes); } catch (e) {
     if (e instanceof ElfError) throw new UsageError(`${args.file}: ${e.message}`);
     throw e;

@@ -4,7 +4,7 @@
 import type { Program } from './program.js';
 
 export type StopKind = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
-export interface RuntimeStop { kind: StopKind; description?: string; text?: string; breakpointIds?: number[] }
+export interface RuntimeStop { kind: StopKind; description?: string; text?: string; breakpointIds?: number[]; /** The hart that stopped (the thread to show). */ hart?: number }
 
 export interface BreakpointOptions { condition?: string; hitCondition?: string; logMessage?: string }
 

@@ -21,6 +21,7 @@ export const LAUNCH_ATTRIBUTES = {
     description: 'Firmware: \'builtin\' (Chronos\'s SBI; the kernel starts in S-mode), \'none\' (the ELF starts in M-mode), or the path of a firmware image such as OpenSBI\'s fw_jump.bin.',
   },
   memory: { type: 'number', default: 128, description: 'RAM in MiB.' },
+  smp: { type: 'number', default: 1, description: 'Harts (1 to 8), as QEMU\'s -smp; each is a thread in the Call Stack view.' },
   bootargs: { type: 'string', default: '', description: 'The kernel command line (/chosen/bootargs in the device tree).' },
   stopOnEntry: { type: 'boolean', default: false, description: 'Stop at the kernel\'s first instruction.' },
   runTo: {

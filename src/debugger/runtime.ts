@@ -8,6 +8,7 @@ import { Emitter } from '../emulator/events.js';
 import { ElfError } from '../emulator/loader/elf.js';
 import { Machine, type Bios, type StopReason, type Watchpoint } from '../emulator/machine.js';
 import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../emulator/cpu/sv39.js';
+import { HartStatus } from '../emulator/sbi/sbi.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
 import { evaluate, type EvalContext } from './expression.js';
 import { DebugInfo } from './dwarf/info.js';
@@ -33,6 +34,8 @@ const YIELD_MS = 20;
 const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export interface PageTablesView { satp: bigint; mode: 'Bare' | 'Sv39'; root?: bigint; tree: PteNode[]; flat: Mapping[]; truncated?: boolean }
+
+const PRIV_NAMES = ['U', 'S', '?', 'M'];
 
 /** Why a run returned to its caller. */
 type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
@@ -79,7 +82,7 @@ export class ChronosRuntime {
       if (!this.files.exists(opts.bios)) throw new Error(`firmware ${opts.bios} does not exist`);
       bios = this.files.readFile(opts.bios);
     }
-    const m = new Machine({ memoryMiB: opts.memory ?? 128, bios, bootargs: opts.bootargs ?? '' });
+    const m = new Machine({ memoryMiB: opts.memory ?? 128, harts: opts.smp ?? 1, bios, bootargs: opts.bootargs ?? '' });
     try {
       const elf = m.loadElf(bytes);
       m.boot();
@@ -149,18 +152,34 @@ export class ChronosRuntime {
 
   // ---- state ---------------------------------------------------------------------------------
 
-  get pc(): bigint { return BigInt.asUintN(64, this.machine.hart.pc); }
-  reg(i: number): bigint { return this.machine.hart.x[i]; }
+  /**
+   * The hart the user looks at when a request names none (memory, the inspectors, the debug
+   * console without a frame): the one that stopped last.
+   */
+  focus = 0;
 
-  /** The hart's registers as the Registers scope shows them. */
-  registers(): { pc: bigint; priv: string; x: bigint[] } {
-    const h = this.machine.hart;
-    return { pc: BigInt.asUintN(64, h.pc), priv: ['U', 'S', '?', 'M'][h.priv], x: Array.from(h.x.subarray(0, 32)) };
+  get harts(): number { return this.machine.harts.length; }
+  get pc(): bigint { return this.pcOf(this.focus); }
+  pcOf(hart: number): bigint { return BigInt.asUintN(64, this.machine.harts[hart].pc); }
+  reg(i: number, hart = this.focus): bigint { return this.machine.harts[hart].x[i]; }
+
+  /** Each hart as a thread: its number, its privilege, and whether the SBI has it stopped. */
+  threads(): { hart: number; name: string }[] {
+    return this.machine.harts.map((h, i) => {
+      const state = this.machine.runners[i].status === HartStatus.Started ? (h.waiting ? ', in wfi' : '') : ', stopped (HSM)';
+      return { hart: i, name: `hart ${i} (${PRIV_NAMES[h.priv]}-mode${state})` };
+    });
+  }
+
+  /** A hart's registers as the Registers scope shows them. */
+  registers(hart = this.focus): { pc: bigint; priv: string; x: bigint[] } {
+    const h = this.machine.harts[hart];
+    return { pc: BigInt.asUintN(64, h.pc), priv: PRIV_NAMES[h.priv], x: Array.from(h.x.subarray(0, 32)) };
   }
 
   /** Set pc or an integer register by ABI name; an error message when it cannot be set. */
-  setRegister(name: string, value: bigint): string | undefined {
-    const h = this.machine.hart;
+  setRegister(name: string, value: bigint, hart = this.focus): string | undefined {
+    const h = this.machine.harts[hart];
     const i = ABI_NAMES.indexOf(name);
     if (name === 'pc') h.pc = BigInt.asIntN(64, value);
     else if (i > 0) h.x[i] = BigInt.asIntN(64, value);
@@ -168,31 +187,36 @@ export class ChronosRuntime {
     return undefined;
   }
 
-  /** A CSR as M-mode reads it, without side effects. */
-  csr(num: number): bigint | undefined { return this.machine.debug.peekCsr(num); }
-  /** Write a CSR as M-mode would; false when it does not exist or is read-only. */
-  setCsr(num: number, value: bigint): boolean { return this.machine.debug.pokeCsr(num, value); }
+  /** A hart's CSR as M-mode reads it, without side effects. */
+  csr(num: number, hart = this.focus): bigint | undefined { return this.machine.debug.peekCsr(num, hart); }
+  /** Write a hart's CSR as M-mode would; false when it does not exist or is read-only. */
+  setCsr(num: number, value: bigint, hart = this.focus): boolean { return this.machine.debug.pokeCsr(num, value, hart); }
 
-  private readScalar(addr: bigint, size: number): bigint | undefined {
-    const b = this.machine.debug.readVirt(BigInt.asUintN(64, addr), size);
+  /** Guest memory as a hart sees it (through its satp), little-endian. */
+  private readScalar(addr: bigint, size: number, hart = this.focus): bigint | undefined {
+    const b = this.machine.debug.readVirt(BigInt.asUintN(64, addr), size, this.machine.harts[hart].csr.satp);
     if (!b) return undefined;
     let v = 0n;
     for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
     return v;
   }
 
-  /** Virtual memory from `address`, up to the first page that cannot be read. */
+  /** Virtual memory from `address` (as the focus hart sees it), up to the first page that cannot be read. */
   readMemory(address: bigint, count: number): { bytes: Uint8Array; unreadable: number } {
-    const bytes = this.machine.debug.readVirtPrefix(BigInt.asUintN(64, address), count);
+    const bytes = this.machine.debug.readVirtPrefix(BigInt.asUintN(64, address), count, this.satp());
     return { bytes, unreadable: count - bytes.length };
   }
 
   writeMemory(address: bigint, bytes: Uint8Array): boolean {
-    return this.machine.debug.writeVirt(BigInt.asUintN(64, address), bytes);
+    return this.machine.debug.writeVirt(BigInt.asUintN(64, address), bytes, this.satp());
   }
 
-  evalContext(): EvalContext {
-    const h = this.machine.hart;
+  /** A hart's satp: the address space its virtual addresses mean. */
+  satp(hart = this.focus): bigint { return this.machine.harts[hart].csr.satp; }
+
+  /** Expressions as a hart sees them: its registers, its address space, its innermost frame's variables. */
+  evalContext(hart = this.focus): EvalContext {
+    const h = this.machine.harts[hart];
     return {
       register: (name) => {
         if (name === 'pc') return BigInt.asUintN(64, h.pc);
@@ -204,21 +228,25 @@ export class ChronosRuntime {
         return undefined;
       },
       symbol: (name) => this.symbols.find(name)?.address,
-      variable: (name) => this.locals(0)?.find((n) => n.name === name)?.scalar,
-      read: (addr, size) => this.readScalar(addr, size),
+      variable: (name) => this.locals(0, hart)?.find((n) => n.name === name)?.scalar,
+      read: (addr, size) => this.readScalar(addr, size, hart),
     };
   }
 
-  evaluate(expr: string): bigint { return evaluate(expr, this.evalContext()); }
+  evaluate(expr: string, hart = this.focus): bigint { return evaluate(expr, this.evalContext(hart)); }
 
   location(pc: bigint): SourceLocation | undefined { return this.program.location(pc); }
   functionName(pc: bigint): string { return this.program.functionName(pc); }
 
-  /** The call stack, innermost frame first. */
-  stack(max = 64): Frame[] {
-    const h = this.machine.hart;
+  /** A hart's call stack, innermost frame first. */
+  stack(max = 64, hart = this.focus): Frame[] {
+    const h = this.machine.harts[hart];
     const regs = new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
-    return this.unwinder.stack(regs, this.pc, max);
+    return this.unwinderFor(hart).stack(regs, this.pcOf(hart), max);
+  }
+
+  private unwinderFor(hart: number): Unwinder {
+    return hart === 0 ? this.unwinder : new Unwinder(this.program, (a, n) => this.readScalar(a, n, hart));
   }
 
   /**
@@ -227,17 +255,17 @@ export class ChronosRuntime {
    * is no such frame. The entries are read on first use: a debug session that never looks at
    * variables never pays for them.
    */
-  locals(frameIndex: number): ValueNode[] | undefined {
-    const scope = this.localsScope(frameIndex);
+  locals(frameIndex: number, hart = this.focus): ValueNode[] | undefined {
+    const scope = this.localsScope(frameIndex, hart);
     return scope && scope.reader.at(scope.pc, scope.regs);
   }
 
   /** Whether locals(frameIndex) has an answer, without reading any variable. */
-  hasLocals(frameIndex: number): boolean {
-    return this.localsScope(frameIndex) !== undefined;
+  hasLocals(frameIndex: number, hart = this.focus): boolean {
+    return this.localsScope(frameIndex, hart) !== undefined;
   }
 
-  private localsScope(frameIndex: number): { reader: Locals; pc: bigint; regs: FrameRegs } | undefined {
+  private localsScope(frameIndex: number, hart: number): { reader: Locals; pc: bigint; regs: FrameRegs } | undefined {
     if (this.localsReader === undefined) {
       try {
         const info = this.program.infoSections;
@@ -251,7 +279,7 @@ export class ChronosRuntime {
       }
     }
     if (!this.localsReader) return undefined;
-    const frame = this.stack(frameIndex + 1)[frameIndex];
+    const frame = this.stack(frameIndex + 1, hart)[frameIndex];
     if (!frame) return undefined;
     // Only the innermost frame's registers are all known; callers' frames have their fp.
     const reg = (n: number): bigint | undefined => frameIndex === 0 ? frame.regs?.get(n) : n === 8 ? frame.fp : undefined;
@@ -265,16 +293,16 @@ export class ChronosRuntime {
 
   // ---- the inspectors ------------------------------------------------------------------------------
 
-  /** The page tables under `satp` (the hart's by default), or under an explicit root table. */
-  pageTables(satp = this.machine.debug.satp(), rootAddress?: bigint): PageTablesView {
+  /** The page tables under `satp` (the focus hart's by default), or under an explicit root table. */
+  pageTables(satp = this.satp(), rootAddress?: bigint): PageTablesView {
     if (rootAddress === undefined && satpMode(satp) !== SATP_MODE_SV39) return { satp, mode: 'Bare', tree: [], flat: [] };
     const root = rootAddress !== undefined ? rootAddress >> 12n : satpRootPpn(satp);
     const { tree, truncated } = readTree(this.machine.debug, root);
     return { satp, mode: 'Sv39', root: root << 12n, tree, flat: flatten(tree), truncated };
   }
 
-  /** An address (an expression) translated step by step under `satp` (the hart's by default). */
-  translate(address: string, satp = this.machine.debug.satp()): TranslationView {
+  /** An address (an expression) translated step by step under `satp` (the focus hart's by default). */
+  translate(address: string, satp = this.satp()): TranslationView {
     return translateView(this.machine.debug, satp, this.evaluate(address));
   }
 
@@ -292,7 +320,7 @@ export class ChronosRuntime {
 
   /** The trap the last exception stop was for, or the last trap the hart took. */
   exceptionInfo(): { cause: bigint; description: string } {
-    const cause = this.machine.debug.peekCsr(0x142) ?? 0n;
+    const cause = this.machine.debug.peekCsr(0x142, this.focus) ?? 0n;
     return { cause, description: describeCause(cause) };
   }
 
@@ -316,7 +344,9 @@ export class ChronosRuntime {
   private emitStop(s: RuntimeStop): void {
     this.flushUart();
     this.running = false;
-    this.onStop.fire(s);
+    const stop = { ...s, hart: s.hart ?? this.machine.currentHart };
+    this.focus = stop.hart;
+    this.onStop.fire(stop);
   }
 
   /** The guest ended (powered off or asked for a reset): true when it did. */
@@ -336,37 +366,44 @@ export class ChronosRuntime {
     switch (r.kind) {
       case 'breakpoint': {
         const pc = BigInt.asUintN(64, r.pc);
-        if (this.panicEnabled && this.panicAddresses.includes(pc)) return { kind: 'exception', description: 'kernel panic', text: 'The kernel panicked' };
+        if (this.panicEnabled && this.panicAddresses.includes(pc)) return { kind: 'exception', description: 'kernel panic', text: 'The kernel panicked', hart: r.hart };
         const { stop, changed } = this.breakpoints.hit(pc, {
-          evaluate: (e) => this.evaluate(e),
+          evaluate: (e) => this.evaluate(e, r.hart),
           log: (text) => { this.flushUart(); this.onOutput.fire(text); },
         });
         if (changed) this.applyBreakpoints();
-        return stop;
+        return stop && { ...stop, hart: r.hart };
       }
-      case 'watchpoint': return { kind: 'data breakpoint', description: `${r.access} of ${r.size} bytes at 0x${r.address.toString(16)}` };
-      case 'trap': return { kind: 'exception', description: r.description, text: `${r.description} (mcause ${r.cause}) at pc 0x${BigInt.asUintN(64, r.pc).toString(16)}, tval 0x${BigInt.asUintN(64, r.tval).toString(16)}` };
+      case 'watchpoint': return { kind: 'data breakpoint', description: `${r.access} of ${r.size} bytes at 0x${r.address.toString(16)}`, hart: r.hart };
+      case 'trap': return { kind: 'exception', description: r.description, text: `${r.description} (mcause ${r.cause}) at pc 0x${BigInt.asUintN(64, r.pc).toString(16)}, tval 0x${BigInt.asUintN(64, r.tval).toString(16)}`, hart: r.hart };
       case 'paused': return { kind: 'pause' };
-      case 'idle': return { kind: 'pause', description: 'the hart waits for an interrupt (wfi) that nothing will raise' };
+      case 'idle': return { kind: 'pause', description: 'every hart waits for an interrupt (wfi) that nothing will raise', hart: r.hart };
       default: return undefined;
     }
   }
 
   /**
    * The one run loop: run in slices until something stops the guest (emitting that stop), the
-   * guest ends, a newer command supersedes this one, or, with a target, the pc reaches it with
-   * sp at or above minSp (a step's return address: a deeper recursion passes by).
+   * guest ends, a newer command supersedes this one, or, with a target, the hart reaches the
+   * target pc with sp at or above minSp (a step's return address: a deeper recursion, or another
+   * hart running the same code, passes by).
    */
-  private async runUntil(generation: number, target?: { pc: bigint; minSp: bigint }): Promise<Outcome> {
+  private async runUntil(generation: number, target?: { pc: bigint; minSp: bigint; hart: number }): Promise<Outcome> {
     if (target) { this.runTarget = target.pc; this.applyBreakpoints(); }
     let lastYield = Date.now();
+    // The first slice resumes from a stop (the hart there passes its breakpoint once), and so
+    // does every slice after a stop that did not end the run; a slice after a used-up budget
+    // carries on where it was.
+    let resume = true;
     try {
       for (;;) {
-        const r = this.machine.run(SLICE);
+        const r = this.machine.run(SLICE, { resume });
+        resume = r.kind !== 'budget';
         this.flushUart();
         if (this.finish(r)) return 'exited';
         if (r.kind !== 'budget') {
-          if (target && r.kind === 'breakpoint' && BigInt.asUintN(64, r.pc) === target.pc && BigInt.asUintN(64, this.reg(2)) >= target.minSp) return 'arrived';
+          if (target && r.kind === 'breakpoint' && r.hart === target.hart && BigInt.asUintN(64, r.pc) === target.pc
+            && BigInt.asUintN(64, this.reg(2, r.hart)) >= target.minSp) return 'arrived';
           const s = this.stopFor(r);
           if (s) { this.emitStop(s); return 'stopped'; }
           // A breakpoint that declined: run on, yielding now and then so pause still answers.
@@ -400,60 +437,72 @@ export class ChronosRuntime {
     }
   }
 
-  /** One instruction, or one trap entry; 'stopped' when a stop other than the step was emitted. */
-  private stepOnce(): 'done' | 'stopped' | 'exited' {
-    const r = this.machine.step();
-    this.flushUart();
-    if (this.finish(r)) return 'exited';
-    if (r.kind === 'budget' || r.kind === 'breakpoint') return 'done';
-    const s = this.stopFor(r);
-    if (!s) return 'done';
-    this.emitStop(s);
-    return 'stopped';
+  /**
+   * One instruction of a hart, or one trap entry (the other harts run their turns meanwhile);
+   * 'stopped' when a stop other than the step was emitted.
+   */
+  private stepOnce(hart: number): 'done' | 'stopped' | 'exited' {
+    const h = this.machine.harts[hart];
+    const before = h.instret, traps = this.machine.trapsTaken, pc = h.pc;
+    for (let resume = true; ;) {
+      const r = this.machine.run(SLICE, { stepHart: hart, resume });
+      resume = r.kind !== 'budget';
+      this.flushUart();
+      if (this.finish(r)) return 'exited';
+      if (r.kind !== 'budget' && !(r.kind === 'breakpoint' && r.hart === hart)) {
+        const s = this.stopFor(r);
+        if (s) { this.emitStop(s); return 'stopped'; }
+      }
+      if (h.instret !== before || h.pc !== pc || this.machine.trapsTaken !== traps) return 'done';
+      if (this.machine.runners[hart].status !== HartStatus.Started && r.kind === 'budget') {
+        this.emitStop({ kind: 'pause', description: `hart ${hart} is stopped (SBI HSM): it has no instruction to step`, hart });
+        return 'stopped';
+      }
+    }
   }
 
-  stepInstruction(): void {
+  stepInstruction(hart = this.focus): void {
     if (this.exited) return;
     ++this.generation;
-    if (this.stepOnce() === 'done') this.emitStop({ kind: 'step' });
+    if (this.stepOnce(hart) === 'done') this.emitStop({ kind: 'step', hart });
   }
 
-  private stepControl(generation: number): StepControl {
+  private stepControl(generation: number, hart: number): StepControl {
     return {
-      pc: () => this.pc,
-      sp: () => BigInt.asUintN(64, this.reg(2)),
+      pc: () => this.pcOf(hart),
+      sp: () => BigInt.asUintN(64, this.reg(2, hart)),
       line: (pc) => this.program.lines.lookup(pc),
       functionStart: (pc) => this.symbols.at(pc)?.sym.address,
-      callAt: (pc) => this.unwinder.callAt(pc),
-      stepInstruction: () => this.stepOnce() === 'done' ? 'done' : 'stopped',
-      runTo: async (pc, minSp) => await this.runUntil(generation, { pc, minSp }) === 'arrived' ? 'arrived' : 'stopped',
+      callAt: (pc) => this.unwinderFor(hart).callAt(pc),
+      stepInstruction: () => this.stepOnce(hart) === 'done' ? 'done' : 'stopped',
+      runTo: async (pc, minSp) => await this.runUntil(generation, { pc, minSp, hart }) === 'arrived' ? 'arrived' : 'stopped',
       breathe: async () => {
         await nextTick();
         if (generation !== this.generation || this.exited) return false;
         if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return false; }
         return true;
       },
-      returnAddress: () => this.stack(2)[1]?.pc,
+      returnAddress: () => this.stack(2, hart)[1]?.pc,
     };
   }
 
-  /** Step by source line: `over` runs calls to completion. */
-  async stepLine(over: boolean): Promise<void> {
+  /** Step a hart by source line: `over` runs calls to completion. */
+  async stepLine(over: boolean, hart = this.focus): Promise<void> {
     if (this.exited) return;
     const generation = this.begin();
     try {
-      if (await stepLine(this.stepControl(generation), over) === 'done') this.emitStop({ kind: 'step' });
+      if (await stepLine(this.stepControl(generation, hart), over) === 'done') this.emitStop({ kind: 'step', hart });
     } finally {
       if (generation === this.generation) this.running = false;
     }
   }
 
-  /** Run until the current function returns to its caller. */
-  async stepOut(): Promise<void> {
+  /** Run until a hart's current function returns to its caller. */
+  async stepOut(hart = this.focus): Promise<void> {
     if (this.exited) return;
     const generation = this.begin();
     try {
-      if (await stepOut(this.stepControl(generation)) === 'done') this.emitStop({ kind: 'step' });
+      if (await stepOut(this.stepControl(generation, hart)) === 'done') this.emitStop({ kind: 'step', hart });
     } finally {
       if (generation === this.generation) this.running = false;
     }

@@ -14,9 +14,17 @@ import { examine, isExamine } from './examine.js';
 import type { ValueNode } from './locals.js';
 import { disassembleAround } from './disassembly.js';
 
-const THREAD = 1;
-type VarRef = { kind: 'registers' } | { kind: 'csrs' } | { kind: 'csr'; index: number }
-  | { kind: 'locals'; frame: number } | { kind: 'value'; node: ValueNode };
+/** DAP threads are harts: thread 1 is hart 0. */
+const threadOf = (hart: number): number => hart + 1;
+const hartOf = (threadId: number | undefined, fallback: number): number => (threadId === undefined || threadId < 1 ? fallback : threadId - 1);
+/** A frame id names a hart and a frame of its stack. */
+const FRAMES_PER_HART = 1000;
+const frameId = (hart: number, index: number): number => hart * FRAMES_PER_HART + index;
+const frameOf = (id: number | undefined): { hart: number; index: number } | undefined =>
+  id === undefined ? undefined : { hart: Math.floor(id / FRAMES_PER_HART), index: id % FRAMES_PER_HART };
+
+type VarRef = { kind: 'registers'; hart: number } | { kind: 'csrs'; hart: number } | { kind: 'csr'; index: number; hart: number }
+  | { kind: 'locals'; frame: number; hart: number } | { kind: 'value'; node: ValueNode };
 
 export type ChronosLaunchArguments = DebugProtocol.LaunchRequestArguments & LaunchOptions;
 
@@ -38,7 +46,7 @@ export class ChronosDebugSession extends DebugSession {
     const rt = new ChronosRuntime(this.files);
     rt.onStop.event((s) => {
       this.vars.reset(); // references handed out at the previous stop name values that have moved on
-      const e = new StoppedEvent(s.kind, THREAD, s.text) as DebugProtocol.StoppedEvent;
+      const e = new StoppedEvent(s.kind, threadOf(s.hart ?? 0), s.text) as DebugProtocol.StoppedEvent;
       if (s.description) e.body.description = s.description;
       if (s.breakpointIds) e.body.hitBreakpointIds = s.breakpointIds;
       e.body.allThreadsStopped = true;
@@ -197,7 +205,7 @@ export class ChronosDebugSession extends DebugSession {
   // ---- execution ------------------------------------------------------------------------------------
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [new Thread(THREAD, 'hart 0')] };
+    response.body = { threads: this.runtime.machine ? this.runtime.threads().map((t) => new Thread(threadOf(t.hart), t.name)) : [new Thread(1, 'hart 0')] };
     this.sendResponse(response);
   }
 
@@ -217,19 +225,27 @@ export class ChronosDebugSession extends DebugSession {
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
     if (!this.ready(response, true)) return;
     this.sendResponse(response);
-    if (args.granularity === 'instruction') this.runtime.stepInstruction(); else void this.runtime.stepLine(true);
+    const hart = this.hartArg(args.threadId);
+    if (args.granularity === 'instruction') this.runtime.stepInstruction(hart); else void this.runtime.stepLine(true, hart);
+  }
+
+  /** The hart a request's thread names (the focus hart when it names none we know). */
+  private hartArg(threadId: number | undefined): number {
+    const h = hartOf(threadId, this.runtime.focus);
+    return h < this.runtime.harts ? h : this.runtime.focus;
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
     if (!this.ready(response, true)) return;
     this.sendResponse(response);
-    if (args.granularity === 'instruction') this.runtime.stepInstruction(); else void this.runtime.stepLine(false);
+    const hart = this.hartArg(args.threadId);
+    if (args.granularity === 'instruction') this.runtime.stepInstruction(hart); else void this.runtime.stepLine(false, hart);
   }
 
-  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
     if (!this.ready(response, true)) return;
     this.sendResponse(response);
-    void this.runtime.stepOut();
+    void this.runtime.stepOut(this.hartArg(args.threadId));
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
@@ -243,11 +259,12 @@ export class ChronosDebugSession extends DebugSession {
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     if (!this.ready(response, true)) return;
-    const frames = this.runtime.stack();
+    const hart = this.hartArg(args.threadId);
+    const frames = this.runtime.stack(64, hart);
     const start = args.startFrame ?? 0, count = args.levels || frames.length;
     response.body = {
       stackFrames: frames.slice(start, start + count).map((f) => {
-        const sf = new StackFrame(f.index, f.name, f.location ? sourceOf(f.location.file) : undefined,
+        const sf = new StackFrame(frameId(hart, f.index), f.name, f.location ? sourceOf(f.location.file) : undefined,
           f.location?.line ?? 0, f.location?.column || 1) as DebugProtocol.StackFrame;
         sf.instructionPointerReference = hex(f.pc);
         if (!f.location) sf.presentationHint = 'subtle';
@@ -260,21 +277,27 @@ export class ChronosDebugSession extends DebugSession {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const scopes: DebugProtocol.Scope[] = [];
-    const frame = args?.frameId ?? 0;
-    if (this.runtime.machine && this.runtime.hasLocals(frame)) {
-      scopes.push({ ...new Scope('Locals', this.vars.create({ kind: 'locals', frame }), false), presentationHint: 'locals' });
+    const f = this.frameArg(args?.frameId);
+    if (this.runtime.machine && this.runtime.hasLocals(f.index, f.hart)) {
+      scopes.push({ ...new Scope('Locals', this.vars.create({ kind: 'locals', frame: f.index, hart: f.hart }), false), presentationHint: 'locals' });
     }
-    scopes.push({ ...new Scope('Registers', this.vars.create({ kind: 'registers' }), false), presentationHint: 'registers' });
-    scopes.push(new Scope('CSRs', this.vars.create({ kind: 'csrs' }), true));
+    scopes.push({ ...new Scope('Registers', this.vars.create({ kind: 'registers', hart: f.hart }), false), presentationHint: 'registers' });
+    scopes.push(new Scope('CSRs', this.vars.create({ kind: 'csrs', hart: f.hart }), true));
     response.body = { scopes };
     this.sendResponse(response);
   }
 
+  /** The hart and frame a frame id names (the focus hart's innermost frame when none). */
+  private frameArg(id: number | undefined): { hart: number; index: number } {
+    const f = frameOf(id);
+    return f && f.hart < (this.runtime.machine ? this.runtime.harts : 1) ? f : { hart: this.runtime.machine ? this.runtime.focus : 0, index: 0 };
+  }
+
   /** A source variable by its path (`v`, `dt.bootargs`, `v[3]`), for hovers and watches. */
-  private findLocal(path: string, frame: number): ValueNode | undefined {
+  private findLocal(path: string, frame: { hart: number; index: number }): ValueNode | undefined {
     const parts = path.match(/^[A-Za-z_][A-Za-z0-9_]*|(?:\.|->)[A-Za-z_][A-Za-z0-9_]*|\[\d+\]/g);
     if (!parts || parts.join('') !== path) return undefined;
-    let node = this.runtime.locals(frame)?.find((n) => n.name === parts[0]);
+    let node = this.runtime.locals(frame.index, frame.hart)?.find((n) => n.name === parts[0]);
     for (const part of parts.slice(1)) {
       const want = part.replace(/^(\.|->)/, '');
       const child = (n: ValueNode | undefined): ValueNode | undefined => n?.children?.().find((c) => c.name === want);
@@ -287,7 +310,7 @@ export class ChronosDebugSession extends DebugSession {
 
   /** The source variable `name` under a Locals scope or an expanded value, read afresh. */
   private sourceVariable(ref: VarRef & { kind: 'locals' | 'value' }, name: string): ValueNode | undefined {
-    const siblings = ref.kind === 'locals' ? this.runtime.locals(ref.frame) ?? [] : ref.node.children?.() ?? [];
+    const siblings = ref.kind === 'locals' ? this.runtime.locals(ref.frame, ref.hart) ?? [] : ref.node.children?.() ?? [];
     return siblings.find((x) => x.name === name);
   }
 
@@ -304,7 +327,7 @@ export class ChronosDebugSession extends DebugSession {
     const ref = this.vars.get(args.variablesReference);
     let variables: DebugProtocol.Variable[] = [];
     if (ref?.kind === 'registers') {
-      const r = this.runtime.registers();
+      const r = this.runtime.registers(ref.hart);
       variables = [
         { name: 'pc', value: hex(r.pc), variablesReference: 0, memoryReference: hex(r.pc) },
         { name: 'privilege', value: r.priv, variablesReference: 0 },
@@ -312,12 +335,12 @@ export class ChronosDebugSession extends DebugSession {
       ];
     } else if (ref?.kind === 'csrs') {
       variables = CSR_VIEWS.map((c, index) => {
-        const v = this.runtime.csr(c.num) ?? 0n;
+        const v = this.runtime.csr(c.num, ref.hart) ?? 0n;
         const fields = c.fields(v);
-        return { name: c.name, value: hex(v) + (c.name.endsWith('cause') ? ` (${this.runtime.describeCause(v)})` : ''), variablesReference: fields.length ? this.vars.create({ kind: 'csr', index }) : 0 };
+        return { name: c.name, value: hex(v) + (c.name.endsWith('cause') ? ` (${this.runtime.describeCause(v)})` : ''), variablesReference: fields.length ? this.vars.create({ kind: 'csr', index, hart: ref.hart }) : 0 };
       });
     } else if (ref?.kind === 'locals') {
-      variables = (this.runtime.locals(ref.frame) ?? []).map((n) => this.valueVariable(n));
+      variables = (this.runtime.locals(ref.frame, ref.hart) ?? []).map((n) => this.valueVariable(n));
     } else if (ref?.kind === 'value') {
       try {
         variables = (ref.node.children?.() ?? []).map((n) => this.valueVariable(n));
@@ -326,7 +349,7 @@ export class ChronosDebugSession extends DebugSession {
       }
     } else if (ref?.kind === 'csr') {
       const c = CSR_VIEWS[ref.index];
-      variables = c.fields(this.runtime.csr(c.num) ?? 0n).map((f) => ({ name: f.name, value: f.value, variablesReference: 0 }));
+      variables = c.fields(this.runtime.csr(c.num, ref.hart) ?? 0n).map((f) => ({ name: f.name, value: f.value, variablesReference: 0 }));
     }
     response.body = { variables };
     this.sendResponse(response);
@@ -338,12 +361,12 @@ export class ChronosDebugSession extends DebugSession {
     let value: bigint;
     try { value = this.runtime.evaluate(args.value); } catch (e) { this.sendErrorResponse(response, 3001, (e as Error).message); return; }
     if (ref?.kind === 'registers') {
-      const problem = this.runtime.setRegister(args.name, value);
+      const problem = this.runtime.setRegister(args.name, value, ref.hart);
       if (problem) { this.sendErrorResponse(response, 3002, problem); return; }
     } else if (ref?.kind === 'csrs') {
       const c = CSR_VIEWS.find((v) => v.name === args.name);
-      if (!c || !this.runtime.setCsr(c.num, value)) { this.sendErrorResponse(response, 3003, `${args.name} cannot be written`); return; }
-      value = this.runtime.csr(c.num) ?? value;
+      if (!c || !this.runtime.setCsr(c.num, value, ref.hart)) { this.sendErrorResponse(response, 3003, `${args.name} cannot be written`); return; }
+      value = this.runtime.csr(c.num, ref.hart) ?? value;
     } else if (ref?.kind === 'locals' || ref?.kind === 'value') {
       // A source variable of scalar type: its bytes in guest memory, little-endian.
       const n = this.sourceVariable(ref, args.name);
@@ -371,15 +394,16 @@ export class ChronosDebugSession extends DebugSession {
         this.runtime.sendInput(`${text.slice(1).trimStart()}\r`);
         response.body = { result: '', variablesReference: 0 };
       } else if (isExamine(text)) {
-        response.body = { result: examine(text, this.runtime.evalContext()), variablesReference: 0 };
+        response.body = { result: examine(text, this.runtime.evalContext(this.frameArg(args.frameId).hart)), variablesReference: 0 };
       } else {
         // A variable's path shows the value as its type reads; anything else is an expression.
-        const local = this.findLocal(text, args.frameId ?? 0);
+        const frame = this.frameArg(args.frameId);
+        const local = this.findLocal(text, frame);
         if (local) {
           const v = this.valueVariable(local);
           response.body = { result: local.value, type: local.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
         } else {
-          const v = this.runtime.evaluate(text);
+          const v = this.runtime.evaluate(text, frame.hart);
           response.body = { result: `${hex(v)} (${v})`, variablesReference: 0, memoryReference: hex(v) };
         }
       }

@@ -22,6 +22,11 @@ export interface RunOptions {
   /** Return after one instruction or one trap entry (on the hart whose turn it is). */
   stepping?: boolean;
   /**
+   * Return after this hart has executed one instruction or entered one trap; the others run
+   * their turns meanwhile, as they would have anyway (the schedule is the same).
+   */
+  stepHart?: number;
+  /**
    * The debugger resumes from a stop: the hart whose turn it is passes a breakpoint at its pc
    * once (true by default). A caller running on in slices passes false, so that a slice ending
    * just before a breakpoint does not skip it.
@@ -65,7 +70,8 @@ export class RunLoop {
         this.sliceLeft = 0;
         continue;
       }
-      const stop = this.runHart(r, Math.min(left, this.sliceLeft), opts.stepping ?? false);
+      const stepping = opts.stepHart === undefined ? opts.stepping ?? false : opts.stepHart === this.current;
+      const stop = this.runHart(r, stepping ? 1 : Math.min(left, this.sliceLeft), stepping);
       if (stop) return stop;
     }
   }

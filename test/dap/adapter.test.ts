@@ -1,6 +1,6 @@
 // The debug adapter over stdio, driven by DebugClient from @vscode/debugadapter-testsupport,
 // against Chronos OS built from source.
-import { test, before, afterEach } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -9,8 +9,8 @@ import { resolve, join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GCC, MARCH, have } from '../support/toolchain.js';
+import { ADAPTER, client, launch as launchWith } from './support.js';
 
-const ADAPTER = resolve('dist/debugAdapter.js');
 const KERNEL = resolve('kernel/target/riscv64gc-unknown-none-elf/release/chronos-kernel');
 const BOOT_RS = resolve('kernel/src/boot.rs');
 const OUT = resolve('test/programs/build');
@@ -20,21 +20,6 @@ before(() => {
   execFileSync('bash', ['scripts/build-kernel.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
 });
 
-// Every adapter a test starts is stopped at the end, also when the test failed half-way:
-// a live adapter process would keep the test run from ever ending.
-const clients: DebugClient[] = [];
-async function client(): Promise<DebugClient> {
-  const dc = new DebugClient('node', ADAPTER, 'chronos');
-  dc.defaultTimeout = 20_000;
-  // Stopping twice would leave a promise pending forever: the second stop is a no-op.
-  const stop = dc.stop.bind(dc);
-  let stopped: Promise<void> | undefined;
-  dc.stop = () => (stopped ??= stop());
-  clients.push(dc);
-  await dc.start();
-  return dc;
-}
-afterEach(async () => { await Promise.all(clients.splice(0).map((c) => c.stop().catch(() => {}))); });
 
 /** The line in boot.rs that holds `text` (so the tests follow edits to the kernel). */
 function lineOf(text: string, file = BOOT_RS): number {
@@ -43,9 +28,7 @@ function lineOf(text: string, file = BOOT_RS): number {
   return i + 1;
 }
 
-async function launch(c: DebugClient, args: Record<string, unknown>): Promise<void> {
-  await Promise.all([c.initializeRequest(), c.waitForEvent('initialized').catch(() => {}), c.launch({ program: KERNEL, ...args })]);
-}
+const launch = (c: DebugClient, args: Record<string, unknown>): Promise<void> => launchWith(c, { program: KERNEL, ...args });
 
 async function top(c: DebugClient): Promise<DebugProtocol.StackFrame> {
   const st = await c.stackTraceRequest({ threadId: 1 });

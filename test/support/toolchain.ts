@@ -1,6 +1,6 @@
 // The GNU RISC-V toolchain as a test oracle: assemble text, and read objdump's listing back.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,16 @@ export const MARCH_FD = 'rv64imafdc_zicsr_zifencei';
 
 export function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/**
+ * The oracles a suite needs: commands on PATH, or files (absolute paths). CI installs every one
+ * of them (scripts/setup.sh), so a missing one fails the suite, with what to install, rather
+ * than skipping it.
+ */
+export function requireTools(...tools: string[]): void {
+  const missing = tools.filter((t) => (t.startsWith('/') ? !existsSync(t) : !have(t)));
+  if (missing.length) throw new Error(`missing: ${missing.join(', ')}; install them with scripts/setup.sh (as root)`);
 }
 
 export function scratchDir(name: string): string {
