@@ -120,6 +120,10 @@ export class Machine {
     this.finisher.onFinish = (e) => this.stop(e.kind === 'exit' ? { kind: 'exit', status: e.status } : { kind: 'reset' });
     for (const h of this.harts) {
       h.code = this.code;
+      h.csr.triggers.onChange = () => {
+        h.flushDataTranslations();
+        for (const pc of h.csr.triggers.execAddresses()) this.code.invalidateVirtual(pc);
+      };
       h.csr.time = () => this.time();
       h.csr.onInterruptState = () => this.interruptsChanged(h.hartId);
     }

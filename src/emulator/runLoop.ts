@@ -4,7 +4,8 @@
 // hart, and a run the debugger stops and resumes is the same as one it never stopped (the
 // schedule's position is kept across run() calls).
 import { describeCause } from './cpu/causes.js';
-import { EXC_NONE, EXC_STOP } from './cpu/hart.js';
+import { Exception } from './cpu/causes.js';
+import { EXC_NONE, EXC_STOP, type Hart } from './cpu/hart.js';
 import { CAUSE_INTERRUPT, enterTrap, pendingInterrupt } from './cpu/trap.js';
 import { compileBlock, MAX_BLOCK, type Block } from './jit/compiler.js';
 import type { BlockCache } from './jit/blockCache.js';
@@ -94,7 +95,7 @@ export class RunLoop {
 
   /** The dispatcher: runHart's loop over translated blocks. */
   private dispatch(r: HartRunner, allowance: number, stepping: boolean): StopReason | undefined {
-    const m = this.m, h = r.hart, u = h.u, blocks = r.blocks, bps = m.breakpoints;
+    const m = this.m, h = r.hart, u = h.u, blocks = r.blocks, bps = m.breakpoints, trig = h.csr.triggers;
     // In units of h.instret, which the translated code advances. A trap retires nothing, so
     // taking one lowers the limit instead: a guest whose every instruction faults still uses up
     // its budget, and the caller gets control back.
@@ -151,6 +152,11 @@ export class RunLoop {
         else if (bps.has(pc)) { m.stop({ kind: 'breakpoint', pc: h.pc, hart: h.hartId }); return m.stopReason; }
         else r.passBreakpoint = undefined;
       }
+      if (trig.execArmed && trig.execHit(h.pc, h.priv)) {
+        // A debug trigger on this instruction: a breakpoint exception before it runs.
+        h.exception(Exception.Breakpoint, 0n);
+        continue;
+      }
       // The front table first, inline: it answers almost every dispatch.
       let b = blocks.front(lo, hi, h.translationGeneration);
       if (b === undefined || b.priv !== h.priv) {
@@ -180,12 +186,22 @@ export class RunLoop {
     b = cache.find(page + (lo & 4095), lo, hi, h.priv);
     if (b !== undefined && b.page2 >= 0 && h.fetchPageOffset((lo | 4095) + 1, hi + ((lo | 4095) === -1 ? 1 : 0)) !== b.page2) b = undefined;
     if (b === undefined) {
-      b = compileBlock(h, h.pc, maxLen, this.m.breakpoints.size ? (p) => this.m.breakpoints.has(p) : undefined);
+      b = compileBlock(h, h.pc, maxLen, this.blockEnds(h));
       if (b === undefined) return undefined;
       cache.put(b);
     }
     cache.setFront(b, h.translationGeneration);
     return b;
+  }
+
+  /** The pcs a new block must not contain past its start: breakpoints and execute triggers. */
+  private blockEnds(h: Hart): ((pc: bigint) => boolean) | undefined {
+    const bps = this.m.breakpoints, trig = h.csr.triggers;
+    if (trig.execArmed) {
+      const at = new Set(trig.execAddresses());
+      return (p) => bps.has(p) || at.has(BigInt.asUintN(64, p));
+    }
+    return bps.size ? (p) => bps.has(p) : undefined;
   }
 
   /** Execute one instruction of this hart with watchpoints off; a stop reason if it ended the run. */

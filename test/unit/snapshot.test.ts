@@ -9,15 +9,21 @@ import { Hart } from '../../src/emulator/cpu/hart.js';
 import { Bus } from '../../src/emulator/memory/bus.js';
 import { Ram } from '../../src/emulator/memory/ram.js';
 
-/** Fields that are state rather than wiring (functions, the MMU, PMP's derived ranges). */
+/**
+ * Fields that are state rather than wiring (functions, the MMU, PMP's ranges derived from the
+ * CSRs): values, arrays, and parts that save themselves (the debug triggers).
+ */
 function stateFields(o: object): string[] {
-  return Object.entries(o).filter(([, v]) => typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' || Array.isArray(v)).map(([k]) => k).sort();
+  const isState = (v: unknown): boolean => typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean' || Array.isArray(v)
+    || (typeof v === 'object' && v !== null && typeof (v as { save?: unknown }).save === 'function');
+  return Object.entries(o).filter(([, v]) => isState(v)).map(([k]) => k).sort();
 }
 
 test('the CSR file saves every field it has', () => {
   const h = new Hart(new Bus(new Ram(0x80000000, 4096)));
   const saved = h.csr.save();
-  assert.deepEqual(Object.keys(saved).sort(), stateFields(h.csr));
+  // `hart` is the CSR file's way back to its hart, which saves itself.
+  assert.deepEqual(Object.keys(saved).sort(), stateFields(h.csr).filter((k) => k !== 'hart'));
 });
 
 test('the hart saves every field that decides its next step', () => {
@@ -27,7 +33,7 @@ test('the hart saves every field that decides its next step', () => {
   // tlbs and translationGeneration are caches of the CSRs' translations (restore drops them);
   // hartId never changes.
   const expected = stateFields(h).filter((k) => !['loopLimit', 'hartId', 'translationGeneration', 'tlbs'].includes(k));
-  assert.deepEqual(Object.keys(saved).filter((k) => k !== 'regs' && k !== 'csr').sort(), expected);
+  assert.deepEqual(Object.keys(saved).filter((k) => k !== 'regs').sort(), expected);
 });
 
 test('a round trip through save and restore changes nothing, a pending trap and a reservation included', () => {

@@ -9,6 +9,7 @@ import { Exception, Interrupt, Priv } from './causes.js';
 import type { Hart } from './hart.js';
 import type { Translator } from './sv39.js';
 import { Pmp, PMPADDR_MASK } from './pmp.js';
+import { TINFO, Triggers, type TriggerState } from './triggers.js';
 import { Sv39 } from './sv39.js';
 
 export { MSTATUS, SSTATUS_MASK };
@@ -42,7 +43,7 @@ export const SCALAR_CSRS = [
   'senvcfg', 'satp', 'stimecmp', 'cycleOffset', 'instretOffset',
 ] as const;
 type ScalarCsr = typeof SCALAR_CSRS[number];
-export type CsrState = Record<ScalarCsr, bigint> & { pmpcfg: bigint[]; pmpaddr: bigint[] };
+export type CsrState = Record<ScalarCsr, bigint> & { pmpcfg: bigint[]; pmpaddr: bigint[]; triggers: TriggerState };
 
 export class CsrFile {
   mstatus = (2n << 32n) | (2n << 34n);
@@ -82,6 +83,7 @@ export class CsrFile {
   onInterruptState: () => void = () => {};
 
   readonly pmp = new Pmp();
+  readonly triggers = new Triggers();
 
   constructor(private readonly hart: Hart) {
     this.mmu = new Sv39(hart);
@@ -91,7 +93,7 @@ export class CsrFile {
   save(): CsrState {
     const out = {} as Record<ScalarCsr, bigint>;
     for (const k of SCALAR_CSRS) out[k] = this[k];
-    return { ...out, pmpcfg: [...this.pmpcfg], pmpaddr: [...this.pmpaddr] };
+    return { ...out, pmpcfg: [...this.pmpcfg], pmpaddr: [...this.pmpaddr], triggers: this.triggers.save() };
   }
 
   restore(s: CsrState): void {
@@ -99,6 +101,7 @@ export class CsrFile {
     this.pmpcfg.splice(0, this.pmpcfg.length, ...s.pmpcfg);
     this.pmpaddr.splice(0, this.pmpaddr.length, ...s.pmpaddr);
     this.pmp.update(this.pmpcfg, this.pmpaddr);
+    this.triggers.restore(s.triggers);
   }
 
   /** PMP entries changed: rebuild them, and drop translations (and code) made under the old ones. */
@@ -183,6 +186,11 @@ export class CsrFile {
         if (h.priv === Priv.S && (this.mstatus & MSTATUS.TVM)) return undefined;
         return this.satp;
       case CSR.stimecmp: return this.stimecmpAllowed() ? this.stimecmp : undefined;
+      case CSR.tselect: return BigInt(this.triggers.select);
+      case CSR.tdata1: return this.triggers.tdata1[this.triggers.select];
+      case CSR.tdata2: return this.triggers.tdata2[this.triggers.select];
+      case CSR.tdata3: return 0n;
+      case CSR.tinfo: return TINFO;
       default:
         if (num >= 0x3a0 && num < 0x3b0) return (num & 1) ? undefined : this.pmpcfg[num - 0x3a0];
         if (num >= 0x3b0 && num < 0x3f0) return this.pmpaddr[num - 0x3b0];
@@ -259,6 +267,10 @@ export class CsrFile {
       case CSR.stimecmp:
         if (!this.stimecmpAllowed()) return false;
         this.stimecmp = v; this.onInterruptState(); return true;
+      case CSR.tselect: this.triggers.selectWrite(v); return true;
+      case CSR.tdata1: this.triggers.writeTdata1(v); return true;
+      case CSR.tdata2: this.triggers.writeTdata2(v); return true;
+      case CSR.tdata3: case CSR.tinfo: return true; // as on QEMU 7.2: tdata3 reads 0, tinfo is fixed
       default:
         if (num >= 0x3a0 && num < 0x3b0) { if (num & 1) return false; this.pmpcfg[num - 0x3a0] = v; this.pmpChanged(); return true; }
         if (num >= 0x3b0 && num < 0x3f0) { this.pmpaddr[num - 0x3b0] = v & PMPADDR_MASK; this.pmpChanged(); return true; }

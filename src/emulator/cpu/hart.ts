@@ -192,17 +192,19 @@ export class Hart {
 
   /** A guest load (zero-extended), with translation, faults, watchpoints and TLB fill. */
   load(vaddr: bigint, size: 1 | 2 | 4 | 8): bigint | undefined {
+    if (this.csr.triggers.dataArmed && this.csr.triggers.dataHit(vaddr, size, false, this.priv)) { this.exception(Exception.Breakpoint, 0n); return undefined; }
     if ((vaddr & BigInt(size - 1)) !== 0n) return this.loadMisaligned(vaddr, size);
     const paddr = this.translate(vaddr, 'load');
     if (paddr === undefined) return undefined;
     if (this.watch?.(vaddr, paddr, size, 'load')) { this.exc = EXC_STOP; return undefined; }
     const v = this.bus.read(paddr, size);
     if (v === undefined) { this.exception(Exception.LoadAccessFault, vaddr); return undefined; }
-    if (!this.watch) this.fill('load', vaddr, paddr);
+    if (!this.watch && !this.csr.triggers.dataArmed) this.fill('load', vaddr, paddr);
     return v;
   }
 
   store(vaddr: bigint, size: 1 | 2 | 4 | 8, value: bigint): boolean {
+    if (this.csr.triggers.dataArmed && this.csr.triggers.dataHit(vaddr, size, true, this.priv)) { this.exception(Exception.Breakpoint, 0n); return false; }
     if ((vaddr & BigInt(size - 1)) !== 0n) return this.storeMisaligned(vaddr, size, value);
     const paddr = this.translate(vaddr, 'store');
     if (paddr === undefined) return false;
@@ -211,7 +213,7 @@ export class Hart {
     if (off >= 0) {
       if (this.code?.isCode(off, size)) this.code.invalidateRange(off, size);
       writeRam(this.bus.ram, off, size, value);
-      if (!this.watch) this.fill('store', vaddr, paddr);
+      if (!this.watch && !this.csr.triggers.dataArmed) this.fill('store', vaddr, paddr);
       return true;
     }
     if (!this.bus.write(paddr, size, value)) { this.exception(Exception.StoreAccessFault, vaddr); return false; }

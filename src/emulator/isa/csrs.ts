@@ -13,6 +13,8 @@ export const CSR = {
   mcounteren: 0x306, menvcfg: 0x30a, mcountinhibit: 0x320,
   mscratch: 0x340, mepc: 0x341, mcause: 0x342, mtval: 0x343, mip: 0x344,
   mcycle: 0xb00, minstret: 0xb02,
+  // Debug triggers (Sdtrig)
+  tselect: 0x7a0, tdata1: 0x7a1, tdata2: 0x7a2, tdata3: 0x7a3, tinfo: 0x7a4,
 } as const;
 
 export type CsrName = keyof typeof CSR;
