@@ -1,0 +1,54 @@
+// `chronos run`'s command line, parsed into what the machine and the runner need.
+import { MAX_HARTS } from '../emulator/machine.js';
+import { UsageError } from './errors.js';
+
+export interface RunArgs {
+  bios: string;
+  memoryMiB: number;
+  harts: number;
+  maxInstructions: number;
+  stats: boolean;
+  file: string;
+  append: string;
+  realtime: boolean;
+}
+
+export const RUN_USAGE = `chronos run [--bios none|builtin|FILE] [--memory MiB] [--smp N] [--append ARGS] [--realtime]
+              [--max-instructions N] [--stats] FILE.elf`;
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  const a: RunArgs = { bios: 'builtin', memoryMiB: 128, harts: 1, maxInstructions: Infinity, stats: false, file: '', append: '', realtime: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    const count = (what: string, lo: number, hi: number): number => {
+      const v = value(), n = Number(v);
+      if (!/^\d+$/.test(v) || n < lo || n > hi) throw new UsageError(`${arg} takes ${what} from ${lo} to ${hi}, not '${v}'`);
+      return n;
+    };
+    switch (arg) {
+      case '--bios': a.bios = value(); break;
+      case '--memory': a.memoryMiB = count('a size in MiB', 1, 4096); break;
+      case '--smp': a.harts = count('a number of harts', 1, MAX_HARTS); break;
+      case '--max-instructions': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--max-instructions takes a whole number, not '${v}'`);
+        a.maxInstructions = Number(v);
+        break;
+      }
+      case '--stats': a.stats = true; break;
+      case '--append': a.append = value(); break;
+      case '--realtime': a.realtime = true; break;
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+        if (a.file) throw new UsageError(`one ELF file at a time (got '${a.file}' and '${arg}')`);
+        a.file = arg;
+    }
+  }
+  if (!a.file) throw new UsageError('no ELF file given');
+  return a;
+}
