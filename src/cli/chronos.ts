@@ -1,11 +1,15 @@
 // `chronos`: run a RISC-V ELF on the emulator, or disassemble one, from a terminal.
 //   chronos run [--bios none|builtin|FILE] [--memory MiB] [--append ARGS] [--realtime]
+//               [--drive IMAGE[,snapshot=on][,readonly=on][,serial=ID]]... [--virtio-legacy]
 //               [--max-instructions N] [--stats] FILE.elf
 //   chronos disasm FILE.elf
 import { readFileSync } from 'node:fs';
 import { Machine, type StopReason } from '../emulator/machine.js';
 import { ElfError, parseElf } from '../emulator/loader/elf.js';
 import { disassembleElf } from '../emulator/disasm/listing.js';
+import { VIRTIO_SLOTS } from '../emulator/board/virtMap.js';
+import { DriveSpecError, parseDriveSpec, type DriveSpec } from '../debugger/driveSpec.js';
+import { openDrive } from '../debugger/fileDisk.js';
 
 /** Exit status when --max-instructions runs out (as timeout(1) does when it kills a command). */
 export const EXIT_BUDGET = 124;
@@ -14,15 +18,19 @@ export const EXIT_USAGE = 2;
 
 const USAGE = `usage:
   chronos run [--bios none|builtin|FILE] [--memory MiB] [--append ARGS] [--realtime]
+              [--drive IMAGE[,snapshot=on][,readonly=on][,serial=ID]]... [--virtio-legacy]
               [--max-instructions N] [--stats] FILE.elf
   chronos disasm FILE.elf`;
 
 class UsageError extends Error {}
 
-interface RunArgs { bios: string; memoryMiB: number; maxInstructions: number; stats: boolean; file: string; append: string; realtime: boolean }
+interface RunArgs {
+  bios: string; memoryMiB: number; maxInstructions: number; stats: boolean; file: string; append: string; realtime: boolean;
+  drives: DriveSpec[]; virtioLegacy: boolean;
+}
 
 function parseRunArgs(argv: string[]): RunArgs {
-  const a: RunArgs = { bios: 'builtin', memoryMiB: 128, maxInstructions: Infinity, stats: false, file: '', append: '', realtime: false };
+  const a: RunArgs = { bios: 'builtin', memoryMiB: 128, maxInstructions: Infinity, stats: false, file: '', append: '', realtime: false, drives: [], virtioLegacy: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -47,6 +55,16 @@ function parseRunArgs(argv: string[]): RunArgs {
       case '--stats': a.stats = true; break;
       case '--append': a.append = value(); break;
       case '--realtime': a.realtime = true; break;
+      case '--drive': {
+        const v = value();
+        try { a.drives.push(parseDriveSpec(v)); } catch (e) {
+          if (e instanceof DriveSpecError) throw new UsageError(`--drive ${v}: ${e.message}`);
+          throw e;
+        }
+        if (a.drives.length > VIRTIO_SLOTS) throw new UsageError(`at most ${VIRTIO_SLOTS} drives (one per virtio-mmio slot)`);
+        break;
+      }
+      case '--virtio-legacy': a.virtioLegacy = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         if (a.file) throw new UsageError(`one ELF file at a time (got '${a.file}' and '${arg}')`);
@@ -70,7 +88,11 @@ async function run(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const bios = args.bios === 'none' || args.bios === 'builtin' ? args.bios : readFile(args.bios);
   const bytes = readFile(args.file);
-  const m = new Machine({ memoryMiB: args.memoryMiB, bios, bootargs: args.append, realtime: args.realtime });
+  const drives = args.drives.map((d) => {
+    try { return openDrive(d).drive; } catch (e) { throw new UsageError(`--drive: ${(e as Error).message}`); }
+  });
+  const m = new Machine({ memoryMiB: args.memoryMiB, bios, bootargs: args.append, realtime: args.realtime, drives, virtioLegacy: args.virtioLegacy });
+  for (const slot of m.virtio) slot.onGuestError = (msg) => process.stderr.write(`chronos: ${slot.name}: the guest's driver broke a virtio rule, the device stops until reset: ${msg}\n`);
   try { m.loadElf(bytes); } catch (e) {
     if (e instanceof ElfError) throw new UsageError(`${args.file}: ${e.message}`);
     throw e;

@@ -22,6 +22,8 @@ import { bootBare, bootFirmware, bootUnderSbi, placeDeviceTree } from './board/b
 import { Clock, NO_DEADLINE, type ClockState } from './clock.js';
 import { BreakpointSet } from './breakpointSet.js';
 import { Watchpoints, type Watchpoint } from './watchpoints.js';
+import { attachVirtio, type Drive } from './board/virtio.js';
+import type { VirtioMmio } from './devices/virtio/mmio.js';
 
 export type { Watchpoint };
 export { INSTRUCTIONS_PER_TICK } from './clock.js';
@@ -37,6 +39,10 @@ export interface MachineOptions {
   bootargs?: string;
   /** Time follows the host clock instead of the instruction count. */
   realtime?: boolean;
+  /** Disks, one per virtio-mmio slot from 0x10001000 (board/virtio.ts). */
+  drives?: Drive[];
+  /** virtio-mmio version 1 (QEMU 7.2's default) instead of version 2. */
+  virtioLegacy?: boolean;
 }
 
 export type StopReason =
@@ -69,7 +75,9 @@ export class Machine {
   readonly cache: BlockCache;
   readonly debug: DebugAccess;
   readonly clock: Clock;
-  readonly options: Required<Omit<MachineOptions, 'bios'>> & { bios: Bios };
+  readonly options: Required<Omit<MachineOptions, 'bios' | 'drives' | 'virtioLegacy'>> & { bios: Bios };
+  /** The eight virtio-mmio slots, in address order. */
+  readonly virtio: VirtioMmio[];
   /** One-instruction blocks, for budgets shorter than a block. */
   private readonly singles = new Map<number, Block>();
   private readonly sbi: BuiltinSbi;
@@ -123,6 +131,7 @@ export class Machine {
       if (addressSpace) this.flushCode();
     };
     this.debug = new DebugAccess(this);
+    this.virtio = attachVirtio({ bus: this.bus, plic: this.plic, memory: this.debug }, { drives: opts.drives ?? [], legacy: opts.virtioLegacy ?? false });
     this.sbi = new BuiltinSbi({
       putChar: (b) => this.onUartOutput.fire(b),
       getChar: () => this.uart.takeInput(),
