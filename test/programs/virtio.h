@@ -158,9 +158,9 @@ static void wait_used(uint16_t target, int irq, uint32_t irqs_before) {
 }
 
 /* Long enough for a completion that was going to interrupt to have done so. */
-static void settle(void) { for (volatile int i = 0; i < 200000; i++) {} }
+static inline void settle(void) { for (volatile int i = 0; i < 200000; i++) {} }
 
-static uint64_t fnv(const volatile uint8_t *p, unsigned n) {
+static inline uint64_t fnv(const volatile uint8_t *p, unsigned n) {
     uint64_t h = 0xcbf29ce484222325ULL;
     for (unsigned i = 0; i < n; i++) { h ^= p[i]; h *= 0x100000001b3ULL; }
     return h;
