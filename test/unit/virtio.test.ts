@@ -486,7 +486,8 @@ test('a device write over translated code retranslates it', () => {
   // loop's first instruction while the loop's block is translated; the loop then adds 2.
   const image = new Uint8Array(4 * 512);
   new DataView(image.buffer).setUint32(512, 0x00250513, true); // addi a0, a0, 2
-  const m = new Machine({ memoryMiB: 1, drives: [{ backend: new MemoryDisk(image) }] });
+  // 8 MiB: with less, the device tree (2 MiB-aligned below the top of RAM) would land on the code.
+  const m = new Machine({ memoryMiB: 8, drives: [{ backend: new MemoryDisk(image) }] });
   const code = [0x00150513, 0xffdff06f]; // loop: addi a0, a0, 1; j loop
   code.forEach((w, i) => m.ram.view.setUint32(i * 4, w, true));
   m.bootBare(0x80000000n);
