@@ -20,7 +20,8 @@ export class FileDisk implements BlockBackend {
       fd = openSync(path, writable ? 'r+' : 'r');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ENOENT' ? `${path}: no such file` : code === 'EACCES' ? `${path}: permission denied` : `${path}: ${(e as Error).message}`);
+      const why: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'is a directory', EROFS: 'on a read-only file system (use snapshot=on or readonly=on)' };
+      throw new Error(`${path}: ${why[code ?? ''] ?? (e as Error).message}`);
     }
     const st = fstatSync(fd);
     if (!st.isFile()) { closeSync(fd); throw new Error(`${path}: not a regular file`); }
