@@ -10,6 +10,7 @@
 // (for reads the data comes first). The used length is everything the chain lets the device
 // write, status included, as QEMU reports it.
 import { SECTOR, type BlockBackend } from '../blockBackend.js';
+import type { DmaPort } from '../../memory/dma.js';
 import { bit, DeviceId, Feature, Status } from './spec.js';
 import { Chain, VirtioError, type Virtqueue } from './virtqueue.js';
 import type { QueueHost, VirtioDevice } from './mmio.js';
@@ -161,7 +162,7 @@ export class VirtioBlk implements VirtioDevice {
    * command and the SCSI status is an I/O error; otherwise the SCSI status (the writable
    * buffer before the status byte) says errors = 255 and the request is unsupported.
    */
-  private scsi(chain: Chain, dma: QueueHost['dma']): BlkStatus {
+  private scsi(chain: Chain, dma: DmaPort): BlkStatus {
     const w = chain.writable;
     if (chain.readable.length < 2 || w.length < 3) return BlkStatus.IoErr;
     const at = w.slice(0, -2).reduce((n, s) => n + s.len, 0);
@@ -181,7 +182,7 @@ export class VirtioBlk implements VirtioDevice {
     try { op(); return BlkStatus.Ok; } catch { return BlkStatus.IoErr; }
   }
 
-  private read(chain: Chain, dma: QueueHost['dma'], sector: bigint, bytes: number): BlkStatus {
+  private read(chain: Chain, dma: DmaPort, sector: bigint, bytes: number): BlkStatus {
     if (!this.inRange(sector, bytes)) return BlkStatus.IoErr;
     let data: Uint8Array;
     try { data = this.backend.read(Number(sector) * SECTOR, bytes); } catch { return BlkStatus.IoErr; }
@@ -189,7 +190,7 @@ export class VirtioBlk implements VirtioDevice {
     return BlkStatus.Ok;
   }
 
-  private write(chain: Chain, dma: QueueHost['dma'], sector: bigint, bytes: number): BlkStatus {
+  private write(chain: Chain, dma: DmaPort, sector: bigint, bytes: number): BlkStatus {
     if (!this.inRange(sector, bytes) || this.readOnly) return BlkStatus.IoErr;
     const data = chain.read(dma, HEADER, bytes);
     return this.io(() => {
@@ -198,7 +199,7 @@ export class VirtioBlk implements VirtioDevice {
     });
   }
 
-  private discardOrZero(chain: Chain, dma: QueueHost['dma'], type: number, segBytes: number): BlkStatus {
+  private discardOrZero(chain: Chain, dma: DmaPort, type: number, segBytes: number): BlkStatus {
     const zero = ((type & ~TYPE_BARRIER) >>> 0) === BlkType.WriteZeroes;
     // One segment, and the direction bit set, or the device does not know the request.
     if (!(type & BlkType.Out) || segBytes > SEGMENT) return BlkStatus.Unsupp;

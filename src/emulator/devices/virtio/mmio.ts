@@ -63,7 +63,8 @@ export interface VirtioMmioState {
 }
 
 const u32 = (v: bigint): number => Number(v & 0xffffffffn);
-const addr64 = (pair: number[]): bigint => (BigInt(pair[1] >>> 0) << 32n) | BigInt(pair[0] >>> 0);
+/** Two 32-bit register words, low first, as one 64-bit value. */
+const join64 = (pair: number[]): bigint => (BigInt(pair[1] >>> 0) << 32n) | BigInt(pair[0] >>> 0);
 
 export class VirtioMmio implements Device, QueueHost {
   readonly name: string;
@@ -174,7 +175,7 @@ export class VirtioMmio implements Device, QueueHost {
   }
 
   private writeStatus(value: number): void {
-    if (!this.legacy && (value & Status.FeaturesOk)) this.setFeatures(addr64(this.driverFeatures));
+    if (!this.legacy && (value & Status.FeaturesOk)) this.setFeatures(join64(this.driverFeatures));
     this.device!.statusWritten(value & 0xff, this.negotiated);
     this.status = value & 0xff;
     if (this.status === 0) {
@@ -254,7 +255,7 @@ export class VirtioMmio implements Device, QueueHost {
         const s = this.stagedQueue(this.queueSel);
         if (v && q) {
           q.setNum(s.num);
-          if (q.num) { q.desc = addr64(s.desc); q.avail = addr64(s.driver); q.used = addr64(s.device); }
+          if (q.num) { q.desc = join64(s.desc); q.avail = join64(s.driver); q.used = join64(s.device); }
         }
         s.enabled = v !== 0;
         return;
