@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Machine } from '../emulator/machine.js';
 import { ElfError } from '../emulator/loader/elf.js';
+import { openDrive } from '../debugger/fileDisk.js';
 import { EXIT_BUDGET, UsageError } from './errors.js';
 import { parseRunArgs, type RunArgs } from './runArgs.js';
 import { Runner } from './runner.js';
@@ -19,7 +20,11 @@ export function readFile(path: string): Uint8Array {
 export function bootMachine(args: RunArgs): Machine {
   const bios = args.bios === 'none' || args.bios === 'builtin' ? args.bios : readFile(args.bios);
   const bytes = readFile(args.file);
-  const m = new Machine({ memoryMiB: args.memoryMiB, harts: args.harts, bios, bootargs: args.append, realtime: args.realtime });
+  const drives = args.drives.map((d) => {
+    try { return openDrive(d).drive; } catch (e) { throw new UsageError(`--drive: ${(e as Error).message}`); }
+  });
+  const m = new Machine({ memoryMiB: args.memoryMiB, harts: args.harts, bios, bootargs: args.append, realtime: args.realtime, drives, virtioLegacy: args.virtioLegacy });
+  for (const slot of m.virtio) slot.onGuestError = (msg) => process.stderr.write(`chronos: ${slot.name}: the guest's driver broke a virtio rule, the device stops until reset: ${msg}\n`);
   try { m.loadElf(bytes); } catch (e) {
     if (e instanceof ElfError) throw new UsageError(`${args.file}: ${e.message}`);
     throw e;

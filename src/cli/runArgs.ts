@@ -1,5 +1,7 @@
 // `chronos run`'s command line, parsed into what the machine and the runner need.
 import { MAX_HARTS } from '../emulator/machine.js';
+import { VIRTIO_SLOTS } from '../emulator/board/virtMap.js';
+import { DriveSpecError, parseDriveSpec, type DriveSpec } from '../debugger/driveSpec.js';
 import { UsageError } from './errors.js';
 
 export interface RunArgs {
@@ -11,13 +13,17 @@ export interface RunArgs {
   file: string;
   append: string;
   realtime: boolean;
+  /** Disk images for the virtio-mmio slots, in slot order. */
+  drives: DriveSpec[];
+  virtioLegacy: boolean;
 }
 
 export const RUN_USAGE = `chronos run [--bios none|builtin|FILE] [--memory MiB] [--smp N] [--append ARGS] [--realtime]
+              [--drive IMAGE[,snapshot=on][,readonly=on][,serial=ID]]... [--virtio-legacy]
               [--max-instructions N] [--stats] FILE.elf`;
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const a: RunArgs = { bios: 'builtin', memoryMiB: 128, harts: 1, maxInstructions: Infinity, stats: false, file: '', append: '', realtime: false };
+  const a: RunArgs = { bios: 'builtin', memoryMiB: 128, harts: 1, maxInstructions: Infinity, stats: false, file: '', append: '', realtime: false, drives: [], virtioLegacy: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -43,6 +49,16 @@ export function parseRunArgs(argv: string[]): RunArgs {
       case '--stats': a.stats = true; break;
       case '--append': a.append = value(); break;
       case '--realtime': a.realtime = true; break;
+      case '--drive': {
+        const v = value();
+        try { a.drives.push(parseDriveSpec(v)); } catch (e) {
+          if (e instanceof DriveSpecError) throw new UsageError(`--drive ${v}: ${e.message}`);
+          throw e;
+        }
+        if (a.drives.length > VIRTIO_SLOTS) throw new UsageError(`at most ${VIRTIO_SLOTS} drives (one per virtio-mmio slot)`);
+        break;
+      }
+      case '--virtio-legacy': a.virtioLegacy = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         if (a.file) throw new UsageError(`one ELF file at a time (got '${a.file}' and '${arg}')`);

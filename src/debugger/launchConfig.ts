@@ -32,6 +32,14 @@ export const LAUNCH_ATTRIBUTES = {
     type: 'object', default: {},
     description: 'Rewrite source paths from the DWARF info: {"/build/path": "${workspaceFolder}"}.',
   },
+  drive: {
+    type: 'string',
+    description: 'A raw disk image for the first virtio-mmio slot (0x10001000, PLIC source 1), as `chronos run --drive` takes it: "fs.img" (the guest\'s writes go to the file), "fs.img,snapshot=on" (they are kept in memory), "fs.img,readonly=on".',
+  },
+  virtioLegacy: {
+    type: 'boolean', default: false,
+    description: 'Give the virtio-mmio slots the legacy interface (version 1, QEMU\'s default, which rCore-style kernels expect) instead of version 2 (which xv6 needs).',
+  },
   uartOutput: {
     type: 'string', enum: ['console', 'none'], default: 'console',
     description: 'Where the guest\'s UART output goes: the Chronos UART terminal and debug console, or nowhere.',

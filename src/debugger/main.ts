@@ -4,10 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { ChronosDebugSession } from './session.js';
 import type { HostFiles } from './runtime.js';
+import { openDrive } from './fileDisk.js';
 
 export const nodeFiles: HostFiles = {
   readFile: (p) => readFileSync(p),
   exists: (p) => existsSync(p),
+  openDisk: openDrive,
 };
 
 const port = process.argv.map((a) => /^--server=(\d+)$/.exec(a)?.[1]).find(Boolean);

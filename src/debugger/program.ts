@@ -8,10 +8,14 @@ import { FrameTable } from './dwarf/frame.js';
 import type { InfoSections } from './dwarf/info.js';
 import { Symbols } from './symbols.js';
 import { locateDescriptor } from './inspectors/descriptor.js';
+import type { Drive } from '../emulator/board/virtio.js';
+import type { DriveSpec } from './driveSpec.js';
 
 export interface HostFiles {
   readFile(path: string): Uint8Array;
   exists(path: string): boolean;
+  /** Open a disk image for the guest (launch.json `drive`); hosts without one cannot give disks. */
+  openDisk?(spec: DriveSpec): { drive: Drive; close(): void };
 }
 
 export class Program {

@@ -23,6 +23,8 @@ import { readFrames, type FramesView } from './inspectors/frames.js';
 import { readHeap, type HeapView } from './inspectors/heap.js';
 import { flatten, readTree, translateView, type Mapping, type PteNode, type TranslationView } from './inspectors/pageTables.js';
 import type { LaunchOptions } from './launchConfig.js';
+import type { Drive } from '../emulator/board/virtio.js';
+import { DriveSpecError, parseDriveSpec } from './driveSpec.js';
 
 export type { HostFiles, Frame, RuntimeStop };
 export type { StopKind, BreakpointSpec } from './breakpoints.js';
@@ -58,6 +60,8 @@ export class ChronosRuntime {
   private generation = 0;
   exited = false;
   private uartBuffer: number[] = [];
+  /** Disk images the machine has open, closed at the next launch and at the end. */
+  private disks: { close(): void }[] = [];
 
   readonly onStop = new Emitter<RuntimeStop>();
   readonly onOutput = new Emitter<string>();
@@ -82,7 +86,12 @@ export class ChronosRuntime {
       if (!this.files.exists(opts.bios)) throw new Error(`firmware ${opts.bios} does not exist`);
       bios = this.files.readFile(opts.bios);
     }
-    const m = new Machine({ memoryMiB: opts.memory ?? 128, harts: opts.smp ?? 1, bios, bootargs: opts.bootargs ?? '' });
+    this.closeDisks();
+    const drives = opts.drive ? [this.openDisk(opts.drive)] : [];
+    const m = new Machine({ memoryMiB: opts.memory ?? 128, harts: opts.smp ?? 1, bios, bootargs: opts.bootargs ?? '', drives, virtioLegacy: opts.virtioLegacy ?? false });
+    for (const slot of m.virtio) {
+      slot.onGuestError = (msg) => { this.flushUart(); this.onOutput.fire(`\n[chronos] ${slot.name}: the guest's driver broke a virtio rule; the device stops until it is reset: ${msg}\n`); };
+    }
     try {
       const elf = m.loadElf(bytes);
       m.boot();
@@ -101,6 +110,24 @@ export class ChronosRuntime {
     m.onUartOutput.event((b) => this.uartBuffer.push(b));
     m.trapFilter = (cause) => TRAP_FILTERS.some((f) => this.trapFilterIds.has(f.id) && f.causes(cause));
     this.applyBreakpoints();
+  }
+
+  /** The launch configuration's disk, opened through the host. */
+  private openDisk(text: string): Drive {
+    let spec;
+    try { spec = parseDriveSpec(text); } catch (e) {
+      if (e instanceof DriveSpecError) throw new Error(`drive "${text}": ${e.message}`);
+      throw e;
+    }
+    if (!this.files.openDisk) throw new Error('this debug host cannot open disk images (drive)');
+    if (!this.files.exists(spec.path)) throw new Error(`drive ${spec.path} does not exist`);
+    const opened = this.files.openDisk(spec);
+    this.disks.push(opened);
+    return opened.drive;
+  }
+
+  private closeDisks(): void {
+    for (const d of this.disks.splice(0)) d.close();
   }
 
   private flushUart(): void {
@@ -517,6 +544,7 @@ export class ChronosRuntime {
     this.generation++;
     this.running = false;
     this.exited = true;
+    this.closeDisks();
   }
 
   describeCause(c: bigint): string { return describeCause(c); }

@@ -3,3 +3,5 @@
 // 'unsafe-eval' in its content security policy, since blocks are translated with new Function.
 export { Machine, type MachineOptions, type StopReason } from './machine.js';
 export { parseElf, ElfError } from './loader/elf.js';
+// Disks for the page to hand the machine (MachineOptions.drives): an image in memory, or writes kept over one.
+export { MemoryDisk, OverlayDisk, type BlockBackend } from './devices/blockBackend.js';

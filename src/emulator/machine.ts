@@ -23,6 +23,8 @@ import { BreakpointSet } from './breakpointSet.js';
 import { Watchpoints, type Watchpoint } from './watchpoints.js';
 import { HartRunner, type HartRunnerState } from './hartRunner.js';
 import { RunLoop, type RunOptions } from './runLoop.js';
+import { attachVirtio, type Drive } from './board/virtio.js';
+import type { VirtioMmio } from './devices/virtio/mmio.js';
 
 export type { Watchpoint, RunOptions };
 export { INSTRUCTIONS_PER_TICK } from './clock.js';
@@ -40,6 +42,10 @@ export interface MachineOptions {
   realtime?: boolean;
   /** Harts, 1 to 8 (QEMU's -smp). */
   harts?: number;
+  /** Disks, one per virtio-mmio slot from 0x10001000 (board/virtio.ts). */
+  drives?: Drive[];
+  /** virtio-mmio version 1 (QEMU 7.2's default) instead of version 2. */
+  virtioLegacy?: boolean;
 }
 
 export const MAX_HARTS = 8;
@@ -77,7 +83,9 @@ export class Machine {
   readonly code: CodeMap;
   readonly debug: DebugAccess;
   readonly clock: Clock;
-  readonly options: Required<Omit<MachineOptions, 'bios'>> & { bios: Bios };
+  readonly options: Required<Omit<MachineOptions, 'bios' | 'drives' | 'virtioLegacy'>> & { bios: Bios };
+  /** The eight virtio-mmio slots, in address order. */
+  readonly virtio: VirtioMmio[];
   private readonly sbi: BuiltinSbi;
   private readonly loop: RunLoop;
 
@@ -128,6 +136,7 @@ export class Machine {
       h.csr.onInterruptState = () => this.interruptsChanged(h.hartId);
     }
     this.debug = new DebugAccess(this);
+    this.virtio = attachVirtio({ bus: this.bus, plic: this.plic, memory: this.debug }, { drives: opts.drives ?? [], legacy: opts.virtioLegacy ?? false });
     this.sbi = new BuiltinSbi({
       harts: n,
       putChar: (b) => this.onUartOutput.fire(b),

@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import { ChronosDebugSession } from '../debugger/session.js';
+import type { HostFiles } from '../debugger/runtime.js';
+import { openDrive } from '../debugger/fileDisk.js';
 import { ChronosConfigurationProvider } from './configProvider.js';
 import { UartTerminal } from './uartTerminal.js';
 import { FramesView, HeapView, PageTablesView } from './memoryViews.js';
@@ -17,7 +19,7 @@ export interface ChronosApi {
   unpackDemo: (parent: string) => string;
 }
 
-const files = { readFile: (p: string) => readFileSync(p), exists: (p: string) => existsSync(p) };
+const files: HostFiles = { readFile: (p) => readFileSync(p), exists: (p) => existsSync(p), openDisk: openDrive };
 
 export function activate(context: vscode.ExtensionContext): ChronosApi {
   const pageTables = new PageTablesView(), heap = new HeapView(), frames = new FramesView();

@@ -45,12 +45,13 @@ export function assemble(src: string, elf: string, march = 'rv64imac_zicsr_zifen
     '-T', join('test', 'programs', 'link.ld'), src, '-o', elf]);
 }
 
-export function runQemu(elf: string, timeoutMs = 30_000): Promise<Outcome> {
+/** Run a bare ELF on QEMU's virt board; `extraArgs` add devices or options (drives, -global). */
+export function runQemu(elf: string, timeoutMs = 30_000, extraArgs: string[] = []): Promise<Outcome> {
   return new Promise((resolve) => {
     // Our own timer: QEMU exits with status 0 on SIGTERM, which execFile's timeout would hide.
     let timedOut = false;
     const child = execFile(QEMU, ['-machine', 'virt', '-cpu', QEMU_CPU, '-bios', 'none', '-nographic', '-monitor', 'none',
-      '-serial', 'stdio', '-kernel', elf],
+      '-serial', 'stdio', ...extraArgs, '-kernel', elf],
     { maxBuffer: 256 << 20, encoding: 'latin1' },
     (err, stdout) => {
       clearTimeout(timer);

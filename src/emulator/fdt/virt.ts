@@ -2,7 +2,7 @@
 // hands its guests (shared/research/qemu-virt-7.2.dts), for the devices this machine has.
 import { buildFdt, node, u64Cells, type FdtNode, type PropValue } from './fdt.js';
 import { TIMEBASE_HZ } from '../devices/clint.js';
-import { CLINT, PLIC, TEST, UART0, type Region } from '../board/virtMap.js';
+import { CLINT, PLIC, TEST, UART0, VIRTIO_SLOTS, virtioSlot, type Region } from '../board/virtMap.js';
 
 export const ISA_STRING = 'rv64imac_zicsr_zifencei_sstc';
 
@@ -36,6 +36,11 @@ export function virtDeviceTree(o: VirtTreeOptions): Uint8Array {
       ['interrupts', UART0.irq!], ['interrupt-parent', PHANDLE_PLIC], ['clock-frequency', 0x384000],
       ['reg', reg(UART0)], ['compatible', 'ns16550a'],
     ]),
+    // Every slot is described, filled or not (a driver finds the empty ones by device id 0),
+    // highest address first, as QEMU 7.2 lists them.
+    ...Array.from({ length: VIRTIO_SLOTS }, (_, i) => virtioSlot(VIRTIO_SLOTS - 1 - i)).map((slot) => at('virtio_mmio', slot, [
+      ['interrupts', slot.irq!], ['interrupt-parent', PHANDLE_PLIC], ['reg', reg(slot)], ['compatible', 'virtio,mmio'],
+    ])),
     at('plic', PLIC, [
       ['phandle', PHANDLE_PLIC], ['riscv,ndev', 0x60], ['reg', reg(PLIC)],
       ['interrupts-extended', plicIrqs], ['interrupt-controller', null],
