@@ -36,6 +36,10 @@ pub enum Event {
     HeapFree = 4,
     Map = 5,
     Unmap = 6,
+    /// A frame got another owner (a page shared copy-on-write).
+    FrameShare = 7,
+    /// A shared frame lost an owner and is still in use.
+    FrameUnshare = 8,
 }
 
 /// Values known only at run time, which the descriptor points to.

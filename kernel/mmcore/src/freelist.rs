@@ -115,8 +115,30 @@ impl FreeList {
         None
     }
 
+    /// Move the end of the region out to `new_end` and give the new bytes to the list, merged
+    /// with the last block when they touch: how a heap that grows (a user heap on sbrk) takes
+    /// its new memory.
+    ///
+    /// # Safety
+    /// [end, new_end) must be unused memory that lives as long as the list.
+    pub unsafe fn extend(&mut self, new_end: usize) -> Result<(), FreeListError> {
+        let e = new_end & !(MIN_BLOCK - 1);
+        if e <= self.end {
+            return Ok(());
+        }
+        let old = self.end;
+        self.end = e;
+        self.insert(old, e - old)
+    }
+
     /// Return [addr, addr + size) to the list, merging with its neighbours.
     pub fn free(&mut self, addr: usize, size: usize) -> Result<(), FreeListError> {
+        self.insert(addr, size)?;
+        self.frees += 1;
+        Ok(())
+    }
+
+    fn insert(&mut self, addr: usize, size: usize) -> Result<(), FreeListError> {
         let size = round_size(size);
         if addr < self.start || addr + size > self.end || addr % MIN_BLOCK != 0 {
             return Err(FreeListError::Outside { addr });
@@ -149,7 +171,6 @@ impl FreeList {
                 (*prev).next = (*node).next;
             }
         }
-        self.frees += 1;
         Ok(())
     }
 
