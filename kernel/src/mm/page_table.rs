@@ -135,16 +135,59 @@ impl PageTable {
         Some(Translation { pa: PhysAddr(sv39::pte_ppn(e) * PAGE_SIZE + offset), flags: sv39::pte_flags(e), size })
     }
 
+    /// How many new tables mapping one page of `size` at `va` would allocate (0 to 2): what a
+    /// frame quota must count before the mapping is made.
+    pub fn tables_needed(&self, va: VirtAddr, size: PageSize) -> usize {
+        let vpn = va.floor().0;
+        let mut table = self.root;
+        for level in (size.level() + 1..3).rev() {
+            let e = entries(table)[sv39::index(vpn, level)];
+            if e & flags::V == 0 {
+                return level - size.level();
+            }
+            table = PhysPageNum(sv39::pte_ppn(e));
+        }
+        0
+    }
+
+    /// Point this table's empty root entries at the tables `other`'s root entries point to, so
+    /// that everything `other` maps is mapped here too and stays in step with it (the kernel's
+    /// half of every process's address space). The shared tables stay `other`'s: this table
+    /// never frees them.
+    pub fn share_root_entries(&mut self, other: &PageTable) {
+        let (mine, theirs) = (entries(self.root), entries(other.root));
+        for i in 0..512 {
+            if mine[i] & flags::V == 0 && theirs[i] & flags::V != 0 {
+                mine[i] = theirs[i];
+            }
+        }
+    }
+
+    /// Rewrite the 4 KiB leaf that maps `va`: a new frame and/or new R/W/X/U/G/COW flags (A and
+    /// D set). Copy-on-write uses it to turn pages read-only at fork and writable again after.
+    pub fn set_leaf(&mut self, va: VirtAddr, pa: PhysAddr, perm: u64) -> Result<(), MapError> {
+        let (path, depth) = self.walk(va);
+        let (table, idx) = path[depth];
+        let e = &mut entries(table)[idx];
+        if depth != 2 || !sv39::is_leaf(*e) {
+            return Err(MapError::NotMapped(va));
+        }
+        *e = sv39::make_pte(pa.floor().0, perm | flags::V | flags::A | flags::D);
+        debug_descriptor::event(Event::Map);
+        Ok(())
+    }
+
     /// Remove the mapping that covers `va`; tables it leaves empty are freed.
     pub fn unmap(&mut self, va: VirtAddr) -> Result<Translation, MapError> {
         let t = self.translate(va).ok_or(MapError::NotMapped(va))?;
         let (path, depth) = self.walk(va);
         let (table, idx) = path[depth];
         entries(table)[idx] = 0;
-        // Free each now-empty table bottom-up (never the root).
+        // Free each now-empty table bottom-up (never the root, nor a table shared from
+        // another page table).
         for d in (1..=depth).rev() {
             let (t, _) = path[d];
-            if entries(t).iter().any(|&e| e & flags::V != 0) {
+            if entries(t).iter().any(|&e| e & flags::V != 0) || !self.frames.contains(&t) {
                 break;
             }
             let (parent, pidx) = path[d - 1];
@@ -167,6 +210,15 @@ impl Drop for PageTable {
         for &f in &self.frames {
             free_frame(f);
         }
+    }
+}
+
+/// Forget cached translations after a mapping lost permissions or went away: of one page, or
+/// of everything.
+pub fn flush_tlb(va: Option<VirtAddr>) {
+    match va {
+        Some(va) => unsafe { core::arch::asm!("sfence.vma {0}, zero", in(reg) va.0) },
+        None => unsafe { core::arch::asm!("sfence.vma") },
     }
 }
 
