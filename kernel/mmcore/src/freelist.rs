@@ -115,20 +115,21 @@ impl FreeList {
         None
     }
 
-    /// Move the end of the region out to `new_end` and give the new bytes to the list, merged
-    /// with the last block when they touch: how a heap that grows (a user heap on sbrk) takes
-    /// its new memory.
+    /// Move the end of the region out to `new_end` and give [from, new_end) to the list,
+    /// merged with the last block when they touch: how a heap that grows (a user heap on
+    /// sbrk) takes its new memory. Bytes between the old end and `from` (memory someone else
+    /// took from sbrk in between) never join the list.
     ///
     /// # Safety
-    /// [end, new_end) must be unused memory that lives as long as the list.
-    pub unsafe fn extend(&mut self, new_end: usize) -> Result<(), FreeListError> {
+    /// [from, new_end) must be unused memory that lives as long as the list.
+    pub unsafe fn extend(&mut self, from: usize, new_end: usize) -> Result<(), FreeListError> {
+        let s = (from.max(self.end) + MIN_BLOCK - 1) & !(MIN_BLOCK - 1);
         let e = new_end & !(MIN_BLOCK - 1);
-        if e <= self.end {
+        if e <= s {
             return Ok(());
         }
-        let old = self.end;
         self.end = e;
-        self.insert(old, e - old)
+        self.insert(s, e - s)
     }
 
     /// Return [addr, addr + size) to the list, merging with its neighbours.

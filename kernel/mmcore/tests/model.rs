@@ -103,17 +103,25 @@ fn freelist_extend_adds_memory_at_the_end_and_merges() {
     unsafe { fl.init(base, 4096) };
     let a = fl.alloc(4000, 16).unwrap();
     assert!(fl.alloc(4000, 16).is_none(), "only 4 KiB so far");
-    unsafe { fl.extend(base + 8192).unwrap() };
+    unsafe { fl.extend(base + 4096, base + 8192).unwrap() };
     let b = fl.alloc(4000, 16).unwrap();
     assert_eq!(b, base + 4000, "the tail of the first 4 KiB and the new memory are one block");
     assert_eq!(fl.bounds(), (base, base + 8192));
     fl.free(b, 4000).unwrap();
     let s = fl.stats();
     assert_eq!((s.free_blocks, s.heap_size, s.frees), (1, 8192, 1), "extend merged with the last block and is not a free");
-    unsafe { fl.extend(base + 100).unwrap() };
+    unsafe { fl.extend(base, base + 100).unwrap() };
     assert_eq!(fl.bounds(), (base, base + 8192), "extending backwards does nothing");
     fl.free(a, 4000).unwrap();
     assert_eq!(fl.stats().largest_free, 8192);
+    // Someone else took [8 KiB, 12 KiB) from sbrk: the list grows past it and never hands it out.
+    unsafe { fl.extend(base + 12288, base + 16384).unwrap() };
+    let s = fl.stats();
+    assert_eq!((s.heap_size, s.free, s.free_blocks), (16384, 12288, 2), "the gap is neither free nor merged across");
+    let taken = fl.alloc(8192, 16).unwrap();
+    let c = fl.alloc(4096, 16).unwrap();
+    assert_eq!((taken, c), (base, base + 12288), "with the first 8 KiB taken, 4 KiB fits only in the new memory");
+    assert!(fl.alloc(16, 16).is_none(), "and the gap is never handed out");
 }
 
 #[test]
