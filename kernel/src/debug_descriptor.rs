@@ -40,6 +40,14 @@ pub enum Event {
     FrameShare = 7,
     /// A shared frame lost an owner and is still in use.
     FrameUnshare = 8,
+    /// A process was created (init or fork).
+    ProcessCreate = 9,
+    /// A process runs a new program (exec).
+    ProcessExec = 10,
+    /// A process exited (it is a zombie now).
+    ProcessExit = 11,
+    /// A zombie was collected (its slot is free).
+    ProcessReap = 12,
 }
 
 /// Values known only at run time, which the descriptor points to.

@@ -15,6 +15,7 @@
 //! Whatever would go over the quota is refused with MemoryError::Quota before anything is
 //! allocated, so a quota failure is a clean error, never a half-built mapping.
 
+use super::asid::{self, Asid};
 use super::frame_allocator::FrameTracker;
 use super::memory_layout::*;
 use super::page_table::{self, pte, MapError, PageSize, PageTable, Translation};
@@ -74,6 +75,8 @@ pub const HEAP_LIMIT: usize = USER_STACK_TOP - 2 * USER_STACK_SIZE;
 
 pub struct MemorySet {
     page_table: PageTable,
+    /// The kernel's space is ASID 0; each user space has its own (asid.rs).
+    asid: Asid,
     areas: AreaSet<AreaKind>,
     /// The frame behind each page of the framed areas.
     frames: BTreeMap<VirtPageNum, FrameTracker>,
@@ -95,19 +98,44 @@ fn area_error(e: AreaError, at: usize) -> MemoryError {
 impl MemorySet {
     /// A space with nothing mapped (the kernel's, before its areas go in).
     pub fn new_bare() -> Result<Self, MemoryError> {
-        Ok(MemorySet { page_table: PageTable::new()?, areas: AreaSet::new(), frames: BTreeMap::new(), quota: None, heap: None })
+        Ok(MemorySet { page_table: PageTable::new()?, asid: Asid::KERNEL, areas: AreaSet::new(), frames: BTreeMap::new(), quota: None, heap: None })
     }
 
     /// A process's space: the kernel's mappings, shared, and no user areas yet.
     pub fn new_user(kernel: &MemorySet) -> Result<Self, MemoryError> {
         let mut set = MemorySet::new_bare()?;
         set.page_table.share_root_entries(&kernel.page_table);
+        set.asid = asid::fresh();
         Ok(set)
     }
 
-    pub fn satp(&self) -> usize { self.page_table.satp() }
+    /// satp for this space: its table and its ASID.
+    pub fn satp(&self) -> usize { mmcore::sv39::satp(self.page_table.root_ppn().0, self.asid.value as usize) }
     pub fn root_ppn(&self) -> PhysPageNum { self.page_table.root_ppn() }
     pub fn activate(&self) { self.page_table.activate() }
+
+    /// Take a fresh ASID if this space's belongs to an old generation (before switching to it).
+    pub fn renew_asid(&mut self) {
+        if !self.asid.is_current() {
+            self.asid = asid::fresh();
+        }
+    }
+
+    /// Is the hart using this space now?
+    fn is_active(&self) -> bool {
+        let satp: usize;
+        unsafe { core::arch::asm!("csrr {0}, satp", out(reg) satp) };
+        satp == self.satp()
+    }
+
+    /// Forget the cached translations of `va` (or all) after a mapping lost permissions or went
+    /// away, if this space is the one in use. A space that is not in use needs nothing: its
+    /// ASID is never loaded again unless it is, and then its own entries are still right.
+    fn flush(&self, va: Option<VirtAddr>) {
+        if self.is_active() {
+            page_table::flush_tlb(va);
+        }
+    }
     pub fn translate(&self, va: VirtAddr) -> Option<Translation> { self.page_table.translate(va) }
     pub fn areas(&self) -> impl Iterator<Item = &Area<AreaKind>> { self.areas.iter() }
     pub fn heap(&self) -> Option<UserHeap> { self.heap }
@@ -183,7 +211,7 @@ impl MemorySet {
                 }
             }
         }
-        page_table::flush_tlb(None);
+        self.flush(None);
     }
 
     /// A copy of this (user) space for a child, copy-on-write: the same frames, shared, with
@@ -209,16 +237,25 @@ impl MemorySet {
             child.frames.insert(*vpn, frame.share());
         }
         // This space's pages just lost their write permission: forget the old translations.
-        page_table::flush_tlb(None);
+        self.flush(None);
         Ok(child)
     }
 
     /// A write to `va` faulted: if it is a copy-on-write page, give this space a private
     /// writable page (a copy, or the same frame when no one else holds it any more). NotMapped
     /// when the page is not copy-on-write (a real fault).
+    ///
+    /// The new, writable entry is not flushed from the TLB: the TLB may still hold the old
+    /// read-only one, and then the retried store faults once more, finds the page writable
+    /// already, and flushes it (a spurious fault, the price of not flushing after every
+    /// permission upgrade).
     pub fn handle_cow_fault(&mut self, va: VirtAddr) -> Result<(), MemoryError> {
         let vpn = va.floor();
         let t = self.page_table.translate(va).ok_or(MemoryError::NotMapped(va))?;
+        if t.flags & (pte::W | pte::U) == pte::W | pte::U {
+            self.flush(Some(vpn.addr()));
+            return Ok(());
+        }
         if t.flags & pte::COW == 0 || !matches!(self.areas.find(vpn.0), Some(a) if a.tag.perm & pte::W != 0) {
             return Err(MemoryError::NotMapped(va));
         }
@@ -234,7 +271,22 @@ impl MemorySet {
                 self.frames.insert(vpn, copy);
             }
         }
-        page_table::flush_tlb(Some(vpn.addr()));
+        Ok(())
+    }
+
+    /// Write `bytes` at `va` into this space's framed pages from the kernel side, whatever
+    /// their permissions: the loader filling a read-only text segment, or exec putting the
+    /// arguments on the stack of a space that is not running yet.
+    pub fn init_bytes(&mut self, va: usize, bytes: &[u8]) -> Result<(), MemoryError> {
+        let mut done = 0;
+        while done < bytes.len() {
+            let a = va + done;
+            let n = (PAGE_SIZE - a % PAGE_SIZE).min(bytes.len() - done);
+            let frame = self.frames.get(&VirtAddr(a).floor()).ok_or(MemoryError::NotMapped(VirtAddr(a)))?;
+            let off = a % PAGE_SIZE;
+            frame.bytes()[off..off + n].copy_from_slice(&bytes[done..done + n]);
+            done += n;
+        }
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 //! Init order: the heap first (so page tables can keep their frame lists in a Vec), then the
 //! frames after it, then the kernel address space, switched on by writing satp.
 
+pub mod asid;
 pub mod frame_allocator;
 pub mod heap;
 pub mod memory_layout;
@@ -14,7 +15,7 @@ pub mod user_memory;
 use crate::debug_descriptor::{self, Stage};
 use crate::fdt::DeviceTree;
 use crate::sync::SpinLock;
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicUsize, Ordering};
 use memory_layout::*;
 use memory_set::{MemoryError, MemorySet};
 use page_table::pte;
@@ -22,6 +23,12 @@ use page_table::pte;
 /// The kernel's address space, kept for as long as the kernel runs. Every process's space
 /// shares its root entries.
 pub static KERNEL_SPACE: SpinLock<Option<MemorySet>> = SpinLock::new(None);
+/// Its satp, for switching to it without the lock (a process exiting).
+static KERNEL_SATP: AtomicUsize = AtomicUsize::new(0);
+
+pub fn kernel_satp() -> usize {
+    KERNEL_SATP.load(Ordering::Relaxed)
+}
 
 pub fn init(dt: &DeviceTree, fdt_addr: usize) {
     heap::init(heap_start(), KERNEL_HEAP_SIZE);
@@ -35,7 +42,9 @@ pub fn init(dt: &DeviceTree, fdt_addr: usize) {
 
     let space = new_kernel_space(mem_end).expect("mm::init: cannot build the kernel address space");
     space.activate();
+    asid::init();
     debug_descriptor::STATE.root_ppn.store(space.root_ppn().0 as u64, Ordering::Relaxed);
+    KERNEL_SATP.store(space.satp(), Ordering::Relaxed);
     *KERNEL_SPACE.lock() = Some(space);
     debug_descriptor::set_stage(Stage::Paging);
 }

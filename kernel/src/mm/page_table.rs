@@ -66,6 +66,7 @@ impl PageTable {
 
     pub fn root_ppn(&self) -> PhysPageNum { self.root }
     pub fn table_frames(&self) -> usize { self.frames.len() }
+    /// satp for this table with ASID 0 (the kernel's).
     pub fn satp(&self) -> usize { sv39::satp(self.root.0, 0) }
 
     /// Map `va` to `pa` with one page of `size` and the given R/W/X/U/G flags (A and D are

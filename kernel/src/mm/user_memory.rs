@@ -63,6 +63,12 @@ impl MemorySet {
         })
     }
 
+    /// Fail now if [va, va + len) cannot be written (a call that blocks before it writes, such
+    /// as read, checks first). Copy-on-write pages get their copy, which the write needs anyway.
+    pub fn check_writable(&mut self, va: usize, len: usize) -> Result<(), MemoryError> {
+        self.each_piece(va, len, true, |_, _, _| {})
+    }
+
     pub fn read_u64(&mut self, va: usize) -> Result<u64, MemoryError> {
         let b = self.copy_in(va, 8)?;
         let mut w = [0u8; 8];
