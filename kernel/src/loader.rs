@@ -82,6 +82,31 @@ fn segments(elf: &[u8]) -> Result<(usize, impl Iterator<Item = Result<Option<Seg
     Ok((entry, it))
 }
 
+/// Check `elf` as load would, without building anything; its entry point.
+pub fn inspect(elf: &[u8]) -> Result<usize, LoadError> {
+    let (entry, segs) = segments(elf)?;
+    let mut entry_ok = false;
+    for seg in segs {
+        let s = match seg? { Some(s) => s, None => continue };
+        let (_, end) = check_segment(&s, elf)?;
+        entry_ok |= s.flags & PF_X != 0 && (s.vaddr..end).contains(&entry);
+    }
+    if entry_ok { Ok(entry) } else { Err(LoadError::BadElf("the entry point is not in an executable segment")) }
+}
+
+/// A segment's end, if it lies in the file and in user space.
+fn check_segment(s: &Segment, elf: &[u8]) -> Result<(usize, usize), LoadError> {
+    let end = s.vaddr.checked_add(s.memsz).ok_or(LoadError::BadElf("segment wraps around"))?;
+    if s.filesz > s.memsz || s.offset.checked_add(s.filesz).map_or(true, |e| e > elf.len()) {
+        return Err(LoadError::BadElf("segment larger than the file"));
+    }
+    // Segments must end below the heap's limit, so that a program always has a heap.
+    if s.vaddr < USER_BASE || end > HEAP_LIMIT {
+        return Err(LoadError::BadElf("segment outside user space"));
+    }
+    Ok((s.vaddr, end))
+}
+
 /// Load `elf` into a new space sharing `kernel`'s mappings, limited to `quota` frames, with
 /// `args` on its stack.
 pub fn load(elf: &[u8], args: &[&str], kernel: &MemorySet, quota: Option<usize>) -> Result<Image, LoadError> {
@@ -97,14 +122,7 @@ pub fn load(elf: &[u8], args: &[&str], kernel: &MemorySet, quota: Option<usize>)
         if s.memsz == 0 {
             continue;
         }
-        let end = s.vaddr.checked_add(s.memsz).ok_or(LoadError::BadElf("segment wraps around"))?;
-        if s.filesz > s.memsz || s.offset.checked_add(s.filesz).map_or(true, |e| e > elf.len()) {
-            return Err(LoadError::BadElf("segment larger than the file"));
-        }
-        // Segments must end below the heap's limit, so that a program always has a heap.
-        if s.vaddr < USER_BASE || end > HEAP_LIMIT {
-            return Err(LoadError::BadElf("segment outside user space"));
-        }
+        let (_, end) = check_segment(&s, elf)?;
         let mut perm = 0;
         if s.flags & PF_R != 0 { perm |= pte::R; }
         if s.flags & PF_W != 0 { perm |= pte::W; }

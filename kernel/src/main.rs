@@ -87,7 +87,10 @@ fn start_init(bootargs: &str, shell: bool) -> ! {
     args.push("init");
     args.extend(bootargs.split(' ').filter(|w| !w.is_empty()));
     match task::spawn_init(&args) {
-        Ok(pid) => println!("[kernel] init is pid {}; it starts {}", pid, if shell { "the shell" } else { "what the command line asks for" }),
+        Ok(pid) => {
+            debug_descriptor::set_stage(debug_descriptor::Stage::Processes);
+            println!("[kernel] init is pid {}; it starts {}", pid, if shell { "the shell" } else { "what the command line asks for" });
+        }
         Err(e) => panic!("start_init: cannot start init: {:?}", e),
     }
     task::run()

@@ -151,17 +151,12 @@ impl PageTable {
         0
     }
 
-    /// Point this table's empty root entries at the tables `other`'s root entries point to, so
-    /// that everything `other` maps is mapped here too and stays in step with it (the kernel's
-    /// half of every process's address space). The shared tables stay `other`'s: this table
-    /// never frees them.
+    /// Make this new, empty table's root entries `other`'s, so that everything `other` maps is
+    /// mapped here too and stays in step with it (the kernel's part of every process's address
+    /// space). The tables they point to stay `other`'s: this table never frees them.
     pub fn share_root_entries(&mut self, other: &PageTable) {
-        let (mine, theirs) = (entries(self.root), entries(other.root));
-        for i in 0..512 {
-            if mine[i] & flags::V == 0 && theirs[i] & flags::V != 0 {
-                mine[i] = theirs[i];
-            }
-        }
+        assert!(self.frames.len() == 1, "share_root_entries: the table at {:?} is not new", self.root);
+        *entries(self.root) = *entries(other.root);
     }
 
     /// Rewrite the 4 KiB leaf that maps `va`: a new frame and/or new R/W/X/U/G/COW flags (A and

@@ -1,6 +1,7 @@
 //! How processes begin and end: init from the kernel; fork (a copy-on-write copy of the
 //! caller); exec (a new program in the caller's place); exit (the address space goes at once,
-//! the slot and kernel stack stay as a zombie until the parent collects the exit code);
+//! as soon as the hart has left its page table; the slot and kernel stack stay as a zombie
+//! until the parent collects the exit code);
 //! waitpid; kill (a flag the victim acts on at its next return to user mode, woken first if
 //! it sleeps).
 //!
@@ -14,7 +15,8 @@ use crate::debug_descriptor::Event;
 use crate::errno::Errno;
 use crate::loader::{self, Image, LoadError};
 use crate::mm::frame_allocator::FrameRun;
-use crate::mm::{self, KERNEL_SPACE};
+use crate::mm::memory_set::MemorySet;
+use crate::mm::KERNEL_SPACE;
 use crate::trap::{reg, TrapFrame};
 use crate::programs;
 use alloc::string::String;
@@ -54,7 +56,7 @@ fn load_error(e: LoadError) -> Errno {
 }
 
 /// Fill a fresh slot: a kernel stack with `regs` in its trap frame, ready to run.
-fn start_in_slot(t: &mut ProcessTable, slot: usize, memory: mm::memory_set::MemorySet, regs: TrapFrame, name: &str, ppid: u32) -> Result<u32, Errno> {
+fn start_in_slot(t: &mut ProcessTable, slot: usize, memory: MemorySet, regs: TrapFrame, name: &str, ppid: u32) -> Result<u32, Errno> {
     let stack = match FrameRun::new(KSTACK_FRAMES) {
         Some(s) => s,
         None => {
@@ -142,10 +144,10 @@ pub fn exit(code: ExitCode) -> ! {
             println!("[kernel] init exited with status {}", code.0);
             crate::finisher::exit(if code.0 == 0 { 0 } else { (code.0 as u32 & 0xff).max(1) as u16 });
         }
-        // The hart must not be on this table when it is freed.
-        scheduler::activate(mm::kernel_satp());
-        let memory = t.slots[me].memory.take();
-        drop(memory);
+        // The hart is on this space's table: the scheduler frees it after the next switch.
+        if let Some(memory) = t.slots[me].memory.take() {
+            scheduler::retire(memory);
+        }
         let p = &mut t.slots[me];
         p.info.exit_code = code.0;
         p.set_state(ProcState::Zombie);

@@ -17,7 +17,7 @@ pub use context::TaskContext;
 pub use lifecycle::{exec, exit, fork, kill, spawn_init, waitpid};
 pub use process::{ExitCode, ProcInfo, ProcState, Process, WaitReason, KSTACK_FRAMES, NAME_LEN};
 pub use scheduler::{current_slot, preempt, run, yield_now, CHRONOS_CURRENT_PID, MAX_HARTS, SWITCHES};
-pub use table::{ProcessTable, INIT_PID, NPROC, PROCS};
+pub use table::{ProcessTable, CHRONOS_PROCS, INIT_PID, NPROC, PROCS};
 
 use crate::errno::Errno;
 use crate::mm::memory_set::MemorySet;

@@ -11,6 +11,8 @@ use super::context::{TaskContext, __switch};
 use super::process::{ProcState, WaitReason};
 use super::table::PROCS;
 use crate::debug_descriptor::{self, Event};
+use crate::mm::memory_set::MemorySet;
+use crate::sync::SpinLock;
 use crate::timer;
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -30,6 +32,23 @@ static CURRENT_SLOT: AtomicUsize = AtomicUsize::new(NO_SLOT);
 /// The satp the hart has loaded: switching between two processes writes satp once, and a
 /// process that runs again after the loop needs no write at all.
 static LOADED_SATP: AtomicUsize = AtomicUsize::new(0);
+
+/// The address space of a process that has just exited. The hart is still on its page table,
+/// so it is freed after the next switch of tables (which would happen anyway) instead of
+/// costing a switch of its own.
+static RETIRED: SpinLock<Option<MemorySet>> = SpinLock::new(None);
+
+/// Hand over an exiting process's address space, to be freed once the hart is off it.
+pub fn retire(memory: MemorySet) {
+    let earlier = RETIRED.lock().replace(memory);
+    // Only one process exits between two passes of the loop, which frees what it finds.
+    drop(earlier);
+}
+
+fn free_retired() {
+    let m = RETIRED.lock().take();
+    drop(m);
+}
 
 /// The scheduler loop's own context, saved while a process runs.
 struct SchedulerContext(UnsafeCell<TaskContext>);
@@ -107,6 +126,7 @@ fn run_process(slot: usize) {
     };
     CURRENT_SLOT.store(slot, Ordering::Relaxed);
     activate(satp);
+    free_retired();
     timer::set_deadline(deadline(timer::now() + timer::ms_to_ticks(timer::SLICE_MS)));
     SWITCHES.fetch_add(1, Ordering::Relaxed);
     // The table lock is not held across the switch: the process takes it itself.
@@ -124,6 +144,10 @@ fn run_process(slot: usize) {
 /// an interrupt enabled in sie is pending even while sstatus.SIE is off, so the kernel never
 /// takes the interrupt, only clears it: no window where it fires before the wfi and is lost.
 fn idle() {
+    if RETIRED.lock().is_some() {
+        activate(crate::mm::kernel_satp());
+        free_retired();
+    }
     timer::set_deadline(deadline(u64::MAX));
     unsafe { core::arch::asm!("wfi") };
     if timer::pending() {
