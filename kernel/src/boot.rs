@@ -160,6 +160,8 @@ fn kernel_space_active() -> TestResult {
     check!(crate::mm::page_table::is_mapped(VirtPageNum(0x1000_0000 >> 12), space.root_ppn()), "UART unmapped");
     let last = STATE.mem_end.load(Ordering::Relaxed) as usize - PAGE_SIZE;
     check!(space.translate(VirtAddr(last)).map(|t| t.size) == Some(PageSize::Size2M), "free frames are not on 2 MiB pages");
+    // User space is root entry 1 of every process's table: the kernel must leave it empty.
+    check!((0..512).all(|i| space.translate(VirtAddr(USER_BASE + (i << 21))).is_none()), "the kernel maps something in user space");
     Ok(())
 }
 

@@ -4,17 +4,25 @@
 use super::SysResult;
 use crate::errno::Errno;
 use crate::mm::frame_allocator::{self, FRAME_STATS};
+use crate::mm::memory_layout::VirtAddr;
+use crate::mm::memory_set::MemoryError;
 use crate::task::{self, PROCS};
 use core::sync::atomic::Ordering;
 
-/// brk(addr): move the heap's end to `addr` and return it; brk(0) returns where it is.
+/// brk(addr): move the heap's end to `addr` and return it; brk(0) returns where it is. A
+/// refusal for the quota is also reported on the console, so the log shows the kernel's side.
 pub fn sys_brk(addr: usize) -> SysResult {
-    task::with_current_space(|ms| {
+    let r = task::with_current_space(|ms| {
         if addr == 0 {
-            return ms.heap().map(|h| h.brk).ok_or(Errno::EINVAL);
+            return ms.heap().map(|h| h.brk).ok_or(MemoryError::BadRange(VirtAddr(addr)));
         }
-        ms.set_brk(addr).map_err(Errno::from)
-    })
+        ms.set_brk(addr)
+    });
+    if let Err(MemoryError::Quota { quota, .. }) = r {
+        let (pid, name) = task::current_name();
+        println!("[kernel] pid {} ({}): brk refused, over its quota of {} frames", pid, name, quota);
+    }
+    r.map_err(Errno::from)
 }
 
 /// setquota(pid, frames): pid 0 is the caller, otherwise one of its children; 0 frames lifts
