@@ -3,15 +3,18 @@
 //! numbers (PPNs), so a block of order k at frame p has exactly one buddy, p ^ 2^k, and the two
 //! together are the block of order k + 1 they were split from.
 //!
-//! - Allocating order k takes a block from the smallest non-empty list of order >= k and splits
-//!   it, putting the upper halves back on the lists below.
+//! - Allocating order k takes the lowest-addressed free block of order >= k and splits it,
+//!   putting the upper halves back on the lists below. Taking the lowest address (rather than
+//!   the smallest block, the textbook choice) packs what is in use at the bottom of RAM, the way
+//!   the frame picture a debugger draws is easiest to read, and makes every allocation
+//!   predictable: it is the first aligned run of 2^k free frames.
 //! - Freeing puts the block back and merges it with its buddy for as long as the buddy is free
 //!   and whole, so no two free buddies of the same order ever sit on the lists.
 //!
 //! The free lists are doubly linked through a BuddyNode written at the start of each free
-//! block's first frame, so removing a buddy from the middle of its list costs nothing. Links are
-//! addresses (the kernel's identity map makes them physical addresses), which is what lets a
-//! debugger walk the lists (docs/debug-descriptor.md).
+//! block's first frame, and kept in address order (so each list's head is its lowest block).
+//! Links are addresses (the kernel's identity map makes them physical addresses), which is what
+//! lets a debugger walk the lists (docs/debug-descriptor.md).
 //!
 //! Which frames are allocated is the frame bitmap's business: a block's bits are set while it
 //! is out. That is also what makes merging safe: if the buddy's first frame is free, it is the
@@ -115,16 +118,26 @@ impl Buddy {
         (node - self.base_addr) / FRAME_SIZE
     }
 
+    /// Put block (i, order) on its list, in address order.
     fn push(&mut self, i: usize, order: usize) {
-        let n = self.node(i);
-        let head = self.free_area[order].head;
+        let n = self.node(i) as usize;
+        let (mut prev, mut next) = (0usize, self.free_area[order].head);
+        while next != 0 && next < n {
+            prev = next;
+            next = unsafe { (*(next as *const BuddyNode)).next };
+        }
         unsafe {
-            ptr::write(n, BuddyNode { next: head, prev: 0, order });
-            if head != 0 {
-                (*(head as *mut BuddyNode)).prev = n as usize;
+            ptr::write(n as *mut BuddyNode, BuddyNode { next, prev, order });
+            if next != 0 {
+                (*(next as *mut BuddyNode)).prev = n;
+            }
+            if prev != 0 {
+                (*(prev as *mut BuddyNode)).next = n;
             }
         }
-        self.free_area[order].head = n as usize;
+        if prev == 0 {
+            self.free_area[order].head = n;
+        }
         self.free_area[order].count += 1;
         self.free_frames += 1 << order;
     }
@@ -151,7 +164,8 @@ impl Buddy {
         if order > MAX_ORDER {
             return None;
         }
-        let k = (order..ORDERS).find(|&k| self.free_area[k].head != 0)?;
+        // Each list's head is its lowest block: the lowest of the heads is the block.
+        let k = (order..ORDERS).filter(|&k| self.free_area[k].head != 0).min_by_key(|&k| self.free_area[k].head)?;
         let i = self.index_of(self.free_area[k].head);
         self.unlink(i, k);
         // Split down to the order asked for: the upper half of each split stays free.
@@ -220,7 +234,7 @@ impl Buddy {
         self.push(p, k);
     }
 
-    /// The first index of every block on list `order`, in list order (for checks and views).
+    /// The first index of every block on list `order`, in list (address) order.
     pub fn blocks(&self, order: usize) -> BlockIter<'_> {
         BlockIter { buddy: self, node: self.free_area[order].head }
     }

@@ -1,6 +1,7 @@
 //! The buddy allocator against a plain model (one bool per frame) over thousands of random
-//! allocations and frees: blocks come out aligned and free, the bitmap matches the model, and
-//! after every step the free lists hold exactly the free frames, fully merged.
+//! allocations and frees: every block is the first aligned free run the model has, the bitmap
+//! matches the model, and after every step the free lists hold exactly the free frames, in
+//! address order and fully merged.
 
 mod common;
 use common::Rng;
@@ -19,11 +20,11 @@ fn arena(frames: usize) -> Arena {
     Arena { _mem: mem, base_addr }
 }
 
-/// Is there an aligned, wholly free block of 2^k frames in the model?
-fn model_has_block(model: &[bool], base_frame: usize, k: usize) -> bool {
+/// The first aligned, wholly free run of 2^k frames in the model: what alloc(k) must return.
+fn model_first_block(model: &[bool], base_frame: usize, k: usize) -> Option<usize> {
     let size = 1 << k;
     (0..model.len()).filter(|&i| (base_frame + i) % size == 0 && i + size <= model.len())
-        .any(|i| model[i..i + size].iter().all(|&a| !a))
+        .find(|&i| model[i..i + size].iter().all(|&a| !a))
 }
 
 /// The free lists cover exactly the model's free frames, each block aligned and on the list of
@@ -35,7 +36,10 @@ fn check_lists(b: &Buddy, bits: &FrameBitmap, model: &[bool], base_frame: usize,
     for k in 0..ORDERS {
         let mut prev = 0usize;
         let mut n = 0;
+        let mut last = None;
         for i in b.blocks(k) {
+            assert!(last.map_or(true, |l| l < i), "step {}: list {} is not in address order", step, k);
+            last = Some(i);
             let node = (base_addr + i * FRAME_SIZE) as *const BuddyNode;
             let (order, back) = unsafe { ((*node).order, (*node).prev) };
             assert_eq!(order, k, "step {}: block {} on list {} says order {}", step, i, k, order);
@@ -88,23 +92,22 @@ fn run_model(frames: usize, base_frame: usize, reserved: &[usize], seed: u64, st
         match rng.below(10) {
             0..=2 => {
                 let k = rng.below(6) as usize;
-                match b.alloc(k, &bits) {
-                    Some(i) => {
-                        assert_eq!((base_frame + i) % (1 << k), 0, "step {}: order {} block at {} misaligned", step, k, i);
-                        for f in i..i + (1 << k) { assert!(!model[f], "step {}: frame {} handed out twice", step, f); model[f] = true; }
-                        live.push((i, 1 << k));
-                    }
-                    None => assert!(!model_has_block(&model, base_frame, k), "step {}: order {} refused with a free block", step, k),
+                let expect = model_first_block(&model, base_frame, k);
+                let got = b.alloc(k, &bits);
+                assert_eq!(got, expect, "step {}: order {} must come from the lowest free aligned run", step, k);
+                if let Some(i) = got {
+                    for f in i..i + (1 << k) { assert!(!model[f], "step {}: frame {} handed out twice", step, f); model[f] = true; }
+                    live.push((i, 1 << k));
                 }
             }
             3..=4 => {
                 let n = 1 + rng.below(40) as usize;
-                match b.alloc_run(n, &bits) {
-                    Some(i) => {
-                        for f in i..i + n { assert!(!model[f], "step {}: frame {} handed out twice", step, f); model[f] = true; }
-                        live.push((i, n));
-                    }
-                    None => assert!(!model_has_block(&model, base_frame, order_for(n)), "step {}: run of {} refused", step, n),
+                let expect = model_first_block(&model, base_frame, order_for(n));
+                let got = b.alloc_run(n, &bits);
+                assert_eq!(got, expect, "step {}: a run of {} must start at the lowest free aligned block", step, n);
+                if let Some(i) = got {
+                    for f in i..i + n { assert!(!model[f], "step {}: frame {} handed out twice", step, f); model[f] = true; }
+                    live.push((i, n));
                 }
             }
             5..=6 if !live.is_empty() => {
@@ -164,7 +167,7 @@ fn buddy_splits_and_merges_back_to_the_largest_blocks() {
     assert!((0..MAX_ORDER).all(|k| b.free_area[k].count == 1), "{:?}", b.free_area);
     assert_eq!(b.free_area[MAX_ORDER].count, 0);
     let y = b.alloc(0, &bits).unwrap();
-    assert_eq!(x ^ 1, y, "the second frame is the first one's buddy");
+    assert_eq!((x, y), (0, 1), "the lowest frames first, and the second is the first one's buddy");
     let run = b.alloc_run(3, &bits).unwrap();
     assert_eq!(run % 4, 0, "a run of 3 comes from a block of 4");
     assert!(bits.is_allocated(run + 2) && !bits.is_allocated(run + 3), "the 4th frame went straight back");
