@@ -141,6 +141,11 @@ pub fn exit(code: ExitCode) -> ! {
         let mut t = PROCS.lock();
         let pid = t.slots[me].pid();
         if pid == INIT_PID {
+            // What the boot cost, by the hart's own counters (on QEMU, instret counts
+            // instructions only with -icount; without it, it follows the host's clock).
+            let instret: u64;
+            unsafe { core::arch::asm!("csrr {0}, instret", out(reg) instret) };
+            println!("[kernel] instret {}, time {} ms since power-on", instret, crate::timer::ticks_to_ms(crate::timer::now()));
             println!("[kernel] init exited with status {}", code.0);
             crate::finisher::exit(if code.0 == 0 { 0 } else { (code.0 as u32 & 0xff).max(1) as u16 });
         }
