@@ -347,6 +347,23 @@ fn heap_grows_with_sbrk() -> TestResult {
     Ok(())
 }
 
+fn exit_returns_every_frame() -> TestResult {
+    let before = meminfo().free_frames;
+    let (_, status) = in_child(|| {
+        // Pages of its own, copies of shared ones, a grandchild: all of it must come back.
+        if sbrk((8 * PAGE) as isize).is_err() {
+            return 1;
+        }
+        unsafe { write_volatile(page_byte(3 * PAGE), 9) };
+        let (_, s) = match in_child(|| 0) { Ok(r) => r, Err(_) => return 2 };
+        s
+    })?;
+    check!(status == 0, "the child ended with {}", status);
+    let after = meminfo().free_frames;
+    check!(after == before, "{} frames free before, {} after the child and grandchild exited", before, after);
+    Ok(())
+}
+
 fn process_list_shows_init_and_me() -> TestResult {
     let list = procs();
     check!(list.iter().any(|p| p.pid == 1 && p.name == "init" && p.state_name() == "sleeping"), "init is missing: {:?}", list);
@@ -376,8 +393,10 @@ const TESTS: &[(&str, fn() -> TestResult)] = &[
     ("yield_gives_the_hart_away", yield_gives_the_hart_away),
     ("orphans_go_to_init", orphans_go_to_init),
     ("quota_refuses_cleanly", quota_refuses_cleanly),
-    ("heap_grows_with_sbrk", heap_grows_with_sbrk),
+    ("exit_returns_every_frame", exit_returns_every_frame),
     ("process_list_shows_init_and_me", process_list_shows_init_and_me),
+    // Last: the heap keeps the 256 KiB it grows by, and every later fork would copy its pages.
+    ("heap_grows_with_sbrk", heap_grows_with_sbrk),
 ];
 
 fn exec_child(args: &[&str]) -> i32 {
