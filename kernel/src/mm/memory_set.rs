@@ -112,7 +112,11 @@ impl MemorySet {
     /// satp for this space: its table and its ASID.
     pub fn satp(&self) -> usize { mmcore::sv39::satp(self.page_table.root_ppn().0, self.asid.value as usize) }
     pub fn root_ppn(&self) -> PhysPageNum { self.page_table.root_ppn() }
-    pub fn activate(&self) { self.page_table.activate() }
+    /// Load this space's table and forget every cached translation: the kernel's space at
+    /// boot. (The scheduler switches between processes itself, with no flush: asid.rs.)
+    pub fn activate(&self) {
+        unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) self.satp()) };
+    }
 
     /// Take a fresh ASID if this space's belongs to an old generation (before switching to it).
     pub fn renew_asid(&mut self) {
@@ -225,6 +229,16 @@ impl MemorySet {
         for a in self.areas.iter() {
             child.areas.insert(a.start, a.end, a.tag).expect("memory_set: fork copies disjoint areas");
         }
+        let shared = self.share_pages_with(&mut child);
+        // This space's pages lost their write permission (also when the copy failed half-way):
+        // forget the old translations.
+        self.flush(None);
+        shared.map(|_| child)
+    }
+
+    /// fork's page-by-page part: every framed page into `child`, writable ones turned
+    /// copy-on-write here and there.
+    fn share_pages_with(&mut self, child: &mut MemorySet) -> Result<(), MemoryError> {
         for (vpn, frame) in self.frames.iter() {
             let flags = self.page_table.translate(vpn.addr()).expect("memory_set: a framed page without a mapping").flags;
             let mut perm = flags & (pte::R | pte::W | pte::X | pte::U | pte::COW);
@@ -236,9 +250,7 @@ impl MemorySet {
             child.page_table.map(vpn.addr(), frame.ppn().addr(), PageSize::Size4K, perm)?;
             child.frames.insert(*vpn, frame.share());
         }
-        // This space's pages just lost their write permission: forget the old translations.
-        self.flush(None);
-        Ok(child)
+        Ok(())
     }
 
     /// A write to `va` faulted: if it is a copy-on-write page, give this space a private

@@ -195,10 +195,6 @@ impl PageTable {
         Ok(t)
     }
 
-    /// Switch the hart to this table.
-    pub fn activate(&self) {
-        unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) self.satp()) };
-    }
 }
 
 impl Drop for PageTable {

@@ -1,9 +1,8 @@
 //! How processes begin and end: init from the kernel; fork (a copy-on-write copy of the
 //! caller); exec (a new program in the caller's place); exit (the address space goes at once,
 //! as soon as the hart has left its page table; the slot and kernel stack stay as a zombie
-//! until the parent collects the exit code);
-//! waitpid; kill (a flag the victim acts on at its next return to user mode, woken first if
-//! it sleeps).
+//! until the parent collects the exit code); waitpid; kill (a flag the victim acts on at its
+//! next return to user mode, woken first if it sleeps).
 //!
 //! Locks, when both are needed, are taken in this order: KERNEL_SPACE, then the process table.
 
