@@ -1,11 +1,15 @@
-//! Boot self-tests: each exercises one part of the memory system and prints `[PASS] name` or
-//! `[FAIL] name: reason`; the summary line `ktest: N passed, M failed` ends the run through the
-//! finisher, with status 0 only when every test passed.
+//! Boot self-tests: each exercises one part of the memory system (frames, the buddy allocator
+//! and reference counts, the heap, page tables, address spaces and copy-on-write, the embedded
+//! programs, the debug descriptor) and prints `[PASS] name` or `[FAIL] name: reason`; then the
+//! summary line `ktest: N passed, M failed`. rust_main stops the run there with status 1 unless
+//! every test passed.
 
 use crate::debug_descriptor::{self, ChronosDebug, CHRONOS_DEBUG, STATE};
-use crate::mm::frame_allocator::{self, FRAME_STATS};
+use crate::mm::frame_allocator::{self, FrameTracker, FRAME_BUDDY, FRAME_STATS};
+use crate::mm::memory_set::{MemoryError, MemorySet};
+use crate::task::{Process, PROCS};
 use crate::mm::heap;
-use crate::mm::memory_layout::{self, PhysAddr, VirtAddr, VirtPageNum, PAGE_SIZE};
+use crate::mm::memory_layout::{self, PhysAddr, PhysPageNum, VirtAddr, VirtPageNum, PAGE_SIZE, USER_BASE};
 use crate::mm::page_table::{pte, MapError, PageSize, PageTable};
 use crate::mm::KERNEL_SPACE;
 use crate::println;
@@ -156,6 +160,8 @@ fn kernel_space_active() -> TestResult {
     check!(crate::mm::page_table::is_mapped(VirtPageNum(0x1000_0000 >> 12), space.root_ppn()), "UART unmapped");
     let last = STATE.mem_end.load(Ordering::Relaxed) as usize - PAGE_SIZE;
     check!(space.translate(VirtAddr(last)).map(|t| t.size) == Some(PageSize::Size2M), "free frames are not on 2 MiB pages");
+    // User space is root entry 1 of every process's table: the kernel must leave it empty.
+    check!((0..512).all(|i| space.translate(VirtAddr(USER_BASE + (i << 21))).is_none()), "the kernel maps something in user space");
     Ok(())
 }
 
@@ -177,10 +183,35 @@ fn debug_descriptor_layout() -> TestResult {
     let base = d as *const ChronosDebug as usize;
     let off = |p: usize| p - base;
     check!(d.magic == debug_descriptor::MAGIC && d.size as usize == core::mem::size_of::<ChronosDebug>(), "header");
-    check!(d.size == 208, "size {} (the contract says 208)", d.size);
+    check!(d.size == 344 && d.version == 1 && d.revision == 2, "size {}, version {}, revision {} (the contract says 344, 1, 2)", d.size, d.version, d.revision);
     check!(off(core::ptr::addr_of!(d.frame_bitmap) as usize) == 80 && off(core::ptr::addr_of!(d.heap_head) as usize) == 128
         && off(core::ptr::addr_of!(d.node_size) as usize) == 144 && off(core::ptr::addr_of!(d.buddy_free_area) as usize) == 160,
         "field offsets moved");
+    check!(off(core::ptr::addr_of!(d.revision) as usize) == 152 && off(core::ptr::addr_of!(d.task_list) as usize) == 176
+        && off(core::ptr::addr_of!(d.buddy_orders) as usize) == 208 && off(core::ptr::addr_of!(d.proc_off) as usize) == 224
+        && off(core::ptr::addr_of!(d.current_pid) as usize) == 264 && off(core::ptr::addr_of!(d.user_base) as usize) == 288
+        && off(core::ptr::addr_of!(d.pte_cow_bit) as usize) == 336, "revision 2 offsets moved");
+    check!(debug_descriptor::buddy_node_offsets() == [d.buddy_node_off_next as usize, d.buddy_node_off_prev as usize, d.buddy_node_off_order as usize], "buddy node layout");
+    check!(d.buddy_free_area as usize == unsafe { FRAME_BUDDY.peek_unlocked() }.free_area.as_ptr() as usize, "buddy lists address");
+    // Every process-slot offset against the real struct, through slot 1 of the live table.
+    let table = unsafe { PROCS.peek_unlocked() };
+    check!(d.task_list as usize == &table.slots[0] as *const _ as usize && d.proc_stride as usize == core::mem::size_of::<Process>(), "table address or stride");
+    let slot = &table.slots[1];
+    let sb = slot as *const Process as usize;
+    let i = &slot.info;
+    let real = [
+        core::ptr::addr_of!(i.pid) as usize, core::ptr::addr_of!(i.state) as usize, core::ptr::addr_of!(i.ppid) as usize,
+        core::ptr::addr_of!(i.exit_code) as usize, core::ptr::addr_of!(i.root_ppn) as usize, core::ptr::addr_of!(i.name) as usize,
+        core::ptr::addr_of!(i.frames) as usize, core::ptr::addr_of!(i.quota) as usize, core::ptr::addr_of!(i.kstack_base) as usize,
+        core::ptr::addr_of!(i.kstack_top) as usize, core::ptr::addr_of!(i.trap_frame) as usize, core::ptr::addr_of!(i.wait) as usize,
+        core::ptr::addr_of!(i.killed) as usize, core::ptr::addr_of!(i.wake_at) as usize, core::ptr::addr_of!(i.heap_start) as usize,
+        core::ptr::addr_of!(i.brk) as usize, core::ptr::addr_of!(i.context) as usize,
+    ].map(|a| (a - sb) as u16);
+    let o = &d.proc_off;
+    let published = [o.pid, o.state, o.ppid, o.exit_code, o.root_ppn, o.name, o.frames, o.quota, o.kstack_base, o.kstack_top,
+        o.trap_frame, o.wait, o.killed, o.wake_at, o.heap_start, o.brk, o.context];
+    check!(real == published, "process slot offsets {:?}, published {:?}", real, published);
+    check!(d.trap_frame_size as usize == 34 * 8 && d.context_size as usize == 14 * 8 && d.program_size == 32, "trap frame, context or program size");
     let node = mmcore::freelist::FreeNode { size: 0, next: core::ptr::null_mut() };
     let nb = &node as *const _ as usize;
     check!(core::ptr::addr_of!(node.next) as usize - nb == d.node_off_next as usize, "FreeNode.next offset");
@@ -189,6 +220,100 @@ fn debug_descriptor_layout() -> TestResult {
     let v: Vec<u8> = Vec::with_capacity(8);
     drop(v);
     check!(STATE.generation.load(Ordering::Relaxed) >= g0 + 2, "generation did not move");
+    Ok(())
+}
+
+
+/// The buddy allocator hands out aligned blocks and merges them back when they return.
+fn buddy_blocks_align_and_merge() -> TestResult {
+    let free = frame_allocator::free_count();
+    let lists = unsafe { FRAME_BUDDY.peek_unlocked() }.free_area;
+    let run = frame_allocator::alloc_frames(8).ok_or("no block of 8 frames")?;
+    check!(run.0 % 8 == 0, "a block of 8 frames at {:?} is not aligned to 8", run);
+    check!(frame_allocator::free_count() == free - 8, "8 frames out, {} fewer free", free - frame_allocator::free_count());
+    let odd = frame_allocator::alloc_frames(3).ok_or("no run of 3 frames")?;
+    check!(frame_allocator::is_allocated(PhysPageNum(odd.0 + 2)) && !frame_allocator::is_allocated(PhysPageNum(odd.0 + 3)), "a run of 3 took a 4th frame");
+    for i in 0..3 {
+        frame_allocator::free_frame(PhysPageNum(odd.0 + i));
+    }
+    for i in 0..8 {
+        frame_allocator::free_frame(PhysPageNum(run.0 + i));
+    }
+    let after = unsafe { FRAME_BUDDY.peek_unlocked() }.free_area;
+    check!(frame_allocator::free_count() == free && after == lists, "the blocks did not merge back: {:?} then {:?}", lists, after);
+    Ok(())
+}
+
+/// A shared frame stays allocated until its last owner lets go.
+fn frame_refcounts_follow_owners() -> TestResult {
+    let a = FrameTracker::new().ok_or("out of frames")?;
+    let ppn = a.ppn();
+    check!(a.owners() == 1, "a new frame has {} owners", a.owners());
+    let b = a.share();
+    check!(b.ppn() == ppn && a.owners() == 2, "shared: {} owners", a.owners());
+    drop(a);
+    check!(b.owners() == 1 && frame_allocator::is_allocated(ppn), "one owner left, and the frame must stay");
+    drop(b);
+    check!(!frame_allocator::is_allocated(ppn) && frame_allocator::owners(ppn) == 0, "the last owner's drop must free {:?}", ppn);
+    Ok(())
+}
+
+/// A user space shares the kernel's root entries, and keeps its own areas in user space.
+fn memory_set_areas_and_frames() -> TestResult {
+    let before = FRAME_STATS.allocated.load(Ordering::Relaxed);
+    {
+        let ks = KERNEL_SPACE.lock();
+        let kernel = ks.as_ref().ok_or("no kernel space")?;
+        let mut ms = MemorySet::new_user(kernel).map_err(|e| format!("{:?}", e))?;
+        check!(ms.translate(VirtAddr(memory_layout::text().0)).is_some(), "the kernel's text is not mapped in a user space");
+        let start = VirtAddr(USER_BASE + 0x10_0000);
+        ms.insert_framed(start, VirtAddr(start.0 + 3 * PAGE_SIZE), pte::R | pte::W, "test").map_err(|e| format!("{:?}", e))?;
+        let t = ms.translate(VirtAddr(start.0 + PAGE_SIZE)).ok_or("page 1 unmapped")?;
+        check!(t.flags & (pte::R | pte::W | pte::U) == pte::R | pte::W | pte::U, "flags {:#x}", t.flags);
+        check!(ms.insert_framed(start, VirtAddr(start.0 + PAGE_SIZE), pte::R, "again") == Err(MemoryError::Overlap(start)), "an overlapping area was accepted");
+        check!(ms.insert_framed(VirtAddr(0x8000_0000), VirtAddr(0x8000_1000), pte::R, "kernel") == Err(MemoryError::BadRange(VirtAddr(0x8000_0000))), "an area outside user space was accepted");
+        let held = ms.frames_in_use();
+        ms.remove(VirtAddr(start.0 + PAGE_SIZE).floor(), VirtAddr(start.0 + 2 * PAGE_SIZE).floor());
+        check!(ms.translate(VirtAddr(start.0 + PAGE_SIZE)).is_none() && ms.translate(start).is_some(), "the middle page is not the only one gone");
+        check!(ms.areas().count() == 2 && ms.frames_in_use() == held - 1, "{} areas, {} frames after the split", ms.areas().count(), ms.frames_in_use());
+        ms.set_quota(Some(ms.frames_in_use() + 1));
+        let r = ms.insert_framed(VirtAddr(start.0 + 8 * PAGE_SIZE), VirtAddr(start.0 + 10 * PAGE_SIZE), pte::R, "quota");
+        check!(matches!(r, Err(MemoryError::Quota { .. })) && ms.frames_in_use() == held - 1, "two pages over a quota of one more: {:?}", r);
+    }
+    check!(FRAME_STATS.allocated.load(Ordering::Relaxed) == before, "dropping the space did not return its frames");
+    Ok(())
+}
+
+/// fork's copy shares the frames read-only; a write fault copies, and the last owner's
+/// write takes the page back.
+fn cow_fork_shares_then_copies() -> TestResult {
+    let ks = KERNEL_SPACE.lock();
+    let kernel = ks.as_ref().ok_or("no kernel space")?;
+    let mut parent = MemorySet::new_user(kernel).map_err(|e| format!("{:?}", e))?;
+    let va = VirtAddr(USER_BASE);
+    parent.insert_framed(va, VirtAddr(va.0 + PAGE_SIZE), pte::R | pte::W, "data").map_err(|e| format!("{:?}", e))?;
+    parent.init_bytes(va.0, b"parent").map_err(|e| format!("{:?}", e))?;
+    let mut child = parent.fork(kernel).map_err(|e| format!("{:?}", e))?;
+    let (p, c) = (parent.translate(va).ok_or("parent unmapped")?, child.translate(va).ok_or("child unmapped")?);
+    check!(p.pa == c.pa && p.flags & (pte::W | pte::COW) == pte::COW && c.flags & (pte::W | pte::COW) == pte::COW, "not shared copy-on-write");
+    check!(frame_allocator::owners(p.pa.floor()) == 2, "the shared frame has {} owners", frame_allocator::owners(p.pa.floor()));
+    child.handle_cow_fault(va).map_err(|e| format!("child: {:?}", e))?;
+    let c2 = child.translate(va).ok_or("child unmapped")?;
+    check!(c2.pa != p.pa && c2.flags & pte::W != 0, "the child's write did not get a copy");
+    check!(unsafe { core::slice::from_raw_parts(c2.pa.0 as *const u8, 6) } == b"parent", "the copy lost the data");
+    parent.handle_cow_fault(va).map_err(|e| format!("parent: {:?}", e))?;
+    let p2 = parent.translate(va).ok_or("parent unmapped")?;
+    check!(p2.pa == p.pa && p2.flags & pte::W != 0 && frame_allocator::owners(p.pa.floor()) == 1, "the last owner did not get its page back");
+    Ok(())
+}
+
+/// Every embedded program is an ELF the loader accepts; garbage is refused.
+fn embedded_programs_load() -> TestResult {
+    for p in crate::programs::CHRONOS_PROGRAMS.iter() {
+        let entry = crate::loader::inspect(p.elf()).map_err(|e| format!("{}: {:?}", p.name(), e))?;
+        check!(entry >= USER_BASE, "{}: entry {:#x}", p.name(), entry);
+    }
+    check!(crate::loader::inspect(b"\x7fELF but not really").is_err() && crate::programs::find("init").is_some(), "garbage accepted, or no init");
     Ok(())
 }
 
@@ -204,6 +329,11 @@ const TESTS: &[(&str, fn() -> TestResult)] = &[
     ("page_table_huge_pages", page_table_huge_pages),
     ("kernel_space_active", kernel_space_active),
     ("memory_statistics", memory_statistics),
+    ("buddy_blocks_align_and_merge", buddy_blocks_align_and_merge),
+    ("frame_refcounts_follow_owners", frame_refcounts_follow_owners),
+    ("memory_set_areas_and_frames", memory_set_areas_and_frames),
+    ("cow_fork_shares_then_copies", cow_fork_shares_then_copies),
+    ("embedded_programs_load", embedded_programs_load),
     ("debug_descriptor_layout", debug_descriptor_layout),
 ];
 

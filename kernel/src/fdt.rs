@@ -1,6 +1,7 @@
 //! Just enough of a flattened-device-tree reader (Devicetree Specification v0.4, ch. 5) to
-//! find the RAM (`/memory` `reg`), the kernel command line (`/chosen` `bootargs`) and the
-//! tree's own size, so the frame allocator can keep its hands off it.
+//! find the RAM (`/memory` `reg`), the kernel command line (`/chosen` `bootargs`), the timer's
+//! frequency (`/cpus` `timebase-frequency`) and the tree's own size, so the frame allocator
+//! can keep its hands off it.
 
 const MAGIC: u32 = 0xd00d_feed;
 const BEGIN_NODE: u32 = 1;
@@ -14,6 +15,8 @@ pub struct DeviceTree {
     pub memory_size: usize,
     pub total_size: usize,
     pub bootargs: &'static str,
+    /// 0 when the tree does not say.
+    pub timebase_hz: u64,
 }
 
 fn be32(p: usize) -> u32 {
@@ -39,11 +42,12 @@ pub fn parse(addr: usize) -> Option<DeviceTree> {
     let total_size = be32(addr + 4) as usize;
     let structs = addr + be32(addr + 8) as usize;
     let strings = addr + be32(addr + 12) as usize;
-    let mut tree = DeviceTree { memory_start: 0, memory_size: 0, total_size, bootargs: "" };
+    let mut tree = DeviceTree { memory_start: 0, memory_size: 0, total_size, bootargs: "", timebase_hz: 0 };
     let mut p = structs;
     let mut depth = 0;
     let mut in_memory = false;
     let mut in_chosen = false;
+    let mut in_cpus = false;
     loop {
         let token = be32(p);
         p += 4;
@@ -54,11 +58,13 @@ pub fn parse(addr: usize) -> Option<DeviceTree> {
                 depth += 1;
                 in_memory = depth == 2 && name.starts_with(b"memory");
                 in_chosen = depth == 2 && name == b"chosen";
+                in_cpus = depth == 2 && name == b"cpus";
             }
             END_NODE => {
                 depth -= 1;
                 in_memory = false;
                 in_chosen = false;
+                in_cpus = false;
             }
             PROP => {
                 let len = be32(p) as usize;
@@ -71,6 +77,9 @@ pub fn parse(addr: usize) -> Option<DeviceTree> {
                 if in_chosen && name == b"bootargs" && len > 0 {
                     let bytes = unsafe { core::slice::from_raw_parts(value as *const u8, len - 1) };
                     tree.bootargs = core::str::from_utf8(bytes).unwrap_or("");
+                }
+                if in_cpus && name == b"timebase-frequency" && len == 4 {
+                    tree.timebase_hz = be32(value) as u64;
                 }
                 p = value + ((len + 3) & !3);
             }

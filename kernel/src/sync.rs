@@ -46,6 +46,17 @@ impl<T> SpinLock<T> {
     }
 }
 
+impl<T> SpinLock<T> {
+    /// The value without taking the lock, for the panic handler and trap reports only: they
+    /// must not wait for a lock the failing code may hold, and they only read.
+    ///
+    /// # Safety
+    /// What is read may be in the middle of a change.
+    pub unsafe fn peek_unlocked(&self) -> &T {
+        &*self.value.get()
+    }
+}
+
 impl<T> Deref for SpinGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {

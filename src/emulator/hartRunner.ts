@@ -38,12 +38,18 @@ export class HartRunner {
     this.singles = new BlockCache(code);
   }
 
-  /** The earliest timer deadline for this hart (its mtimecmp, stimecmp under Sstc, the SBI's timer), in ticks. */
-  nextDeadline(mtimecmp: bigint): bigint {
+  /**
+   * The earliest timer deadline for this hart still to come after `now` (its mtimecmp,
+   * stimecmp under Sstc, the SBI's timer), in ticks. One that has passed already raised its
+   * line, which stays up until software moves the deadline (and says so): nothing to wait for.
+   */
+  nextDeadline(mtimecmp: bigint, now: bigint): bigint {
     const csr = this.hart.csr;
-    let deadline = BigInt.asUintN(64, mtimecmp);
-    if (this.sbiTimer < deadline) deadline = this.sbiTimer;
-    if (csr.sstc) { const s = BigInt.asUintN(64, csr.stimecmp); if (s < deadline) deadline = s; }
+    let deadline = NO_DEADLINE;
+    const m = BigInt.asUintN(64, mtimecmp);
+    if (m > now && m < deadline) deadline = m;
+    if (this.sbiTimer > now && this.sbiTimer < deadline) deadline = this.sbiTimer;
+    if (csr.sstc) { const s = BigInt.asUintN(64, csr.stimecmp); if (s > now && s < deadline) deadline = s; }
     return deadline;
   }
 

@@ -186,7 +186,8 @@ export class Machine {
 
   /** Cycles until this hart's next timer deadline (MAX_SAFE_INTEGER for none). */
   cyclesToDeadline(r: HartRunner): number {
-    return this.clock.cyclesUntil(r.nextDeadline(this.clint.mtimecmp[r.hart.hartId]), this.instret);
+    const retired = this.instret;
+    return this.clock.cyclesUntil(r.nextDeadline(this.clint.mtimecmp[r.hart.hartId], this.clock.now(retired)), retired);
   }
 
   updateInterruptLines(r: HartRunner): void {

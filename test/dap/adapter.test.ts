@@ -89,8 +89,10 @@ test('runTo stops once in the named function, then runs on; an unknown name is a
   const f = await top(d);
   assert.equal(f.name, 'rust_main');
   assert.match(f.source?.path ?? '', /main\.rs$/);
-  // The temporary breakpoint is gone: continuing runs the self-tests to the end.
-  await Promise.all([d.continueRequest({ threadId: 1 }), d.waitForEvent('terminated')]);
+  // The temporary breakpoint is gone: continuing runs the self-tests to the end. The boot runs
+  // the user-mode tests too, which take Chronos a while (each switch of page tables throws its
+  // translated code away), so the end is given longer than the default 20 s.
+  await Promise.all([d.continueRequest({ threadId: 1 }), d.waitForEvent('terminated', 180_000)]);
   await d.stop();
 });
 
@@ -262,7 +264,7 @@ test('"Break on value change" on a local: a write to the Vec v stops inside push
 
 test('Rust enums as values: the shell\'s parsed argument is Some(3), then None', async () => {
   const c = await client();
-  await launch(c, { bootargs: 'shell' });
+  await launch(c, { bootargs: 'monitor' });
   const shellRs = resolve('kernel/src/shell.rs');
   await c.setBreakpointsRequest({ source: { path: shellRs }, breakpoints: [{ line: lineOf('    match command {', shellRs) }] });
   await c.configurationDoneRequest();

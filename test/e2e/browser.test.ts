@@ -65,7 +65,7 @@ test('Chronos OS boots in a web page exactly as in Node', { skip: missing, timeo
     assert.equal(web.stop, 0);
     assert.equal(web.output, node.output);
     assert.equal(web.instret, node.instret);
-    assert.match(await page.locator('#out').innerText(), /Chronos OS v0\.1/);
+    assert.match(await page.locator('#out').innerText(), /Chronos OS v0\.2/);
   } finally {
     await browser.close();
     server.close();

@@ -1,8 +1,10 @@
-//! A frame bitmap: one bit per 4 KiB frame, 1 = allocated. Single frames are taken lock-free
-//! with compare-and-swap on 64-bit words, starting at a next-fit hint; runs of frames claim
-//! their bits one at a time and give them back if another hart got there first.
+//! The frame bitmap: one bit per 4 KiB frame, 1 = allocated. It is the record of which frames
+//! are in use: the buddy allocator (buddy.rs) sets and clears runs of bits as it hands blocks
+//! out and takes them back, and a debugger reads the bits to draw the frames. Bits are updated
+//! with atomic word operations so that a reader on another hart (or a debugger stopping the
+//! machine at any instruction) never sees a torn word.
 
-use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum FreeError {
@@ -10,124 +12,84 @@ pub enum FreeError {
     NotAllocated,
     /// The frame index is outside what this bitmap manages.
     NotOwned,
+    /// The frame was set aside at start-up (the device tree) and is never freed.
+    Reserved,
 }
 
 pub struct FrameBitmap<'a> {
     words: &'a [AtomicU64],
     count: usize,
-    hint: &'a AtomicUsize,
+}
+
+/// The bits of word `w` that frames [start, end) cover.
+fn word_mask(w: usize, start: usize, end: usize) -> u64 {
+    let lo = start.max(w * 64) - w * 64;
+    let hi = end.min(w * 64 + 64) - w * 64;
+    if hi - lo == 64 { u64::MAX } else { ((1u64 << (hi - lo)) - 1) << lo }
 }
 
 impl<'a> FrameBitmap<'a> {
-    /// Manage `count` frames (bits) of `words`; `hint` remembers where the last search ended.
-    pub fn new(words: &'a [AtomicU64], count: usize, hint: &'a AtomicUsize) -> Self {
+    /// Manage `count` frames (bits) of `words`.
+    pub fn new(words: &'a [AtomicU64], count: usize) -> Self {
         assert!(count <= words.len() * 64, "bitmap: {} frames need more than {} words", count, words.len());
-        FrameBitmap { words, count, hint }
+        FrameBitmap { words, count }
     }
 
     pub fn count(&self) -> usize { self.count }
 
+    /// Whether frame `i` is allocated; frames outside the bitmap are not ours, so never free.
     pub fn is_allocated(&self, i: usize) -> bool {
-        i < self.count && self.words[i / 64].load(Ordering::Acquire) & (1 << (i % 64)) != 0
+        i >= self.count || self.words[i / 64].load(Ordering::Acquire) & (1 << (i % 64)) != 0
     }
 
-    /// Set bit `i` if it is clear; false if it was already set.
-    fn claim(&self, i: usize) -> bool {
-        let bit = 1u64 << (i % 64);
-        self.words[i / 64].fetch_or(bit, Ordering::AcqRel) & bit == 0
-    }
-
-    /// Mark a frame allocated without searching (reserving frames at start-up).
+    /// Mark a frame allocated without searching (reserving frames at start-up); false if it
+    /// was already set or is not ours.
     pub fn reserve(&self, i: usize) -> bool {
-        i < self.count && self.claim(i)
-    }
-
-    /// Take one free frame, searching from the hint and wrapping around.
-    pub fn alloc(&self) -> Option<usize> {
-        let words = (self.count + 63) / 64;
-        let start = self.hint.load(Ordering::Relaxed) / 64;
-        for k in 0..words {
-            let w = (start + k) % words;
-            let mut cur = self.words[w].load(Ordering::Acquire);
-            loop {
-                let free = !cur;
-                if free == 0 {
-                    break;
-                }
-                let bit = free.trailing_zeros() as usize;
-                let i = w * 64 + bit;
-                if i >= self.count {
-                    break;
-                }
-                match self.words[w].compare_exchange_weak(cur, cur | (1 << bit), Ordering::AcqRel, Ordering::Acquire) {
-                    Ok(_) => {
-                        self.hint.store(i + 1, Ordering::Relaxed);
-                        return Some(i);
-                    }
-                    Err(now) => cur = now,
-                }
-            }
-        }
-        None
-    }
-
-    /// Take `n` consecutive free frames; returns the first.
-    pub fn alloc_contiguous(&self, n: usize) -> Option<usize> {
-        if n == 0 || n > self.count {
-            return None;
-        }
-        let mut start = 0;
-        while start + n <= self.count {
-            // Find a run that looks free, then claim it bit by bit.
-            match (start..start + n).rev().find(|&i| self.is_allocated(i)) {
-                Some(taken) => start = taken + 1,
-                None => {
-                    let mut claimed = 0;
-                    while claimed < n && self.claim(start + claimed) {
-                        claimed += 1;
-                    }
-                    if claimed == n {
-                        return Some(start);
-                    }
-                    // Someone took a frame in the middle: give back what we took and move on.
-                    for i in start..start + claimed {
-                        self.clear(i);
-                    }
-                    start += claimed + 1;
-                }
-            }
-        }
-        None
-    }
-
-    fn clear(&self, i: usize) {
-        self.words[i / 64].fetch_and(!(1u64 << (i % 64)), Ordering::AcqRel);
-    }
-
-    /// Give a frame back.
-    pub fn free(&self, i: usize) -> Result<(), FreeError> {
-        if i >= self.count {
-            return Err(FreeError::NotOwned);
-        }
         let bit = 1u64 << (i % 64);
-        if self.words[i / 64].fetch_and(!bit, Ordering::AcqRel) & bit == 0 {
-            return Err(FreeError::NotAllocated);
-        }
-        let h = self.hint.load(Ordering::Relaxed);
-        if i < h {
-            self.hint.store(i, Ordering::Relaxed);
-        }
-        Ok(())
+        i < self.count && self.words[i / 64].fetch_or(bit, Ordering::AcqRel) & bit == 0
     }
 
+    /// True when every frame of [i, i + n) is ours and free.
+    pub fn is_range_free(&self, i: usize, n: usize) -> bool {
+        if i + n > self.count {
+            return false;
+        }
+        (i / 64..(i + n + 63) / 64).all(|w| self.words[w].load(Ordering::Acquire) & word_mask(w, i, i + n) == 0)
+    }
+
+    /// True when every frame of [i, i + n) is ours and allocated.
+    pub fn is_range_allocated(&self, i: usize, n: usize) -> bool {
+        if i + n > self.count {
+            return false;
+        }
+        (i / 64..(i + n + 63) / 64).all(|w| {
+            let m = word_mask(w, i, i + n);
+            self.words[w].load(Ordering::Acquire) & m == m
+        })
+    }
+
+    /// Mark [i, i + n) allocated. The caller (the buddy allocator, under its lock) knows the
+    /// frames are free and ours.
+    pub fn set_range(&self, i: usize, n: usize) {
+        debug_assert!(i + n <= self.count);
+        for w in i / 64..(i + n + 63) / 64 {
+            self.words[w].fetch_or(word_mask(w, i, i + n), Ordering::AcqRel);
+        }
+    }
+
+    /// Mark [i, i + n) free.
+    pub fn clear_range(&self, i: usize, n: usize) {
+        debug_assert!(i + n <= self.count);
+        for w in i / 64..(i + n + 63) / 64 {
+            self.words[w].fetch_and(!word_mask(w, i, i + n), Ordering::AcqRel);
+        }
+    }
+
+    /// How many frames are allocated (a count of the set bits).
     pub fn allocated(&self) -> usize {
         let mut n = 0;
         for w in 0..(self.count + 63) / 64 {
-            let mut v = self.words[w].load(Ordering::Relaxed);
-            if (w + 1) * 64 > self.count {
-                v &= (1u64 << (self.count - w * 64)) - 1;
-            }
-            n += v.count_ones() as usize;
+            n += (self.words[w].load(Ordering::Relaxed) & word_mask(w, 0, self.count)).count_ones() as usize;
         }
         n
     }

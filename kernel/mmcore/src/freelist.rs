@@ -115,8 +115,31 @@ impl FreeList {
         None
     }
 
+    /// Move the end of the region out to `new_end` and give [from, new_end) to the list,
+    /// merged with the last block when they touch: how a heap that grows (a user heap on
+    /// sbrk) takes its new memory. Bytes between the old end and `from` (memory someone else
+    /// took from sbrk in between) never join the list.
+    ///
+    /// # Safety
+    /// [from, new_end) must be unused memory that lives as long as the list.
+    pub unsafe fn extend(&mut self, from: usize, new_end: usize) -> Result<(), FreeListError> {
+        let s = (from.max(self.end) + MIN_BLOCK - 1) & !(MIN_BLOCK - 1);
+        let e = new_end & !(MIN_BLOCK - 1);
+        if e <= s {
+            return Ok(());
+        }
+        self.end = e;
+        self.insert(s, e - s)
+    }
+
     /// Return [addr, addr + size) to the list, merging with its neighbours.
     pub fn free(&mut self, addr: usize, size: usize) -> Result<(), FreeListError> {
+        self.insert(addr, size)?;
+        self.frees += 1;
+        Ok(())
+    }
+
+    fn insert(&mut self, addr: usize, size: usize) -> Result<(), FreeListError> {
         let size = round_size(size);
         if addr < self.start || addr + size > self.end || addr % MIN_BLOCK != 0 {
             return Err(FreeListError::Outside { addr });
@@ -149,7 +172,6 @@ impl FreeList {
                 (*prev).next = (*node).next;
             }
         }
-        self.frees += 1;
         Ok(())
     }
 

@@ -13,6 +13,9 @@ pub mod flags {
     pub const G: u64 = 1 << 5;
     pub const A: u64 = 1 << 6;
     pub const D: u64 = 1 << 7;
+    /// The first of the two RSW bits the hardware ignores: Chronos OS marks a page it made
+    /// read-only for copy-on-write with it.
+    pub const COW: u64 = 1 << 8;
 }
 
 /// The table index a virtual page number uses at `level` (2 is the root).

@@ -1,68 +1,41 @@
-//! The host-side tests of the allocator logic: fixed cases, and long random sequences of
-//! allocations and frees checked against a plain model after every step.
+//! The host-side tests of the frame bitmap, the heap's free list and the SV39 arithmetic:
+//! fixed cases, and long random sequences checked against a plain model after every step.
+//! (buddy.rs, cow.rs and area.rs beside this file do the same for the other modules.)
 
-use mmcore::bitmap::{FrameBitmap, FreeError};
+use mmcore::bitmap::FrameBitmap;
 use mmcore::freelist::{round_size, FreeList, FreeListError, MIN_BLOCK};
 use mmcore::sv39;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::atomic::AtomicU64;
 
-/// xorshift64: reproducible without crates.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 { self.0 ^= self.0 << 13; self.0 ^= self.0 >> 7; self.0 ^= self.0 << 17; self.0 }
-    fn below(&mut self, n: u64) -> u64 { self.next() % n }
-}
+mod common;
+use common::Rng;
 
 fn words(n: usize) -> Vec<AtomicU64> { (0..n).map(|_| AtomicU64::new(0)).collect() }
 
 #[test]
-fn bitmap_single_frames_match_a_model() {
+fn bitmap_ranges_match_a_model() {
     let w = words(8);
-    let hint = AtomicUsize::new(0);
-    let bm = FrameBitmap::new(&w, 500, &hint);
+    let bm = FrameBitmap::new(&w, 500);
     let mut model = vec![false; 500];
     let mut rng = Rng(0x1234_5678_9abc_def1);
     for step in 0..20_000 {
-        if rng.below(3) != 0 {
-            match bm.alloc() {
-                Some(i) => { assert!(!model[i], "step {}: frame {} handed out twice", step, i); model[i] = true; }
-                None => assert!(model.iter().all(|&a| a), "step {}: alloc failed with free frames", step),
-            }
-        } else {
-            let i = rng.below(500) as usize;
-            let r = bm.free(i);
-            if model[i] { assert_eq!(r, Ok(())); model[i] = false; } else { assert_eq!(r, Err(FreeError::NotAllocated)); }
+        let i = rng.below(500) as usize;
+        let n = 1 + rng.below(130.min(500 - i as u64)) as usize;
+        match rng.below(4) {
+            0 => { bm.set_range(i, n); for f in i..i + n { model[f] = true; } }
+            1 => { bm.clear_range(i, n); for f in i..i + n { model[f] = false; } }
+            2 => { let r = bm.reserve(i); assert_eq!(r, !model[i], "step {}: reserve {}", step, i); model[i] = true; }
+            _ => {}
         }
-        assert_eq!(bm.allocated(), model.iter().filter(|&&a| a).count());
+        assert_eq!(bm.is_range_free(i, n), model[i..i + n].iter().all(|&a| !a), "step {}: is_range_free({}, {})", step, i, n);
+        assert_eq!(bm.is_range_allocated(i, n), model[i..i + n].iter().all(|&a| a), "step {}: is_range_allocated({}, {})", step, i, n);
+        assert_eq!(bm.is_allocated(i), model[i]);
+        assert_eq!(bm.allocated(), model.iter().filter(|&&a| a).count(), "step {}", step);
     }
-    assert_eq!(bm.free(500), Err(FreeError::NotOwned));
-}
-
-#[test]
-fn bitmap_contiguous_runs_are_free_and_consecutive() {
-    let w = words(4);
-    let hint = AtomicUsize::new(0);
-    let bm = FrameBitmap::new(&w, 256, &hint);
-    let mut rng = Rng(99);
-    let mut model = vec![false; 256];
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for _ in 0..5000 {
-        if rng.below(2) == 0 {
-            let n = 1 + rng.below(12) as usize;
-            if let Some(s) = bm.alloc_contiguous(n) {
-                for i in s..s + n { assert!(!model[i]); model[i] = true; }
-                runs.push((s, n));
-            } else {
-                // No run of n free frames may exist.
-                let longest = model.split(|&a| a).map(|r| r.len()).max().unwrap_or(0);
-                assert!(longest < n, "a run of {} was free but not found", longest);
-            }
-        } else if !runs.is_empty() {
-            let (s, n) = runs.swap_remove(rng.below(runs.len() as u64) as usize);
-            for i in s..s + n { bm.free(i).unwrap(); model[i] = false; }
-        }
-    }
+    // Frames past the end are not ours: never free, never reservable, no range reaches them.
+    assert!(bm.is_allocated(500) && !bm.reserve(500));
+    assert!(!bm.is_range_free(499, 2) && !bm.is_range_allocated(499, 2));
 }
 
 #[test]
@@ -120,6 +93,35 @@ fn freelist_random_sequences_match_a_model() {
     }
     for (k, v) in std::mem::take(&mut live) { fl.free(k, v).unwrap(); }
     assert_eq!(fl.stats().free_blocks, 1, "all merged into one block at the end");
+}
+
+#[test]
+fn freelist_extend_adds_memory_at_the_end_and_merges() {
+    let mut arena = vec![0u8; 16 * 1024 + 16];
+    let base = (arena.as_mut_ptr() as usize + 15) & !15;
+    let mut fl = FreeList::empty();
+    unsafe { fl.init(base, 4096) };
+    let a = fl.alloc(4000, 16).unwrap();
+    assert!(fl.alloc(4000, 16).is_none(), "only 4 KiB so far");
+    unsafe { fl.extend(base + 4096, base + 8192).unwrap() };
+    let b = fl.alloc(4000, 16).unwrap();
+    assert_eq!(b, base + 4000, "the tail of the first 4 KiB and the new memory are one block");
+    assert_eq!(fl.bounds(), (base, base + 8192));
+    fl.free(b, 4000).unwrap();
+    let s = fl.stats();
+    assert_eq!((s.free_blocks, s.heap_size, s.frees), (1, 8192, 1), "extend merged with the last block and is not a free");
+    unsafe { fl.extend(base, base + 100).unwrap() };
+    assert_eq!(fl.bounds(), (base, base + 8192), "extending backwards does nothing");
+    fl.free(a, 4000).unwrap();
+    assert_eq!(fl.stats().largest_free, 8192);
+    // Someone else took [8 KiB, 12 KiB) from sbrk: the list grows past it and never hands it out.
+    unsafe { fl.extend(base + 12288, base + 16384).unwrap() };
+    let s = fl.stats();
+    assert_eq!((s.heap_size, s.free, s.free_blocks), (16384, 12288, 2), "the gap is neither free nor merged across");
+    let taken = fl.alloc(8192, 16).unwrap();
+    let c = fl.alloc(4096, 16).unwrap();
+    assert_eq!((taken, c), (base, base + 12288), "with the first 8 KiB taken, 4 KiB fits only in the new memory");
+    assert!(fl.alloc(16, 16).is_none(), "and the gap is never handed out");
 }
 
 #[test]

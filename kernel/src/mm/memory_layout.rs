@@ -7,6 +7,14 @@
 //!   heap end    .. end of RAM    free frames (RAM size from the device tree)
 //! The device tree itself sits near the top of RAM; the frame allocator leaves it alone.
 //!
+//! The kernel's mappings are the same in every address space (identity-mapped: devices below
+//! 1 GiB, RAM from 2 GiB). User programs live in the gigabyte between, [USER_BASE, USER_TOP),
+//! which is root entry 1 of every process's page table and nothing of the kernel's:
+//!   USER_BASE ..              the program's segments (text, rodata, data and bss), then its heap
+//!   .. USER_STACK_TOP         the user stack, USER_STACK_SIZE bytes, with unmapped pages below
+//!                             it and the kernel's supervisor-only RAM above, so running off
+//!                             either end faults
+//!
 //! SV39 virtual addresses are 39 bits, sign-extended to 64; physical addresses are 56 bits.
 
 use core::fmt;
@@ -23,6 +31,11 @@ pub const KERNEL_START: usize = 0x8020_0000;
 pub const KERNEL_HEAP_SIZE: usize = 8 * 1024 * 1024;
 /// The most RAM the frame bitmap can describe (its size is fixed at build time).
 pub const MAX_RAM: usize = 1024 * 1024 * 1024;
+
+pub const USER_BASE: usize = 0x4000_0000;
+pub const USER_TOP: usize = 0x8000_0000;
+pub const USER_STACK_TOP: usize = USER_TOP;
+pub const USER_STACK_SIZE: usize = 64 * 1024;
 
 /// Memory-mapped devices on QEMU `virt` the kernel maps: (name, base, size).
 pub const MMIO: &[(&str, usize, usize)] = &[

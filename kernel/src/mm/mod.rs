@@ -1,22 +1,34 @@
-//! Memory management: the layout, the frame allocator, page tables and the heap.
+//! Memory management: the layout, the frame allocator, page tables, address spaces (memory
+//! sets) and the way into user memory, and the heap.
 //!
 //! Init order: the heap first (so page tables can keep their frame lists in a Vec), then the
 //! frames after it, then the kernel address space, switched on by writing satp.
 
+pub mod asid;
 pub mod frame_allocator;
 pub mod heap;
 pub mod memory_layout;
+pub mod memory_set;
 pub mod page_table;
+pub mod user_memory;
 
 use crate::debug_descriptor::{self, Stage};
 use crate::fdt::DeviceTree;
 use crate::sync::SpinLock;
+use core::sync::atomic::{AtomicUsize, Ordering};
 use memory_layout::*;
-use page_table::{pte, PageSize, PageTable};
-use core::sync::atomic::Ordering;
+use memory_set::{MemoryError, MemorySet};
+use page_table::pte;
 
-/// The kernel's address space, kept for as long as the kernel runs.
-pub static KERNEL_SPACE: SpinLock<Option<PageTable>> = SpinLock::new(None);
+/// The kernel's address space, kept for as long as the kernel runs. Every process's space
+/// shares its root entries.
+pub static KERNEL_SPACE: SpinLock<Option<MemorySet>> = SpinLock::new(None);
+/// Its satp, for switching to it without the lock (a process exiting).
+static KERNEL_SATP: AtomicUsize = AtomicUsize::new(0);
+
+pub fn kernel_satp() -> usize {
+    KERNEL_SATP.load(Ordering::Relaxed)
+}
 
 pub fn init(dt: &DeviceTree, fdt_addr: usize) {
     heap::init(heap_start(), KERNEL_HEAP_SIZE);
@@ -30,38 +42,31 @@ pub fn init(dt: &DeviceTree, fdt_addr: usize) {
 
     let space = new_kernel_space(mem_end).expect("mm::init: cannot build the kernel address space");
     space.activate();
+    asid::init();
     debug_descriptor::STATE.root_ppn.store(space.root_ppn().0 as u64, Ordering::Relaxed);
+    KERNEL_SATP.store(space.satp(), Ordering::Relaxed);
     *KERNEL_SPACE.lock() = Some(space);
     debug_descriptor::set_stage(Stage::Paging);
 }
 
-/// The kernel's own mappings: text R-X, rodata R--, data/bss/heap/frames RW-, devices RW-.
-/// RAM stays identity-mapped, so physical addresses work as pointers after paging is on; the
-/// free-frame region uses 2 MiB pages wherever it is aligned to them.
-fn new_kernel_space(mem_end: usize) -> Result<PageTable, page_table::MapError> {
-    let mut pt = PageTable::new()?;
+/// The kernel's own mappings, all global and supervisor-only: text R-X, rodata R--,
+/// data/bss/heap/frames RW-, devices RW-. RAM stays identity-mapped, so physical addresses
+/// work as pointers after paging is on; the free-frame region uses 2 MiB pages wherever it is
+/// aligned to them. None of it is in [USER_BASE, USER_TOP), which stays for processes.
+fn new_kernel_space(mem_end: usize) -> Result<MemorySet, MemoryError> {
+    let mut ks = MemorySet::new_bare()?;
     let (ts, te) = text();
-    pt.map_range(ts, ts, te - ts, pte::R | pte::X | pte::G)?;
+    ks.insert_identity(ts, te, pte::R | pte::X | pte::G, "text", false)?;
     let (rs, re) = rodata();
-    pt.map_range(rs, rs, re - rs, pte::R | pte::G)?;
+    ks.insert_identity(rs, re, pte::R | pte::G, "rodata", false)?;
     let (ds, de) = data();
-    pt.map_range(ds, ds, de - ds, pte::R | pte::W | pte::G)?;
-    pt.map_range(heap_start(), heap_start(), KERNEL_HEAP_SIZE, pte::R | pte::W | pte::G)?;
-    let frames = heap_end();
-    let huge = align_up(frames, 2 << 20);
-    pt.map_range(frames, frames, huge.min(mem_end) - frames, pte::R | pte::W | pte::G)?;
-    let mut a = huge;
-    while a + (2 << 20) <= mem_end {
-        pt.map(VirtAddr(a), PhysAddr(a), PageSize::Size2M, pte::R | pte::W | pte::G)?;
-        a += 2 << 20;
-    }
-    if a < mem_end {
-        pt.map_range(a, a, mem_end - a, pte::R | pte::W | pte::G)?;
-    }
-    for &(_, base, size) in MMIO {
-        pt.map_range(base, base, size.min(0x1_0000).max(PAGE_SIZE), pte::R | pte::W | pte::G)?;
+    ks.insert_identity(ds, de, pte::R | pte::W | pte::G, "data", false)?;
+    ks.insert_identity(heap_start(), heap_end(), pte::R | pte::W | pte::G, "heap", false)?;
+    ks.insert_identity(heap_end(), align_down(mem_end, PAGE_SIZE), pte::R | pte::W | pte::G, "frames", true)?;
+    for &(name, base, size) in MMIO {
+        ks.insert_identity(base, base + size.min(0x1_0000).max(PAGE_SIZE), pte::R | pte::W | pte::G, name, false)?;
     }
     // The PLIC's claim/complete registers for contexts 0 and 1.
-    pt.map_range(0xc20_0000, 0xc20_0000, 0x2000, pte::R | pte::W | pte::G)?;
-    Ok(pt)
+    ks.insert_identity(0xc20_0000, 0xc20_2000, pte::R | pte::W | pte::G, "plic-claim", false)?;
+    Ok(ks)
 }

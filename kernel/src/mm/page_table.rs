@@ -66,6 +66,7 @@ impl PageTable {
 
     pub fn root_ppn(&self) -> PhysPageNum { self.root }
     pub fn table_frames(&self) -> usize { self.frames.len() }
+    /// satp for this table with ASID 0 (the kernel's).
     pub fn satp(&self) -> usize { sv39::satp(self.root.0, 0) }
 
     /// Map `va` to `pa` with one page of `size` and the given R/W/X/U/G flags (A and D are
@@ -135,16 +136,54 @@ impl PageTable {
         Some(Translation { pa: PhysAddr(sv39::pte_ppn(e) * PAGE_SIZE + offset), flags: sv39::pte_flags(e), size })
     }
 
+    /// How many new tables mapping one page of `size` at `va` would allocate (0 to 2): what a
+    /// frame quota must count before the mapping is made.
+    pub fn tables_needed(&self, va: VirtAddr, size: PageSize) -> usize {
+        let vpn = va.floor().0;
+        let mut table = self.root;
+        for level in (size.level() + 1..3).rev() {
+            let e = entries(table)[sv39::index(vpn, level)];
+            if e & flags::V == 0 {
+                return level - size.level();
+            }
+            table = PhysPageNum(sv39::pte_ppn(e));
+        }
+        0
+    }
+
+    /// Make this new, empty table's root entries `other`'s, so that everything `other` maps is
+    /// mapped here too and stays in step with it (the kernel's part of every process's address
+    /// space). The tables they point to stay `other`'s: this table never frees them.
+    pub fn share_root_entries(&mut self, other: &PageTable) {
+        assert!(self.frames.len() == 1, "share_root_entries: the table at {:?} is not new", self.root);
+        *entries(self.root) = *entries(other.root);
+    }
+
+    /// Rewrite the 4 KiB leaf that maps `va`: a new frame and/or new R/W/X/U/G/COW flags (A and
+    /// D set). Copy-on-write uses it to turn pages read-only at fork and writable again after.
+    pub fn set_leaf(&mut self, va: VirtAddr, pa: PhysAddr, perm: u64) -> Result<(), MapError> {
+        let (path, depth) = self.walk(va);
+        let (table, idx) = path[depth];
+        let e = &mut entries(table)[idx];
+        if depth != 2 || !sv39::is_leaf(*e) {
+            return Err(MapError::NotMapped(va));
+        }
+        *e = sv39::make_pte(pa.floor().0, perm | flags::V | flags::A | flags::D);
+        debug_descriptor::event(Event::Map);
+        Ok(())
+    }
+
     /// Remove the mapping that covers `va`; tables it leaves empty are freed.
     pub fn unmap(&mut self, va: VirtAddr) -> Result<Translation, MapError> {
         let t = self.translate(va).ok_or(MapError::NotMapped(va))?;
         let (path, depth) = self.walk(va);
         let (table, idx) = path[depth];
         entries(table)[idx] = 0;
-        // Free each now-empty table bottom-up (never the root).
+        // Free each now-empty table bottom-up (never the root, nor a table shared from
+        // another page table).
         for d in (1..=depth).rev() {
             let (t, _) = path[d];
-            if entries(t).iter().any(|&e| e & flags::V != 0) {
+            if entries(t).iter().any(|&e| e & flags::V != 0) || !self.frames.contains(&t) {
                 break;
             }
             let (parent, pidx) = path[d - 1];
@@ -156,10 +195,6 @@ impl PageTable {
         Ok(t)
     }
 
-    /// Switch the hart to this table.
-    pub fn activate(&self) {
-        unsafe { core::arch::asm!("csrw satp, {0}", "sfence.vma", in(reg) self.satp()) };
-    }
 }
 
 impl Drop for PageTable {
@@ -167,6 +202,15 @@ impl Drop for PageTable {
         for &f in &self.frames {
             free_frame(f);
         }
+    }
+}
+
+/// Forget cached translations after a mapping lost permissions or went away: of one page, or
+/// of everything.
+pub fn flush_tlb(va: Option<VirtAddr>) {
+    match va {
+        Some(va) => unsafe { core::arch::asm!("sfence.vma {0}, zero", in(reg) va.0) },
+        None => unsafe { core::arch::asm!("sfence.vma") },
     }
 }
 

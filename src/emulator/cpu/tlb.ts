@@ -21,12 +21,22 @@ export class Tlb {
   readonly xh = new Uint32Array(TLB_SIZE);
   readonly xo = new Int32Array(TLB_SIZE);
 
-  /** Remember that the page of `vaddr` (lo, hi halves) lies at RAM offset `pageOffset`. */
+  /**
+   * Remember that the page of `vaddr` (lo, hi halves) lies at RAM offset `pageOffset`. Loads
+   * and stores to one page always agree on its frame, as in QEMU, whose TLB entry serves both:
+   * a store's translation also serves loads (W implies R), and a load's drops a store entry that
+   * names another frame. The specification would let them differ after a PTE changed without
+   * sfence.vma, and kernels that upgrade a copy-on-write page without one rely on QEMU's way.
+   */
   fill(kind: 'load' | 'store' | 'fetch', lo: number, hi: number, pageOffset: number): void {
     const e = (lo >>> 12) & (TLB_SIZE - 1), tag = lo & -4096;
-    if (kind === 'load') { this.r[e] = tag; this.rh[e] = hi; this.ro[e] = pageOffset; }
-    else if (kind === 'store') { this.w[e] = tag; this.wh[e] = hi; this.wo[e] = pageOffset; }
-    else { this.x[e] = tag; this.xh[e] = hi; this.xo[e] = pageOffset; }
+    if (kind === 'load') {
+      this.r[e] = tag; this.rh[e] = hi; this.ro[e] = pageOffset;
+      if (this.w[e] === tag && this.wh[e] === hi && this.wo[e] !== pageOffset) this.w[e] = EMPTY;
+    } else if (kind === 'store') {
+      this.w[e] = tag; this.wh[e] = hi; this.wo[e] = pageOffset;
+      this.r[e] = tag; this.rh[e] = hi; this.ro[e] = pageOffset;
+    } else { this.x[e] = tag; this.xh[e] = hi; this.xo[e] = pageOffset; }
   }
 
   /** The RAM offset of the fetch page holding (lo, hi), or -1 on a miss. */
