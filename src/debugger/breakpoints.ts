@@ -4,7 +4,13 @@
 import type { Program } from './program.js';
 
 export type StopKind = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
-export interface RuntimeStop { kind: StopKind; description?: string; text?: string; breakpointIds?: number[]; /** The hart that stopped (the thread to show). */ hart?: number }
+export interface RuntimeStop {
+  kind: StopKind; description?: string; text?: string; breakpointIds?: number[];
+  /** The hart that stopped (the thread to show). */
+  hart?: number;
+  /** For an exception stop: what exceptionInfo reports (the trap the hart was about to take, or a panic). */
+  exception?: { id: string; description: string };
+}
 
 export interface BreakpointOptions { condition?: string; hitCondition?: string; logMessage?: string }
 

@@ -4,10 +4,14 @@
 // drifts), and the README's attribute table is checked against it.
 
 interface AttributeSpec {
-  type: 'string' | 'number' | 'boolean' | 'object';
+  type: 'string' | 'integer' | 'boolean' | 'object';
   description: string;
   default?: unknown;
   enum?: readonly string[];
+  minimum?: number;
+  maximum?: number;
+  /** For objects: the type of every value. */
+  additionalProperties?: { type: 'string' };
   required?: boolean;
 }
 
@@ -20,8 +24,8 @@ export const LAUNCH_ATTRIBUTES = {
     type: 'string', default: 'builtin',
     description: 'Firmware: \'builtin\' (Chronos\'s SBI; the kernel starts in S-mode), \'none\' (the ELF starts in M-mode), or the path of a firmware image such as OpenSBI\'s fw_jump.bin.',
   },
-  memory: { type: 'number', default: 128, description: 'RAM in MiB.' },
-  smp: { type: 'number', default: 1, description: 'Harts (1 to 8), as QEMU\'s -smp; each is a thread in the Call Stack view.' },
+  memory: { type: 'integer', minimum: 1, maximum: 4096, default: 128, description: 'RAM in MiB.' },
+  smp: { type: 'integer', minimum: 1, maximum: 8, default: 1, description: 'Harts (1 to 8), as QEMU\'s -smp; each is a thread in the Call Stack view.' },
   bootargs: { type: 'string', default: '', description: 'The kernel command line (/chosen/bootargs in the device tree).' },
   stopOnEntry: { type: 'boolean', default: false, description: 'Stop at the kernel\'s first instruction.' },
   runTo: {
@@ -29,7 +33,7 @@ export const LAUNCH_ATTRIBUTES = {
     description: 'Run to this function and stop there once, e.g. "rust_main" or "chronos_kernel::boot::run_self_tests" (a temporary breakpoint).',
   },
   sourceMap: {
-    type: 'object', default: {},
+    type: 'object', default: {}, additionalProperties: { type: 'string' },
     description: 'Rewrite source paths from the DWARF info: {"/build/path": "${workspaceFolder}"}.',
   },
   drive: {
@@ -50,7 +54,7 @@ type Attributes = typeof LAUNCH_ATTRIBUTES;
 type ValueOf<A> =
   A extends { enum: readonly (infer E)[] } ? E
     : A extends { type: 'string' } ? string
-      : A extends { type: 'number' } ? number
+      : A extends { type: 'integer' } ? number
         : A extends { type: 'boolean' } ? boolean
           : A extends { type: 'object' } ? Record<string, string> : never;
 type RequiredNames = { [K in keyof Attributes]: Attributes[K] extends { required: true } ? K : never }[keyof Attributes];

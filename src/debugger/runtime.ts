@@ -2,7 +2,8 @@
 // control over it (run in slices so pause answers at once; breakpoints, stepping, data and
 // trap breakpoints) and its queries (registers, memory, the stack, variables, the inspectors).
 // It knows nothing of the Debug Adapter Protocol: session.ts translates.
-import { describeCause } from '../emulator/cpu/causes.js';
+import { Priv, describeCause } from '../emulator/cpu/causes.js';
+import { CSR } from '../emulator/isa/csrs.js';
 import { ABI_NAMES } from '../emulator/isa/registers.js';
 import { Emitter } from '../emulator/events.js';
 import { ElfError } from '../emulator/loader/elf.js';
@@ -52,6 +53,8 @@ export class ChronosRuntime {
   /** The pc a step or step-out runs to (a breakpoint only while that run lasts). */
   private runTarget: bigint | undefined;
   private panicAddresses: bigint[] = [];
+  /** What exceptionInfo reports after an exception stop. */
+  private lastException: { id: string; description: string } | undefined;
   private panicEnabled = false;
   private trapFilterIds = new Set<string>();
   private running = false;
@@ -345,10 +348,16 @@ export class ChronosRuntime {
     return typeof d === 'string' ? d : readHeap(this.machine.debug, d);
   }
 
-  /** The trap the last exception stop was for, or the last trap the hart took. */
-  exceptionInfo(): { cause: bigint; description: string } {
-    const cause = this.machine.debug.peekCsr(0x142, this.focus) ?? 0n;
-    return { cause, description: describeCause(cause) };
+  /**
+   * What the last stop was for, when it was an exception (the trap about to be taken, before its
+   * handler wrote any cause register, or a panic); otherwise the last trap the focus hart took,
+   * from the cause register of the mode it is in.
+   */
+  exceptionInfo(): { id: string; description: string } {
+    if (this.lastException) return this.lastException;
+    const h = this.machine.harts[this.focus];
+    const cause = this.machine.debug.peekCsr(h.priv === Priv.M ? CSR.mcause : CSR.scause, this.focus) ?? 0n;
+    return { id: String(cause), description: `the last trap hart ${this.focus} took: ${describeCause(cause)}` };
   }
 
   stats(): { instructions: number; running: boolean; exited: boolean } {
@@ -373,6 +382,7 @@ export class ChronosRuntime {
     this.running = false;
     const stop = { ...s, hart: s.hart ?? this.machine.currentHart };
     this.focus = stop.hart;
+    this.lastException = stop.exception;
     this.onStop.fire(stop);
   }
 
@@ -393,7 +403,9 @@ export class ChronosRuntime {
     switch (r.kind) {
       case 'breakpoint': {
         const pc = BigInt.asUintN(64, r.pc);
-        if (this.panicEnabled && this.panicAddresses.includes(pc)) return { kind: 'exception', description: 'kernel panic', text: 'The kernel panicked', hart: r.hart };
+        if (this.panicEnabled && this.panicAddresses.includes(pc)) {
+          return { kind: 'exception', description: 'kernel panic', text: 'The kernel panicked', hart: r.hart, exception: { id: 'panic', description: `kernel panic (in ${this.functionName(pc)})` } };
+        }
         const { stop, changed } = this.breakpoints.hit(pc, {
           evaluate: (e) => this.evaluate(e, r.hart),
           log: (text) => { this.flushUart(); this.onOutput.fire(text); },
@@ -402,7 +414,13 @@ export class ChronosRuntime {
         return stop && { ...stop, hart: r.hart };
       }
       case 'watchpoint': return { kind: 'data breakpoint', description: `${r.access} of ${r.size} bytes at 0x${r.address.toString(16)}`, hart: r.hart };
-      case 'trap': return { kind: 'exception', description: r.description, text: `${r.description} (mcause ${r.cause}) at pc 0x${BigInt.asUintN(64, r.pc).toString(16)}, tval 0x${BigInt.asUintN(64, r.tval).toString(16)}`, hart: r.hart };
+      case 'trap': {
+        const where = `at pc 0x${BigInt.asUintN(64, r.pc).toString(16)}, tval 0x${BigInt.asUintN(64, r.tval).toString(16)}`;
+        return {
+          kind: 'exception', description: r.description, text: `${r.description} (mcause ${r.cause}) ${where}`, hart: r.hart,
+          exception: { id: String(r.cause), description: `${r.description} (cause ${BigInt.asUintN(64, r.cause) >> 63n ? `interrupt ${BigInt.asUintN(63, r.cause)}` : r.cause}) ${where}, before the handler runs` },
+        };
+      }
       case 'paused': return { kind: 'pause' };
       case 'idle': return { kind: 'pause', description: 'every hart waits for an interrupt (wfi) that nothing will raise', hart: r.hart };
       default: return undefined;
@@ -533,6 +551,13 @@ export class ChronosRuntime {
     } finally {
       if (generation === this.generation) this.running = false;
     }
+  }
+
+  /** A run that failed inside Chronos: the guest is left stopped where it is, and the client told so. */
+  stopAfterFailure(reason: string): void {
+    ++this.generation;
+    this.running = false;
+    if (!this.exited) this.emitStop({ kind: 'pause', description: reason });
   }
 
   /** UART input from the client. */

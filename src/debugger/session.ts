@@ -2,7 +2,7 @@
 // (runtime.ts), in the manner of vscode-mock-debug. Line and column bases, memory references
 // (hex virtual addresses) and variable handles are converted here, at the boundary; what the
 // guest is and does is the runtime's business.
-import { DebugSession, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread, StackFrame, Source, Scope, Handles } from '@vscode/debugadapter';
+import { InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread, StackFrame, Source, Scope, Handles, Response } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ABI_NAMES } from '../emulator/isa/registers.js';
 import { ChronosRuntime, type HostFiles } from './runtime.js';
@@ -11,8 +11,10 @@ import { TRAP_FILTERS, PANIC_FILTER } from './trapFilters.js';
 import { CSR_VIEWS } from './registers.js';
 import { hex } from '../emulator/hex.js';
 import { examine, isExamine } from './examine.js';
+import { ExpressionError } from './expression.js';
 import type { ValueNode } from './locals.js';
 import { disassembleAround } from './disassembly.js';
+import { GuardedSession, RequestError, type Log } from './protocol/guardedSession.js';
 
 /** DAP threads are harts: thread 1 is hart 0. */
 const threadOf = (hart: number): number => hart + 1;
@@ -30,13 +32,13 @@ export type ChronosLaunchArguments = DebugProtocol.LaunchRequestArguments & Laun
 
 const sourceOf = (file: string): Source => new Source(file.split('/').pop()!, file);
 
-export class ChronosDebugSession extends DebugSession {
+export class ChronosDebugSession extends GuardedSession {
   private runtime: ChronosRuntime;
   private readonly vars = new Handles<VarRef>();
   private launchArgs: ChronosLaunchArguments | undefined;
 
-  constructor(private readonly files: HostFiles) {
-    super();
+  constructor(private readonly files: HostFiles, log?: Log) {
+    super(log);
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
     this.runtime = this.newRuntime();
@@ -102,7 +104,17 @@ export class ChronosDebugSession extends DebugSession {
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.sendResponse(response);
-    this.runtime.start();
+    this.startRuntime();
+  }
+
+  /** Start the guest after configuration; a failure while it runs is reported and leaves it stopped. */
+  private startRuntime(): void {
+    try { this.runtime.start(); } catch (e) { this.fail(new Response({ seq: 0, type: 'request', command: 'configurationDone' }), 'configurationDone', e); }
+  }
+
+  /** Run the guest in the background for a request that has been answered. */
+  private go(command: string, work: Promise<void>): void {
+    this.background(command, work, () => this.runtime.stopAfterFailure(`internal error in ${command}`));
   }
 
   protected override restartRequest(response: DebugProtocol.RestartResponse): void {
@@ -115,7 +127,7 @@ export class ChronosDebugSession extends DebugSession {
       return;
     }
     this.sendResponse(response);
-    this.runtime.start();
+    this.startRuntime();
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -141,8 +153,8 @@ export class ChronosDebugSession extends DebugSession {
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     if (!this.ready(response)) return;
     const path = args.source.path ?? '';
-    const bps = this.runtime.setSourceBreakpoints(path, (args.breakpoints ?? []).map((b) => ({ line: b.line, condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage })));
-    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, line: b.line, message: b.message, source: args.source })) };
+    const bps = this.runtime.setSourceBreakpoints(path, (args.breakpoints ?? []).map((b) => ({ line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage })));
+    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, line: b.line === undefined ? undefined : this.convertDebuggerLineToClient(b.line), message: b.message, source: args.source })) };
     this.sendResponse(response);
   }
 
@@ -186,7 +198,8 @@ export class ChronosDebugSession extends DebugSession {
       const addr = BigInt.asUintN(64, this.runtime.evaluate(physical ? text.slice(5) : text));
       response.body = { dataId: `${physical ? 'p' : 'v'}:${addr.toString(16)}:${size}`, description: `${size} bytes at ${hex(addr)}${physical ? ' (physical)' : ''}`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
     } catch (e) {
-      response.body = { dataId: null, description: (e as Error).message };
+      if (!(e instanceof ExpressionError)) throw e;
+      response.body = { dataId: null, description: e.message };
     }
     this.sendResponse(response);
   }
@@ -213,7 +226,7 @@ export class ChronosDebugSession extends DebugSession {
     if (!this.ready(response, true)) return;
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
-    void this.runtime.continue();
+    this.go('continue', this.runtime.continue());
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
@@ -224,34 +237,36 @@ export class ChronosDebugSession extends DebugSession {
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
     if (!this.ready(response, true)) return;
-    this.sendResponse(response);
     const hart = this.hartArg(args.threadId);
-    if (args.granularity === 'instruction') this.runtime.stepInstruction(hart); else void this.runtime.stepLine(true, hart);
+    this.sendResponse(response);
+    if (args.granularity === 'instruction') this.runtime.stepInstruction(hart); else this.go('next', this.runtime.stepLine(true, hart));
   }
 
-  /** The hart a request's thread names (the focus hart when it names none we know). */
+  /** The hart a request's thread names (the focus hart for thread 0, which some clients send). */
   private hartArg(threadId: number | undefined): number {
     const h = hartOf(threadId, this.runtime.focus);
-    return h < this.runtime.harts ? h : this.runtime.focus;
+    if (h >= this.runtime.harts) throw new RequestError(`there is no thread ${threadId} (threads 1 to ${this.runtime.harts}, one per hart)`);
+    return h;
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
     if (!this.ready(response, true)) return;
-    this.sendResponse(response);
     const hart = this.hartArg(args.threadId);
-    if (args.granularity === 'instruction') this.runtime.stepInstruction(hart); else void this.runtime.stepLine(false, hart);
+    this.sendResponse(response);
+    if (args.granularity === 'instruction') this.runtime.stepInstruction(hart); else this.go('stepIn', this.runtime.stepLine(false, hart));
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
     if (!this.ready(response, true)) return;
+    const hart = this.hartArg(args.threadId);
     this.sendResponse(response);
-    void this.runtime.stepOut(this.hartArg(args.threadId));
+    this.go('stepOut', this.runtime.stepOut(hart));
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     if (!this.ready(response)) return;
     const info = this.runtime.exceptionInfo();
-    response.body = { exceptionId: String(info.cause), description: info.description, breakMode: 'always' };
+    response.body = { exceptionId: info.id, description: info.description, breakMode: 'always' };
     this.sendResponse(response);
   }
 
@@ -265,7 +280,7 @@ export class ChronosDebugSession extends DebugSession {
     response.body = {
       stackFrames: frames.slice(start, start + count).map((f) => {
         const sf = new StackFrame(frameId(hart, f.index), f.name, f.location ? sourceOf(f.location.file) : undefined,
-          f.location?.line ?? 0, f.location?.column || 1) as DebugProtocol.StackFrame;
+          this.convertDebuggerLineToClient(f.location?.line ?? 0), this.convertDebuggerColumnToClient(f.location?.column || 1)) as DebugProtocol.StackFrame;
         sf.instructionPointerReference = hex(f.pc);
         if (!f.location) sf.presentationHint = 'subtle';
         return sf;
@@ -290,7 +305,9 @@ export class ChronosDebugSession extends DebugSession {
   /** The hart and frame a frame id names (the focus hart's innermost frame when none). */
   private frameArg(id: number | undefined): { hart: number; index: number } {
     const f = frameOf(id);
-    return f && f.hart < (this.runtime.machine ? this.runtime.harts : 1) ? f : { hart: this.runtime.machine ? this.runtime.focus : 0, index: 0 };
+    if (!f) return { hart: this.runtime.machine ? this.runtime.focus : 0, index: 0 };
+    if (this.runtime.machine && f.hart >= this.runtime.harts) throw new RequestError(`there is no frame ${id}`);
+    return f;
   }
 
   /** A source variable by its path (`v`, `dt.bootargs`, `v[3]`), for hovers and watches. */
@@ -359,7 +376,11 @@ export class ChronosDebugSession extends DebugSession {
     if (!this.ready(response, true)) return;
     const ref = this.vars.get(args.variablesReference);
     let value: bigint;
-    try { value = this.runtime.evaluate(args.value); } catch (e) { this.sendErrorResponse(response, 3001, (e as Error).message); return; }
+    try { value = this.runtime.evaluate(args.value); } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      this.sendErrorResponse(response, 3001, e.message);
+      return;
+    }
     if (ref?.kind === 'registers') {
       const problem = this.runtime.setRegister(args.name, value, ref.hart);
       if (problem) { this.sendErrorResponse(response, 3002, problem); return; }
@@ -409,7 +430,8 @@ export class ChronosDebugSession extends DebugSession {
       }
       this.sendResponse(response);
     } catch (e) {
-      this.sendErrorResponse(response, 4001, (e as Error).message);
+      if (!(e instanceof ExpressionError)) throw e; // ours: reported as an internal error
+      this.sendErrorResponse(response, 4001, e.message);
     }
   }
 
@@ -441,7 +463,7 @@ export class ChronosDebugSession extends DebugSession {
       instructions: lines.map((l): DebugProtocol.DisassembledInstruction => ({
         address: hex(l.address), instruction: l.text, instructionBytes: l.bytes, symbol: l.symbol,
         presentationHint: l.bytes === undefined ? 'invalid' : undefined,
-        location: l.location ? sourceOf(l.location.file) : undefined, line: l.location?.line,
+        location: l.location ? sourceOf(l.location.file) : undefined, line: l.location ? this.convertDebuggerLineToClient(l.location.line) : undefined,
       })),
     };
     this.sendResponse(response);
@@ -489,7 +511,8 @@ export class ChronosDebugSession extends DebugSession {
       }
       this.sendResponse(response);
     } catch (e) {
-      this.sendErrorResponse(response, 6002, `${command}: ${(e as Error).message}`);
+      if (!(e instanceof ExpressionError)) throw e;
+      this.sendErrorResponse(response, 6002, `${command}: ${e.message}`);
     }
   }
 }

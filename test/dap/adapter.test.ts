@@ -327,6 +327,14 @@ test('an exception breakpoint stops on the kernel\'s deliberate page fault', asy
   assert.equal(ev.body.description, 'store/AMO page fault');
   const st = await c.stackTraceRequest({ threadId: 1 });
   assert.ok(st.body.stackFrames.some((f) => /deliberate_page_fault/.test(f.name)), st.body.stackFrames.map((f) => f.name).join(' < '));
+  // exceptionInfo names the trap the stop is for, not the previous one scause still holds
+  // (the filter stops before the handler; the kernel's last trap was a timer tick or an ecall).
+  const csrs = (await c.scopesRequest({ frameId: st.body.stackFrames[0].id })).body.scopes.find((x) => x.name === 'CSRs')!;
+  const scause = (await c.variablesRequest({ variablesReference: csrs.variablesReference })).body.variables.find((v) => v.name === 'scause')!.value;
+  assert.doesNotMatch(scause, /^0xf /, 'at the stop, scause still holds the trap before');
+  const info = await c.exceptionInfoRequest({ threadId: 1 });
+  assert.equal(info.body.exceptionId, '15');
+  assert.match(info.body.description!, /store\/AMO page fault .*tval 0x40000000, before the handler runs/);
   await c.stop();
 });
 
