@@ -54,6 +54,8 @@ export interface MachineSnapshot {
   regs: BigInt64Array; priv: Priv; instret: number; csr: Record<string, unknown>; ram: Uint8Array;
   devices: Record<string, unknown>; skippedTicks: bigint; sbiTimer: bigint; reservation: bigint; reservationValue: bigint;
   trapsTaken: number;
+  /** f0..f31 as raw bits, and fcsr's two fields. */
+  fregs: BigInt64Array; fflags: number; frm: number;
 }
 
 export class Machine {
@@ -499,6 +501,7 @@ export class Machine {
       regs: h.x.slice(), priv: h.priv, instret: h.instret, csr: csrState, ram: this.ram.ru8.slice(), devices,
       skippedTicks: this.skippedTicks, sbiTimer: this.sbiTimer, reservation: h.reservation, reservationValue: h.reservationValue,
       trapsTaken: this.trapsTaken,
+      fregs: h.fpu.fx.slice(), fflags: h.fpu.flags, frm: h.fpu.frm,
     };
   }
 
@@ -513,6 +516,10 @@ export class Machine {
     h.reservationValue = s.reservationValue;
     for (const [k, v] of Object.entries(s.csr)) csr[k] = Array.isArray(v) ? [...v] : v;
     h.csr.pmp.update(h.csr.pmpcfg, h.csr.pmpaddr);
+    h.fpu.fx.set(s.fregs);
+    h.fpu.flags = s.fflags;
+    h.fpu.frm = s.frm;
+    h.csr.syncFs();
     this.ram.ru8.set(s.ram);
     for (const d of this.bus.list()) if (d.restore && s.devices[d.name] !== undefined) d.restore(s.devices[d.name]);
     this.skippedTicks = s.skippedTicks;

@@ -13,12 +13,12 @@ import { Sv39 } from './sv39.js';
 export const MSTATUS = {
   SIE: 1n << 1n, MIE: 1n << 3n, SPIE: 1n << 5n, MPIE: 1n << 7n, SPP: 1n << 8n,
   MPP: 3n << 11n, FS: 3n << 13n, MPRV: 1n << 17n, SUM: 1n << 18n, MXR: 1n << 19n,
-  TVM: 1n << 20n, TW: 1n << 21n, TSR: 1n << 22n, UXL: 3n << 32n, SXL: 3n << 34n,
+  TVM: 1n << 20n, TW: 1n << 21n, TSR: 1n << 22n, UXL: 3n << 32n, SXL: 3n << 34n, SD: 1n << 63n,
 } as const;
 const MSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP | MSTATUS.MPP |
-  MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
+  MSTATUS.FS | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
 /** The fields sstatus shows of mstatus (vol. II, fig. 4.2). */
-export const SSTATUS_MASK = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.FS | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.UXL;
+export const SSTATUS_MASK = MSTATUS.SIE | MSTATUS.SPIE | MSTATUS.SPP | MSTATUS.FS | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.UXL | MSTATUS.SD;
 
 // Interrupt bits in mip/mie (vol. II, fig. 3.11).
 export const MIP = { SSIP: 1n << 1n, MSIP: 1n << 3n, STIP: 1n << 5n, MTIP: 1n << 7n, SEIP: 1n << 9n, MEIP: 1n << 11n } as const;
@@ -27,8 +27,8 @@ const ALL_INTERRUPTS = S_INTERRUPTS | MIP.MSIP | MIP.MTIP | MIP.MEIP;
 /** Exceptions that may be delegated to S-mode (everything but ecall from M). */
 const DELEGABLE_EXCEPTIONS = 0xb3ffn;
 
-// misa: RV64 (MXL=2) with A, C, I, M, S, U.
-const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
+// misa: RV64 (MXL=2) with A, C, D, F, I, M, S, U.
+const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 3n) | (1n << 5n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
 
 export class CsrFile {
   mstatus = (2n << 32n) | (2n << 34n);
@@ -76,6 +76,7 @@ export class CsrFile {
 
   constructor(private readonly hart: Hart) {
     this.mmu = new Sv39(hart);
+    hart.fpu.onDirty = () => this.markFsDirty();
   }
 
   /** PMP entries changed: rebuild them, and drop translations (and code) made under the old ones. */
@@ -122,6 +123,9 @@ export class CsrFile {
   read(num: number): bigint | undefined {
     const h = this.hart;
     switch (num) {
+      case CSR.fflags: return this.fpAllowed() ? BigInt(h.fpu.flags) : undefined;
+      case CSR.frm: return this.fpAllowed() ? BigInt(h.fpu.frm) : undefined;
+      case CSR.fcsr: return this.fpAllowed() ? BigInt(h.fpu.fcsr) : undefined;
       case CSR.cycle: return this.counterAllowed(0) ? BigInt(h.instret) + this.cycleOffset : undefined;
       case CSR.time: return this.counterAllowed(1) ? this.time() : undefined;
       case CSR.instret: return this.counterAllowed(2) ? BigInt(h.instret) + this.instretOffset : undefined;
@@ -169,13 +173,14 @@ export class CsrFile {
 
   private mstatusValue(): bigint {
     const dirty = (this.mstatus & MSTATUS.FS) === MSTATUS.FS;
-    return dirty ? this.mstatus | (1n << 63n) : this.mstatus;
+    return dirty ? this.mstatus | MSTATUS.SD : this.mstatus;
   }
 
   /** Write a CSR; false means the write is illegal. */
   write(num: number, v: bigint): boolean {
     const h = this.hart;
     switch (num) {
+      case CSR.fflags: case CSR.frm: case CSR.fcsr: return this.writeFcsr(num, v);
       case CSR.mstatus: this.setMstatus(v, MSTATUS_WRITABLE); return true;
       case CSR.sstatus: this.setMstatus(v, SSTATUS_MASK & MSTATUS_WRITABLE); return true;
       case CSR.misa: return true; // WARL: the extensions are fixed
@@ -241,6 +246,33 @@ export class CsrFile {
     }
   }
 
+  /** The FP CSRs exist while mstatus.FS is not Off (vol. II, "Extension Context Status"). */
+  private fpAllowed(): boolean {
+    return (this.mstatus & MSTATUS.FS) !== 0n;
+  }
+
+  /** fflags, frm, fcsr: frm keeps any 3-bit value (a reserved one makes dynamic rounding illegal). */
+  private writeFcsr(num: number, v: bigint): boolean {
+    if (!this.fpAllowed()) return false;
+    const fpu = this.hart.fpu, bits = Number(v & 0xffn);
+    if (num === CSR.fflags || num === CSR.fcsr) fpu.flags = bits & 0x1f;
+    if (num === CSR.frm) fpu.frm = bits & 7;
+    if (num === CSR.fcsr) fpu.frm = bits >> 5;
+    this.markFsDirty();
+    return true;
+  }
+
+  /** FP state changed: FS becomes Dirty (and SD reads as 1). */
+  markFsDirty(): void {
+    this.mstatus |= MSTATUS.FS;
+    this.syncFs();
+  }
+
+  /** Give the FPU's copy of mstatus.FS, which translated code reads, its current value. */
+  syncFs(): void {
+    this.hart.fpu.fs = Number((this.mstatus & MSTATUS.FS) >> 13n);
+  }
+
   private setMstatus(v: bigint, mask: bigint): void {
     let next = (this.mstatus & ~mask) | (v & mask);
     // MPP is WARL over {U, S, M}: the reserved value 2 keeps the old field.
@@ -248,6 +280,7 @@ export class CsrFile {
     const translationBits = MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.MPP;
     const changed = next ^ this.mstatus;
     this.mstatus = next;
+    this.syncFs();
     if (changed & translationBits) this.onTranslationChange(false);
     if (changed & (MSTATUS.MIE | MSTATUS.SIE)) this.onInterruptState();
   }

@@ -7,6 +7,7 @@ import { Exception, Priv } from './causes.js';
 import { CsrFile } from './csrFile.js';
 import type { AmoOp } from '../isa/rv64a.js';
 import type { CsrKind } from '../isa/system.js';
+import { Fpu } from '../fpu/fpu.js';
 
 const EMPTY_CHUNKS = new Uint8Array(0);
 
@@ -32,6 +33,8 @@ export class Hart {
   readonly x = new BigInt64Array(this.regBuf);
   readonly u = new Uint32Array(this.regBuf);
   readonly i32 = new Int32Array(this.regBuf);
+  /** f0..f31 and fcsr (the debugger reads them here: fpu.bits(r), fpu.fcsr). */
+  readonly fpu = new Fpu(this.u, this.i32);
 
   // The software TLBs of the fast path: virtual page tag (low, high) → RAM offset of the page.
   readonly tlR = new Int32Array(TLB_SIZE).fill(1);

@@ -1,10 +1,12 @@
 // One printer per operand syntax in the instruction table (types.ts `Syntax`): how objdump
 // writes the operands of an instruction that no pseudo-instruction rule claims.
 import type { Decoded, Syntax } from '../isa/types.js';
+import { ROUNDING_NAMES, Rounding } from '../fpu/format.js';
 
 /** What the printers need besides the decoded fields: register and CSR names, the target. */
 export interface OperandContext {
   reg: (n: number) => string;
+  freg: (n: number) => string;
   csr: (n: number) => string;
   /** A branch or jump target, already absolute and in objdump's hex. */
   target: string;
@@ -14,7 +16,14 @@ export interface OperandContext {
 export const ABI_NAMES = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
   'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
 
+/** Floating-point register names as objdump prints them (the psABI's). */
+export const FP_ABI_NAMES = ['ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
+  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11'];
+
 export const hex = (v: number | bigint): string => `0x${v.toString(16)}`;
+
+/** A rounding-mode operand: none when dynamic (7), binutils' `unknown` for the reserved 5 and 6. */
+const rounding = (d: Decoded): string[] => (d.rm === Rounding.DYN ? [] : [ROUNDING_NAMES[d.rm] ?? 'unknown']);
 
 /** A fence's predecessor or successor set: `iorw` letters, `unknown` when empty. */
 export const fenceSet = (bits: number): string =>
@@ -40,6 +49,18 @@ const PRINTERS: Record<Syntax, Printer> = {
   'rs1,rs2': (d, c) => (d.rs2 ? [c.reg(d.rs1), c.reg(d.rs2)] : d.rs1 ? [c.reg(d.rs1)] : []),
   'fence': (d) => [fenceSet(d.pred), fenceSet(d.succ)],
   '': () => [],
+  'frd,imm(rs1)': (d, c) => [c.freg(d.rd), `${d.imm}(${c.reg(d.rs1)})`],
+  'frs2,imm(rs1)': (d, c) => [c.freg(d.rs2), `${d.imm}(${c.reg(d.rs1)})`],
+  'frd,frs1,frs2,rm': (d, c) => [c.freg(d.rd), c.freg(d.rs1), c.freg(d.rs2), ...rounding(d)],
+  'frd,frs1,frs2,frs3,rm': (d, c) => [c.freg(d.rd), c.freg(d.rs1), c.freg(d.rs2), c.freg(d.rs3), ...rounding(d)],
+  'frd,frs1,rm': (d, c) => [c.freg(d.rd), c.freg(d.rs1), ...rounding(d)],
+  'frd,frs1,frs2': (d, c) => [c.freg(d.rd), c.freg(d.rs1), c.freg(d.rs2)],
+  'rd,frs1,frs2': (d, c) => [c.reg(d.rd), c.freg(d.rs1), c.freg(d.rs2)],
+  'rd,frs1,rm': (d, c) => [c.reg(d.rd), c.freg(d.rs1), ...rounding(d)],
+  'frd,rs1,rm': (d, c) => [c.freg(d.rd), c.reg(d.rs1), ...rounding(d)],
+  'rd,frs1': (d, c) => [c.reg(d.rd), c.freg(d.rs1)],
+  'frd,rs1': (d, c) => [c.freg(d.rd), c.reg(d.rs1)],
+  'frd,frs1': (d, c) => [c.freg(d.rd), c.freg(d.rs1)],
 };
 
 export const printOperands = (d: Decoded, c: OperandContext): string[] => PRINTERS[d.def.syntax](d, c);

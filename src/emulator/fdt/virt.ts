@@ -3,7 +3,7 @@
 import { buildFdt, node, u64Cells } from './fdt.js';
 import { TIMEBASE_HZ } from '../devices/clint.js';
 
-export const ISA_STRING = 'rv64imac_zicsr_zifencei_sstc';
+export const ISA_STRING = 'rv64imafdc_zicsr_zifencei_sstc';
 
 const PHANDLE_CPU_INTC = 1, PHANDLE_PLIC = 2, PHANDLE_TEST = 3;
 export const UART_IRQ = 10;
