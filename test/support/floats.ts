@@ -51,7 +51,11 @@ export function edges(f: Format): bigint[] {
     if (k + f.bias >= maxExp(f)) continue;
     mags.push(make(f, 0, f.bias + k, 0n), make(f, 0, f.bias + k - 1, top), make(f, 0, f.bias + k, 1n));
   }
-  for (const v of [0.5, 1.5, 2.5, 3.5, -0.5, 2147483647.5, 2147483648.5, 4294967295.5, 0.25, 0.75, 1e-40, 3e38]) mags.push(f.bits === 64 ? bitsOfD(Math.abs(v)) : bitsOfS(Math.abs(v)));
+  // Ties of the conversions to integers and their neighbours (0.5 - 2^-54 is the classic trap).
+  for (const v of [0.5, 1.5, 2.5, 3.5, 2147483647.5, 2147483648.5, 4294967295.5, 0.25, 0.75, 1e-40, 3e38, 8388607.5, 4503599627370495.5]) {
+    const b = f.bits === 64 ? bitsOfD(v) : bitsOfS(v);
+    mags.push(b, b + 1n, b - 1n);
+  }
   return [...mags, ...mags.map((m) => m | (1n << BigInt(f.bits - 1)))];
 }
 

@@ -54,21 +54,22 @@ export function toOdd(s: number, e: number): number {
   return scratch[0];
 }
 
-/** Round an integer-valued or any finite double to an integer in an RISC-V rounding mode (0-4). */
+/**
+ * Round a finite double to an integer in a RISC-V rounding mode (0-4). The fraction x - trunc(x)
+ * is exact, so the ties are seen exactly (x + 0.5 is not exact: 0.5 - 2^-54 + 0.5 rounds to 1).
+ */
 export function roundToInteger(x: number, rm: number): number {
+  const t = Math.trunc(x);
+  const f = x - t;
+  if (f === 0) return t;
   switch (rm) {
-    case 0: { // to nearest, ties to even (Math.round sends ties up)
-      const t = Math.round(x);
-      return t - x === 0.5 && t % 2 !== 0 ? t - 1 : t;
+    case 0: { // to nearest, ties to even
+      const a = Math.abs(f);
+      return a > 0.5 || (a === 0.5 && t % 2 !== 0) ? t + Math.sign(f) : t;
     }
-    case 1: return Math.trunc(x);
-    case 2: return Math.floor(x);
-    case 3: return Math.ceil(x);
-    default: { // to nearest, ties away from zero; |x| >= 2^52 is already an integer
-      const a = Math.abs(x);
-      if (a >= 4503599627370496) return x;
-      const t = Math.floor(a + 0.5);
-      return x < 0 ? -t : t;
-    }
+    case 1: return t;
+    case 2: return f < 0 ? t - 1 : t;
+    case 3: return f > 0 ? t + 1 : t;
+    default: return Math.abs(f) >= 0.5 ? t + Math.sign(f) : t; // to nearest, ties away from zero
   }
 }
