@@ -13,6 +13,11 @@ static unsigned flags(void) { unsigned long f; __asm__ volatile("frflags %0" : "
 static void clear_flags(void) { __asm__ volatile("fsflags zero"); }
 static void set_rm(unsigned rm) { __asm__ volatile("fsrm %0" : : "r"(rm)); }
 
+/* fmin/fmax/copysign as the instructions (at -O0 GCC would call libm for the builtins). */
+static double fmin_d(double a, double b) { double r; __asm__("fmin.d %0, %1, %2" : "=f"(r) : "f"(a), "f"(b)); return r; }
+static double fmax_d(double a, double b) { double r; __asm__("fmax.d %0, %1, %2" : "=f"(r) : "f"(a), "f"(b)); return r; }
+static double copysign_d(double a, double b) { double r; __asm__("fsgnj.d %0, %1, %2" : "=f"(r) : "f"(a), "f"(b)); return r; }
+
 /* Inputs through volatiles, so the compiler cannot fold them. */
 static volatile double vd[] = { 1.0, -2.5, 3.0e-310, 1.7976931348623157e308, 0.1, 1.0 / 3.0, -0.0, 123456789.987654321, 2.0e-308, 6.0 };
 static volatile float vf[] = { 1.0f, -2.5f, 1.0e-40f, 3.4028235e38f, 0.1f, 0.3333333f, -0.0f, 16777217.0f, 1.5e-38f, 6.0f };
@@ -88,9 +93,9 @@ int main(void) {
         show("sqrtf", bits_f(__builtin_sqrtf(vf[i])));
         show("to float", bits_f((float)x));
         show("to double", bits_d((double)vf[i]));
-        show("min", bits_d(__builtin_fmin(x, vd[(i + 6) % 10])));
-        show("max", bits_d(__builtin_fmax(x, vd[(i + 6) % 10])));
-        show("copysign", bits_d(__builtin_copysign(vd[(i + 4) % 10], x)));
+        show("min", bits_d(fmin_d(x, vd[(i + 6) % 10])));
+        show("max", bits_d(fmax_d(x, vd[(i + 6) % 10])));
+        show("copysign", bits_d(copysign_d(vd[(i + 4) % 10], x)));
         show("fabsf", bits_f(__builtin_fabsf(vf[i])));
         show("flags", flags());
     }
