@@ -1,5 +1,6 @@
 // Instructions the hart does not implement (or may not run: F/D while mstatus.FS is Off, as at
-// reset) raise illegal-instruction with the instruction in mtval; ecall and ebreak raise their causes with mepc at the instruction.
+// reset) raise illegal-instruction with the instruction in mtval; ecall and ebreak raise their
+// causes with mepc at the instruction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSnippet } from './support.js';
