@@ -17,6 +17,8 @@ import type { Result } from './exact.js';
 import { MIN_NORMAL_S, TWO_32, sumError, toOdd } from './fast.js';
 
 export const FREG_COUNT = 32;
+/** A slot after f31 where the inlined fast paths look at a double's bits (inline.ts). */
+export const FSCRATCH = 32;
 
 /** The integer side of a conversion, numbered as the instructions' rs2 field numbers them. */
 export enum IntType { W = 0, WU = 1, L = 2, LU = 3 }
@@ -26,7 +28,7 @@ const WIDTH = [32, 32, 64, 64] as const;
 const SIGNED = [true, false, true, false];
 
 export class Fpu {
-  readonly buf = new ArrayBuffer(FREG_COUNT * 8);
+  readonly buf = new ArrayBuffer((FREG_COUNT + 1) * 8);
   readonly f64 = new Float64Array(this.buf);
   readonly f32 = new Float32Array(this.buf);
   /** 32-bit halves: fu[2r] is the low half of f[r] (a single's bits), fu[2r+1] the high half. */

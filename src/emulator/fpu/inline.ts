@@ -9,11 +9,33 @@
 // Names the fragments use, besides the block's (jit/codegen.ts): fp, the helpers of fast.ts.
 // Their own locals (a1, b1, c1 for the operands) stay inside braces and never shadow the
 // block's register views.
-import { DEKKER_MIN, MIN_NORMAL_D, MIN_NORMAL_S, TWO_32, productError, roundToInteger, sumError, toOdd } from './fast.js';
+import { DEKKER_MIN, MIN_NORMAL_D, MIN_NORMAL_S, SPLIT, TWO_32, roundToInteger } from './fast.js';
+import { FSCRATCH } from './fpu.js';
 
-/** What the fragments call: a plain object, so that the optimizing compiler can inline its members. */
-export const fastHelpers = { productError, roundToInteger, sumError, toOdd };
+/**
+ * What the fragments call (a plain object, so that the optimizing compiler may inline it). Only
+ * the dynamic-mode conversion does: the error-free transformations are written out in the
+ * fragments themselves, since a call that is not inlined returns its double boxed, and the
+ * allocations cost more than the arithmetic.
+ */
+export const fastHelpers = { roundToInteger };
 export type FastHelpers = typeof fastHelpers;
+
+/** Statements declaring `e` = a * b - p exactly (Dekker's product, fast.ts productError); `k` keeps the locals apart. */
+const dekker = (a: string, b: string, p: string, e: string, k: string): string =>
+  `let c${k} = ${SPLIT} * ${a}; const ah${k} = c${k} - (c${k} - ${a}), al${k} = ${a} - ah${k};
+  c${k} = ${SPLIT} * ${b}; const bh${k} = c${k} - (c${k} - ${b}), bl${k} = ${b} - bh${k};
+  const ${e} = ((ah${k} * bh${k} - ${p}) + ah${k} * bl${k} + al${k} * bh${k}) + al${k} * bl${k};`;
+
+/**
+ * Statements rounding the variable `v` to odd when the exact value is v + e, e != 0 (fast.ts
+ * toOdd), looking at its bits in the FP register file's scratch slot.
+ */
+const toOdd = (v: string, e: string): string => {
+  const lo = `fu[${2 * FSCRATCH}]`, hi = `fu[${2 * FSCRATCH + 1}]`;
+  return `if (${e} !== 0) { f64[${FSCRATCH}] = ${v};
+    if ((${lo} & 1) === 0) { if ((${e} > 0) === (${v} > 0)) ${lo} |= 1; else if (${lo} !== 0) ${lo} -= 1; else { ${lo} = 0xffffffff; ${hi} -= 1; } ${v} = f64[${FSCRATCH}]; } }`;
+};
 
 const NX = 1;
 const BOX = 4294967295;
@@ -42,13 +64,14 @@ export const sumD = (rd: number, a: number, b: number, negate: boolean, slow: st
 /** The sum of singles in a double, rounded to odd when inexact, then to 24 bits: one correct rounding. */
 export const sumS = (rd: number, a: number, b: number, negate: boolean, slow: string): string =>
   `{ const a1 = ${s(a)}, b1 = ${negate ? '-' : ''}${s(b)}, v = a1 + b1;
-  if (v - v === 0) { const t = v - a1, e = (a1 - (v - t)) + (b1 - t), o = e === 0 ? v : fp.toOdd(v, e); ${finishS(rd, 'o', 'e !== 0', slow)} }
+  if (v - v === 0) { const t = v - a1, e = (a1 - (v - t)) + (b1 - t); let o = v; ${toOdd('o', 'e')} ${finishS(rd, 'o', 'e !== 0', slow)} }
   else ${slow} }`;
 
 /** x * y: Dekker's product gives the exact error while the product is far from underflow. */
 export const mulD = (rd: number, a: number, b: number, slow: string): string =>
   `{ const a1 = ${d(a)}, b1 = ${d(b)}, p = a1 * b1;
-  if (p - p === 0 && (p >= ${num(DEKKER_MIN)} || p <= -${num(DEKKER_MIN)})) { const e = fp.productError(a1, b1, p); if (e - e === 0) { if (e !== 0) fpu.flags |= ${NX}; f64[${rd}] = p; } else ${slow} }
+  if (p - p === 0 && (p >= ${num(DEKKER_MIN)} || p <= -${num(DEKKER_MIN)})) { ${dekker('a1', 'b1', 'p', 'e', 'm')}
+    if (e - e === 0) { if (e !== 0) fpu.flags |= ${NX}; f64[${rd}] = p; } else ${slow} }
   else if (p === 0 && (a1 === 0 || b1 === 0)) f64[${rd}] = p;
   else ${slow} }`;
 
@@ -62,7 +85,7 @@ export const mulS = (rd: number, a: number, b: number, slow: string): string =>
 export const divD = (rd: number, a: number, b: number, slow: string): string =>
   `{ const a1 = ${d(a)}, b1 = ${d(b)}, q = a1 / b1;
   if (q - q === 0 && (q >= ${num(DEKKER_MIN)} || q <= -${num(DEKKER_MIN)}) && (a1 >= ${num(DEKKER_MIN)} || a1 <= -${num(DEKKER_MIN)})) {
-    const p = q * b1, r = (a1 - p) - fp.productError(q, b1, p);
+    const p = q * b1; ${dekker('q', 'b1', 'p', 'pe', 'q')} const r = (a1 - p) - pe;
     if (r - r === 0) { if (r !== 0) fpu.flags |= ${NX}; f64[${rd}] = q; } else ${slow} }
   else if (a1 === 0 && b1 !== 0 && q - q === 0) f64[${rd}] = q;
   else ${slow} }`;
@@ -70,7 +93,8 @@ export const divD = (rd: number, a: number, b: number, slow: string): string =>
 /** sqrt(x): Math.sqrt is correctly rounded; r*r against x, exactly, tells whether it is exact. */
 export const sqrtD = (rd: number, a: number, slow: string): string =>
   `{ const a1 = ${d(a)};
-  if (a1 >= ${num(DEKKER_MIN)} && a1 < Infinity) { const r = Math.sqrt(a1), p = r * r; if (p !== a1 || fp.productError(r, r, p) !== 0) fpu.flags |= ${NX}; f64[${rd}] = r; }
+  if (a1 >= ${num(DEKKER_MIN)} && a1 < Infinity) { const r = Math.sqrt(a1), p = r * r; ${dekker('r', 'r', 'p', 'e', 's')}
+    if (p !== a1 || e !== 0) fpu.flags |= ${NX}; f64[${rd}] = r; }
   else ${slow} }`;
 
 /**
@@ -80,9 +104,10 @@ export const sqrtD = (rd: number, a: number, slow: string): string =>
 export const fmaD = (rd: number, a: number, b: number, c: number, negateProduct: boolean, negateAddend: boolean, slow: string): string =>
   `{ const a1 = ${negateProduct ? '-' : ''}${d(a)}, b1 = ${d(b)}, c1 = ${negateAddend ? '-' : ''}${d(c)}, uh = a1 * b1;
   if (uh >= ${num(DEKKER_MIN)} || uh <= -${num(DEKKER_MIN)}) {
-    const ul = fp.productError(a1, b1, uh), th = c1 + uh, t1 = th - c1, tl = (c1 - (th - t1)) + (uh - t1);
+    ${dekker('a1', 'b1', 'uh', 'ul', 'f')}
+    const th = c1 + uh, t1 = th - c1, tl = (c1 - (th - t1)) + (uh - t1);
     let v = tl + ul; const t2 = v - tl, ev = (tl - (v - t2)) + (ul - t2);
-    if (ev !== 0) v = fp.toOdd(v, ev);
+    ${toOdd('v', 'ev')}
     const r = th + v, t3 = r - th, er = (th - (r - t3)) + (v - t3);
     if (r - r === 0 && (r >= ${num(MIN_NORMAL_D)} || r <= -${num(MIN_NORMAL_D)} || (ev === 0 && er === 0))) { if (ev !== 0 || er !== 0) fpu.flags |= ${NX}; f64[${rd}] = r; }
     else ${slow} }
@@ -92,7 +117,7 @@ export const fmaD = (rd: number, a: number, b: number, c: number, negateProduct:
 /** The product of singles is exact in a double; the sum rounded to odd, then to 24 bits. */
 export const fmaS = (rd: number, a: number, b: number, c: number, negateProduct: boolean, negateAddend: boolean, slow: string): string =>
   `{ const p = ${negateProduct ? '-' : ''}${s(a)} * ${s(b)}, c1 = ${negateAddend ? '-' : ''}${s(c)}, v = p + c1;
-  if (v - v === 0) { const t = v - p, e = (p - (v - t)) + (c1 - t), o = e === 0 ? v : fp.toOdd(v, e); ${finishS(rd, 'o', 'e !== 0', slow)} }
+  if (v - v === 0) { const t = v - p, e = (p - (v - t)) + (c1 - t); let o = v; ${toOdd('o', 'e')} ${finishS(rd, 'o', 'e !== 0', slow)} }
   else ${slow} }`;
 
 const COMPARE: Record<'eq' | 'lt' | 'le', string> = { eq: '===', lt: '<', le: '<=' };
@@ -110,13 +135,25 @@ export const compare = (rd: number, a: number, b: number, op: 'eq' | 'lt' | 'le'
 const RANGE_LO = [-2147483648, 0, -(2 ** 63), 0];
 const RANGE_HI = [2147483647, 4294967295, 2 ** 63 - 1024, 2 ** 64 - 2048];
 
+/**
+ * fast.ts roundToInteger for each static mode, written out: the fraction a1 - trunc(a1) is
+ * exact, so ties are seen exactly.
+ */
+const ROUND_INLINE: Record<string, string> = {
+  0: 'const t0 = Math.trunc(a1), f0 = a1 - t0, t = f0 > 0.5 || f0 < -0.5 || ((f0 === 0.5 || f0 === -0.5) && t0 % 2 !== 0) ? t0 + Math.sign(f0) : t0;',
+  1: 'const t = Math.trunc(a1);',
+  2: 'const t = Math.floor(a1);',
+  3: 'const t = Math.ceil(a1);',
+  4: 'const t0 = Math.trunc(a1), f0 = a1 - t0, t = f0 >= 0.5 || f0 <= -0.5 ? t0 + Math.sign(f0) : t0;',
+};
+
 /** fcvt.{w,wu,l,lu}.{s,d} in range, in any rounding mode (the expression `rm`); NaN and out of range saturate on the slow path. */
 export const toInt = (rd: number, a: number, rm: string, type: number, single: boolean, slow: string): string => {
   const write = rd === 0 ? '' : type < 2 ? `i32[${2 * rd}] = t; i32[${2 * rd + 1}] = i32[${2 * rd}] >> 31;`
     : `const hi = Math.floor(t / ${TWO_32}); i32[${2 * rd + 1}] = hi; u[${2 * rd}] = t - hi * ${TWO_32};`;
-  const round = rm === '1' ? 'Math.trunc(a1)' : `fp.roundToInteger(a1, ${rm})`;
+  const round = ROUND_INLINE[rm] ?? `const t = fp.roundToInteger(a1, ${rm});`;
   return `{ const a1 = ${single ? s(a) : d(a)};
-  if (a1 - a1 === 0) { const t = ${round};
+  if (a1 - a1 === 0) { ${round}
     if (t >= ${num(RANGE_LO[type])} && t <= ${num(RANGE_HI[type])}) { if (t !== a1) fpu.flags |= ${NX}; ${write} }
     else ${slow} }
   else ${slow} }`;
