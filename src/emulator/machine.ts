@@ -501,7 +501,7 @@ export class Machine {
       regs: h.x.slice(), priv: h.priv, instret: h.instret, csr: csrState, ram: this.ram.ru8.slice(), devices,
       skippedTicks: this.skippedTicks, sbiTimer: this.sbiTimer, reservation: h.reservation, reservationValue: h.reservationValue,
       trapsTaken: this.trapsTaken,
-      fregs: h.fpu.fx.slice(0, 32), fflags: h.fpu.flags, frm: h.fpu.frm,
+      fregs: h.fpu.fx.slice(), fflags: h.fpu.flags, frm: h.fpu.frm,
     };
   }
 

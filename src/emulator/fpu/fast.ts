@@ -5,7 +5,7 @@
 // (or let the infinity or NaN that every overflow here produces send them to the exact path).
 
 /** 2^27 + 1: Veltkamp's constant, splitting a double into two 26-bit halves. */
-export const SPLIT = 134217729;
+const SPLIT = 134217729;
 
 /** Products at least this large keep Dekker's error term exact (no underflow in it). */
 export const DEKKER_MIN = 2 ** -968;

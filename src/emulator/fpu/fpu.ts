@@ -1,10 +1,10 @@
 // One hart's floating-point unit: the 32 registers f0-f31, fcsr (frm and the accrued fflags),
-// and the operations translated code calls. The commonest have their fast paths inlined in the
-// translated code (inline.ts), and their methods here take the exact path (exact.ts) on the raw
-// bits; the others try a fast path on JavaScript doubles first (round to nearest, operands and
-// results well inside the normal range, error-free transformations for the inexact flag).
-// test/unit/fpuJit.test.ts runs every instruction through translated code against the exact
-// reference, bit for bit and flag for flag, over millions of operands.
+// and the operations translated code calls. Each operation first tries a fast path on
+// JavaScript doubles (round to nearest on operands and results well inside the normal range,
+// with error-free transformations for the inexact flag) and otherwise hands the raw bits to the
+// exact reference (exact.ts). test/unit/fpuJit.test.ts runs every instruction through
+// translated code against the exact reference, bit for bit and flag for flag, over millions of
+// operands.
 //
 // Registers are one buffer seen as doubles, singles, 32-bit halves and 64-bit integers. Bits
 // that matter (moves, sign injection, loads, stores, NaNs) are moved as integers: a NaN's
@@ -14,21 +14,25 @@
 import * as X from './exact.js';
 import { BOX_HI, CANONICAL_NAN_S, F32, F64, FFlag, FsState, Rounding } from './format.js';
 import type { Result } from './exact.js';
-import { MIN_NORMAL_S, TWO_32, sumError, toOdd } from './fast.js';
+import { DEKKER_MIN, MIN_NORMAL_D, MIN_NORMAL_S, TWO_32, productError, roundToInteger, sumError, toOdd } from './fast.js';
 
 export const FREG_COUNT = 32;
-/** A slot after f31 where the inlined fast paths look at a double's bits (inline.ts). */
-export const FSCRATCH = 32;
 
 /** The integer side of a conversion, numbered as the instructions' rs2 field numbers them. */
 export enum IntType { W = 0, WU = 1, L = 2, LU = 3 }
 type CompareOp = 'eq' | 'lt' | 'le';
 
+/**
+ * Each integer type's range, for the conversions' fast paths (outside them the exact path
+ * saturates); the 64-bit bounds are the largest doubles below 2^63 and 2^64.
+ */
+const RANGE_LO = [-2147483648, 0, -(2 ** 63), 0];
+const RANGE_HI = [2147483647, 4294967295, 2 ** 63 - 1024, 2 ** 64 - 2048];
 const WIDTH = [32, 32, 64, 64] as const;
 const SIGNED = [true, false, true, false];
 
 export class Fpu {
-  readonly buf = new ArrayBuffer((FREG_COUNT + 1) * 8);
+  readonly buf = new ArrayBuffer(FREG_COUNT * 8);
   readonly f64 = new Float64Array(this.buf);
   readonly f32 = new Float32Array(this.buf);
   /** 32-bit halves: fu[2r] is the low half of f[r] (a single's bits), fu[2r+1] the high half. */
@@ -108,25 +112,69 @@ export class Fpu {
   }
 
   // ---- arithmetic -----------------------------------------------------------------------------------
-  // Translated code inlines the round-to-nearest fast paths of add, sub, mul, div, sqrt and the
-  // fused multiply-adds (inline.ts); these methods are where it goes for everything else.
 
-  addD(rd: number, a: number, b: number, rm: number): void { this.putD(rd, X.add(F64, this.bitsD(a), this.bitsD(b), rm)); }
-  subD(rd: number, a: number, b: number, rm: number): void { this.putD(rd, X.sub(F64, this.bitsD(a), this.bitsD(b), rm)); }
-  addS(rd: number, a: number, b: number, rm: number): void { this.putS(rd, X.add(F32, this.bitsS(a), this.bitsS(b), rm)); }
-  subS(rd: number, a: number, b: number, rm: number): void { this.putS(rd, X.sub(F32, this.bitsS(a), this.bitsS(b), rm)); }
-  mulD(rd: number, a: number, b: number, rm: number): void { this.putD(rd, X.mul(F64, this.bitsD(a), this.bitsD(b), rm)); }
-  mulS(rd: number, a: number, b: number, rm: number): void { this.putS(rd, X.mul(F32, this.bitsS(a), this.bitsS(b), rm)); }
-  divD(rd: number, a: number, b: number, rm: number): void { this.putD(rd, X.div(F64, this.bitsD(a), this.bitsD(b), rm)); }
-  sqrtD(rd: number, a: number, rm: number): void { this.putD(rd, X.sqrt(F64, this.bitsD(a), rm)); }
+  addD(rd: number, a: number, b: number, rm: number): void { this.sumD(rd, a, b, rm, false); }
+  subD(rd: number, a: number, b: number, rm: number): void { this.sumD(rd, a, b, rm, true); }
 
-  /** (+/-)(a * b) (+/-) c with one rounding; the signs as fmadd, fmsub, fnmsub, fnmadd negate. */
-  fmaD(rd: number, a: number, b: number, c: number, rm: number, negateProduct: boolean, negateAddend: boolean): void {
-    this.putD(rd, X.fma(F64, this.bitsD(a), this.bitsD(b), this.bitsD(c), rm, negateProduct, negateAddend));
+  private sumD(rd: number, a: number, b: number, rm: number, negate: boolean): void {
+    const f = this.f64, x = f[a], y = negate ? -f[b] : f[b], s = x + y;
+    // A finite sum of doubles is never tiny and inexact, so only NX is possible here.
+    if (rm === Rounding.RNE && s - s === 0) {
+      if (sumError(x, y, s) !== 0) this.flags |= FFlag.NX;
+      f[rd] = s;
+      return;
+    }
+    this.putD(rd, X.add(F64, this.bitsD(a), this.bitsD(b), rm, negate));
   }
 
-  fmaS(rd: number, a: number, b: number, c: number, rm: number, negateProduct: boolean, negateAddend: boolean): void {
-    this.putS(rd, X.fma(F32, this.bitsS(a), this.bitsS(b), this.bitsS(c), rm, negateProduct, negateAddend));
+  addS(rd: number, a: number, b: number, rm: number): void { this.sumS(rd, a, b, rm, false); }
+  subS(rd: number, a: number, b: number, rm: number): void { this.sumS(rd, a, b, rm, true); }
+
+  private sumS(rd: number, a: number, b: number, rm: number, negate: boolean): void {
+    const x = this.valS(a), y = negate ? -this.valS(b) : this.valS(b), s = x + y;
+    if (rm === Rounding.RNE && s - s === 0) {
+      const e = sumError(x, y, s);
+      if (this.finishS(rd, e === 0 ? s : toOdd(s, e), e !== 0)) return;
+    }
+    this.putS(rd, X.add(F32, this.bitsS(a), this.bitsS(b), rm, negate));
+  }
+
+  mulD(rd: number, a: number, b: number, rm: number): void {
+    const f = this.f64, x = f[a], y = f[b], p = x * y;
+    if (rm === Rounding.RNE && p - p === 0) {
+      if (Math.abs(p) >= DEKKER_MIN) {
+        const e = productError(x, y, p);
+        if (e - e === 0) { // finite: nothing in the splitting overflowed
+          if (e !== 0) this.flags |= FFlag.NX;
+          f[rd] = p;
+          return;
+        }
+      } else if (x === 0 || y === 0) { f[rd] = p; return; }
+    }
+    this.putD(rd, X.mul(F64, this.bitsD(a), this.bitsD(b), rm));
+  }
+
+  mulS(rd: number, a: number, b: number, rm: number): void {
+    // A product of singles is exact in a double.
+    const p = this.valS(a) * this.valS(b);
+    if (rm === Rounding.RNE && p - p === 0 && this.finishS(rd, p, false)) return;
+    this.putS(rd, X.mul(F32, this.bitsS(a), this.bitsS(b), rm));
+  }
+
+  divD(rd: number, a: number, b: number, rm: number): void {
+    const f = this.f64, x = f[a], y = f[b], q = x / y;
+    if (rm === Rounding.RNE && q - q === 0) {
+      if (Math.abs(q) >= DEKKER_MIN && Math.abs(x) >= DEKKER_MIN) {
+        // The remainder x - q*y is a double and x - RN(q*y) is exact (Sterbenz), so this is it.
+        const p = q * y, r = (x - p) - productError(q, y, p);
+        if (r - r === 0) { // finite: nothing overflowed
+          if (r !== 0) this.flags |= FFlag.NX;
+          f[rd] = q;
+          return;
+        }
+      } else if (x === 0 && y !== 0) { f[rd] = q; return; }
+    }
+    this.putD(rd, X.div(F64, this.bitsD(a), this.bitsD(b), rm));
   }
 
   divS(rd: number, a: number, b: number, rm: number): void {
@@ -140,6 +188,17 @@ export class Fpu {
     this.putS(rd, X.div(F32, this.bitsS(a), this.bitsS(b), rm));
   }
 
+  sqrtD(rd: number, a: number, rm: number): void {
+    const f = this.f64, x = f[a];
+    if (rm === Rounding.RNE && x >= DEKKER_MIN && x < Infinity) {
+      const r = Math.sqrt(x), p = r * r;
+      if (p !== x || productError(r, r, p) !== 0) this.flags |= FFlag.NX;
+      f[rd] = r;
+      return;
+    }
+    this.putD(rd, X.sqrt(F64, this.bitsD(a), rm));
+  }
+
   sqrtS(rd: number, a: number, rm: number): void {
     // As for division: RN53 then RN24 is correct; r * r is exact in a double.
     const x = this.valS(a);
@@ -148,6 +207,49 @@ export class Fpu {
       if (this.finishS(rd, r, r * r !== x)) return;
     }
     this.putS(rd, X.sqrt(F32, this.bitsS(a), rm));
+  }
+
+  /**
+   * (+/-)(a * b) (+/-) c with one rounding. The double fast path is Boldo and Melquiond's
+   * emulated FMA: the product split exactly into uh + ul, c + uh exactly into th + tl, then
+   * RN(th + RO(tl + ul)).
+   */
+  fmaD(rd: number, a: number, b: number, c: number, rm: number, negateProduct: boolean, negateAddend: boolean): void {
+    const f = this.f64;
+    const x = negateProduct ? -f[a] : f[a], y = f[b], z = negateAddend ? -f[c] : f[c];
+    if (rm === Rounding.RNE) {
+      const uh = x * y;
+      if (Math.abs(uh) >= DEKKER_MIN) {
+        const ul = productError(x, y, uh);
+        const th = z + uh, tl = sumError(z, uh, th);
+        let v = tl + ul;
+        const ev = sumError(tl, ul, v);
+        if (ev !== 0) v = toOdd(v, ev);
+        const r = th + v, er = sumError(th, v, r);
+        if (r - r === 0 && (Math.abs(r) >= MIN_NORMAL_D || (ev === 0 && er === 0))) {
+          if (ev !== 0 || er !== 0) this.flags |= FFlag.NX;
+          f[rd] = r;
+          return;
+        }
+      } else if ((x === 0 || y === 0) && x - x === 0 && y - y === 0 && z - z === 0) {
+        // A zero product: the sum is z, or a zero whose sign IEEE's addition rules give.
+        f[rd] = uh + z;
+        return;
+      }
+    }
+    this.putD(rd, X.fma(F64, this.bitsD(a), this.bitsD(b), this.bitsD(c), rm, negateProduct, negateAddend));
+  }
+
+  fmaS(rd: number, a: number, b: number, c: number, rm: number, negateProduct: boolean, negateAddend: boolean): void {
+    // The product of singles is exact in a double; the sum rounded to odd, then to 24 bits, is
+    // the correctly rounded fused result.
+    const x = this.valS(a), y = this.valS(b), z = this.valS(c);
+    const p = (negateProduct ? -x : x) * y, zz = negateAddend ? -z : z, s = p + zz;
+    if (rm === Rounding.RNE && s - s === 0) {
+      const e = sumError(p, zz, s);
+      if (this.finishS(rd, e === 0 ? s : toOdd(s, e), e !== 0)) return;
+    }
+    this.putS(rd, X.fma(F32, this.bitsS(a), this.bitsS(b), this.bitsS(c), rm, negateProduct, negateAddend));
   }
 
   // ---- sign injection, min/max, compares, classification -------------------------------------------
@@ -175,9 +277,18 @@ export class Fpu {
     this.putS(rd, X.minMax(F32, this.bitsS(a), this.bitsS(b), max));
   }
 
-  /** feq/flt/fle: writes 0 or 1 to integer register rd (translated code inlines the case without NaNs). */
-  cmpD(rd: number, a: number, b: number, op: CompareOp): void { this.putCompare(rd, X.compare(F64, this.bitsD(a), this.bitsD(b), op)); }
-  cmpS(rd: number, a: number, b: number, op: CompareOp): void { this.putCompare(rd, X.compare(F32, this.bitsS(a), this.bitsS(b), op)); }
+  /** feq/flt/fle: writes 0 or 1 to integer register rd. */
+  cmpD(rd: number, a: number, b: number, op: CompareOp): void {
+    const x = this.f64[a], y = this.f64[b];
+    if (x === x && y === y) this.setX(rd, op === 'eq' ? x === y : op === 'lt' ? x < y : x <= y);
+    else this.putCompare(rd, X.compare(F64, this.bitsD(a), this.bitsD(b), op));
+  }
+
+  cmpS(rd: number, a: number, b: number, op: CompareOp): void {
+    const x = this.valS(a), y = this.valS(b);
+    if (x === x && y === y) this.setX(rd, op === 'eq' ? x === y : op === 'lt' ? x < y : x <= y);
+    else this.putCompare(rd, X.compare(F32, this.bitsS(a), this.bitsS(b), op));
+  }
 
   private putCompare(rd: number, c: X.Compared): void {
     this.flags |= c.flags;
@@ -202,12 +313,30 @@ export class Fpu {
 
   // ---- conversions -----------------------------------------------------------------------------------
 
-  /**
-   * fcvt.{w,wu,l,lu}.{s,d}: f[a] to an integer in x[rd], saturating (translated code inlines the
-   * conversion of values in range).
-   */
-  toIntD(rd: number, a: number, rm: number, to: IntType): void { this.putInt(rd, X.toInt(F64, this.bitsD(a), rm, WIDTH[to], SIGNED[to])); }
-  toIntS(rd: number, a: number, rm: number, to: IntType): void { this.putInt(rd, X.toInt(F32, this.bitsS(a), rm, WIDTH[to], SIGNED[to])); }
+  /** fcvt.{w,wu,l,lu}.d: f[a] to an integer in x[rd]. */
+  toIntD(rd: number, a: number, rm: number, to: IntType): void {
+    if (this.toIntFast(rd, this.f64[a], rm, to)) return;
+    this.putInt(rd, X.toInt(F64, this.bitsD(a), rm, WIDTH[to], SIGNED[to]));
+  }
+
+  toIntS(rd: number, a: number, rm: number, to: IntType): void {
+    if (this.toIntFast(rd, this.valS(a), rm, to)) return;
+    this.putInt(rd, X.toInt(F32, this.bitsS(a), rm, WIDTH[to], SIGNED[to]));
+  }
+
+  /** In range: any rounding mode, on doubles. NaN, infinities and out-of-range values saturate (exact path). */
+  private toIntFast(rd: number, x: number, rm: number, to: IntType): boolean {
+    if (x - x !== 0) return false;
+    const t = roundToInteger(x, rm);
+    if (!(t >= RANGE_LO[to] && t <= RANGE_HI[to])) return false;
+    if (t !== x) this.flags |= FFlag.NX;
+    if (rd === 0) return true;
+    if (to <= IntType.WU) { this.setXInt(rd, t | 0); return true; }
+    const high = Math.floor(t / TWO_32);
+    this.xi[2 * rd + 1] = high;
+    this.xu[2 * rd] = t - high * TWO_32;
+    return true;
+  }
 
   private putInt(rd: number, r: X.IntResult): void {
     this.flags |= r.flags;

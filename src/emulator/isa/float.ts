@@ -11,7 +11,6 @@
 import type { Decoded, Format, InsnDef, Syntax } from './types.js';
 import type { Gen } from '../jit/codegen.js';
 import { Rounding } from '../fpu/format.js';
-import * as inline from '../fpu/inline.js';
 
 export type Precision = 's' | 'd';
 
@@ -69,16 +68,6 @@ function guarded(d: Decoded, g: Gen, needs: Needs, body: string, dirtyAfter = fa
 
 const P = (p: Precision): string => p.toUpperCase();
 
-/**
- * An operation with an inlined round-to-nearest fast path (fpu/inline.ts): that path when the
- * mode is RNE, statically or in frm; the FPU method (`slow`, which rounds exactly) otherwise.
- */
-function nearestFast(d: Decoded, fast: (slow: string) => string, slow: string): string {
-  if (d.rm === Rounding.RNE) return fast(slow);
-  if (d.rm === Rounding.DYN) return `if (fpu.frm === 0) ${fast(slow)}\nelse ${slow}`;
-  return slow;
-}
-
 // ---- loads and stores -----------------------------------------------------------------------------
 
 /** flw/fld: the loaded bits go to the register as they are (a single is NaN-boxed). */
@@ -109,31 +98,18 @@ const FMA_DOCS = { fmadd: 'rd = rs1 * rs2 + rs3', fmsub: 'rd = rs1 * rs2 - rs3',
 export const fusedMultiplyAdds = (p: Precision): InsnDef[] => (Object.keys(FMA_OPCODES) as (keyof typeof FMA_OPCODES)[]).map((op) => {
   const [opcode, negateProduct, negateAddend] = FMA_OPCODES[op];
   return entry(`${op}.${p}`, p, 'R4', opcode | (FMT[p] << 25), M_R4, 'frd,frs1,frs2,frs3,rm', `${FMA_DOCS[op]}, rounded once`,
-    (d, g) => guarded(d, g, { rm: true, writesF: true }, nearestFast(d,
-      (slow) => (p === 'd' ? inline.fmaD : inline.fmaS)(d.rd, d.rs1, d.rs2, d.rs3, negateProduct, negateAddend, slow),
-      `fpu.fma${P(p)}(${d.rd}, ${d.rs1}, ${d.rs2}, ${d.rs3}, ${rmOf(d)}, ${negateProduct}, ${negateAddend});`)));
+    (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.fma${P(p)}(${d.rd}, ${d.rs1}, ${d.rs2}, ${d.rs3}, ${rmOf(d)}, ${negateProduct}, ${negateAddend});`));
 });
 
 const ARITH = { add: [0, '+'], sub: [1, '-'], mul: [2, '*'], div: [3, '/'] } as const;
 
-/** The inlined fast path of each arithmetic operation, where there is one (the FPU's own otherwise). */
-const ARITH_FAST: Record<Precision, Partial<Record<keyof typeof ARITH, (rd: number, a: number, b: number, slow: string) => string>>> = {
-  d: { add: (rd, a, b, slow) => inline.sumD(rd, a, b, false, slow), sub: (rd, a, b, slow) => inline.sumD(rd, a, b, true, slow), mul: inline.mulD, div: inline.divD },
-  s: { add: (rd, a, b, slow) => inline.sumS(rd, a, b, false, slow), sub: (rd, a, b, slow) => inline.sumS(rd, a, b, true, slow), mul: inline.mulS },
-};
-
 /** fadd, fsub, fmul, fdiv. */
 export const arithmetic = (p: Precision): InsnDef[] => (Object.keys(ARITH) as (keyof typeof ARITH)[]).map((op) =>
-  entry(`f${op}.${p}`, p, 'R', opFp(ARITH[op][0], p), M_RM, 'frd,frs1,frs2,rm', `rd = rs1 ${ARITH[op][1]} rs2`, (d, g) => {
-    const slow = `fpu.${op}${P(p)}(${d.rd}, ${d.rs1}, ${d.rs2}, ${rmOf(d)});`;
-    const fast = ARITH_FAST[p][op];
-    return guarded(d, g, { rm: true, writesF: true }, fast ? nearestFast(d, (sl) => fast(d.rd, d.rs1, d.rs2, sl), slow) : slow);
-  }));
+  entry(`f${op}.${p}`, p, 'R', opFp(ARITH[op][0], p), M_RM, 'frd,frs1,frs2,rm', `rd = rs1 ${ARITH[op][1]} rs2`,
+    (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.${op}${P(p)}(${d.rd}, ${d.rs1}, ${d.rs2}, ${rmOf(d)});`)));
 
-export const squareRoot = (p: Precision): InsnDef => entry(`fsqrt.${p}`, p, 'R', opFp(11, p), M_RM_RS2, 'frd,frs1,rm', 'rd = sqrt(rs1)', (d, g) => {
-  const slow = `fpu.sqrt${P(p)}(${d.rd}, ${d.rs1}, ${rmOf(d)});`;
-  return guarded(d, g, { rm: true, writesF: true }, p === 'd' ? nearestFast(d, (sl) => inline.sqrtD(d.rd, d.rs1, sl), slow) : slow);
-});
+export const squareRoot = (p: Precision): InsnDef => entry(`fsqrt.${p}`, p, 'R', opFp(11, p), M_RM_RS2, 'frd,frs1,rm', 'rd = sqrt(rs1)',
+  (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.sqrt${P(p)}(${d.rd}, ${d.rs1}, ${rmOf(d)});`));
 
 // ---- sign injection, min/max, compares, classification -------------------------------------------
 
@@ -159,7 +135,7 @@ const COMPARES = [['fle', 'le', 0, 'rd = (rs1 <= rs2)'], ['flt', 'lt', 1, 'rd = 
 
 export const compares = (p: Precision): InsnDef[] => COMPARES.map(([name, op, f3, doc]) =>
   entry(`${name}.${p}`, p, 'R', opFp(20, p, 0, f3), M_F3, 'rd,frs1,frs2', doc,
-    (d, g) => guarded(d, g, {}, inline.compare(d.rd, d.rs1, d.rs2, op, p === 's', `fpu.cmp${P(p)}(${d.rd}, ${d.rs1}, ${d.rs2}, '${op}');`))));
+    (d, g) => guarded(d, g, {}, `fpu.cmp${P(p)}(${d.rd}, ${d.rs1}, ${d.rs2}, '${op}');`)));
 
 export const classify = (p: Precision): InsnDef => entry(`fclass.${p}`, p, 'R', opFp(28, p, 0, 1), M_F3_RS2, 'rd,frs1',
   'classify rs1 into a one-hot mask of 10 classes', (d, g) => guarded(d, g, {}, `fpu.class${P(p)}(${d.rd}, ${d.rs1});`));
@@ -172,7 +148,7 @@ const INTS = [['w', 'signed word'], ['wu', 'unsigned word'], ['l', 'signed doubl
 /** fcvt.{w,wu,l,lu}.p: to an integer register, saturating. */
 export const toIntegers = (p: Precision): InsnDef[] => INTS.map(([t, what], rs2) =>
   entry(`fcvt.${t}.${p}`, p, 'R', opFp(24, p, rs2), M_RM_RS2, 'rd,frs1,rm', `convert rs1 to a ${what}`,
-    (d, g) => guarded(d, g, { rm: true }, inline.toInt(d.rd, d.rs1, rmOf(d), rs2, p === 's', `fpu.toInt${P(p)}(${d.rd}, ${d.rs1}, ${rmOf(d)}, ${rs2});`))));
+    (d, g) => guarded(d, g, { rm: true }, `fpu.toInt${P(p)}(${d.rd}, ${d.rs1}, ${rmOf(d)}, ${rs2});`)));
 
 /**
  * fcvt.p.{w,wu,l,lu}. A word always fits a double exactly; binutils 2.40 then knows only the

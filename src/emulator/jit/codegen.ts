@@ -12,7 +12,6 @@
 //   cc   one byte per CODE_CHUNK bytes of RAM, non-zero where translated code came from
 //   fpu  the hart's FPU (fpu/fpu.ts): fcsr, mstatus.FS as a number, the operations
 //   f64 f32 fu fx   views of the floating-point registers (Float64, Float32, Uint32, BigInt64)
-//   fp   the FPU fast paths' helpers (fpu/inline.ts)
 // V8 compiles BigInt64Array element arithmetic to native 64-bit code, which is why registers
 // are BigInts here; see docs/performance.md for the measurements behind that choice.
 

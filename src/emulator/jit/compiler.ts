@@ -7,7 +7,6 @@ import type { Decoded } from '../isa/types.js';
 import type { Hart } from '../cpu/hart.js';
 import { Gen, lit } from './codegen.js';
 import { runtime } from './runtime.js';
-import { fastHelpers } from '../fpu/inline.js';
 
 export const MAX_BLOCK = 64;
 
@@ -32,7 +31,7 @@ export interface Block {
 }
 
 const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
-  'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo', 'cc', 'fpu', 'f64', 'f32', 'fu', 'fx', 'fp'];
+  'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo', 'cc', 'fpu', 'f64', 'f32', 'fu', 'fx'];
 
 /** Fetch and decode the instruction at pc; a number is the raw word of an illegal one. */
 function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
@@ -100,7 +99,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
   const ram = h.bus.ram;
   const fn = factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
-    h.tlR, h.tlRh, h.tlRo, h.tlW, h.tlWh, h.tlWo, h.codeChunks, h.fpu, h.fpu.f64, h.fpu.f32, h.fpu.fu, h.fpu.fx, fastHelpers) as () => void;
+    h.tlR, h.tlRh, h.tlRo, h.tlW, h.tlWh, h.tlWo, h.codeChunks, h.fpu, h.fpu.f64, h.fpu.f32, h.fpu.fu, h.fpu.fx) as () => void;
   return {
     fn, len: count, page, decoded, priv: h.priv,
     ramOffset: page * 4096 + Number(BigInt.asUintN(12, pc)),
