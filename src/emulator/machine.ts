@@ -188,13 +188,18 @@ export class Machine {
     const h = this.hart, csr = h.csr;
     if (bios === 'builtin') {
       // M-mode as OpenSBI leaves it for the kernel: exceptions the kernel handles itself and the
-      // S-mode interrupts delegated, counters and Sstc open to S-mode, PMP allowing everything.
+      // S-mode interrupts delegated, counters and Sstc open to S-mode, PMP allowing everything,
+      // the FPU on.
       csr.medeleg = 0xb1ffn; // all but ecalls from S and M (the firmware answers those)
       csr.mideleg = MIP.SSIP | MIP.STIP | MIP.SEIP;
       csr.mcounteren = 7n;
       csr.menvcfg = (1n << 63n) | (1n << 62n);
       csr.pmpcfg[0] = 0x1fn; csr.pmpaddr[0] = PMPADDR_MASK; csr.pmpChanged();
       csr.mstatus = (csr.mstatus & ~MSTATUS.MPP) | (BigInt(Priv.S) << 11n);
+      // OpenSBI turns the FPU on for the kernel (FS Dirty, fcsr 0): kernels built for rv64gc
+      // use it without asking.
+      csr.mstatus |= MSTATUS.FS;
+      csr.syncFs();
       h.ecallHandler = (hart) => hart.priv === Priv.S && this.sbi.handle(hart);
       h.priv = Priv.S;
       h.pc = this.elf.entry;

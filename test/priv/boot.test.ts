@@ -41,7 +41,7 @@ const kernelPart = (s: string): string => s.slice(s.indexOf(MARKER)).replace(/\r
 
 const EXPECTED = [
   MARKER, 'hart 0000000000000000', 'fdt magic 00000000d00dfeed', 'sbi v1.0 or later time probe 0000000000000001',
-  'console write works', 'timer interrupt taken', 'paging on, read-only page holds 0000000000000000',
+  'console write works', 'fpu on: sstatus.FS 0000000000000003 fmv round trip 3ff8000000000000', 'timer interrupt taken', 'paging on, read-only page holds 0000000000000000',
   'store fault: scause 000000000000000f stval 0000000040000000', 'bye', '',
 ].join('\n');
 
