@@ -1,11 +1,10 @@
 // Every mnemonic the language server knows, in one map: the emulator's instruction table (so
-// the editor and the hart agree on what exists), the AMO ordering suffixes, the compressed
-// mnemonics, F and D, and the assembler's pseudo-instructions. Each comes with the operand
+// the editor and the hart agree on what exists, F and D included), the AMO ordering suffixes,
+// the compressed mnemonics, and the assembler's pseudo-instructions. Each comes with the operand
 // lists GNU as accepts for it, the first one being the usual spelling.
 import { BY_NAME, INSTRUCTIONS } from '../emulator/isa/table.js';
 import type { InsnDef } from '../emulator/isa/types.js';
 import { COMPRESSED } from './compressed.js';
-import { FLOAT } from './float.js';
 import { signature, type OperandKind } from './operands.js';
 import { PSEUDO } from './pseudo.js';
 
@@ -25,6 +24,8 @@ export interface Mnemonic {
 }
 
 const form = (text: string): Form => ({ text, operands: signature(text) });
+/** The form without a rounding mode, then with one. */
+const rounded = (ops: string): Form[] => [form(ops), form(`${ops}, rm`)];
 
 /** The register-register ALU instructions GNU as also accepts with an immediate (`add a0, a0, 5`). */
 function immediateForm(def: InsnDef): Form | undefined {
@@ -59,6 +60,19 @@ function formsOfTable(def: InsnDef): Form[] {
     case 'fence': return [form('pred, succ'), form('')];
     case 'rs1,rs2': return [form('rs1, rs2'), form('rs1'), form('')];
     case '': return [form('')];
+    case 'frd,imm(rs1)': return [form('frd, offset(rs1)'), form('frd, symbol, rt')];
+    case 'frs2,imm(rs1)': return [form('frs2, offset(rs1)'), form('frs2, symbol, rt')];
+    // A rounding mode is optional: without one, the instruction uses frm (dyn).
+    case 'frd,frs1,frs2,rm': return rounded('frd, frs1, frs2');
+    case 'frd,frs1,frs2,frs3,rm': return rounded('frd, frs1, frs2, frs3');
+    case 'frd,frs1,rm': return rounded('frd, frs1');
+    case 'rd,frs1,rm': return rounded('rd, frs1');
+    case 'frd,rs1,rm': return rounded('frd, rs1');
+    case 'frd,frs1,frs2': return [form('frd, frs1, frs2')];
+    case 'rd,frs1,frs2': return [form('rd, frs1, frs2')];
+    case 'rd,frs1': return [form('rd, frs1')];
+    case 'frd,rs1': return [form('frd, rs1')];
+    case 'frd,frs1': return [form('frd, frs1')];
   }
 }
 
@@ -82,7 +96,6 @@ function build(): Map<string, Mnemonic> {
     add({ name: c.name, ext: c.ext, format: 'C', forms, doc: `compressed ${c.base}${base ? `: ${base.doc}` : ''}`,
       expansion: c.base, pseudo: false });
   }
-  for (const f of FLOAT) add({ name: f.name, ext: f.ext, format: f.format, forms: f.forms.map(form), doc: f.doc, expansion: f.expansion, pseudo: !!f.expansion });
   for (const p of PSEUDO) add({ name: p.name, ext: p.ext ?? 'I', forms: p.forms.map(form), doc: p.doc, expansion: p.expansion, pseudo: true });
   return all;
 }

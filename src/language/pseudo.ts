@@ -26,6 +26,18 @@ const fcsr = (name: string, csr: string, read: boolean, doc: string): PseudoDef 
   read ? p(name, 'rd', `csrrs rd, ${csr}, x0`, doc, 'F')
     : p(name, ['rs', 'rd, rs'], `csrrw rd, ${csr}, rs`, doc, 'F');
 
+/** The F and D pseudo-instructions, for one precision. */
+const floatPseudo = (prec: 's' | 'd'): PseudoDef[] => {
+  const ext = prec === 's' ? 'F' : 'D', words = prec === 's' ? 'single precision' : 'double precision';
+  return [
+    p(`fmv.${prec}`, 'frd, frs', `fsgnj.${prec} rd, rs, rs`, `copy a float register (${words})`, ext),
+    p(`fabs.${prec}`, 'frd, frs', `fsgnjx.${prec} rd, rs, rs`, `absolute value (${words})`, ext),
+    p(`fneg.${prec}`, 'frd, frs', `fsgnjn.${prec} rd, rs, rs`, `negate (${words})`, ext),
+    p(`fgt.${prec}`, 'rd, frs1, frs2', `flt.${prec} rd, frs2, frs1`, `rd = (rs1 > rs2) (${words})`, ext),
+    p(`fge.${prec}`, 'rd, frs1, frs2', `fle.${prec} rd, frs2, frs1`, `rd = (rs1 >= rs2) (${words})`, ext),
+  ];
+};
+
 export const PSEUDO: readonly PseudoDef[] = [
   p('nop', '', 'addi x0, x0, 0', 'no operation'),
   p('li', 'rd, imm64', 'lui/addi(w)/slli sequence', 'load any 64-bit constant into rd'),
@@ -84,4 +96,8 @@ export const PSEUDO: readonly PseudoDef[] = [
   fcsr('fsflags', 'fflags', false, 'write the accrued exception flags (rd gets the old value)'),
   p('fsrmi', ['zimm', 'rd, zimm'], 'csrrwi rd, frm, zimm', 'write the rounding mode from an immediate', 'F'),
   p('fsflagsi', ['zimm', 'rd, zimm'], 'csrrwi rd, fflags, zimm', 'write the exception flags from an immediate', 'F'),
+  ...floatPseudo('s'),
+  ...floatPseudo('d'),
+  p('fmv.x.s', 'rd, frs1', 'fmv.x.w rd, rs1', 'the old name of fmv.x.w', 'F'),
+  p('fmv.s.x', 'frd, rs1', 'fmv.w.x rd, rs1', 'the old name of fmv.w.x', 'F'),
 ];

@@ -1,5 +1,6 @@
-// `npm run bench`: the CPU-bound C guest (test/bench/cpu.c) on Chronos and, where it is
-// installed, on QEMU in the same run; prints both rates and their ratio. QEMU does not count
+// `npm run bench`: the CPU-bound C guests on Chronos and, where it is installed, on QEMU in
+// the same run: test/bench/cpu.c (integer) bare and paged, and test/bench/fp.c (floating
+// point, rv64gc); prints both rates and their ratio. QEMU does not count
 // instructions, so its rate is Chronos's instruction count for the same program over QEMU's
 // run time less its start-up time (measured with an empty program).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,12 +18,16 @@ function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
-function build(name: string, rounds: number, start = 'test/programs/crt0.S'): string {
+interface Guest { source: string; march: string; mabi: string }
+const INTEGER: Guest = { source: 'test/bench/cpu.c', march: 'rv64imac_zicsr_zifencei', mabi: 'lp64' };
+const FLOAT: Guest = { source: 'test/bench/fp.c', march: 'rv64gc', mabi: 'lp64d' };
+
+function build(name: string, rounds: number, start = 'test/programs/crt0.S', guest = INTEGER): string {
   mkdirSync(OUT, { recursive: true });
   const elf = join(OUT, `${name}.elf`);
-  execFileSync(GCC, ['-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-mcmodel=medany', '-O2', '-ffreestanding',
-    '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments', '-T', 'test/bench/link.ld', `-DROUNDS=${rounds}`,
-    start, 'test/bench/cpu.c', '-o', elf], { stdio: 'inherit' });
+  execFileSync(GCC, [`-march=${guest.march}`, `-mabi=${guest.mabi}`, '-mcmodel=medany', '-O2', '-ffreestanding',
+    '-fno-math-errno', '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments', '-T', 'test/bench/link.ld', `-DROUNDS=${rounds}`,
+    start, guest.source, '-o', elf], { stdio: 'inherit' });
   return elf;
 }
 
@@ -48,10 +53,10 @@ function runQemu(elf: string): { seconds: number; output: string } {
 
 const best = <T extends { seconds: number }>(runs: T[]): T => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 
-function measure(title: string, elf: string, empty: string): Record<string, unknown> {
+function measure(title: string, elf: string, empty: string, source = INTEGER.source): Record<string, unknown> {
   const chronos = best(Array.from({ length: REPEAT }, () => runChronos(elf)));
   const mips = chronos.instructions / chronos.seconds / 1e6;
-  console.log(`${title}: test/bench/cpu.c, ${chronos.instructions} instructions, output ${JSON.stringify(chronos.output.trim())}`);
+  console.log(`${title}: ${source}, ${chronos.instructions} instructions, output ${JSON.stringify(chronos.output.trim())}`);
   console.log(`  chronos: ${chronos.seconds.toFixed(3)} s, ${mips.toFixed(0)} M instructions/s (best of ${REPEAT})`);
   const result: Record<string, unknown> = { instructions: chronos.instructions, chronosSeconds: chronos.seconds, chronosMips: mips };
   if (have(QEMU)) {
@@ -77,6 +82,7 @@ function main(): void {
   const result: Record<string, unknown> = { date: new Date().toISOString() };
   result.bare = measure('M-mode, no paging', build('cpu', 1500), build('cpu-empty', 0));
   result.paged = measure('S-mode, SV39 4 KiB pages', build('cpu-paged', 1500, 'test/bench/paged.S'), build('cpu-paged-empty', 0, 'test/bench/paged.S'));
+  result.float = measure('M-mode, floating point (rv64gc)', build('fp', 2000, undefined, FLOAT), build('fp-empty', 0, undefined, FLOAT), FLOAT.source);
   writeFileSync(join(OUT, 'result.json'), JSON.stringify(result, null, 2));
   if (!existsSync(join(OUT, 'result.json'))) process.exit(1);
 }

@@ -5,6 +5,9 @@
 //   T<mcause> / <mtval>           if it trapped
 //   R<register> / <value>         each register that differs from its initial value
 //   M<offset> / <value>           each changed doubleword of the data area
+// With the FPU on (mstatus.FS Initial), f0-f31 and fcsr are restored too, and reported:
+//   F<register> / <bits>          each FP register that differs from its initial value
+//   X<0> / <fcsr>                 fcsr after the word
 import { Rng, UART_PRINT } from './generate.js';
 
 /** Major opcodes that have instructions on an RV64IMAC hart (except control transfers and SYSTEM). */
@@ -39,6 +42,30 @@ export function randomWord(r: Rng): number {
   let h = r.next() & 0xffff;
   if ((h & 3) === 3) h &= ~1;
   return h;
+}
+
+/** The F/D major opcodes: LOAD-FP, STORE-FP, the four FMAs, OP-FP. */
+const FP_OPCODES = [0x07, 0x27, 0x43, 0x47, 0x4b, 0x4f, 0x53];
+/** OP-FP funct5 values that have instructions (add, sub, mul, div, sgnj, min/max, fcvt.s.d, sqrt, compares, fcvt, fmv/fclass). */
+const FP_FUNCT5 = [0, 1, 2, 3, 4, 5, 8, 11, 20, 24, 26, 28, 30];
+
+/**
+ * A random F/D word: any rounding mode (reserved ones too), mostly the S and D formats (H and Q
+ * are not here), OP-FP mostly with a funct5 that exists and a small rs2 (the conversions'
+ * type), and the compressed FP loads and stores now and then.
+ */
+export function randomFpWord(r: Rng): number {
+  if (r.chance(0.1)) {
+    const q = r.pick([0, 2]), f3 = r.pick([1, 5]);
+    return ((f3 << 13) | (r.below(1 << 11) << 2) | q) & 0xffff;
+  }
+  let w = (r.next() & ~0x7f) | r.pick(FP_OPCODES);
+  const op = w & 0x7f;
+  if (r.chance(0.9)) w = (w & ~(3 << 25)) | (r.below(2) << 25);         // fmt S or D
+  if (op === 0x53 && r.chance(0.85)) w = (w & 0x07ffffff) | (r.pick(FP_FUNCT5) << 27);
+  if (op === 0x53 && r.chance(0.6)) w = (w & ~(31 << 20)) | (r.below(4) << 20);
+  if ((op === 0x07 || op === 0x27) && r.chance(0.85)) w = (w & ~(7 << 12)) | (r.pick([2, 3]) << 12);
+  return w >>> 0;
 }
 
 /** The sandbox words: 32-bit as they are, 16-bit followed by c.nop. */
@@ -85,8 +112,25 @@ ${label + 1}:  addi s6, s6, 1
 `;
 }
 
-export function sandbox(words: number[], seed: number): Sandbox {
+/** Raw bits for FP registers: NaN-boxed singles, doubles of every kind, and patterns that are neither. */
+function fpTableValue(r: Rng): bigint {
+  const k = r.below(10);
+  const specials = [0n, 1n << 63n, 0x7ff0000000000000n, 0xfff0000000000000n, 0x7ff8000000000000n, 0x7ff0000000000001n, 0x0000000000000001n,
+    0x3ff0000000000000n, 0xbff8000000000000n, 0x41e0000000000000n, 0x43e0000000000000n, 0x7fefffffffffffffn, 0x0010000000000000n];
+  const singles = [0x00000000n, 0x80000000n, 0x7f800000n, 0x7fc00000n, 0x7f800001n, 0x00000001n, 0x3f800000n, 0xbfc00000n, 0x4f000000n,
+    0x5f000000n, 0x7f7fffffn, 0x00800000n, 0x3effffffn];
+  if (k < 3) return r.pick(specials);
+  if (k < 6) return 0xffffffff00000000n | (r.chance(0.5) ? r.pick(singles) : BigInt(r.next()));
+  if (k < 8) return BigInt.asUintN(64, r.u64());
+  return BigInt.asUintN(64, (BigInt(0x3f0 + r.below(32)) << 52n) | (r.u64() & 0xfffffffffffffn));
+}
+
+export function sandbox(words: number[], seed: number, opts: { fpu?: boolean } = {}): Sandbox {
   const r = new Rng(seed ^ 0x5a5a5a5a);
+  const fpu = opts.fpu === true;
+  const fpTables = [0, 1].map(() => Array.from({ length: 32 }, () => BigInt.asIntN(64, fpTableValue(r))));
+  // fcsr per table: a valid rounding mode mostly, now and then a reserved one; fflags clear or set.
+  const fcsrs = [0, 1].map(() => ((r.chance(0.85) ? r.below(5) : 5 + r.below(3)) << 5) | (r.chance(0.5) ? 0 : r.below(32)));
   // Two register tables; word i uses table i % 2. "ptr+k" is the data pointer plus k.
   const tables: string[][] = [0, 1].map(() => {
     const vals: string[] = ['0'];
@@ -108,7 +152,7 @@ _start:
 begin:
     la t0, trap
     csrw mtvec, t0
-    li t0, 0x2004000        # no timer interrupt (QEMU resets mtimecmp to 0)
+${fpu ? '    li t0, 0x2000           # mstatus.FS = Initial\n    csrs mstatus, t0\n' : ''}    li t0, 0x2004000        # no timer interrupt (QEMU resets mtimecmp to 0)
     li t1, -1
     sd t1, 0(t0)
 next:
@@ -137,7 +181,16 @@ next:
     sd zero, 0(t2)
     # Registers from table idx % 2.
     andi t1, t1, 1
-    slli t1, t1, 8
+${fpu ? `    slli t2, t1, 3
+    la t3, fcsr_init
+    add t3, t3, t2
+    ld t3, 0(t3)
+    fscsr t3
+    slli t2, t1, 8
+    la t3, finit
+    add t3, t3, t2
+${Array.from({ length: 32 }, (_, i) => `    fld f${i}, ${8 * i}(t3)`).join('\n')}
+` : ''}    slli t1, t1, 8
     la x31, init
     add x31, x31, t1
 ${Array.from({ length: 30 }, (_, i) => `    ld x${i + 1}, ${8 * (i + 1)}(x31)`).join('\n')}
@@ -150,7 +203,11 @@ after:
 ${Array.from({ length: 30 }, (_, i) => `    sd x${i + 1}, ${8 * (i + 1)}(x31)`).join('\n')}
     csrr x30, sscratch
     sd x30, 248(x31)
-    # Report.
+${fpu ? `    la x31, fsave
+${Array.from({ length: 32 }, (_, i) => `    fsd f${i}, ${8 * i}(x31)`).join('\n')}
+    frcsr x30
+    sd x30, 256(x31)
+` : ''}    # Report.
     la s0, idx
     ld s1, 0(s0)
     li a0, 'W'
@@ -173,7 +230,19 @@ ${Array.from({ length: 30 }, (_, i) => `    sd x${i + 1}, ${8 * (i + 1)}(x31)`).
     la s5, save
 ${reportChanged('R', 1, 32, 3)}    la s4, data_init
     la s5, data
-${reportChanged('M', 0, data.length, 5)}    addi s1, s1, 1
+${reportChanged('M', 0, data.length, 5)}${fpu ? `    andi s3, s1, 1
+    slli s3, s3, 8
+    la s4, finit
+    add s4, s4, s3
+    la s5, fsave
+${reportChanged('F', 0, 32, 11)}    li a0, 'X'
+    jal ra, putc
+    li a0, 0
+    jal ra, puthex
+    la s5, fsave
+    ld a0, 256(s5)
+    jal ra, puthex
+` : ''}    addi s1, s1, 1
     sd s1, 0(s0)
     j next
 finish:
@@ -216,7 +285,11 @@ tsave: .dword 0
 init:
 ${tables.map((t) => t.map((v) => `    .dword ${v}`).join('\n')).join('\n')}
 save: .zero 256
-words:
+${fpu ? `finit:
+${fpTables.map((t) => t.map((v) => `    .dword ${v}`).join('\n')).join('\n')}
+fsave: .zero 264
+fcsr_init: .dword ${fcsrs.join(', ')}
+` : ''}words:
 ${words.map((w) => `    .word 0x${slotWord(w).toString(16)}`).join('\n')}
     .balign 4096
 data_init:

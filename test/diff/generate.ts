@@ -67,14 +67,17 @@ export const REQUIRED = [
   'raw16', 'illegal', 'smc', 'interrupt',
 ];
 
-/** CSRs that do not exist on either machine's hart: reading them is illegal. */
+/**
+ * CSRs that do not exist on either machine's hart, or (fflags 0x001, fcsr 0x003) not while
+ * mstatus.FS is Off, as it stays in these programs: reading them is illegal.
+ */
 const MISSING_CSRS = [0x7c0, 0x7a0, 0x7b0, 0x001, 0x003, 0x015, 0x008, 0x310, 0x3a1, 0x600, 0x747, 0xc80, 0xda0, 0x34a, 0x30c, 0x5a8, 0x800, 0xfff];
-/** Instruction words both decode as illegal (F/D, custom, reserved encodings, dret, uret...). */
+/** Instruction words both decode as illegal (F/D with FS Off, custom, reserved encodings, dret, uret...). */
 const ILLEGAL_WORDS = [0x0000000b, 0xffffffff, 0x00043507, 0x00b57553, 0x0005a027, 0x7b200073, 0x00200073, 0x0000007f,
   0x0000705b, 0x00007003, 0x00004023, 0x02002063, 0x00003067, 0x0000102f, 0x0800102f, 0x1000302f + (1 << 20),
   0x0200103b, 0x4000703b, 0x0400503b, 0x0400101b, 0x4000101b, 0x0200501b, 0x0000401b, 0x0000201b, 0x80001013,
   0x08005013, 0x00000057, 0x0000200f, 0x0000300f, 0x00004073];
-/** Compressed words that are reserved, or F/D loads and stores, or c.unimp. */
+/** Compressed words that are reserved, or F/D loads and stores (FS is Off), or c.unimp. */
 const ILLEGAL_HALVES = [0x0000, 0x0004, 0x001c, 0x8000, 0x9000, 0x2000, 0xa000, 0x3000, 0x6101, 0x6001, 0x2001, 0x4002, 0x6002,
   0x8002, 0x2002, 0xa002, 0xb002, 0x9c41, 0x9c61, 0x9fe1];
 
@@ -441,7 +444,7 @@ function trapCase(r: Rng, emit: (l: string, n?: string) => void, c: (l: string) 
     }
     case 11: emit(`.word 0x${((r.next() | 0x7f) >>> 0).toString(16)}`, 'illegal'); break; // opcode 1111111: reserved
     default: {
-      // A random word with a major opcode that has no instruction here.
+      // A random word with a major opcode that has no instruction here, or F/D ones (FS is Off).
       const opcode = r.pick([0x07, 0x27, 0x43, 0x47, 0x4b, 0x4f, 0x53, 0x57, 0x5b, 0x0b, 0x2b, 0x6b, 0x7b, 0x77]);
       emit(`.word 0x${(((r.next() & ~0x7f) | opcode) >>> 0).toString(16)}`, 'illegal');
     }

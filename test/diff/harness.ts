@@ -12,11 +12,11 @@ import { ABI_NAMES } from '../../src/emulator/isa/registers.js';
 import { GCC, QEMU } from '../support/toolchain.js';
 
 /**
- * QEMU's CPU, configured as Chronos's hart: RV64IMAC with S and U, Zicsr, Zifencei, Sstc and
- * the debug triggers. QEMU 7.2's default `rv64` also has F, D, H and the Zb* extensions; with
- * them, encodings that are illegal here would execute there.
+ * QEMU's CPU, configured as Chronos's hart: RV64IMAFDC with S and U, Zicsr, Zifencei, Sstc and
+ * the debug triggers. QEMU 7.2's default `rv64` also has H and the Zb* extensions; with them,
+ * encodings that are illegal here would execute there.
  */
-export const QEMU_CPU = 'rv64,h=false,f=false,d=false,zba=false,zbb=false,zbc=false,zbs=false';
+export const QEMU_CPU = 'rv64,h=false,zba=false,zbb=false,zbc=false,zbs=false';
 
 /** Where test programs are built (gitignored). */
 export const BUILD = join('test', 'programs', 'build');

@@ -67,36 +67,27 @@ export function normalize(text: string): string[] {
 /** A normalized instruction line: address, raw bytes, a mnemonic or directive. */
 const INSN_LINE = /^[0-9a-f]+: (?:[0-9a-f]+ )+[.a-z]/;
 
-/** The raw bytes and mnemonic of an instruction line, if it is one. */
-export function insnOf(line: string): { bytes: string; mnemonic: string } | undefined {
-  const m = /^[0-9a-f]+: ((?:[0-9a-f]+ )+)(\S+)/.exec(line);
-  return m ? { bytes: m[1].trim(), mnemonic: m[2] } : undefined;
-}
-
 export interface Comparison {
   lines: number;
   /** Of those, instruction (and data directive) lines. */
   instructions: number;
-  /** Lines that differ but that `allowed` accepts. */
-  excepted: number;
   /** The first differences, as text; empty when the listings agree. */
   report: string;
 }
 
-/** Compare two listings line by line; `allowed(theirs, ours)` may accept a known difference. */
-export function compareListings(theirs: string, ours: string, allowed?: (theirs: string, ours: string) => boolean): Comparison {
+/** Compare two listings line by line. */
+export function compareListings(theirs: string, ours: string): Comparison {
   const a = normalize(theirs), b = normalize(ours);
   const bad: string[] = [];
-  let excepted = 0, differing = 0, instructions = 0;
+  let differing = 0, instructions = 0;
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     if (a[i] !== undefined && INSN_LINE.test(a[i])) instructions++;
     if (a[i] === b[i]) continue;
-    if (a[i] !== undefined && b[i] !== undefined && allowed?.(a[i], b[i])) { excepted++; continue; }
     differing++;
     if (bad.length < 12) {
       bad.push(`line ${i + 1}:`, `  objdump: ${a[i] ?? '(end of listing)'}`, `  chronos: ${b[i] ?? '(end of listing)'}`);
     }
   }
   const report = differing ? `${differing} of ${a.length} lines differ; the first:\n${bad.join('\n')}` : '';
-  return { lines: a.length, instructions, excepted, report };
+  return { lines: a.length, instructions, report };
 }

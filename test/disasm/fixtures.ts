@@ -303,3 +303,32 @@ end_code:
 
 /** objdump's ISA when a file has no attributes: rv64gc, so float CSR shorthands print. */
 export const noAttributes = (): string => lines(['.globl _start', '_start:', ' frflags a0', ' fsrm a1', ' csrr a0, fcsr', ' fence', ' nop', ' ret']);
+
+/**
+ * F and D as an assembler writes them: every mnemonic with each rounding mode spelled out and
+ * with none (dyn), the pseudo-instructions objdump prints back (fmv, fneg, fabs, the CSR
+ * shorthands), and the compressed loads and stores.
+ */
+export function floatCode(): string {
+  const out = ['.globl _start', '_start:'];
+  const rms = ['', ', rne', ', rtz', ', rdn', ', rup', ', rmm', ', dyn'];
+  for (const p of ['s', 'd']) {
+    for (const rm of rms) {
+      for (const op of ['fadd', 'fsub', 'fmul', 'fdiv']) out.push(` ${op}.${p} fa0, fa1, ft11${rm}`);
+      for (const op of ['fmadd', 'fmsub', 'fnmsub', 'fnmadd']) out.push(` ${op}.${p} fs11, ft0, fa7, ft8${rm}`);
+      out.push(` fsqrt.${p} fa0, fs2${rm}`);
+      for (const t of ['w', 'wu', 'l', 'lu']) out.push(` fcvt.${t}.${p} a0, fa1${rm}`);
+      for (const t of ['l', 'lu']) out.push(` fcvt.${p}.${t} fa0, t6${rm}`);
+      // binutils 2.40 takes no rounding mode for the exact fcvt.d.w and fcvt.d.wu.
+      out.push(` fcvt.${p}.w fa0, a1${p === 's' ? rm : ''}`, ` fcvt.${p}.wu fa0, a1${p === 's' ? rm : ''}`);
+    }
+    for (const op of ['fsgnj', 'fsgnjn', 'fsgnjx', 'fmin', 'fmax']) out.push(` ${op}.${p} ft1, ft2, ft3`, ` ${op}.${p} ft1, ft2, ft2`);
+    for (const op of ['feq', 'flt', 'fle', 'fgt', 'fge']) out.push(` ${op}.${p} a0, fa0, fa1`);
+    out.push(` fclass.${p} t0, fs1`, ` fmv.${p} fa0, fa1`, ` fneg.${p} fa0, fa1`, ` fabs.${p} fa0, fa1`);
+  }
+  out.push(' fmv.x.w a0, fa0', ' fmv.w.x fa0, a0', ' fmv.x.d a0, fa0', ' fmv.d.x fa0, a0', ' fcvt.d.s fa0, fa1', ' fcvt.s.d fa0, fa1',
+    ' fcvt.s.d fa0, fa1, rtz', ' flw fa0, -4(sp)', ' fsw fa0, 2044(a0)', ' fld fs0, -2048(s0)', ' fsd ft0, 8(a1)',
+    ' fld fa0, 8(a1)', ' fsd fa5, 248(a5)', ' fld ft0, 504(sp)', ' fsd fs11, 0(sp)', // compressed where the assembler can
+    ' frcsr a0', ' fscsr a1', ' fscsr a0, a1', ' frrm a0', ' fsrm a1', ' fsrmi 3', ' frflags a2', ' fsflags a3', ' fsflagsi a0, 31');
+  return lines(out);
+}

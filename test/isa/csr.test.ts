@@ -1,5 +1,5 @@
 // The base M-mode CSRs against the privileged specification (vol. II, ch. 2 and 3), for this
-// hart: RV64IMAC with S and U modes, no F, no H. Expected values come from the spec's field
+// hart: RV64IMAFDC with S and U modes, no H. Expected values come from the spec's field
 // layouts, written out below; the tests read them back with CSR instructions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,17 +18,18 @@ const u = (v: bigint): bigint => BigInt.asUintN(64, v);
 
 // mstatus (RV64, fig. 3.7): SIE 1, MIE 3, SPIE 5, UBE 6, MPIE 7, SPP 8, VS 10:9, MPP 12:11, FS 14:13, XS 16:15,
 // MPRV 17, SUM 18, MXR 19, TVM 20, TW 21, TSR 22, UXL 33:32, SXL 35:34, SBE 36, MBE 37, SD 63.
-const MSTATUS_RW = (1n << 1n) | (1n << 3n) | (1n << 5n) | (1n << 7n) | (1n << 8n) | (3n << 11n) |
+const MSTATUS_RW = (1n << 1n) | (1n << 3n) | (1n << 5n) | (1n << 7n) | (1n << 8n) | (3n << 11n) | (3n << 13n) |
   (1n << 17n) | (1n << 18n) | (1n << 19n) | (1n << 20n) | (1n << 21n) | (1n << 22n);
 const XL64 = (2n << 32n) | (2n << 34n); // UXL = SXL = 2 (64-bit), read-only here
+const SD = 1n << 63n; // reads 1 when FS is Dirty (3)
 // sstatus shows SIE, SPIE, UBE, SPP, VS, FS, XS, SUM, MXR, UXL, SD (fig. 10.2).
-const SSTATUS_RW = (1n << 1n) | (1n << 5n) | (1n << 8n) | (1n << 18n) | (1n << 19n);
+const SSTATUS_RW = (1n << 1n) | (1n << 5n) | (1n << 8n) | (3n << 13n) | (1n << 18n) | (1n << 19n);
 // mip/mie bits (fig. 3.14): SSI 1, MSI 3, STI 5, MTI 7, SEI 9, MEI 11.
 const ALL_INTERRUPTS = 0xaaan, S_INTERRUPTS = 0x222n;
-// misa: MXL = 2 in bits 63:62; extensions A 0, C 2, I 8, M 12, S 18, U 20.
-const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
+// misa: MXL = 2 in bits 63:62; extensions A 0, C 2, D 3, F 5, I 8, M 12, S 18, U 20.
+const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 3n) | (1n << 5n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
 
-test('mstatus: the writable fields take writes; UXL and SXL read 2; FS, VS, XS, SD and the endianness bits read 0', { skip }, () => {
+test('mstatus: the writable fields (FS among them) take writes; UXL and SXL read 2; SD follows FS; VS, XS and the endianness bits read 0', { skip }, () => {
   const { r, traps } = run('csr-mstatus', `    li a0, -1
     csrw mstatus, a0
     csrr a1, mstatus
@@ -47,7 +48,7 @@ test('mstatus: the writable fields take writes; UXL and SXL read 2; FS, VS, XS, 
     csrrci a1, mstatus, 0   # reads without writing
     sd a1, 32(s11)`, 5);
   assert.deepEqual(traps, []);
-  assert.equal(u(r[0]), MSTATUS_RW | XL64, 'all-ones written');
+  assert.equal(u(r[0]), MSTATUS_RW | XL64 | SD, 'all-ones written');
   assert.equal(u(r[1]), XL64, 'zero written');
   assert.notEqual((u(r[2]) >> 11n) & 3n, 2n, 'MPP must not read back the reserved value 2');
   assert.equal((u(r[3]) >> 11n) & 3n, ((u(r[2]) >> 11n) & 3n) | 1n, 'csrs sets MPP bit 11');
@@ -67,12 +68,12 @@ test('sstatus is a restricted view of mstatus', { skip }, () => {
     csrr a1, sstatus
     sd a1, 16(s11)`, 3);
   assert.deepEqual(traps, []);
-  assert.equal(u(r[0]), SSTATUS_RW | (2n << 32n));
-  assert.equal(u(r[1]), SSTATUS_RW | XL64);
-  assert.equal(u(r[2]), SSTATUS_RW | (2n << 32n));
+  assert.equal(u(r[0]), SSTATUS_RW | (2n << 32n) | SD);
+  assert.equal(u(r[1]), SSTATUS_RW | XL64 | SD);
+  assert.equal(u(r[2]), SSTATUS_RW | (2n << 32n) | SD);
 });
 
-test('misa names RV64 with A, C, I, M, S and U, and ignores writes', { skip }, () => {
+test('misa names RV64 with A, C, D, F, I, M, S and U, and ignores writes', { skip }, () => {
   const { r, traps } = run('csr-misa', `    csrr a1, misa
     sd a1, 0(s11)
     csrw misa, zero

@@ -8,10 +8,13 @@ export interface Op { name: string; fmt: Fmt; opcode: number; f3: number; f7: nu
 
 const op = (name: string, fmt: Fmt, opcode: number, f3 = 0, f7 = 0): Op => ({ name, fmt, opcode, f3, f7 });
 
-const LOAD = 0x03, MISC_MEM = 0x0f, OP_IMM = 0x13, AUIPC = 0x17, OP_IMM_32 = 0x1b, STORE = 0x23, AMO = 0x2f,
+const LOAD = 0x03, LOAD_FP = 0x07, STORE_FP = 0x27, MISC_MEM = 0x0f, OP_IMM = 0x13, AUIPC = 0x17, OP_IMM_32 = 0x1b, STORE = 0x23, AMO = 0x2f,
   OP = 0x33, LUI = 0x37, OP_32 = 0x3b, BRANCH = 0x63, JALR = 0x67, JAL = 0x6f, SYSTEM = 0x73;
 
-/** Every RV64IMA + Zicsr + Zifencei instruction: format, opcode, funct3, funct7 (or funct5 for AMOs). */
+/**
+ * Every RV64IMA + Zicsr + Zifencei instruction, and the F/D loads and stores: format, opcode,
+ * funct3, funct7 (or funct5 for AMOs).
+ */
 export const OPS: Op[] = [
   op('lui', 'U', LUI), op('auipc', 'U', AUIPC), op('jal', 'J', JAL), op('jalr', 'I', JALR, 0),
   op('beq', 'B', BRANCH, 0), op('bne', 'B', BRANCH, 1), op('blt', 'B', BRANCH, 4), op('bge', 'B', BRANCH, 5),
@@ -19,6 +22,7 @@ export const OPS: Op[] = [
   op('lb', 'I', LOAD, 0), op('lh', 'I', LOAD, 1), op('lw', 'I', LOAD, 2), op('ld', 'I', LOAD, 3),
   op('lbu', 'I', LOAD, 4), op('lhu', 'I', LOAD, 5), op('lwu', 'I', LOAD, 6),
   op('sb', 'S', STORE, 0), op('sh', 'S', STORE, 1), op('sw', 'S', STORE, 2), op('sd', 'S', STORE, 3),
+  op('flw', 'I', LOAD_FP, 2), op('fld', 'I', LOAD_FP, 3), op('fsw', 'S', STORE_FP, 2), op('fsd', 'S', STORE_FP, 3),
   op('addi', 'I', OP_IMM, 0), op('slti', 'I', OP_IMM, 2), op('sltiu', 'I', OP_IMM, 3), op('xori', 'I', OP_IMM, 4),
   op('ori', 'I', OP_IMM, 6), op('andi', 'I', OP_IMM, 7),
   op('slli', 'SH6', OP_IMM, 1, 0x00), op('srli', 'SH6', OP_IMM, 5, 0x00), op('srai', 'SH6', OP_IMM, 5, 0x20),

@@ -1,11 +1,12 @@
-// Random instances of every RV64IMA instruction (and ecall, ebreak, fence, fence.i), encoded
+// Random instances of every RV64IMA instruction (and ecall, ebreak, fence, fence.i, and the F/D
+// loads and stores with the FPU on), encoded
 // from the manual's tables, run one at a time from random registers holding edge values and
 // addresses in and out of RAM: registers, pc, memory and traps must match the model.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encode, OPS, type Op } from './encode.js';
 import { execute, type Outcome } from './model.js';
-import { bytesWritten, DATA, registerValue, SLOT, Stepper } from './step.js';
+import { bytesWritten, DATA, fregValue, registerValue, SLOT, Stepper } from './step.js';
 
 const PER_OP = Number(process.env.CHRONOS_MODEL_PER_OP ?? 250);
 const hex = (v: bigint | number): string => `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}`;
@@ -39,7 +40,7 @@ function instance(op: Op, rnd: () => number, regs: bigint[]): number {
   }
 }
 
-test(`${PER_OP} random instances of every RV64IMA instruction match the model`, () => {
+test(`${PER_OP} random instances of every RV64IMA instruction and F/D load and store match the model`, () => {
   let seed = 424242;
   const rnd = (): number => { seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed; };
   const st = new Stepper(7);
@@ -48,10 +49,11 @@ test(`${PER_OP} random instances of every RV64IMA instruction match the model`, 
   for (const op of OPS.filter((o) => o.fmt !== 'CSR' && o.fmt !== 'CSRI')) {
     for (let n = 0; n < PER_OP && wrong.length < 20; n++) {
       const regs = Array.from({ length: 32 }, (_, i) => (i === 0 ? 0n : registerValue(rnd)));
+      const fregs = Array.from({ length: 32 }, () => fregValue(rnd));
       const word = instance(op, rnd, regs);
       const mem = st.memory();
-      const want = execute(word, 4, regs, SLOT, mem);
-      const got = st.run(word, regs);
+      const want = execute(word, 4, regs, SLOT, mem, fregs);
+      const got = st.run(word, regs, fregs);
       if (want.kind === 'trap') traps.set(`${op.name} ${want.cause}`, (traps.get(`${op.name} ${want.cause}`) ?? 0) + 1);
       const where = `${op.name} ${hex(word)} with ${[...new Set([(word >>> 15) & 31, (word >>> 20) & 31])].map((i) => `x${i}=${hex(regs[i])}`).join(' ')}`;
       if (want.kind !== got.kind) { wrong.push(`${where}: model ${describe(want)}, emulator ${describe(got)}`); continue; }
@@ -64,6 +66,7 @@ test(`${PER_OP} random instances of every RV64IMA instruction match the model`, 
         if (want.pc !== got.pc) diffs.push(`pc model ${hex(want.pc)} emulator ${hex(got.pc)}`);
         for (let r = 1; r < 32; r++) if (BigInt.asIntN(64, want.x[r]) !== got.x[r]) diffs.push(`x${r} model ${hex(want.x[r])} emulator ${hex(got.x[r])}`);
         if (got.x[0] !== 0n) diffs.push('x0 is not zero');
+        for (let r = 0; r < 32; r++) if (want.f?.[r] !== got.f?.[r]) diffs.push(`f${r} model ${hex(want.f?.[r] ?? 0n)} emulator ${hex(got.f?.[r] ?? 0n)}`);
         const mw = bytesWritten(want.writes, mem).map((w) => `${hex(w.addr)}=${w.value}`).join(','), ew = got.writes.map((w) => `${hex(w.addr)}=${w.value}`).join(',');
         if (mw !== ew) diffs.push(`memory model [${mw}] emulator [${ew}]`);
         if (diffs.length) wrong.push(`${where}: ${diffs.join('; ')}`);
@@ -75,7 +78,7 @@ test(`${PER_OP} random instances of every RV64IMA instruction match the model`, 
   for (const k of ['ld 5', 'sd 7', 'ecall 11', 'ebreak 3', 'lb 5', 'sb 7']) assert.ok(traps.has(k), `no ${k} trap in ${JSON.stringify([...traps.keys()])}`);
 });
 
-test('reserved 32-bit encodings in every major opcode are illegal instructions with the word in mtval', () => {
+test('reserved 32-bit encodings in every major opcode, and F/D with the FPU off, are illegal instructions with the word in mtval', () => {
   let seed = 99;
   const rnd = (): number => { seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed; };
   const st = new Stepper(3);

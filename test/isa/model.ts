@@ -8,6 +8,8 @@
 // loads and stores complete (as on QEMU 7.2, which performs them in software); if part of one
 // falls outside RAM, mtval is the address of the first byte that faults (vol. II, "mtval").
 // LR/SC: the model has no reservation, so an SC fails (rd = 1) and writes nothing.
+// Of F and D it has the loads and stores (what compressed code expands to), given the FP
+// registers; without them the FPU is off and every F/D instruction is illegal.
 import { REFERENCE } from './reference.js';
 
 export interface MemoryModel {
@@ -20,7 +22,7 @@ export interface MemoryModel {
 export interface Write { addr: bigint; size: number; value: bigint }
 
 export type Outcome =
-  | { kind: 'ok'; x: bigint[]; pc: bigint; writes: Write[] }
+  | { kind: 'ok'; x: bigint[]; pc: bigint; writes: Write[]; f?: bigint[] }
   | { kind: 'trap'; cause: bigint; tval: bigint };
 
 export const CAUSE = { fetchMisaligned: 0n, fetchAccess: 1n, illegal: 2n, breakpoint: 3n, loadMisaligned: 4n, loadAccess: 5n,
@@ -35,8 +37,9 @@ function bits(w: number, hi: number, lo: number): number { return (w >>> lo) & (
 function sext(v: number, width: number): bigint { return BigInt.asIntN(width, BigInt(v)); }
 
 /** Execute `word` (len 4, or 2 for the expansion of a compressed word) at pc. */
-export function execute(word: number, len: 2 | 4, regs: readonly bigint[], pc: bigint, mem: MemoryModel): Outcome {
+export function execute(word: number, len: 2 | 4, regs: readonly bigint[], pc: bigint, mem: MemoryModel, fregs?: readonly bigint[]): Outcome {
   const x = regs.map((v) => s64(v));
+  const f = fregs?.map((v) => u64(v));
   const writes: Write[] = [];
   const w = word >>> 0;
   const opcode = w & 0x7f, rd = bits(w, 11, 7), f3 = bits(w, 14, 12), rs1 = bits(w, 19, 15), rs2 = bits(w, 24, 20), f7 = bits(w, 31, 25);
@@ -142,6 +145,17 @@ export function execute(word: number, len: 2 | 4, regs: readonly bigint[], pc: b
         set(rd, REFERENCE[name](a, b));
         break;
       }
+      case 0x07: {                                                           // flw, fld: a single is NaN-boxed
+        if (!f || (f3 !== 2 && f3 !== 3)) return illegal();
+        const v = load(a + immI, f3 === 2 ? 4 : 8);
+        f[rd] = f3 === 2 ? 0xffffffff00000000n | v : v;
+        break;
+      }
+      case 0x27: {                                                           // fsw, fsd: the raw bits
+        if (!f || (f3 !== 2 && f3 !== 3)) return illegal();
+        store(a + immS, f3 === 2 ? 4 : 8, f3 === 2 ? f[rs2] & 0xffffffffn : f[rs2]);
+        break;
+      }
       case 0x0f:                                                             // fence, fence.i
         if (f3 > 1) return illegal();
         break;
@@ -181,5 +195,5 @@ export function execute(word: number, len: 2 | 4, regs: readonly bigint[], pc: b
     if (e instanceof Fault) return { kind: 'trap', cause: e.cause, tval: e.tval };
     throw e;
   }
-  return { kind: 'ok', x, pc: npc, writes };
+  return { kind: 'ok', x, pc: npc, writes, f };
 }

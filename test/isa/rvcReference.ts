@@ -1,7 +1,7 @@
 // The RV64C expansions, written from the ISA manual's tables (vol. I, "C" chapter, tables of
 // the RVC opcode map and the per-instruction expansions), independent of the emulator's
 // decoder: a 16-bit word becomes the 32-bit instruction it stands for, or undefined when it is
-// reserved or belongs to an extension this hart lacks (F/D loads and stores).
+// reserved.
 import { encode } from './encode.js';
 
 const bit = (h: number, i: number): number => (h >>> i) & 1;
@@ -28,9 +28,11 @@ export function expandReference(h: number): Expansion | undefined {
       }
       case 2: return e('lw', { rd: prime(h, 2), rs1: prime(h, 7), imm: lwImm }, 'c.lw');
       case 3: return e('ld', { rd: prime(h, 2), rs1: prime(h, 7), imm: ldImm }, 'c.ld');
+      case 1: return e('fld', { rd: prime(h, 2), rs1: prime(h, 7), imm: ldImm }, 'c.fld');
+      case 5: return e('fsd', { rs2: prime(h, 2), rs1: prime(h, 7), imm: ldImm }, 'c.fsd');
       case 6: return e('sw', { rs2: prime(h, 2), rs1: prime(h, 7), imm: lwImm }, 'c.sw');
       case 7: return e('sd', { rs2: prime(h, 2), rs1: prime(h, 7), imm: ldImm }, 'c.sd');
-      default: return undefined; // 1 c.fld, 4 reserved, 5 c.fsd
+      default: return undefined; // 4: reserved
     }
   }
   if (op === 1) {
@@ -74,6 +76,8 @@ export function expandReference(h: number): Expansion | undefined {
       case 0: return e('slli', { rd, rs1: rd, imm: shamt }, 'c.slli');
       case 2: return rd === 0 ? undefined : e('lw', { rd, rs1: 2, imm: (bit(h, 12) << 5) | (field(h, 6, 4) << 2) | (field(h, 3, 2) << 6) }, 'c.lwsp');
       case 3: return rd === 0 ? undefined : e('ld', { rd, rs1: 2, imm: (bit(h, 12) << 5) | (field(h, 6, 5) << 3) | (field(h, 4, 2) << 6) }, 'c.ldsp');
+      case 1: return e('fld', { rd, rs1: 2, imm: (bit(h, 12) << 5) | (field(h, 6, 5) << 3) | (field(h, 4, 2) << 6) }, 'c.fldsp');
+      case 5: return e('fsd', { rs2, rs1: 2, imm: (field(h, 12, 10) << 3) | (field(h, 9, 7) << 6) }, 'c.fsdsp');
       case 4:
         if (bit(h, 12) === 0) {
           if (rs2 === 0) return rd === 0 ? undefined : e('jalr', { rd: 0, rs1: rd, imm: 0 }, 'c.jr');
@@ -82,8 +86,7 @@ export function expandReference(h: number): Expansion | undefined {
         if (rs2 === 0) return rd === 0 ? e('ebreak', {}, 'c.ebreak') : e('jalr', { rd: 1, rs1: rd, imm: 0 }, 'c.jalr');
         return e('add', { rd, rs1: rd, rs2 }, 'c.add');
       case 6: return e('sw', { rs2, rs1: 2, imm: (field(h, 12, 9) << 2) | (field(h, 8, 7) << 6) }, 'c.swsp');
-      case 7: return e('sd', { rs2, rs1: 2, imm: (field(h, 12, 10) << 3) | (field(h, 9, 7) << 6) }, 'c.sdsp');
-      default: return undefined; // 1 c.fldsp, 5 c.fsdsp
+      default: return e('sd', { rs2, rs1: 2, imm: (field(h, 12, 10) << 3) | (field(h, 9, 7) << 6) }, 'c.sdsp');
     }
   }
   return undefined;

@@ -38,8 +38,11 @@ export class Stepper {
     };
   }
 
-  /** Execute a 16- or 32-bit word at SLOT. */
-  run(word: number, regs: readonly bigint[]): Outcome & { mepc?: bigint } {
+  /**
+   * Execute a 16- or 32-bit word at SLOT. With `fregs` the FPU is on (mstatus.FS Initial) and
+   * f0..f31 hold them; without, FS is Off and every F/D instruction is illegal.
+   */
+  run(word: number, regs: readonly bigint[], fregs?: readonly bigint[]): Outcome & { mepc?: bigint } {
     const m = this.m, h = m.hart, view = m.ram.view;
     const compressed = (word & 3) !== 3;
     const at = Number(SLOT - RAM_BASE);
@@ -48,6 +51,9 @@ export class Stepper {
     view.setUint32(at + 8, 0x00000013, true);
     m.flushCode();
     for (let i = 1; i < 32; i++) h.x[i] = regs[i];
+    h.csr.mstatus = (h.csr.mstatus & ~0x6000n) | (fregs ? 0x2000n : 0n);
+    h.csr.syncFs();
+    for (let i = 0; i < 32; i++) h.fpu.setBits(i, fregs?.[i] ?? 0n);
     h.pc = SLOT;
     h.reservation = -1n;
     h.csr.mcause = MARK;
@@ -62,7 +68,7 @@ export class Stepper {
       const after = m.ram.ru8.subarray(Number(lo - RAM_BASE), Number(hi - RAM_BASE));
       for (let i = 0; i < after.length; i++) if (after[i] !== before[k][i]) writes.push({ addr: lo + BigInt(i), size: 1, value: BigInt(after[i]) });
     });
-    return { kind: 'ok', x: Array.from(h.x.subarray(0, 32)), pc: h.pc, writes };
+    return { kind: 'ok', x: Array.from(h.x.subarray(0, 32)), pc: h.pc, writes, f: Array.from({ length: 32 }, (_, i) => h.fpu.bits(i)) };
   }
 }
 
@@ -72,6 +78,13 @@ export function bytesWritten(writes: Write[], mem: MemoryModel): Write[] {
   for (const w of writes) for (let i = 0; i < w.size; i++) bytes.set(w.addr + BigInt(i), (w.value >> BigInt(8 * i)) & 0xffn);
   return [...bytes].filter(([a, v]) => BigInt(mem.byte(a)) !== v).sort((p, q) => (p[0] < q[0] ? -1 : 1))
     .map(([addr, value]) => ({ addr, size: 1, value }));
+}
+
+/** Floating-point register contents: NaN-boxed singles, doubles, and patterns that are neither. */
+export function fregValue(rnd: () => number): bigint {
+  const k = rnd() % 4;
+  if (k === 0) return 0xffffffff00000000n | BigInt(rnd());
+  return BigInt.asUintN(64, (BigInt(rnd()) << 32n) | BigInt(rnd()));
 }
 
 /** Values registers take: edge values, random values, and addresses in and around the data area. */

@@ -17,7 +17,7 @@ test('every instruction of the emulator\'s table is known, with its extension an
     assert.equal(m.ext, d.ext);
     assert.equal(m.doc, d.doc);
     // The usual spelling names every operand field the encoding has.
-    const fields = d.syntax.match(/rd|rs1|rs2|csr|zimm/g) ?? [];
+    const fields = d.syntax.match(/\b(?:f?rd|f?rs[123]|csr|zimm)\b/g) ?? [];
     for (const f of fields) assert.match(m.forms[0]?.text ?? '', new RegExp(`\\b${f}\\b`), `${d.name}: '${m.forms[0]?.text}' lacks ${f}`);
   }
 });

@@ -10,6 +10,7 @@ import { analyze } from '../../src/language/analysis.js';
 import { diagnose } from '../../src/language/diagnostics.js';
 import { scratchDir } from '../support/toolchain.js';
 import { generate } from '../diff/generate.js';
+import { generateFloat } from '../diff/floatGen.js';
 import { assemble, findAssembly, generateValid, haveToolchain, mutate, MUTATIONS, undefinedLocalMutants, writeTemp } from './asmCorpus.js';
 
 const skip = haveToolchain() ? false : 'the riscv64-unknown-elf toolchain is not installed';
@@ -19,6 +20,8 @@ function corpus(): { name: string; text: string }[] {
   const files = findAssembly(ROOTS).map((f) => ({ name: f, text: readFileSync(f, 'utf8') }));
   // Two programs of the differential test's generator stand for machine-written assembly.
   const diff = [20261124, 7].map((seed) => ({ name: `diff-${seed}.S`, text: generate(seed).source }));
+  // And one of the F/D generator's: every F/D mnemonic, rounding modes, compressed FP loads and stores.
+  diff.push({ name: 'float-diff-3.S', text: generateFloat(3, { cases: 2 }).source });
   return [...files, ...diff, { name: 'generated.s', text: generateValid(6, 2024) }, { name: 'generated.S', text: generateValid(3, 99) }];
 }
 

@@ -156,7 +156,7 @@ const EXPECTED = `smode tests
 118 store to a read-only PMP page: M from S cause 7 tval 8000a100 epc +0 a0 8000a100
 119 load from an execute-only TOR range: M from S cause 5 tval 8000a100 epc +0 a0 8000a100
 120 load just below the TOR range: M from S cause 9 tval 0 epc +2 a0 1300000013
-121 fetch from a PMP page without X: M from S cause 1 tval 800001dc epc +0 a0 8000a100
+121 fetch from a PMP page without X: M from S cause 1 tval 800001e0 epc +0 a0 8000a100
 done
 `;
 

@@ -1,11 +1,15 @@
 # Start-up for bare test programs under `-bios none`: M-mode at 0x80000000, one hart.
-# Sets the stack, clears .bss, calls main and hands its result to the finisher.
+# Sets the stack, turns the FPU on, clears .bss, calls main and hands its result to the finisher.
     .section .text.init
     .globl _start
 _start:
     csrr    t0, mhartid
     bnez    t0, park
     la      sp, __stack_top
+    # mstatus.FS = Initial: with FS Off (its reset value) every F/D instruction is illegal, and
+    # code built for rv64gc uses them (fa0-fa7 hold float arguments; GCC may keep data there).
+    li      t0, 0x2000
+    csrs    mstatus, t0
     la      t0, __bss_start
     la      t1, __bss_end
 1:  bgeu    t0, t1, 2f

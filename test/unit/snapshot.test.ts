@@ -1,6 +1,6 @@
 // Snapshots must hold everything that decides the next instruction (time travel rebuilds past
 // states from them): every field of the CSR file, and the hart's pending trap, wfi and
-// reservation. These checks fail when a field is added to the hart or the CSR file and left
+// reservation, the FP registers and fcsr. These checks fail when a field is added to the hart or the CSR file and left
 // out of its save().
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,6 +45,7 @@ test('a round trip through save and restore changes nothing, a pending trap and 
   }
   h.x[5] = 42n; h.pc = 0x80000010n; h.exc = 1; h.excCause = 13; h.excTval = 0x1234n; h.waiting = true;
   h.reservation = 0x80000100n; h.reservationValue = 7n; h.instret = 99;
+  h.fpu.setBits(3, 0x400921fb54442d18n); h.fpu.flags = 0x11; h.fpu.frm = 3;
   const s = h.save();
   const other = new Hart(new Bus(new Ram(0x80000000, 4096)));
   other.restore(s);

@@ -62,7 +62,8 @@ function attachResetRom(t: BootTarget, start: bigint, fdt: bigint, next: bigint)
 /**
  * The kernel in S-mode, with M-mode state as OpenSBI leaves it for a kernel: the exceptions the
  * kernel handles itself and the S-mode interrupts delegated, counters and Sstc open to S-mode,
- * PMP allowing everything; a0 = hart id, a1 = the device tree.
+ * PMP allowing everything, the FPU on (FS Dirty, fcsr 0: kernels built for rv64gc use it without
+ * asking); a0 = hart id, a1 = the device tree.
  */
 export function bootUnderSbi(t: BootTarget, entry: bigint, fdt: bigint): void {
   attachResetRom(t, BigInt(t.ram.base), fdt, entry);
@@ -73,7 +74,8 @@ export function bootUnderSbi(t: BootTarget, entry: bigint, fdt: bigint): void {
     csr.mcounteren = 7n;
     csr.menvcfg = (1n << 63n) | (1n << 62n);
     csr.pmpcfg[0] = 0x1fn; csr.pmpaddr[0] = PMPADDR_MASK; csr.pmpChanged();
-    csr.mstatus = (csr.mstatus & ~MSTATUS.MPP) | (BigInt(Priv.S) << MPP_SHIFT);
+    csr.mstatus = (csr.mstatus & ~MSTATUS.MPP) | (BigInt(Priv.S) << MPP_SHIFT) | MSTATUS.FS;
+    csr.syncFs();
     h.priv = Priv.S;
     h.pc = entry;
     h.x[10] = BigInt(h.hartId);

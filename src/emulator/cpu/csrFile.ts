@@ -15,7 +15,7 @@ import { Sv39 } from './sv39.js';
 export { MSTATUS, SSTATUS_MASK };
 
 const MSTATUS_WRITABLE = MSTATUS.SIE | MSTATUS.MIE | MSTATUS.SPIE | MSTATUS.MPIE | MSTATUS.SPP | MSTATUS.MPP |
-  MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
+  MSTATUS.FS | MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.TVM | MSTATUS.TW | MSTATUS.TSR;
 
 /** Interrupt bits in mip/mie (vol. II §3.1.9): bit n is interrupt n. */
 export const MIP = {
@@ -33,8 +33,8 @@ const MENVCFG_STCE = 1n << 63n;
 /** menvcfg.PBMTE, kept writable as QEMU 7.2 does; and the low fields FIOM, CBIE, CBCFE, CBZE. */
 const MENVCFG_WRITABLE = MENVCFG_STCE | (1n << 62n) | 0xf1n;
 
-// misa: RV64 (MXL=2) with A, C, I, M, S, U.
-const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
+// misa: RV64 (MXL=2) with A, C, D, F, I, M, S, U.
+const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 3n) | (1n << 5n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
 
 /** The CSR file's scalar state, by field name. */
 export const SCALAR_CSRS = [
@@ -87,6 +87,7 @@ export class CsrFile {
 
   constructor(private readonly hart: Hart) {
     this.mmu = new Sv39(hart);
+    hart.fpu.onDirty = () => this.markFsDirty();
   }
 
   /** Every CSR's stored state, for snapshots (test/unit/snapshot.test.ts checks none is missed). */
@@ -102,6 +103,7 @@ export class CsrFile {
     this.pmpaddr.splice(0, this.pmpaddr.length, ...s.pmpaddr);
     this.pmp.update(this.pmpcfg, this.pmpaddr);
     this.triggers.restore(s.triggers);
+    this.syncFs();
   }
 
   /** PMP entries changed: rebuild them, and drop translations (and code) made under the old ones. */
@@ -151,6 +153,9 @@ export class CsrFile {
   read(num: number): bigint | undefined {
     const h = this.hart;
     switch (num) {
+      case CSR.fflags: return this.fpAllowed() ? BigInt(h.fpu.flags) : undefined;
+      case CSR.frm: return this.fpAllowed() ? BigInt(h.fpu.frm) : undefined;
+      case CSR.fcsr: return this.fpAllowed() ? BigInt(h.fpu.fcsr) : undefined;
       case CSR.cycle: return this.counterAllowed(0) ? BigInt(h.instret) + this.cycleOffset : undefined;
       case CSR.time: return this.counterAllowed(1) ? this.time() : undefined;
       case CSR.instret: return this.counterAllowed(2) ? BigInt(h.instret) + this.instretOffset : undefined;
@@ -210,6 +215,7 @@ export class CsrFile {
   write(num: number, v: bigint): boolean {
     const h = this.hart;
     switch (num) {
+      case CSR.fflags: case CSR.frm: case CSR.fcsr: return this.writeFcsr(num, v);
       case CSR.mstatus: this.setMstatus(v, MSTATUS_WRITABLE); return true;
       case CSR.sstatus: this.setMstatus(v, SSTATUS_MASK & MSTATUS_WRITABLE); return true;
       case CSR.misa: return true; // WARL: the extensions are fixed
@@ -287,6 +293,34 @@ export class CsrFile {
     const changed = next ^ this.mstatus;
     if ((changed & (MSTATUS.MPRV | MSTATUS.MPP)) !== 0n && ((this.mstatus | next) & MSTATUS.MPRV) !== 0n) this.hart.flushDataTranslations();
     this.mstatus = next;
+    this.syncFs();
+  }
+
+  /** The FP CSRs exist while mstatus.FS is not Off (vol. II, "Extension Context Status"). */
+  private fpAllowed(): boolean {
+    return (this.mstatus & MSTATUS.FS) !== 0n;
+  }
+
+  /** fflags, frm, fcsr: frm keeps any 3-bit value (a reserved one makes dynamic rounding illegal). */
+  private writeFcsr(num: number, v: bigint): boolean {
+    if (!this.fpAllowed()) return false;
+    const fpu = this.hart.fpu, bits = Number(v & 0xffn);
+    if (num === CSR.fflags || num === CSR.fcsr) fpu.flags = bits & 0x1f;
+    if (num === CSR.frm) fpu.frm = bits & 7;
+    if (num === CSR.fcsr) fpu.frm = bits >> 5;
+    this.markFsDirty();
+    return true;
+  }
+
+  /** FP state changed: FS becomes Dirty (and SD reads as 1). */
+  markFsDirty(): void {
+    this.mstatus |= MSTATUS.FS;
+    this.syncFs();
+  }
+
+  /** Give the FPU's copy of mstatus.FS, which translated code reads, its current value. */
+  syncFs(): void {
+    this.hart.fpu.fs = Number((this.mstatus & MSTATUS.FS) >> 13n);
   }
 
   private setMstatus(v: bigint, mask: bigint): void {
@@ -296,6 +330,7 @@ export class CsrFile {
     const translationBits = MSTATUS.MPRV | MSTATUS.SUM | MSTATUS.MXR | MSTATUS.MPP;
     const changed = next ^ this.mstatus;
     this.mstatus = next;
+    this.syncFs();
     if (changed & translationBits) this.hart.flushDataTranslations();
     if (changed & (MSTATUS.MIE | MSTATUS.SIE)) this.onInterruptState();
   }

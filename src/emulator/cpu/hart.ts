@@ -10,6 +10,7 @@ import { enterTrap } from './trap.js';
 import { Tlb } from './tlb.js';
 import type { AmoOp } from '../isa/rv64a.js';
 import type { CsrKind } from '../isa/system.js';
+import { Fpu, type FpuState } from '../fpu/fpu.js';
 
 const EMPTY_CHUNKS = new Uint16Array(0);
 
@@ -36,6 +37,7 @@ export interface HartState {
   exc: number; excCause: number; excTval: bigint; insn: number;
   waiting: boolean; reservation: bigint; reservationValue: bigint;
   csr: CsrState;
+  fpu: FpuState;
 }
 
 export class Hart {
@@ -44,6 +46,8 @@ export class Hart {
   readonly x = new BigInt64Array(this.regBuf);
   readonly u = new Uint32Array(this.regBuf);
   readonly i32 = new Int32Array(this.regBuf);
+  /** f0..f31 and fcsr (the debugger reads them here: fpu.bits(r), fpu.fcsr). */
+  readonly fpu = new Fpu(this.u, this.i32);
 
   /** The software TLBs, one set per privilege (indexed by Priv; index 2 is unused). */
   readonly tlbs: readonly Tlb[] = [new Tlb(), new Tlb(), new Tlb(), new Tlb()];
@@ -92,6 +96,7 @@ export class Hart {
       exc: this.exc, excCause: this.excCause, excTval: this.excTval, insn: this.insn,
       waiting: this.waiting, reservation: this.reservation, reservationValue: this.reservationValue,
       csr: this.csr.save(),
+      fpu: this.fpu.save(),
     };
   }
 
@@ -102,6 +107,7 @@ export class Hart {
     this.priv = s.priv; this.instret = s.instret;
     this.exc = s.exc; this.excCause = s.excCause; this.excTval = s.excTval; this.insn = s.insn;
     this.waiting = s.waiting; this.reservation = s.reservation; this.reservationValue = s.reservationValue;
+    this.fpu.restore(s.fpu);
     this.csr.restore(s.csr);
     this.flushTranslations();
   }

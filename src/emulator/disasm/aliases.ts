@@ -34,7 +34,19 @@ const floatCsr = (form: 'read' | 'write' | 'writeImm'): Alias[] => FLOAT_CSRS.fl
   return [rule((d) => d.csr === num, (d, c) => (d.rd === 0 ? p(`fs${sfx}`, c.reg(d.rs1)) : p(`fs${sfx}`, c.reg(d.rd), c.reg(d.rs1))), 'f')];
 });
 
+/** fmv, fneg and fabs: the sign injections of a register with itself. */
+const signAliases = (prec: 's' | 'd'): Record<string, readonly Alias[]> => {
+  const same = (d: Decoded): boolean => d.rs1 === d.rs2;
+  return {
+    [`fsgnj.${prec}`]: [rule(same, (d, c) => p(`fmv.${prec}`, c.freg(d.rd), c.freg(d.rs1)))],
+    [`fsgnjn.${prec}`]: [rule(same, (d, c) => p(`fneg.${prec}`, c.freg(d.rd), c.freg(d.rs1)))],
+    [`fsgnjx.${prec}`]: [rule(same, (d, c) => p(`fabs.${prec}`, c.freg(d.rd), c.freg(d.rs1)))],
+  };
+};
+
 export const RULES: Readonly<Record<string, readonly Alias[]>> = {
+  ...signAliases('s'),
+  ...signAliases('d'),
   addi: [
     rule(zero('rd', 'rs1', 'imm'), () => p('nop')),
     rule(zero('rs1'), (d, c) => p('li', c.reg(d.rd), String(d.imm))),

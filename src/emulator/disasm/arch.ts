@@ -50,12 +50,14 @@ export function parseArch(isa: string): Set<string> {
 }
 
 /** binutils' instruction classes, named by the extension that enables them ('i' is always there). */
-export type InsnClass = 'i' | 'm' | 'zmmul' | 'a' | 'c' | 'f' | 'zicsr' | 'zifencei' | 'zihintpause';
+export type InsnClass = 'i' | 'm' | 'zmmul' | 'a' | 'c' | 'f' | 'd' | 'dc' | 'zicsr' | 'zifencei' | 'zihintpause';
 
-export const supports = (arch: Arch, cls: InsnClass): boolean => cls === 'i' || arch.has(cls);
+/** `dc` is binutils' D_AND_C: the compressed double loads and stores. */
+export const supports = (arch: Arch, cls: InsnClass): boolean =>
+  cls === 'i' || (cls === 'dc' ? arch.has('d') && arch.has('c') : arch.has(cls));
 
 /** The hart's own ISA: what `disassemble` assumes when no ELF says otherwise. */
-export const HART_ARCH: Arch = parseArch('rv64imac_zicsr_zifencei');
+export const HART_ARCH: Arch = parseArch('rv64imafdc_zicsr_zifencei');
 
 /** What objdump assumes for an ELF without a .riscv.attributes section. */
 export const OBJDUMP_DEFAULT_ARCH = 'rv64gc';

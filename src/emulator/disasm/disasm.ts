@@ -6,7 +6,7 @@ import type { Decoded, InsnDef } from '../isa/types.js';
 import { HART_ARCH, supports, type Arch, type InsnClass } from './arch.js';
 import { HINTS, IMMEDIATE_NAMES, RULES, type Alias, type Printed } from './aliases.js';
 import { csrNameFor, LATEST_PRIV_SPEC, type PrivSpec } from './csrNames.js';
-import { ABI_NAMES, hex, printOperands, type OperandContext } from './operands.js';
+import { ABI_NAMES, FP_ABI_NAMES, hex, printOperands, type OperandContext } from './operands.js';
 import { unknownWord } from './unknown.js';
 
 export { ABI_NAMES };
@@ -27,6 +27,7 @@ export interface DisasmOptions {
 }
 
 const reg = (n: number): string => ABI_NAMES[n];
+const freg = (n: number): string => FP_ABI_NAMES[n];
 
 /**
  * Encodings the hart executes but binutils insists have zero reserved fields: objdump shows
@@ -37,6 +38,8 @@ function strictlyInvalid(d: Decoded): boolean {
     case 'fence.i': return (d.raw & ~0x707f) !== 0;
     case 'sfence.vma': return d.rd !== 0;
     case 'fence': return d.rd !== 0 || d.rs1 !== 0 || (d.fm !== 0 && !(d.fm === 8 && d.pred === 3 && d.succ === 3));
+    // Exact conversions: binutils 2.40 knows them only with rm = 0 (the hart takes any valid mode).
+    case 'fcvt.d.s': case 'fcvt.d.w': case 'fcvt.d.wu': return d.rm !== 0;
     default: return false;
   }
 }
@@ -49,6 +52,8 @@ function classOf(def: InsnDef): InsnClass {
   switch (def.ext) {
     case 'M': return ZMMUL.has(def.name) ? 'zmmul' : 'm';
     case 'A': return 'a';
+    case 'F': return 'f';
+    case 'D': return 'd';
     case 'C': return 'c';
     case 'Zicsr': return 'zicsr';
     case 'Zifencei': return 'zifencei';
@@ -80,8 +85,9 @@ function mnemonicOf(d: Decoded): string {
 function print(d: Decoded, pc: bigint, { arch = HART_ARCH, privSpec = LATEST_PRIV_SPEC, hexTargets = false }: DisasmOptions):
   { printed: Printed; target?: bigint } | undefined {
   if (strictlyInvalid(d)) return undefined;
-  // Every compressed encoding is in binutils' C class, whatever it expands to.
-  const cls = d.len === 2 ? 'c' : classOf(d.def);
+  // Every compressed encoding is in binutils' C class, whatever it expands to, and the
+  // compressed F/D loads and stores need D as well.
+  const cls = d.len === 2 ? (d.def.ext === 'D' ? 'dc' : 'c') : classOf(d.def);
   // An alias may be in another class than its base: rdcycle and unimp print even without Zicsr.
   const alias = (d.cname ? findAlias(HINTS[d.cname], d, arch, cls) : undefined) ?? findAlias(RULES[d.def.name], d, arch, cls);
   if (!alias && !supports(arch, cls)) return undefined;
@@ -89,6 +95,7 @@ function print(d: Decoded, pc: bigint, { arch = HART_ARCH, privSpec = LATEST_PRI
   const target = flow ? BigInt.asUintN(64, pc + BigInt(d.imm)) : undefined;
   const ctx: OperandContext = {
     reg,
+    freg,
     csr: csrPrinter(privSpec),
     target: target === undefined ? '' : hexTargets ? hex(target) : target.toString(16),
   };

@@ -4,7 +4,7 @@ import { buildFdt, node, u64Cells, type FdtNode, type PropValue } from './fdt.js
 import { TIMEBASE_HZ } from '../devices/clint.js';
 import { CLINT, PLIC, TEST, UART0, VIRTIO_SLOTS, virtioSlot, type Region } from '../board/virtMap.js';
 
-export const ISA_STRING = 'rv64imac_zicsr_zifencei_sstc';
+export const ISA_STRING = 'rv64imafdc_zicsr_zifencei_sstc';
 
 // Phandles as QEMU 7.2 numbers them: the last cpu first (cpu@k is 2(n-1-k)+1, its interrupt
 // controller the next), then the PLIC and the test device.

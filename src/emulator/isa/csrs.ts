@@ -1,6 +1,8 @@
 // CSR numbers and names (ISA manual vol. II, tables 2.2-2.5). The disassembler prints these
 // names, the hart implements a subset of them, and the language server offers them all.
 export const CSR = {
+  // Unprivileged floating-point CSRs
+  fflags: 0x001, frm: 0x002, fcsr: 0x003,
   // Unprivileged counters
   cycle: 0xc00, time: 0xc01, instret: 0xc02,
   // Supervisor

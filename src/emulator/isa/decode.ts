@@ -6,14 +6,14 @@ import { expandCompressed } from './rvc.js';
 import * as f from './fields.js';
 
 function blank(def: InsnDef, raw: number, len: 2 | 4): Decoded {
-  return { def, raw, len, rd: 0, rs1: 0, rs2: 0, imm: 0, csr: 0, aq: false, rl: false, pred: 0, succ: 0, fm: 0 };
+  return { def, raw, len, rd: 0, rs1: 0, rs2: 0, imm: 0, csr: 0, aq: false, rl: false, pred: 0, succ: 0, fm: 0, rs3: 0, rm: 0 };
 }
 
 function decode32(w: number): Decoded | undefined {
   const def = lookup(w);
   if (!def) return undefined;
   const d = blank(def, w >>> 0, 4);
-  d.rd = f.rd(w); d.rs1 = f.rs1(w); d.rs2 = f.rs2(w);
+  d.rd = f.rd(w); d.rs1 = f.rs1(w); d.rs2 = f.rs2(w); d.rm = f.funct3(w);
   switch (def.format) {
     case 'I': d.imm = f.immI(w); break;
     case 'S': d.imm = f.immS(w); break;
@@ -25,6 +25,7 @@ function decode32(w: number): Decoded | undefined {
     case 'CSR': d.csr = f.csrNum(w); break;
     case 'CSRI': d.csr = f.csrNum(w); d.imm = d.rs1; break;
     case 'AMO': d.aq = ((w >>> 26) & 1) === 1; d.rl = ((w >>> 25) & 1) === 1; break;
+    case 'R4': d.rs3 = f.rs3(w); break;
     case 'FENCE': d.fm = (w >>> 28) & 15; d.pred = (w >>> 24) & 15; d.succ = (w >>> 20) & 15; d.imm = f.immI(w); break;
     default: break;
   }

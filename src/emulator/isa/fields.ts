@@ -7,6 +7,7 @@ export const sext = (v: number, width: number): number => (v << (32 - width)) >>
 export const rd = (w: number): number => (w >>> 7) & 31;
 export const rs1 = (w: number): number => (w >>> 15) & 31;
 export const rs2 = (w: number): number => (w >>> 20) & 31;
+export const rs3 = (w: number): number => w >>> 27;
 export const funct3 = (w: number): number => (w >>> 12) & 7;
 
 export const immI = (w: number): number => w >> 20;

@@ -1,7 +1,8 @@
 // RV64C: each 16-bit encoding expands into the base instruction it abbreviates (ISA manual
 // vol. I, ch. 16, tables 16.5-16.7), so compressed code costs a table and no new semantics.
-// Reserved encodings, and the F/D loads and stores this hart does not have, decode to nothing
-// and so raise illegal-instruction.
+// Reserved encodings decode to nothing and so raise illegal-instruction. The F/D loads and
+// stores name floating-point registers in the same fields (RV64 has no c.flw/c.fsw: those
+// encodings are c.ld/c.sd).
 import { bits, sext } from './fields.js';
 
 /** What a compressed word expands to: the base instruction's name and its operands. */
@@ -41,11 +42,13 @@ export function expandCompressed(w: number): Expansion | undefined {
   if (quadrant === 0) {
     switch (f3) {
       case 0: { const imm = uimmAddi4spn(w); return imm === 0 ? undefined : { cname: 'c.addi4spn', base: 'addi', rd: r3(w, 2), rs1: 2, imm }; }
+      case 1: return { cname: 'c.fld', base: 'fld', rd: r3(w, 2), rs1: r3(w, 7), imm: uimmCLD(w) };
       case 2: return { cname: 'c.lw', base: 'lw', rd: r3(w, 2), rs1: r3(w, 7), imm: uimmCLW(w) };
       case 3: return { cname: 'c.ld', base: 'ld', rd: r3(w, 2), rs1: r3(w, 7), imm: uimmCLD(w) };
+      case 5: return { cname: 'c.fsd', base: 'fsd', rs2: r3(w, 2), rs1: r3(w, 7), imm: uimmCLD(w) };
       case 6: return { cname: 'c.sw', base: 'sw', rs2: r3(w, 2), rs1: r3(w, 7), imm: uimmCLW(w) };
       case 7: return { cname: 'c.sd', base: 'sd', rs2: r3(w, 2), rs1: r3(w, 7), imm: uimmCLD(w) };
-      default: return undefined; // c.fld, c.fsd (no D here) and the reserved 100
+      default: return undefined; // the reserved 100
     }
   }
   if (quadrant === 1) {
@@ -82,6 +85,7 @@ export function expandCompressed(w: number): Expansion | undefined {
   if (quadrant === 2) {
     switch (f3) {
       case 0: return { cname: 'c.slli', base: 'slli', rd, rs1: rd, imm: uimmCI(w) };
+      case 1: return { cname: 'c.fldsp', base: 'fld', rd, rs1: 2, imm: uimmLdsp(w) }; // any f register, f0 too
       case 2: return rd === 0 ? undefined : { cname: 'c.lwsp', base: 'lw', rd, rs1: 2, imm: uimmLwsp(w) };
       case 3: return rd === 0 ? undefined : { cname: 'c.ldsp', base: 'ld', rd, rs1: 2, imm: uimmLdsp(w) };
       case 4:
@@ -93,9 +97,9 @@ export function expandCompressed(w: number): Expansion | undefined {
           return rd === 0 ? { cname: 'c.ebreak', base: 'ebreak' } : { cname: 'c.jalr', base: 'jalr', rd: 1, rs1: rd, imm: 0 };
         }
         return { cname: 'c.add', base: 'add', rd, rs1: rd, rs2 };
+      case 5: return { cname: 'c.fsdsp', base: 'fsd', rs2, rs1: 2, imm: uimmSdsp(w) };
       case 6: return { cname: 'c.swsp', base: 'sw', rs2, rs1: 2, imm: uimmSwsp(w) };
-      case 7: return { cname: 'c.sdsp', base: 'sd', rs2, rs1: 2, imm: uimmSdsp(w) };
-      default: return undefined; // c.fldsp, c.fsdsp
+      default: return { cname: 'c.sdsp', base: 'sd', rs2, rs1: 2, imm: uimmSdsp(w) };
     }
   }
   return undefined;

@@ -4,9 +4,11 @@ import type { InsnDef } from './types.js';
 import { RV64I } from './rv64i.js';
 import { RV64M } from './rv64m.js';
 import { RV64A } from './rv64a.js';
+import { RV64F } from './rv64f.js';
+import { RV64D } from './rv64d.js';
 import { SYSTEM } from './system.js';
 
-export const INSTRUCTIONS: readonly InsnDef[] = [...RV64I, ...RV64M, ...RV64A, ...SYSTEM];
+export const INSTRUCTIONS: readonly InsnDef[] = [...RV64I, ...RV64M, ...RV64A, ...RV64F, ...RV64D, ...SYSTEM];
 
 export const BY_NAME: ReadonlyMap<string, InsnDef> = new Map(INSTRUCTIONS.map((d) => [d.name, d]));
 

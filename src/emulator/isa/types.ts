@@ -2,14 +2,15 @@
 // disassembler. One InsnDef describes an instruction completely; everything else derives.
 
 /** Which ISA extension an instruction belongs to (for the language server and misa). */
-export type Ext = 'I' | 'M' | 'A' | 'C' | 'Zicsr' | 'Zifencei' | 'Priv';
+export type Ext = 'I' | 'M' | 'A' | 'F' | 'D' | 'C' | 'Zicsr' | 'Zifencei' | 'Priv';
 
 /** Encoding formats: which fields the decoder extracts from the 32-bit word. */
 export type Format =
   | 'R' | 'I' | 'S' | 'B' | 'U' | 'J'
   | 'SH6' /* I-type with a 6-bit shift amount (RV64 slli/srli/srai) */
   | 'SH5' /* I-type with a 5-bit shift amount (*w shifts) */
-  | 'CSR' | 'CSRI' | 'AMO' | 'FENCE' | 'NONE';
+  | 'CSR' | 'CSRI' | 'AMO' | 'FENCE' | 'NONE'
+  | 'R4' /* R with a third source register in bits 31:27 (fused multiply-add) */;
 
 /**
  * Operand syntax, as objdump prints it. Each kind is printed by one small printer in the
@@ -18,7 +19,10 @@ export type Format =
 export type Syntax =
   | 'rd,rs1,rs2' | 'rd,rs1,imm' | 'rd,imm(rs1)' | 'rs2,imm(rs1)' | 'rs1,rs2,target'
   | 'rd,uimm20' | 'rd,target' | 'rd,imm(rs1)jalr' | 'rd,csr,rs1' | 'rd,csr,zimm'
-  | 'rd,rs2,(rs1)' | 'rd,(rs1)' | 'fence' | 'rs1,rs2' | '';
+  | 'rd,rs2,(rs1)' | 'rd,(rs1)' | 'fence' | 'rs1,rs2' | ''
+  // F and D: an `f` names a floating-point register; `rm` is a rounding mode, left out when dynamic.
+  | 'frd,imm(rs1)' | 'frs2,imm(rs1)' | 'frd,frs1,frs2,rm' | 'frd,frs1,frs2,frs3,rm' | 'frd,frs1,rm'
+  | 'frd,frs1,frs2' | 'rd,frs1,frs2' | 'rd,frs1,rm' | 'frd,rs1,rm' | 'rd,frs1' | 'frd,rs1' | 'frd,frs1';
 
 /** A decoded instruction. Compressed instructions decode into their base instruction's form. */
 export interface Decoded {
@@ -35,6 +39,8 @@ export interface Decoded {
   pred: number;      // fence predecessor set
   succ: number;      // fence successor set
   fm: number;        // fence mode
+  rs3: number;       // the fused multiply-adds' third source
+  rm: number;        // funct3, a rounding mode in floating-point instructions
   /** The compressed encoding's name (c.addi...) when this came from a 16-bit word. */
   cname?: string;
 }

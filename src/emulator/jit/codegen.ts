@@ -10,6 +10,8 @@
 //   r8 ru8 r16 ru16 r32 ru32 r64   views of RAM
 //   tlR tlRh tlRo tlW tlWh tlWo    the read/write TLBs (tag low, tag high, RAM offset)
 //   cc   one byte per CODE_CHUNK bytes of RAM, non-zero where translated code came from
+//   fpu  the hart's FPU (fpu/fpu.ts): fcsr, mstatus.FS as a number, the operations
+//   f64 f32 fu fx   views of the floating-point registers (Float64, Float32, Uint32, BigInt64)
 // V8 compiles BigInt64Array element arithmetic to native 64-bit code, which is why registers
 // are BigInts here; see docs/performance.md for the measurements behind that choice.
 
@@ -36,6 +38,14 @@ export class Gen {
   /** The pc the block starts at, and whether any exit jumps back to it. */
   blockStart = -1n;
   loops = false;
+  /**
+   * What earlier floating-point instructions of this block already established (see
+   * isa/float.ts): FS is not Off, frm holds a valid mode, FS is Dirty. Nothing inside a block
+   * changes them, since CSR writes and traps end blocks.
+   */
+  fpEnabled = false;
+  frmValid = false;
+  fpDirty = false;
 
   /** Bring h.instret up to date before a slow path that reads it (CSRs, ecall). */
   sync(): string {
@@ -90,11 +100,19 @@ export class Gen {
     const view = { 1: signed ? 'r8' : 'ru8', 2: signed ? 'r16' : 'ru16', 4: signed ? 'r32' : 'ru32', 8: 'r64' }[size];
     const shift = { 1: 0, 2: 1, 4: 2, 8: 3 }[size];
     const read = size === 8 ? `${view}[o >>> 3]` : `BigInt(${view}[o${shift ? ` >>> ${shift}` : ''}])`;
+    return this.loadVia(rs1, imm, size, this.set(rd, read), signed, this.set(rd, 'v'));
+  }
+
+  /**
+   * The TLB check of a load: `hit` runs with the RAM byte offset in `o`, `miss` with the
+   * zero- or sign-extended value from the slow path in `v`.
+   */
+  loadVia(rs1: number, imm: number, size: 1 | 2 | 4 | 8, hit: string, signed: boolean, miss: string): string {
     const align = size === 1 ? '' : ` && (lo & ${size - 1}) === 0`;
     return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${imm}n;
 { const lo = u[${2 * ADDR_SLOT}], e = (lo >>> 12) & ${TLB_SIZE - 1};
-  if (tlR[e] === (lo & -4096) && tlRh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { const o = tlRo[e] + (lo & 4095); ${this.set(rd, read)} }
-  else { const v = h.loadSlow(${size}, ${signed}); if (h.exc !== 0) ${this.fault()} ${this.set(rd, 'v')} } }`;
+  if (tlR[e] === (lo & -4096) && tlRh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { const o = tlRo[e] + (lo & 4095); ${hit} }
+  else { const v = h.loadSlow(${size}, ${signed}); if (h.exc !== 0) ${this.fault()} ${miss} } }`;
   }
 
   /** A store through the TLB fast path; a store into translated code takes the slow path. */
@@ -102,12 +120,20 @@ export class Gen {
     const view = { 1: 'ru8', 2: 'ru16', 4: 'r32', 8: 'r64' }[size];
     const shift = { 1: 0, 2: 1, 4: 2, 8: 3 }[size];
     const value = size === 8 ? this.reg(rs2) : size === 4 ? `i32[${2 * rs2}]` : `u[${2 * rs2}]`;
+    return this.storeVia(rs1, imm, size, `${view}[o${shift ? ` >>> ${shift}` : ''}] = ${value};`, this.reg(rs2));
+  }
+
+  /**
+   * The TLB check of a store: `hit` writes RAM at byte offset `o`; otherwise the slow path
+   * stores `value` (a BigInt expression).
+   */
+  storeVia(rs1: number, imm: number, size: 1 | 2 | 4 | 8, hit: string, value: string): string {
     const align = size === 1 ? '' : ` && (lo & ${size - 1}) === 0`;
     return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${imm}n;
 { const lo = u[${2 * ADDR_SLOT}], e = (lo >>> 12) & ${TLB_SIZE - 1};
   let o = -1;
   if (tlW[e] === (lo & -4096) && tlWh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { o = tlWo[e] + (lo & 4095); if (cc[o >>> ${CODE_CHUNK_SHIFT}] !== 0) o = -1; }
-  if (o >= 0) ${view}[o${shift ? ` >>> ${shift}` : ''}] = ${value};
-  else { x[${DATA_SLOT}] = ${this.reg(rs2)}; if (!h.storeSlow(${size})) ${this.fault()} } }`;
+  if (o >= 0) ${hit}
+  else { x[${DATA_SLOT}] = ${value}; if (!h.storeSlow(${size})) ${this.fault()} } }`;
   }
 }

@@ -38,7 +38,7 @@ export interface Block {
 }
 
 const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
-  'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo', 'cc'];
+  'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo', 'cc', 'fpu', 'f64', 'f32', 'fu', 'fx'];
 
 /** Fetch and decode the instruction at pc; a number is the raw word of an illegal one. */
 function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
@@ -121,7 +121,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
   const ram = h.bus.ram, t = h.tlbs[h.priv];
   const fn = factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
-    t.r, t.rh, t.ro, t.w, t.wh, t.wo, h.codeChunks) as () => void;
+    t.r, t.rh, t.ro, t.w, t.wh, t.wo, h.codeChunks, h.fpu, h.fpu.f64, h.fpu.f32, h.fpu.fu, h.fpu.fx) as () => void;
   const bytes = Math.max(Number(cur - pc), 2);
   return {
     fn, len: count, decoded, priv: h.priv,

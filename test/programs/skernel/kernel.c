@@ -70,6 +70,17 @@ void kmain(uint64_t hartid, const void *fdt) {
     if (sbi(0x10, 3, 0x4442434e, 0, 0).value) sbi(0x4442434e, 0, sizeof msg - 1, (long)msg, 0);
     else puts_(msg);
 
+    /* The firmware leaves the FPU on (sstatus.FS Dirty, as OpenSBI does): a kernel built for
+     * rv64gc may use it at once. fmv.d.x ft0, a0; fmv.x.d a0, ft0, encoded (this file is rv64imac). */
+    uint64_t sstatus, back;
+    asm volatile("csrr %0, sstatus" : "=r"(sstatus));
+    asm volatile("mv a0, %1; .insn 4, 0xf2050053; .insn 4, 0xe2000553; mv %0, a0" : "=r"(back) : "r"(0x3ff8000000000000ull) : "a0");
+    puts_("fpu on: sstatus.FS ");
+    puthex((sstatus >> 13) & 3);
+    puts_(" fmv round trip ");
+    puthex(back);
+    puts_("\n");
+
     /* A timer interrupt 1 ms from now, waited for with wfi. */
     sbi(0x54494d45, 0, (long)(rdtime() + 10000), 0, 0);
     asm volatile("csrs sie, %0" :: "r"(1 << 5));
