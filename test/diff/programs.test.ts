@@ -23,6 +23,7 @@ const BUILDS: Build[] = [
   { name: 'bench-guest', sources: [join('test', 'bench', 'cpu.c')], opt: '-O2', march: MARCHES.c, defines: ['-DROUNDS=3'] },
   { name: 'exitcode', sources: [P('exitcode.c')], opt: '-O2', march: MARCHES.c, status: 42 },
   { name: 'triggers', sources: [P('triggers.c')], opt: '-O1', march: MARCHES.c },
+  { name: 'plic', sources: [P('plic.c')], opt: '-O1', march: MARCHES.c },
 ];
 for (const name of ['strings', 'sort', 'format', 'checksum', 'recursion']) {
   for (const opt of ['-O0', '-O2', '-Os']) BUILDS.push({ name, sources: [P(`${name}.c`), P('libc.c')], opt, march: MARCHES.c });

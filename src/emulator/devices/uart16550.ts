@@ -22,7 +22,7 @@ export class Uart16550 implements Device {
 
   /** Bytes the guest transmits. */
   onTransmit: (byte: number) => void = () => {};
-  /** The interrupt line changed level. */
+  /** The interrupt line's level, signalled after each access that may change it (as QEMU's serial does). */
   onInterrupt: (level: boolean) => void = () => {};
 
   constructor(region: Region) {
@@ -88,12 +88,21 @@ export class Uart16550 implements Device {
         return;
       case 1:
         if (dlab) { this.dlm = v; return; }
-        // Enabling THRI while the holding register is empty raises the interrupt at once.
-        if ((v & IER_THRI) && !(this.ier & IER_THRI)) this.thrPending = true;
+        const changed = (this.ier ^ v) & 0x0f;
         this.ier = v & 0x0f;
+        // Turning THRI on while the holding register is empty raises the interrupt at once
+        // (as QEMU does, for the drivers that toggle IER to re-arm it); turning it off forgets it.
+        if (changed & IER_THRI) this.thrPending = (this.ier & IER_THRI) !== 0;
+        // The line is signalled only when something changed, as on QEMU: the PLIC takes each
+        // signal as a new request (plic.ts).
+        if (changed) this.update();
+        return;
+      case 2:
+        if (v === this.fcr) return;
+        if (v & 2) this.rx = [];
+        this.fcr = v & 0xc9;
         this.update();
         return;
-      case 2: this.fcr = v; if (v & 2) { this.rx = []; this.update(); } return;
       case 3: this.lcr = v; return;
       case 4: this.mcr = v; return;
       case 7: this.scr = v; return;
