@@ -1,5 +1,5 @@
 // Expressions for watch, hover and the debug console: numbers (hex or decimal), registers
-// (`a0`, `$a0`, `pc`, `sp`), symbols (their address), memory reads with C-style casts
+// (`a0`, `$a0`, `pc`, `sp`; an FP register, `fa0` or `f10`, as its 64 bits), symbols (their address), memory reads with C-style casts
 // (`*(u64*)0x80200000`, `*(u32*)(sp + 8)`), `&symbol`, and C's arithmetic, bitwise,
 // comparison and logical operators with C's precedence. Values are 64-bit.
 
@@ -42,17 +42,9 @@ function tokenize(src: string): Token[] {
   return out;
 }
 
-const BINARY: [string[], (a: bigint, b: bigint) => bigint][] = [
-  [['||'], (a, b) => (a || b ? 1n : 0n)],
-  [['&&'], (a, b) => (a && b ? 1n : 0n)],
-  [['|'], (a, b) => a | b],
-  [['^'], (a, b) => a ^ b],
-  [['&'], (a, b) => a & b],
-  [['==', '!='], () => 0n],
-  [['<', '>', '<=', '>='], () => 0n],
-  [['<<', '>>'], () => 0n],
-  [['+', '-'], () => 0n],
-  [['*', '/', '%'], () => 0n],
+/** Binary operators by precedence, loosest first (C's order). */
+const BINARY: readonly string[][] = [
+  ['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%'],
 ];
 
 function apply(op: string, a: bigint, b: bigint): bigint {
@@ -93,7 +85,7 @@ export function evaluate(src: string, ctx: EvalContext): bigint {
   const binary = (level: number): bigint => {
     if (level === BINARY.length) return unary();
     let left = binary(level + 1);
-    while (peek()?.kind === 'op' && BINARY[level][0].includes(peek()!.value as string)) {
+    while (peek()?.kind === 'op' && BINARY[level].includes(peek()!.value as string)) {
       const op = toks[i++].value as string;
       left = BigInt.asIntN(64, apply(op, left, binary(level + 1)));
     }
@@ -171,4 +163,3 @@ export function evaluate(src: string, ctx: EvalContext): bigint {
   return v;
 }
 
-void BINARY;

@@ -52,7 +52,11 @@ export class Locals {
       // An inner variable shadows an outer one of the same name, as in the source.
       const shown = seen.has(name) ? `${name} (outer)` : name;
       seen.add(name);
-      const loc = this.locate(die.attrs.get(AT.location) as Uint8Array, frame, frameBase);
+      const where = die.attrs.get(AT.location);
+      // An optimised build gives a location list (an offset into .debug_loclists) instead of one
+      // expression.
+      const loc = where instanceof Uint8Array ? this.locate(where, frame, frameBase)
+        : 'kept in a location list, which Chronos does not read yet';
       if (typeof loc === 'string') out.push({ name: shown, value: `<${loc}>`, type: this.typeName(type) });
       else out.push(this.describe(shown, type, loc));
     }

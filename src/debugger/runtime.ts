@@ -5,6 +5,7 @@
 import { Priv, describeCause } from '../emulator/cpu/causes.js';
 import { CSR } from '../emulator/isa/csrs.js';
 import { ABI_NAMES } from '../emulator/isa/registers.js';
+import { floatRegisterIndex } from './floatRegisters.js';
 import { Emitter } from '../emulator/events.js';
 import { ElfError } from '../emulator/loader/elf.js';
 import { Machine, type Bios, type StopReason, type Watchpoint } from '../emulator/machine.js';
@@ -207,6 +208,19 @@ export class ChronosRuntime {
     return { pc: BigInt.asUintN(64, h.pc), priv: PRIV_NAMES[h.priv], x: Array.from(h.x.subarray(0, 32)) };
   }
 
+  /**
+   * A hart's floating-point registers as raw bits, fcsr, and whether the FPU is on
+   * (mstatus.FS not Off): with it off the registers keep their values but no instruction sees them.
+   */
+  floatRegisters(hart = this.focus): { f: bigint[]; fcsr: number; on: boolean } {
+    const fpu = this.machine.harts[hart].fpu;
+    return { f: Array.from({ length: 32 }, (_, r) => fpu.bits(r)), fcsr: fpu.fcsr, on: fpu.fs !== 0 };
+  }
+
+  setFloatRegister(index: number, bits: bigint, hart = this.focus): void {
+    this.machine.harts[hart].fpu.setBits(index, bits);
+  }
+
   /** Set pc or an integer register by ABI name; an error message when it cannot be set. */
   setRegister(name: string, value: bigint, hart = this.focus): string | undefined {
     const h = this.machine.harts[hart];
@@ -255,6 +269,8 @@ export class ChronosRuntime {
         if (i >= 0) return h.x[i];
         const m = /^x(\d+)$/.exec(name);
         if (m && Number(m[1]) < 32) return h.x[Number(m[1])];
+        const f = floatRegisterIndex(name);
+        if (f !== undefined) return h.fpu.bits(f);
         return undefined;
       },
       symbol: (name) => this.symbols.find(name)?.address,

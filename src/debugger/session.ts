@@ -4,7 +4,8 @@
 // guest is and does is the runtime's business.
 import { InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent, ExitedEvent, Thread, StackFrame, Source, Scope, Handles, Response } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { ABI_NAMES } from '../emulator/isa/registers.js';
+import { ABI_NAMES, FP_ABI_NAMES } from '../emulator/isa/registers.js';
+import { describeFcsr, floatRegisterIndex, formatFloatRegister, parseFloatRegister } from './floatRegisters.js';
 import { ChronosRuntime, type HostFiles } from './runtime.js';
 import type { LaunchOptions } from './launchConfig.js';
 import { TRAP_FILTERS, PANIC_FILTER } from './trapFilters.js';
@@ -25,7 +26,7 @@ const frameId = (hart: number, index: number): number => hart * FRAMES_PER_HART 
 const frameOf = (id: number | undefined): { hart: number; index: number } | undefined =>
   id === undefined ? undefined : { hart: Math.floor(id / FRAMES_PER_HART), index: id % FRAMES_PER_HART };
 
-type VarRef = { kind: 'registers'; hart: number } | { kind: 'csrs'; hart: number } | { kind: 'csr'; index: number; hart: number }
+type VarRef = { kind: 'registers'; hart: number } | { kind: 'float'; hart: number } | { kind: 'csrs'; hart: number } | { kind: 'csr'; index: number; hart: number }
   | { kind: 'locals'; frame: number; hart: number } | { kind: 'value'; node: ValueNode };
 
 export type ChronosLaunchArguments = DebugProtocol.LaunchRequestArguments & LaunchOptions;
@@ -297,6 +298,7 @@ export class ChronosDebugSession extends GuardedSession {
       scopes.push({ ...new Scope('Locals', this.vars.create({ kind: 'locals', frame: f.index, hart: f.hart }), false), presentationHint: 'locals' });
     }
     scopes.push({ ...new Scope('Registers', this.vars.create({ kind: 'registers', hart: f.hart }), false), presentationHint: 'registers' });
+    scopes.push(new Scope('Floating point', this.vars.create({ kind: 'float', hart: f.hart }), true));
     scopes.push(new Scope('CSRs', this.vars.create({ kind: 'csrs', hart: f.hart }), true));
     response.body = { scopes };
     this.sendResponse(response);
@@ -350,6 +352,15 @@ export class ChronosDebugSession extends GuardedSession {
         { name: 'privilege', value: r.priv, variablesReference: 0 },
         ...ABI_NAMES.map((n, i) => ({ name: n, value: hex(r.x[i]), variablesReference: 0, memoryReference: hex(r.x[i]), evaluateName: n })),
       ];
+    } else if (ref?.kind === 'float') {
+      const r = this.runtime.floatRegisters(ref.hart);
+      const fcsr = describeFcsr(r.fcsr);
+      variables = [
+        ...FP_ABI_NAMES.map((n, i) => ({ name: n, value: formatFloatRegister(r.f[i]), variablesReference: 0, evaluateName: n })),
+        { name: 'frm', value: fcsr.frm, variablesReference: 0 },
+        { name: 'fflags', value: fcsr.fflags, variablesReference: 0 },
+        { name: 'mstatus.FS', value: r.on ? 'on' : 'Off: FP instructions are illegal', variablesReference: 0 },
+      ];
     } else if (ref?.kind === 'csrs') {
       variables = CSR_VIEWS.map((c, index) => {
         const v = this.runtime.csr(c.num, ref.hart) ?? 0n;
@@ -372,9 +383,21 @@ export class ChronosDebugSession extends GuardedSession {
     this.sendResponse(response);
   }
 
+  /** f0-f31 take a decimal (stored in the precision the register holds) or raw bits in hex. */
+  private setFloatRegister(response: DebugProtocol.SetVariableResponse, hart: number, args: DebugProtocol.SetVariableArguments): void {
+    const index = floatRegisterIndex(args.name);
+    if (index === undefined) { this.sendErrorResponse(response, 3004, `${args.name} cannot be changed`); return; }
+    const bits = parseFloatRegister(args.value, this.runtime.floatRegisters(hart).f[index]);
+    if (bits === undefined) { this.sendErrorResponse(response, 3001, `'${args.value}' is neither a decimal number nor raw bits in hex (0x…)`); return; }
+    this.runtime.setFloatRegister(index, bits, hart);
+    response.body = { value: formatFloatRegister(bits) };
+    this.sendResponse(response);
+  }
+
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
     if (!this.ready(response, true)) return;
     const ref = this.vars.get(args.variablesReference);
+    if (ref?.kind === 'float') { this.setFloatRegister(response, ref.hart, args); return; }
     let value: bigint;
     try { value = this.runtime.evaluate(args.value); } catch (e) {
       if (!(e instanceof ExpressionError)) throw e;
@@ -423,6 +446,9 @@ export class ChronosDebugSession extends GuardedSession {
         if (local) {
           const v = this.valueVariable(local);
           response.body = { result: local.value, type: local.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
+        } else if (floatRegisterIndex(text.replace(/^\$/, '')) !== undefined) {
+          // An FP register alone reads as the number it holds; in a larger expression, as its bits.
+          response.body = { result: formatFloatRegister(this.runtime.evaluate(text, frame.hart)), variablesReference: 0 };
         } else {
           const v = this.runtime.evaluate(text, frame.hart);
           response.body = { result: `${hex(v)} (${v})`, variablesReference: 0, memoryReference: hex(v) };

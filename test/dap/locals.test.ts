@@ -88,7 +88,7 @@ test('over DAP: a Locals scope, and paths through structs, arrays and pointers i
     await Promise.all([dc.configurationDoneRequest(), dc.waitForEvent('stopped')]);
     const frameId = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
     const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
-    assert.deepEqual(scopes.map((x) => x.name), ['Locals', 'Registers', 'CSRs']);
+    assert.deepEqual(scopes.map((x) => x.name), ['Locals', 'Registers', 'Floating point', 'CSRs']);
     const ev = async (expression: string): Promise<string> => (await dc.evaluateRequest({ expression, frameId, context: 'watch' })).body.result;
     assert.equal(await ev('p->x'), '-7');
     assert.equal(await ev('p.tag'), '113');

@@ -249,7 +249,8 @@ export class DebugInfo {
   variablesAt(pc: bigint): { die: Die; frameBase?: Uint8Array }[] {
     const fn = this.functionAt(pc);
     if (!fn) return [];
-    const frameBase = fn.attrs.get(AT.frameBase) as Uint8Array | undefined;
+    const base = fn.attrs.get(AT.frameBase);
+    const frameBase = base instanceof Uint8Array ? base : undefined;
     const scopes: Die[] = [];
     const visit = (d: Die): void => {
       scopes.push(d);
