@@ -1,6 +1,8 @@
-// `npm run bench`: the CPU-bound C guests on Chronos and, where it is installed, on QEMU in
-// the same run: test/bench/cpu.c (integer) bare and paged, and test/bench/fp.c (floating
-// point, rv64gc); prints both rates and their ratio. QEMU does not count
+// `npm run bench`: the guests on Chronos and, where it is installed, on QEMU in the same run:
+// test/bench/cpu.c (integer) bare and paged, test/bench/fp.c (floating point, rv64gc),
+// test/programs/aspace.c (a satp write and sfence.vma every few hundred instructions, paged)
+// and test/programs/cold.S (16,384 small functions, each run once); prints both rates and
+// their ratio. QEMU does not count
 // instructions, so its rate is Chronos's instruction count for the same program over QEMU's
 // run time less its start-up time (measured with an empty program).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -18,16 +20,18 @@ function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
-interface Guest { source: string; march: string; mabi: string }
-const INTEGER: Guest = { source: 'test/bench/cpu.c', march: 'rv64imac_zicsr_zifencei', mabi: 'lp64' };
-const FLOAT: Guest = { source: 'test/bench/fp.c', march: 'rv64gc', mabi: 'lp64d' };
+interface Guest { sources: string[]; march: string; mabi: string }
+const INTEGER: Guest = { sources: ['test/bench/cpu.c'], march: 'rv64imac_zicsr_zifencei', mabi: 'lp64' };
+const FLOAT: Guest = { sources: ['test/bench/fp.c'], march: 'rv64gc', mabi: 'lp64d' };
+const ASPACE: Guest = { ...INTEGER, sources: ['test/programs/aspace.c'] };
+const COLD: Guest = { ...INTEGER, sources: ['test/programs/cold.S', 'test/programs/cold.c'] };
 
 function build(name: string, rounds: number, start = 'test/programs/crt0.S', guest = INTEGER): string {
   mkdirSync(OUT, { recursive: true });
   const elf = join(OUT, `${name}.elf`);
   execFileSync(GCC, [`-march=${guest.march}`, `-mabi=${guest.mabi}`, '-mcmodel=medany', '-O2', '-ffreestanding',
     '-fno-math-errno', '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments', '-T', 'test/bench/link.ld', `-DROUNDS=${rounds}`,
-    start, guest.source, '-o', elf], { stdio: 'inherit' });
+    start, ...guest.sources, '-o', elf], { stdio: 'inherit' });
   return elf;
 }
 
@@ -51,13 +55,15 @@ function runQemu(elf: string): { seconds: number; output: string } {
   return { seconds, output: r.stdout.toString() };
 }
 
+const rate = (mips: number): string => mips.toFixed(mips < 10 ? 2 : 0);
+
 const best = <T extends { seconds: number }>(runs: T[]): T => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 
-function measure(title: string, elf: string, empty: string, source = INTEGER.source): Record<string, unknown> {
+function measure(title: string, elf: string, empty: string, source = INTEGER.sources.join(' ')): Record<string, unknown> {
   const chronos = best(Array.from({ length: REPEAT }, () => runChronos(elf)));
   const mips = chronos.instructions / chronos.seconds / 1e6;
   console.log(`${title}: ${source}, ${chronos.instructions} instructions, output ${JSON.stringify(chronos.output.trim())}`);
-  console.log(`  chronos: ${chronos.seconds.toFixed(3)} s, ${mips.toFixed(0)} M instructions/s (best of ${REPEAT})`);
+  console.log(`  chronos: ${chronos.seconds.toFixed(3)} s, ${rate(mips)} M instructions/s (best of ${REPEAT})`);
   const result: Record<string, unknown> = { instructions: chronos.instructions, chronosSeconds: chronos.seconds, chronosMips: mips };
   if (have(QEMU)) {
     const startup = best(Array.from({ length: REPEAT }, () => runQemu(empty))).seconds;
@@ -65,7 +71,7 @@ function measure(title: string, elf: string, empty: string, source = INTEGER.sou
     if (q.output.trim() !== chronos.output.trim()) throw new Error(`QEMU printed ${JSON.stringify(q.output)}, Chronos ${JSON.stringify(chronos.output)}`);
     const qs = Math.max(q.seconds - startup, 1e-3);
     const qmips = chronos.instructions / qs / 1e6;
-    console.log(`  qemu:    ${qs.toFixed(3)} s (${q.seconds.toFixed(3)} s less ${startup.toFixed(3)} s start-up), ${qmips.toFixed(0)} M instructions/s`);
+    console.log(`  qemu:    ${qs.toFixed(3)} s (${q.seconds.toFixed(3)} s less ${startup.toFixed(3)} s start-up), ${rate(qmips)} M instructions/s`);
     console.log(`  ratio:   chronos/qemu = ${(mips / qmips).toFixed(3)}`);
     Object.assign(result, { qemuSeconds: qs, qemuStartup: startup, qemuMips: qmips, ratio: mips / qmips });
   } else {
@@ -80,9 +86,18 @@ function main(): void {
     process.exit(1);
   }
   const result: Record<string, unknown> = { date: new Date().toISOString() };
-  result.bare = measure('M-mode, no paging', build('cpu', 1500), build('cpu-empty', 0));
-  result.paged = measure('S-mode, SV39 4 KiB pages', build('cpu-paged', 1500, 'test/bench/paged.S'), build('cpu-paged-empty', 0, 'test/bench/paged.S'));
-  result.float = measure('M-mode, floating point (rv64gc)', build('fp', 2000, undefined, FLOAT), build('fp-empty', 0, undefined, FLOAT), FLOAT.source);
+  // `node dist/bench.js aspace cold` runs only those.
+  const only = process.argv.slice(2);
+  const cases: [string, () => Record<string, unknown>][] = [
+    ['bare', () => measure('M-mode, no paging', build('cpu', 1500), build('cpu-empty', 0))],
+    ['paged', () => measure('S-mode, SV39 4 KiB pages', build('cpu-paged', 1500, 'test/bench/paged.S'), build('cpu-paged-empty', 0, 'test/bench/paged.S'))],
+    ['float', () => measure('M-mode, floating point (rv64gc)', build('fp', 2000, undefined, FLOAT), build('fp-empty', 0, undefined, FLOAT), FLOAT.sources.join(' '))],
+    ['aspace', () => measure('S-mode, SV39, satp write and sfence.vma every ~380 instructions',
+      build('aspace', 100_000, 'test/bench/paged.S', ASPACE), build('aspace-empty', 0, 'test/bench/paged.S', ASPACE), ASPACE.sources.join(' '))],
+    ['cold', () => measure('M-mode, cold code (16,384 functions run once)',
+      build('cold', 1, undefined, COLD), build('cold-empty', 0, undefined, COLD), COLD.sources.join(' '))],
+  ];
+  for (const [name, run] of cases) if (only.length === 0 || only.includes(name)) result[name] = run();
   writeFileSync(join(OUT, 'result.json'), JSON.stringify(result, null, 2));
   if (!existsSync(join(OUT, 'result.json'))) process.exit(1);
 }
