@@ -10,6 +10,7 @@
 //   r8 ru8 r16 ru16 r32 ru32 r64   views of RAM
 //   tlR tlRh tlRo tlW tlWh tlWo    the read/write TLBs (tag low, tag high, RAM offset)
 //   cc   one byte per CODE_CHUNK bytes of RAM, non-zero where translated code came from
+//   ma   the hart's integer loads and stores for this privilege (memAccess.ts)
 //   fpu  the hart's FPU (fpu/fpu.ts): fcsr, mstatus.FS as a number, the operations
 //   f64 f32 fu fx   views of the floating-point registers (Float64, Float32, Uint32, BigInt64)
 // V8 compiles BigInt64Array element arithmetic to native 64-bit code, which is why registers
@@ -46,6 +47,12 @@ export class Gen {
   fpEnabled = false;
   frmValid = false;
   fpDirty = false;
+  /**
+   * Integer loads and stores as calls to the hart's MemAccess (`ma`, jit/memAccess.ts) rather
+   * than the TLB check spelled out inline: a block's cold form, which it is translated in
+   * first; compiler.ts's promote() translates it again without.
+   */
+  calls = true;
 
   /** Bring h.instret up to date before a slow path that reads it (CSRs, ecall). */
   sync(): string {
@@ -97,6 +104,10 @@ export class Gen {
    * page) goes to the hart's slow path, which may raise a trap.
    */
   load(rd: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8, signed: boolean): string {
+    if (this.calls) {
+      const name = { 1: signed ? 'lb' : 'lbu', 2: signed ? 'lh' : 'lhu', 4: signed ? 'lw' : 'lwu', 8: 'ld' }[size];
+      return `if (!ma.${name}(${rd}, ${rs1}, ${imm})) ${this.fault()}`;
+    }
     const view = { 1: signed ? 'r8' : 'ru8', 2: signed ? 'r16' : 'ru16', 4: signed ? 'r32' : 'ru32', 8: 'r64' }[size];
     const shift = { 1: 0, 2: 1, 4: 2, 8: 3 }[size];
     const read = size === 8 ? `${view}[o >>> 3]` : `BigInt(${view}[o${shift ? ` >>> ${shift}` : ''}])`;
@@ -117,6 +128,10 @@ export class Gen {
 
   /** A store through the TLB fast path; a store into translated code takes the slow path. */
   store(rs2: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8): string {
+    if (this.calls) {
+      const name = { 1: 'sb', 2: 'sh', 4: 'sw', 8: 'sd' }[size];
+      return `if (!ma.${name}(${rs2}, ${rs1}, ${imm})) ${this.fault()}`;
+    }
     const view = { 1: 'ru8', 2: 'ru16', 4: 'r32', 8: 'r64' }[size];
     const shift = { 1: 0, 2: 1, 4: 2, 8: 3 }[size];
     const value = size === 8 ? this.reg(rs2) : size === 4 ? `i32[${2 * rs2}]` : `u[${2 * rs2}]`;

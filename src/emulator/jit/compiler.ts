@@ -7,11 +7,20 @@ import type { Decoded } from '../isa/types.js';
 import type { Hart } from '../cpu/hart.js';
 import { Gen, lit } from './codegen.js';
 import { runtime } from './runtime.js';
+import { MemAccess } from './memAccess.js';
 
 export const MAX_BLOCK = 64;
 
 export interface Block {
-  readonly fn: () => void;
+  /** Its code: the cold form first, the inline form once promoted. */
+  fn: () => void;
+  /** Whether fn is still the cold form, and how many instructions it has retired in it. */
+  cold: boolean;
+  work: number;
+  /** The raw word of a trailing instruction we do not implement, or -1. */
+  readonly illegal: number;
+  /** Whether the last instruction leaves the block itself (a jump, a trap, a CSR write...). */
+  readonly ended: boolean;
   /** The pc it starts at, split in halves as the dispatcher reads them. */
   readonly lo: number;
   readonly hi: number;
@@ -38,7 +47,18 @@ export interface Block {
 }
 
 const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
-  'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo', 'cc', 'fpu', 'f64', 'f32', 'fu', 'fx'];
+  'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo', 'cc', 'fpu', 'f64', 'f32', 'fu', 'fx', 'ma'];
+
+/** Each hart's MemAccess per privilege, made for the code-chunk map it was made with. */
+const memAccess = new WeakMap<Hart, (MemAccess | undefined)[]>();
+
+function memAccessFor(h: Hart, priv: number): MemAccess {
+  let all = memAccess.get(h);
+  if (!all) { all = []; memAccess.set(h, all); }
+  let ma = all[priv];
+  if (!ma || !ma.uses(h.codeChunks)) { ma = new MemAccess(h, h.tlbs[priv], h.codeChunks); all[priv] = ma; }
+  return ma;
+}
 
 /** Fetch and decode the instruction at pc; a number is the raw word of an illegal one. */
 function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
@@ -56,19 +76,17 @@ function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
 /**
  * Compile the block at pc. Returns undefined when even the first fetch faults (the fault is
  * then pending on the hart). `stopBefore` names pcs the block must not contain past its
- * start (breakpoints).
+ * start (breakpoints). The block starts in its cold form (loads and stores as calls);
+ * `promote` gives it the inline form once it has run enough.
  */
 export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (pc: bigint) => boolean): Block | undefined {
   const page = h.fetchPage(pc);
   if (page < 0) { fetchDecode(h, pc); return undefined; }
   const endOfPage = BigInt.asIntN(64, (pc | 0xfffn) + 1n);
-  const g = new Gen();
-  g.blockStart = BigInt.asIntN(64, pc);
-  const parts: string[] = [];
   const decoded: Decoded[] = [];
   let cur = pc;
   let ended = false;
-  let illegal = 0;
+  let illegal = -1;
   const startPage = pc >> 12n;
   let page2 = -1;
   while (decoded.length < maxLen) {
@@ -83,51 +101,72 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
       if (decoded.length > 0) { h.exc = excBefore; break; } // fault later, when it runs alone
       return undefined;
     }
-    g.index = decoded.length;
-    g.pc = cur;
     if (typeof d === 'number') {
       // Not an instruction we implement: raise illegal-instruction when execution gets here.
-      g.len = (d & 3) === 3 ? 4 : 2;
-      parts.push(`${g.sync()}h.insn = ${d}; h.illegal(); ${g.fault()}`);
-      illegal = 1;
+      illegal = d;
       ended = true;
       // Its bytes belong to the block too: rewriting them must retranslate it.
       if (straddles) page2 = h.fetchPage(endOfPage) * 4096;
-      cur = BigInt.asIntN(64, cur + BigInt(g.len));
+      cur = BigInt.asIntN(64, cur + ((d & 3) === 3 ? 4n : 2n));
       break;
     }
-    g.len = d.len;
-    g.raw = d.raw;
-    parts.push(`// ${lit(cur)} ${d.def.name}\n${d.def.emit(d, g)}`);
     decoded.push(d);
-    if (straddles) {
-      page2 = h.fetchPage(endOfPage) * 4096;
-      cur = BigInt.asIntN(64, cur + BigInt(d.len));
-      if (d.def.flow === 'jump' || d.def.flow === 'end') ended = true;
-      break;
-    }
     cur = BigInt.asIntN(64, cur + BigInt(d.len));
-    if (d.def.flow === 'jump' || d.def.flow === 'end') { ended = true; break; }
-  }
-  if (!ended) {
-    g.index = decoded.length - 1;
-    parts.push(g.exit(cur));
+    if (d.def.flow === 'jump' || d.def.flow === 'end') ended = true;
+    if (straddles) { page2 = h.fetchPage(endOfPage) * 4096; break; }
+    if (ended) break;
   }
   // The illegal instruction retires nothing, but it counts in the length: a run with budget
   // for only the instructions before it must stop before it, not take its trap.
-  const count = Math.max(decoded.length + illegal, 1);
-  const body = g.loops ? `loop: for (;;) {\n${parts.join('\n')}\n}`.replaceAll('__BLOCK_LEN__', String(count)) : parts.join('\n');
-  const name = `block_${BigInt.asUintN(64, pc).toString(16)}`;
-  const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
-  const ram = h.bus.ram, t = h.tlbs[h.priv];
-  const fn = factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
-    t.r, t.rh, t.ro, t.w, t.wh, t.wo, h.codeChunks, h.fpu, h.fpu.f64, h.fpu.f32, h.fpu.fu, h.fpu.fx) as () => void;
+  const count = Math.max(decoded.length + (illegal >= 0 ? 1 : 0), 1);
   const bytes = Math.max(Number(cur - pc), 2);
-  return {
-    fn, len: count, decoded, priv: h.priv,
+  const b: Block = {
+    fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, cold: true, work: 0,
     ramOffset: page * 4096 + Number(BigInt.asUintN(12, pc)),
     bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
     lo: Number(BigInt.asUintN(64, pc) & 0xffffffffn),
     hi: Number(BigInt.asUintN(64, pc) >> 32n),
   };
+  b.fn = emitBlock(h, b, true);
+  return b;
+}
+
+/** Give a block that has run enough its inline form (the same instructions, the same effects). */
+export function promote(h: Hart, b: Block): void {
+  b.fn = emitBlock(h, b, false);
+  b.cold = false;
+}
+
+/** The function for a block's instructions: loads and stores as calls (`calls`) or inline. */
+function emitBlock(h: Hart, b: Block, calls: boolean): () => void {
+  const g = new Gen();
+  g.calls = calls;
+  const pc = BigInt.asIntN(64, (BigInt(b.hi >>> 0) << 32n) | BigInt(b.lo >>> 0));
+  g.blockStart = pc;
+  const parts: string[] = [];
+  let cur = pc;
+  b.decoded.forEach((d, i) => {
+    g.index = i;
+    g.pc = cur;
+    g.len = d.len;
+    g.raw = d.raw;
+    parts.push(`// ${lit(cur)} ${d.def.name}\n${d.def.emit(d, g)}`);
+    cur = BigInt.asIntN(64, cur + BigInt(d.len));
+  });
+  if (b.illegal >= 0) {
+    g.index = b.decoded.length;
+    g.pc = cur;
+    g.len = (b.illegal & 3) === 3 ? 4 : 2;
+    parts.push(`${g.sync()}h.insn = ${b.illegal}; h.illegal(); ${g.fault()}`);
+  } else if (!b.ended) {
+    g.index = b.decoded.length - 1;
+    g.pc = BigInt.asIntN(64, cur - BigInt(b.decoded[b.decoded.length - 1].len));
+    parts.push(g.exit(cur));
+  }
+  const body = g.loops ? `loop: for (;;) {\n${parts.join('\n')}\n}`.replaceAll('__BLOCK_LEN__', String(b.len)) : parts.join('\n');
+  const name = `block_${BigInt.asUintN(64, pc).toString(16)}`;
+  const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
+  const ram = h.bus.ram, t = h.tlbs[b.priv];
+  return factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
+    t.r, t.rh, t.ro, t.w, t.wh, t.wo, h.codeChunks, h.fpu, h.fpu.f64, h.fpu.f32, h.fpu.fu, h.fpu.fx, memAccessFor(h, b.priv)) as () => void;
 }
