@@ -33,8 +33,10 @@ function program(): number[] {
     e('sb', { rs1: 10, rs2: 0, imm: 21 }),
     e('addi', { rd: 11, rs1: 11, imm: -1 }),
   ];
-  const back = -4 * body.length;
-  return [...body, e('bne', { rs1: 11, rs2: 0, imm: back }), e('ebreak')];
+  // The loop's body ends in a jump to its branch, so its block does not jump back to its own
+  // start (such a block is a loop, inline from the start) and is promoted by its work.
+  const back = -4 * (body.length + 1);
+  return [...body, e('jal', { rd: 0, imm: 4 }), e('bne', { rs1: 11, rs2: 0, imm: back }), e('ebreak')];
 }
 
 function machine(iterations: number): Machine {
@@ -61,12 +63,30 @@ test('a block promoted to its inline form computes what the cold form does', () 
   assert.deepEqual([...fast.harts[0].x.slice(0, 33)], [...slow.harts[0].x.slice(0, 33)]);
   assert.deepEqual(fast.ram.ru8.slice(0x10000, 0x10040), slow.ram.ru8.slice(0x10000, 0x10040));
   assert.equal(fast.harts[0].x[11], 0n);
-  // The loop's block was promoted; the single-instruction blocks of the stepped run were not.
+  // The loop body's block was promoted; the single-instruction blocks of the stepped run were not.
   const loop = fast.runners[0].blocks.find(0, Number(BASE & 0xffffffffn), 0, fast.harts[0].priv);
   assert.ok(loop, 'the loop was translated');
+  assert.equal(loop.loops, false);
   assert.equal(loop.cold, false);
   // (Each retired one instruction per iteration: fewer than HOT_WORK, unless CHRONOS_HOT_WORK
   // made it tiny.)
   const single = slow.runners[0].singles.find(0, Number(BASE & 0xffffffffn), 0, slow.harts[0].priv);
   if (iterations < HOT_WORK) assert.equal(single?.cold, true);
+});
+
+test('a block that jumps back to its own start is a loop and inline from its first run', () => {
+  const m = new Machine({ memoryMiB: 16 });
+  m.bootBare(BASE);
+  m.ram.ru32[0] = encode('addi', { rd: 11, rs1: 11, imm: -1 });
+  m.ram.ru32[1] = encode('bne', { rs1: 11, rs2: 0, imm: -4 });
+  m.ram.ru32[2] = encode('ebreak');
+  const h = m.harts[0];
+  h.pc = BigInt.asIntN(64, BASE);
+  h.x[11] = 10n;
+  assert.equal(m.run(20).kind, 'budget');
+  assert.equal(h.x[11], 0n);
+  const b = m.runners[0].blocks.find(0, Number(BASE & 0xffffffffn), 0, h.priv);
+  assert.ok(b);
+  assert.equal(b.loops, true);
+  assert.equal(b.cold, false);
 });

@@ -17,6 +17,8 @@ export interface Block {
   /** Whether fn is still the cold form, and how many instructions it has retired in it. */
   cold: boolean;
   work: number;
+  /** Whether it jumps back to its own start (and loops inside its function). */
+  loops: boolean;
   /** The raw word of a trailing instruction we do not implement, or -1. */
   readonly illegal: number;
   /** Whether the last instruction leaves the block itself (a jump, a trap, a CSR write...). */
@@ -121,13 +123,15 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const count = Math.max(decoded.length + (illegal >= 0 ? 1 : 0), 1);
   const bytes = Math.max(Number(cur - pc), 2);
   const b: Block = {
-    fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, cold: true, work: 0,
+    fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, cold: true, work: 0, loops: false,
     ramOffset: page * 4096 + Number(BigInt.asUintN(12, pc)),
     bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
     lo: Number(BigInt.asUintN(64, pc) & 0xffffffffn),
     hi: Number(BigInt.asUintN(64, pc) >> 32n),
   };
   b.fn = emitBlock(h, b, true);
+  // A block that jumps back to its own start is a loop: hot by nature, inline from the start.
+  if (b.loops) promote(h, b);
   return b;
 }
 
@@ -163,6 +167,7 @@ function emitBlock(h: Hart, b: Block, calls: boolean): () => void {
     g.pc = BigInt.asIntN(64, cur - BigInt(b.decoded[b.decoded.length - 1].len));
     parts.push(g.exit(cur));
   }
+  b.loops = g.loops;
   const body = g.loops ? `loop: for (;;) {\n${parts.join('\n')}\n}`.replaceAll('__BLOCK_LEN__', String(b.len)) : parts.join('\n');
   const name = `block_${BigInt.asUintN(64, pc).toString(16)}`;
   const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
