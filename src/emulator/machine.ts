@@ -65,8 +65,11 @@ export type StopReason =
  * Everything that decides what the machine does next: restoring one and running gives the
  * same instructions, the same output and the same stops as the run it was taken from.
  */
-export interface MachineSnapshot {
-  harts: HartState[]; runners: HartRunnerState[]; ram: Uint8Array; devices: Record<string, unknown>; clock: ClockState;
+export interface MachineSnapshot extends MachineState { ram: Uint8Array }
+
+/** A snapshot without RAM: what time travel's checkpoints hold beside the pages written (history/). */
+export interface MachineState {
+  harts: HartState[]; runners: HartRunnerState[]; devices: Record<string, unknown>; clock: ClockState;
   trapsTaken: number; schedule: { current: number; sliceLeft: number };
 }
 
@@ -225,6 +228,7 @@ export class Machine {
       const off = Number(s.paddr - BigInt(this.ram.base));
       this.ram.ru8.set(elf.bytes.subarray(s.offset, s.offset + s.filesz), off);
       this.ram.ru8.fill(0, off + s.filesz, off + s.memsz);
+      this.ram.dirty.mark(off, s.memsz);
     }
     this.flushCode();
     this.elf = elf;
@@ -315,23 +319,38 @@ export class Machine {
   // ---- snapshots ------------------------------------------------------------------------------
 
   snapshot(): MachineSnapshot {
+    return { ...this.saveState(), ram: this.ram.ru8.slice() };
+  }
+
+  restore(s: MachineSnapshot): void {
+    this.restoreState(s);
+    this.ram.ru8.set(s.ram);
+    this.ram.dirty.markAll();
+    this.flushCode();
+  }
+
+  /** Everything snapshot() holds but RAM. */
+  saveState(): MachineState {
     const devices: Record<string, unknown> = {};
     for (const d of this.bus.list()) if (d.save) devices[d.name] = d.save();
     return {
-      harts: this.harts.map((h) => h.save()), runners: this.runners.map((r) => r.save()), ram: this.ram.ru8.slice(), devices,
+      harts: this.harts.map((h) => h.save()), runners: this.runners.map((r) => r.save()), devices,
       clock: this.clock.save(), trapsTaken: this.trapsTaken, schedule: { current: this.loop.current, sliceLeft: this.loop.sliceLeft },
     };
   }
 
-  restore(s: MachineSnapshot): void {
+  /**
+   * Put back everything but RAM. Translated code stays: it depends on RAM alone, and whoever
+   * changes RAM with this drops the code of the pages it rewrites (code.invalidateRange).
+   */
+  restoreState(s: MachineState): void {
     this.harts.forEach((h, i) => h.restore(s.harts[i]));
     this.runners.forEach((r, i) => r.restore(s.runners[i]));
-    this.ram.ru8.set(s.ram);
     for (const d of this.bus.list()) if (d.restore && s.devices[d.name] !== undefined) d.restore(s.devices[d.name]);
     this.clock.restore(s.clock);
     this.trapsTaken = s.trapsTaken;
     this.loop.current = s.schedule.current;
     this.loop.sliceLeft = s.schedule.sliceLeft;
-    this.flushCode();
+    this.stopReason = undefined;
   }
 }

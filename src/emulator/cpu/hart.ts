@@ -156,6 +156,11 @@ export class Hart {
     this.translationGeneration++;
   }
 
+  /** Store translations only: the next store to each page takes the slow path, which marks it dirty. */
+  flushWriteTranslations(): void {
+    for (const t of this.tlbs) t.flushWrites();
+  }
+
   /** Load and store translations only: MPRV, MPP, SUM or MXR changed, or watchpoints. */
   flushDataTranslations(): void {
     for (const t of this.tlbs) t.flushData();
@@ -164,6 +169,9 @@ export class Hart {
   private fill(kind: AccessKind, vaddr: bigint, paddr: bigint): void {
     const off = this.bus.ram.offsetOf(paddr & ~0xfffn, 4096);
     if (off < 0) return;
+    // Translated stores reach RAM only through write entries made here: marking the page now
+    // records every store that will use the entry (memory/dirtyPages.ts).
+    if (kind === 'store') this.bus.ram.dirty.mark(off);
     this.tlbs[this.priv].fill(kind, Number(vaddr & 0xffffffffn) | 0, Number((vaddr >> 32n) & 0xffffffffn), off);
   }
 
@@ -219,6 +227,7 @@ export class Hart {
     if (off >= 0) {
       if (this.code?.isCode(off, size)) this.code.invalidateRange(off, size);
       writeRam(this.bus.ram, off, size, value);
+      this.bus.ram.dirty.mark(off, size);
       if (!this.watch && !this.csr.triggers.dataArmed) this.fill('store', vaddr, paddr);
       return true;
     }
