@@ -3,16 +3,35 @@
 // (scripts/gen-contributions.ts; test/unit/launchConfig.test.ts fails when package.json
 // drifts), and the README's attribute table is checked against it.
 
+type JsonType = 'string' | 'integer' | 'boolean' | 'object';
+
 interface AttributeSpec {
-  type: 'string' | 'integer' | 'boolean' | 'object';
+  /** One type, or several (a value of any of them). */
+  type: JsonType | readonly JsonType[];
   description: string;
   default?: unknown;
   enum?: readonly string[];
   minimum?: number;
   maximum?: number;
+  /** For strings: what they must look like. */
+  pattern?: string;
   /** For objects: the type of every value. */
   additionalProperties?: { type: 'string' };
   required?: boolean;
+}
+
+/** A history budget: a number of KiB, MiB or GiB. */
+const HISTORY_PATTERN = '^\\s*[0-9]+(\\.[0-9]+)?\\s*(KiB|MiB|GiB)\\s*$';
+
+/** The bytes a history budget ("512MiB") names; false for no history. */
+export function historyBudget(value: string | boolean | undefined): number | false {
+  if (value === false) return false;
+  if (value === undefined || value === true) return 512 * 2 ** 20;
+  const m = new RegExp(HISTORY_PATTERN).exec(value);
+  if (!m) throw new Error(`history "${value}": give a size such as "512MiB" or "2GiB", or false`);
+  const bytes = Math.floor(parseFloat(value) * { KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 }[m[2] as 'KiB' | 'MiB' | 'GiB']);
+  if (bytes < 2 ** 20) throw new Error(`history "${value}": at least 1MiB, or false`);
+  return bytes;
 }
 
 export const LAUNCH_ATTRIBUTES = {
@@ -44,6 +63,10 @@ export const LAUNCH_ATTRIBUTES = {
     type: 'boolean', default: false,
     description: 'Give the virtio-mmio slots the legacy interface (version 1, QEMU\'s default, which rCore-style kernels expect) instead of version 2 (which xv6 needs).',
   },
+  history: {
+    type: ['string', 'boolean'], default: '512MiB', pattern: HISTORY_PATTERN,
+    description: 'Time travel: record the run so that Step Back and Reverse Continue can go back, keeping at most this much memory ("512MiB", "2GiB"; the oldest history is dropped first), or false to record nothing.',
+  },
   uartOutput: {
     type: 'string', enum: ['console', 'none'], default: 'console',
     description: 'Where the guest\'s UART output goes: the Chronos UART terminal and debug console, or nowhere.',
@@ -53,10 +76,12 @@ export const LAUNCH_ATTRIBUTES = {
 type Attributes = typeof LAUNCH_ATTRIBUTES;
 type ValueOf<A> =
   A extends { enum: readonly (infer E)[] } ? E
+    : A extends { type: readonly (infer T)[] } ? ValueOfType<T>
     : A extends { type: 'string' } ? string
       : A extends { type: 'integer' } ? number
         : A extends { type: 'boolean' } ? boolean
           : A extends { type: 'object' } ? Record<string, string> : never;
+type ValueOfType<T> = T extends 'string' ? string : T extends 'integer' ? number : T extends 'boolean' ? boolean : T extends 'object' ? Record<string, string> : never;
 type RequiredNames = { [K in keyof Attributes]: Attributes[K] extends { required: true } ? K : never }[keyof Attributes];
 
 /** A launch configuration's Chronos attributes, as the runtime receives them. */

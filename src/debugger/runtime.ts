@@ -8,7 +8,8 @@ import { ABI_NAMES } from '../emulator/isa/registers.js';
 import { floatRegisterIndex } from './floatRegisters.js';
 import { Emitter } from '../emulator/events.js';
 import { ElfError } from '../emulator/loader/elf.js';
-import { Machine, type Bios, type StopReason, type Watchpoint } from '../emulator/machine.js';
+import { Machine, type Bios, type RunOptions, type StopReason, type Watchpoint } from '../emulator/machine.js';
+import { History } from '../emulator/history/history.js';
 import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../emulator/cpu/sv39.js';
 import { HartStatus } from '../emulator/sbi/sbi.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
@@ -24,7 +25,7 @@ import { readDescriptor } from './inspectors/descriptor.js';
 import { readFrames, type FramesView } from './inspectors/frames.js';
 import { readHeap, type HeapView } from './inspectors/heap.js';
 import { flatten, readTree, translateView, type Mapping, type PteNode, type TranslationView } from './inspectors/pageTables.js';
-import type { LaunchOptions } from './launchConfig.js';
+import { historyBudget, type LaunchOptions } from './launchConfig.js';
 import type { Drive } from '../emulator/board/virtio.js';
 import { DriveSpecError, parseDriveSpec } from './driveSpec.js';
 
@@ -40,6 +41,23 @@ const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 export interface PageTablesView { satp: bigint; mode: 'Bare' | 'Sv39'; root?: bigint; tree: PteNode[]; flat: Mapping[]; truncated?: boolean }
 
 const PRIV_NAMES = ['U', 'S', '?', 'M'];
+
+/** How far a line step back goes before it gives up and stops where it is. */
+const STEP_BACK_LIMIT = 100_000;
+
+/** Time travel as the views and clients see it: the recorded window and where the machine is. */
+export interface HistoryInfo {
+  enabled: boolean;
+  /** The machine's position: instructions retired plus traps taken, on every hart. */
+  position: number;
+  /** The positions that can be rebuilt. */
+  first?: number; last?: number;
+  /** The machine is before the furthest position reached: it replays until it gets there. */
+  inPast?: boolean;
+  bytes?: number; checkpoints?: number;
+  /** Why there is no history, when there is none. */
+  reason?: string;
+}
 
 /** Why a run returned to its caller. */
 type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
@@ -64,6 +82,9 @@ export class ChronosRuntime {
   private generation = 0;
   exited = false;
   private uartBuffer: number[] = [];
+  /** The record time travel goes back through (launch.json history), when there is one. */
+  private history: History | undefined;
+  private historyOff = 'history is false in the launch configuration';
   /** Disk images the machine has open, closed at the next launch and at the end. */
   private disks: { close(): void }[] = [];
 
@@ -90,6 +111,7 @@ export class ChronosRuntime {
       if (!this.files.exists(opts.bios)) throw new Error(`firmware ${opts.bios} does not exist`);
       bios = this.files.readFile(opts.bios);
     }
+    const budget = historyBudget(opts.history);
     this.closeDisks();
     const drives = opts.drive ? [this.openDisk(opts.drive)] : [];
     const m = new Machine({ memoryMiB: opts.memory ?? 128, harts: opts.smp ?? 1, bios, bootargs: opts.bootargs ?? '', drives, virtioLegacy: opts.virtioLegacy ?? false });
@@ -111,7 +133,15 @@ export class ChronosRuntime {
     this.exited = false;
     if (opts.runTo) this.breakpoints.addTemporary(opts.runTo);
     this.panicAddresses = PANIC_SYMBOLS.map((n) => this.symbols.find(n)?.address).filter((a): a is bigint => a !== undefined).slice(0, 1);
-    m.onUartOutput.event((b) => this.uartBuffer.push(b));
+    this.history = undefined;
+    if (budget !== false) {
+      if (drives.some((d) => !d.readOnly && !d.backend.save)) {
+        this.historyOff = 'the drive writes to its file, which going back cannot undo (give it snapshot=on to keep its writes in memory)';
+        this.onOutput.fire(`Chronos: time travel is off: ${this.historyOff}\n`);
+      } else this.history = new History(m, budget);
+    }
+    // Output replayed on the way back to the present was shown when it was first made.
+    m.onUartOutput.event((b) => { if (!this.history?.replaying) this.uartBuffer.push(b); });
     m.trapFilter = (cause) => TRAP_FILTERS.some((f) => this.trapFilterIds.has(f.id) && f.causes(cause));
     this.applyBreakpoints();
   }
@@ -219,6 +249,7 @@ export class ChronosRuntime {
 
   setFloatRegister(index: number, bits: bigint, hart = this.focus): void {
     this.machine.harts[hart].fpu.setBits(index, bits);
+    this.history?.edited();
   }
 
   /** Set pc or an integer register by ABI name; an error message when it cannot be set. */
@@ -228,13 +259,18 @@ export class ChronosRuntime {
     if (name === 'pc') h.pc = BigInt.asIntN(64, value);
     else if (i > 0) h.x[i] = BigInt.asIntN(64, value);
     else return `${name} cannot be changed`;
+    this.history?.edited();
     return undefined;
   }
 
   /** A hart's CSR as M-mode reads it, without side effects. */
   csr(num: number, hart = this.focus): bigint | undefined { return this.machine.debug.peekCsr(num, hart); }
   /** Write a hart's CSR as M-mode would; false when it does not exist or is read-only. */
-  setCsr(num: number, value: bigint, hart = this.focus): boolean { return this.machine.debug.pokeCsr(num, value, hart); }
+  setCsr(num: number, value: bigint, hart = this.focus): boolean {
+    const ok = this.machine.debug.pokeCsr(num, value, hart);
+    if (ok) this.history?.edited();
+    return ok;
+  }
 
   /** Guest memory as a hart sees it (through its satp), little-endian. */
   private readScalar(addr: bigint, size: number, hart = this.focus): bigint | undefined {
@@ -252,7 +288,17 @@ export class ChronosRuntime {
   }
 
   writeMemory(address: bigint, bytes: Uint8Array): boolean {
-    return this.machine.debug.writeVirt(BigInt.asUintN(64, address), bytes, this.satp());
+    const ok = this.machine.debug.writeVirt(BigInt.asUintN(64, address), bytes, this.satp());
+    if (ok) this.history?.edited();
+    return ok;
+  }
+
+  /**
+   * Why the machine cannot be changed now (registers, memory, UART input): it is in the past,
+   * where a change would contradict the recorded future. Undefined when it can.
+   */
+  refusal(what: string): string | undefined {
+    return this.history?.inPast ? `${what} is refused: ${this.history.pastMessage(what)}` : undefined;
   }
 
   /** A hart's satp: the address space its virtual addresses mean. */
@@ -376,8 +422,15 @@ export class ChronosRuntime {
     return { id: String(cause), description: `the last trap hart ${this.focus} took: ${describeCause(cause)}` };
   }
 
-  stats(): { instructions: number; running: boolean; exited: boolean } {
-    return { instructions: this.machine.instret, running: this.running, exited: this.exited };
+  stats(): { instructions: number; running: boolean; exited: boolean; history: HistoryInfo } {
+    return { instructions: this.machine.instret, running: this.running, exited: this.exited, history: this.historyInfo() };
+  }
+
+  historyInfo(): HistoryInfo {
+    const h = this.history, position = this.machine.progress;
+    if (!h) return { enabled: false, position, reason: this.historyOff };
+    const w = h.window;
+    return { enabled: true, position, first: w.first, last: w.last, inPast: h.inPast, bytes: w.bytes, checkpoints: w.checkpoints };
   }
 
   // ---- execution -------------------------------------------------------------------------------
@@ -458,7 +511,7 @@ export class ChronosRuntime {
     let resume = true;
     try {
       for (;;) {
-        const r = this.machine.run(SLICE, { resume });
+        const r = this.run(SLICE, { resume });
         resume = r.kind !== 'budget';
         this.flushUart();
         if (this.finish(r)) return 'exited';
@@ -478,6 +531,11 @@ export class ChronosRuntime {
     } finally {
       if (target) { this.runTarget = undefined; this.applyBreakpoints(); }
     }
+  }
+
+  /** Machine.run, through the history when there is one (it records, and replays in the past). */
+  private run(budget: number, opts: RunOptions): StopReason {
+    return this.history ? this.history.run(budget, opts) : this.machine.run(budget, opts);
   }
 
   /** Begin a command that runs the guest: newer than any run loop still going. */
@@ -506,7 +564,7 @@ export class ChronosRuntime {
     const h = this.machine.harts[hart];
     const before = h.instret, traps = this.machine.trapsTaken, pc = h.pc;
     for (let resume = true; ;) {
-      const r = this.machine.run(SLICE, { stepHart: hart, resume });
+      const r = this.run(SLICE, { stepHart: hart, resume });
       resume = r.kind !== 'budget';
       this.flushUart();
       if (this.finish(r)) return 'exited';
@@ -576,9 +634,118 @@ export class ChronosRuntime {
     if (!this.exited) this.emitStop({ kind: 'pause', description: reason });
   }
 
-  /** UART input from the client. */
+  /** UART input from the client (refused in the past: see refusal). */
   sendInput(text: string): void {
-    this.machine.uart.receive(new TextEncoder().encode(text));
+    const bytes = new TextEncoder().encode(text);
+    if (this.history) this.history.uartInput(bytes);
+    else this.machine.uart.receive(bytes);
+  }
+
+  // ---- time travel -------------------------------------------------------------------------------
+
+  /** Why the machine cannot go back, or undefined when it can. */
+  get cannotGoBack(): string | undefined {
+    return this.history ? undefined : `there is no history to go back through: ${this.historyOff}`;
+  }
+
+  private get travel(): History {
+    if (!this.history) throw new Error(this.cannotGoBack);
+    return this.history;
+  }
+
+  /** The stop at the start of the recorded window, when going back reaches it. */
+  private atStartOfHistory(hart: number): boolean {
+    if (this.machine.progress > this.travel.window.first) return false;
+    this.emitStop({ kind: 'step', description: `the start of the recorded history (instruction ${this.travel.window.first})`, hart });
+    return true;
+  }
+
+  /**
+   * Step back: one instruction or trap entry of the machine (with several harts, of whichever
+   * hart made it), or one source line of `hart` (calls it made on that line are stepped back
+   * over, as reverse-next does).
+   */
+  async stepBack(granularity: 'instruction' | 'line', hart = this.focus): Promise<void> {
+    const h = this.travel;
+    const generation = this.begin();
+    try {
+      if (this.atStartOfHistory(hart)) return;
+      if (granularity === 'instruction') { h.seek(this.machine.progress - 1); this.emitStop({ kind: 'step', hart }); return; }
+      const line = (): { line: number; file: string } | undefined => this.program.lines.lookup(this.pcOf(hart));
+      const sp = (): bigint => BigInt.asUintN(64, this.reg(2, hart));
+      const same = (a?: { line: number; file: string }, b?: { line: number; file: string }): boolean => !!a && !!b && a.line === b.line && a.file === b.file;
+      const start = line(), startSp = sp();
+      let target: { line: number; file: string } | undefined;
+      for (let n = 0; n < STEP_BACK_LIMIT; n++) {
+        if (this.atStartOfHistory(hart)) return;
+        h.seek(this.machine.progress - 1);
+        const here = line();
+        // A line of this function or a caller's (a callee's lines are inside a deeper frame).
+        if (here && !same(here, start) && sp() >= startSp) { target = here; break; }
+        if (n % 2000 === 1999) {
+          await nextTick();
+          if (generation !== this.generation || this.exited) return;
+          if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return; }
+        }
+      }
+      // Back to where that line began.
+      for (let n = 0; target && n < STEP_BACK_LIMIT && this.machine.progress > h.window.first; n++) {
+        const at = this.machine.progress, depth = sp();
+        h.seek(at - 1);
+        if (!same(line(), target) || sp() < depth) { h.seek(at); break; }
+      }
+      this.emitStop({ kind: 'step', hart });
+    } finally {
+      if (generation === this.generation) this.running = false;
+    }
+  }
+
+  /**
+   * Run backwards to the latest earlier point where going forward would have stopped: a
+   * breakpoint whose condition holds, a data breakpoint's access, a trap an exception filter
+   * takes, a panic; or to the start of the recorded history when there is none.
+   */
+  async reverseContinue(): Promise<void> {
+    const h = this.travel;
+    const generation = this.begin();
+    try {
+      const search = h.searchBack(this.machine.progress, (r) => this.reverseStopFor(r) !== undefined);
+      for (;;) {
+        const n = search.next();
+        if (n.done) {
+          const stop = n.value && this.reverseStopFor(n.value);
+          if (stop) { this.emitStop(stop); return; }
+          h.seek(h.window.first);
+          this.emitStop({ kind: 'step', description: `the start of the recorded history (instruction ${h.window.first}): nothing earlier stops` });
+          return;
+        }
+        await nextTick();
+        if (generation !== this.generation || this.exited) { search.return(undefined); return; }
+        if (this.pauseRequested) { search.return(undefined); this.emitStop({ kind: 'pause' }); return; }
+      }
+    } finally {
+      if (generation === this.generation) this.running = false;
+    }
+  }
+
+  /** The stop a machine stop met going backwards is: as going forward, but nothing is counted or logged. */
+  private reverseStopFor(r: StopReason): RuntimeStop | undefined {
+    if (r.kind === 'breakpoint') {
+      const pc = BigInt.asUintN(64, r.pc);
+      if (this.panicEnabled && this.panicAddresses.includes(pc)) return this.stopFor(r);
+      const stop = this.breakpoints.wouldStop(pc, (e) => this.evaluate(e, r.hart));
+      return stop && { ...stop, hart: r.hart };
+    }
+    if (r.kind === 'watchpoint' || r.kind === 'trap') return this.stopFor(r);
+    return undefined;
+  }
+
+  /** Go to a recorded position (chronos/goto): instructions retired plus traps taken. */
+  goto(position: number): void {
+    const h = this.travel;
+    ++this.generation;
+    h.seek(position);
+    this.emitStop({ kind: 'step', description: `instruction ${position}` });
   }
 
   terminate(): void {

@@ -188,18 +188,33 @@ export class History {
    * then where it was).
    */
   findLast(before: number, accept: (r: StopReason) => boolean): StopReason | undefined {
+    const search = this.searchBack(before, accept);
+    for (;;) { const n = search.next(); if (n.done) return n.value; }
+  }
+
+  /**
+   * findLast in steps: the generator yields after each interval it searched, so that a caller
+   * can answer requests between them; ending it early (return()) puts the machine back where it was.
+   */
+  *searchBack(before: number, accept: (r: StopReason) => boolean): Generator<void, StopReason | undefined> {
     const start = this.m.progress;
-    for (let j = this.lastBefore(before); j >= 0; j--) {
-      const end = Math.min(before, this.checkpoints[j + 1]?.at ?? before);
-      const found = this.scan(j, end, accept);
-      if (found > 0) {
-        let hit: StopReason | undefined;
-        this.scan(j, end, (r) => { hit = r; return true; }, found);
-        return hit;
+    let landed = false;
+    try {
+      for (let j = this.lastBefore(before); j >= 0; j--) {
+        const end = Math.min(before, this.checkpoints[j + 1]?.at ?? before);
+        const found = this.scan(j, end, accept);
+        if (found > 0) {
+          let hit: StopReason | undefined;
+          this.scan(j, end, (r) => { hit = r; return true; }, found);
+          landed = true;
+          return hit;
+        }
+        yield;
       }
+      return undefined;
+    } finally {
+      if (!landed) this.seek(start);
     }
-    this.seek(start);
-    return undefined;
   }
 
   /**
