@@ -290,6 +290,7 @@ export class Machine {
         if (hit) this.stop({ kind: 'watchpoint', pc: h.pc, ...hit, hart: h.hartId });
         return hit !== undefined;
       } : undefined;
+      h.watchedPage = this.watchpoints.active ? (va, pa) => this.watchpoints.onPage(va, pa) : undefined;
       h.flushDataTranslations();
     }
   }

@@ -79,6 +79,11 @@ export class Hart {
 
   readonly csr: CsrFile;
   watch: WatchHook | undefined;
+  /**
+   * Whether a TLB entry for this page would let accesses bypass the watch hook (the page holds
+   * watched bytes): such pages stay on the slow path, every other page keeps its fast path.
+   */
+  watchedPage: ((vaddr: bigint, paddr: bigint) => boolean) | undefined;
   code: CodeWatcher | undefined;
   /** Environment calls the machine answers itself (the built-in SBI); true means handled. */
   ecallHandler: ((h: Hart) => boolean) | undefined;
@@ -213,7 +218,7 @@ export class Hart {
     if (this.watch?.(vaddr, paddr, size, 'load')) { this.exc = EXC_STOP; return undefined; }
     const v = this.bus.read(paddr, size);
     if (v === undefined) { this.exception(Exception.LoadAccessFault, vaddr); return undefined; }
-    if (!this.watch && !this.csr.triggers.dataArmed) this.fill('load', vaddr, paddr);
+    if (!this.csr.triggers.dataArmed && !this.watchedPage?.(vaddr, paddr)) this.fill('load', vaddr, paddr);
     return v;
   }
 
@@ -228,7 +233,7 @@ export class Hart {
       if (this.code?.isCode(off, size)) this.code.invalidateRange(off, size);
       writeRam(this.bus.ram, off, size, value);
       this.bus.ram.dirty.mark(off, size);
-      if (!this.watch && !this.csr.triggers.dataArmed) this.fill('store', vaddr, paddr);
+      if (!this.csr.triggers.dataArmed && !this.watchedPage?.(vaddr, paddr)) this.fill('store', vaddr, paddr);
       return true;
     }
     if (!this.bus.write(paddr, size, value)) { this.exception(Exception.StoreAccessFault, vaddr); return false; }
