@@ -57,3 +57,25 @@ test('a machine whose time follows the host clock is not recorded', () => {
   const m = new Machine({ bios: 'none', memoryMiB: 4, realtime: true });
   assert.throws(() => new History(m, 16 << 20), /deterministic time/);
 });
+
+test('with two harts, every recorded position is rebuilt exactly on both', () => {
+  const boot = (): Machine => {
+    const m = new Machine({ bios: 'none', memoryMiB: 4, harts: 2 });
+    [0x00a5b023, 0x00150513, 0xff9ff06f].forEach((w, i) => m.ram.view.setUint32(4 * i, w, true));
+    m.bootBare(0x80000000n);
+    m.harts.forEach((h, i) => { h.x[11] = SLOT + 64n * BigInt(i); h.x[10] = BigInt(i) << 32n; });
+    return m;
+  };
+  const m = boot();
+  const h = new History(m, 16 << 20, 5000);
+  // Positions inside a hart's turn and across the hand-over (a turn is 10,000 instructions).
+  const positions = [3, 9_999, 10_000, 10_001, 17_777, 20_000, 33_333];
+  runTo(h, 40_000);
+  const ref = boot();
+  const expected = positions.map((p) => { while (ref.progress < p) ref.run(p - ref.progress, { resume: false }); return { state: ref.saveState(), ram: ref.debug.readPhys(SLOT, 128) }; });
+  for (const i of [6, 2, 4, 0, 5, 1, 3]) {
+    h.seek(positions[i]);
+    assert.deepEqual(m.saveState(), expected[i].state, `both harts at ${positions[i]}`);
+    assert.deepEqual(m.debug.readPhys(SLOT, 128), expected[i].ram, `memory at ${positions[i]}`);
+  }
+});
