@@ -19,8 +19,14 @@ import type { Machine, MachineState, RunOptions, StopReason } from '../machine.j
 import { PAGE_SHIFT } from '../memory/dirtyPages.js';
 import { PageVersions, PAGE_SIZE, pageIsZero } from './pageVersions.js';
 
-/** Progress between checkpoints: the most a step back replays. */
-export const CHECKPOINT_INTERVAL = 1_000_000;
+/**
+ * How far apart checkpoints are, unless the caller fixes it: as much progress as the machine
+ * makes in CHECKPOINT_MS of host time, between the bounds. A step back replays at most that
+ * far, so it takes about CHECKPOINT_MS however fast the guest runs (a kernel that switches
+ * address spaces often runs far slower than a loop).
+ */
+const CHECKPOINT_MS = 40;
+const MIN_INTERVAL = 10_000, MAX_INTERVAL = 1_000_000;
 /** What a checkpoint costs beside its pages (its state: registers, CSRs, devices), estimated. */
 const STATE_BYTES_PER_HART = 4096;
 const STATE_BYTES = 8192;
@@ -56,7 +62,15 @@ export class History {
   /** True while the machine runs through positions it ran before (their output was seen then). */
   replaying = false;
 
-  constructor(readonly m: Machine, readonly budgetBytes: number, readonly interval = CHECKPOINT_INTERVAL) {
+  /** Progress between checkpoints (see CHECKPOINT_MS). */
+  interval: number;
+  private readonly adaptive: boolean;
+  /** Progress per host millisecond, as the last runs went (for the adaptive interval). */
+  private rate = 0;
+
+  constructor(readonly m: Machine, readonly budgetBytes: number, interval?: number) {
+    this.adaptive = interval === undefined;
+    this.interval = interval ?? 100_000;
     if (m.options.realtime) throw new HistoryError('time travel needs deterministic time: it cannot record a machine whose time follows the host clock');
     if (!(budgetBytes > 0)) throw new RangeError(`history budget must be positive, not ${budgetBytes}`);
     this.frontier = m.progress;
@@ -88,12 +102,14 @@ export class History {
     const m = this.m, start = m.progress;
     const allowed = Math.max(1, Math.min(budget, this.nextBoundary(start) - start));
     this.replaying = start < this.frontier;
+    const t0 = Date.now();
     let r: StopReason;
     try {
       r = m.run(allowed, opts);
     } finally {
       this.replaying = false;
     }
+    if (this.adaptive) this.pace(m.progress - start, Date.now() - t0);
     this.arrived(start);
     return r;
   }
@@ -107,6 +123,14 @@ export class History {
     const k = this.firstAfter(pos);
     if (k < this.checkpoints.length) next = Math.min(next, this.checkpoints[k].at);
     return next > pos ? next : pos + this.interval;
+  }
+
+  /** Follow the machine's speed: the interval is what it runs in CHECKPOINT_MS. */
+  private pace(progress: number, ms: number): void {
+    if (progress < 1000) return;
+    const rate = progress / Math.max(ms, 1);
+    this.rate = this.rate === 0 ? rate : 0.7 * this.rate + 0.3 * rate;
+    this.interval = Math.round(Math.min(MAX_INTERVAL, Math.max(MIN_INTERVAL, this.rate * CHECKPOINT_MS)));
   }
 
   /** After a run from `start`: put back an edit, deliver inputs, take a checkpoint, keep the budget. */
