@@ -1,12 +1,14 @@
 // `npm run bench`: the CPU-bound C guests on Chronos and, where it is installed, on QEMU in
 // the same run: test/bench/cpu.c (integer) bare and paged, and test/bench/fp.c (floating
-// point, rv64gc); prints both rates and their ratio. QEMU does not count
+// point, rv64gc); prints both rates and their ratio; then time travel's costs (history.ts).
+// QEMU does not count
 // instructions, so its rate is Chronos's instruction count for the same program over QEMU's
 // run time less its start-up time (measured with an empty program).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../src/emulator/machine.js';
+import { chronosOs, measureHistory } from './history.js';
 
 const ROOT = process.cwd();
 const OUT = join(ROOT, 'build', 'bench');
@@ -83,6 +85,11 @@ function main(): void {
   result.bare = measure('M-mode, no paging', build('cpu', 1500), build('cpu-empty', 0));
   result.paged = measure('S-mode, SV39 4 KiB pages', build('cpu-paged', 1500, 'test/bench/paged.S'), build('cpu-paged-empty', 0, 'test/bench/paged.S'));
   result.float = measure('M-mode, floating point (rv64gc)', build('fp', 2000, undefined, FLOAT), build('fp-empty', 0, undefined, FLOAT), FLOAT.source);
+  const paged = build('cpu-paged', 1500, 'test/bench/paged.S');
+  result.historyPaged = measureHistory('S-mode paged benchmark', () => { const m = new Machine(); m.bootBare(m.loadElf(readFileSync(paged)).entry); return m; });
+  const os = chronosOs();
+  if (os) result.historyChronosOs = measureHistory('Chronos OS boot and user tests', os);
+  else console.log('time travel on Chronos OS: the kernel is not built (npm run build:kernel), not measured');
   writeFileSync(join(OUT, 'result.json'), JSON.stringify(result, null, 2));
   if (!existsSync(join(OUT, 'result.json'))) process.exit(1);
 }
