@@ -88,12 +88,10 @@ export class Runner {
     this.release(keep);
   }
 
-  /** Whether the step under way is done after a run that stopped for `reason`. */
-  private stepDone(step: Step, reason: StopReason): boolean {
+  /** Whether the step under way is done: its hart retired an instruction or entered a trap. */
+  private stepDone(step: Step): boolean {
     const m = this.machine, h = m.harts[step.hart];
-    if (h.instret !== step.instret || h.pc !== step.pc || m.trapsTaken !== step.traps) return true;
-    // A hart the SBI keeps stopped has no instruction to step: the step ends where it began.
-    return reason.kind === 'budget' && m.runners[step.hart].status !== HartStatus.Started;
+    return h.instret !== step.instret || h.pc !== step.pc || m.trapsTaken !== step.traps;
   }
 
   private wakeUp(): void { const w = this.wake; this.wake = undefined; w?.(); }
@@ -125,13 +123,19 @@ export class Runner {
         const left = this.maxInstructions - m.progress;
         if (left <= 0) return { kind: 'budget' };
         const step = this.stepping;
+        if (step && m.runners[step.hart].status !== HartStatus.Started) {
+          // A hart the SBI keeps stopped has no instruction to step: the step ends where it began.
+          this.stepping = undefined;
+          if (this.controller?.onStop({ kind: 'step', hart: step.hart })) this.held = true;
+          continue;
+        }
         const reason = m.run(Math.min(SLICE, left), { resume: this.resume, stepHart: step?.hart, hold: this.keep });
         this.resume = reason.kind !== 'budget';
         this.flush();
         if (this.machine !== m) continue; // reset while it ran
         if (step && this.stepping === step) {
           const own = reason.kind === 'budget' || (reason.kind === 'breakpoint' && reason.hart === step.hart);
-          if (own && this.stepDone(step, reason)) {
+          if (own && this.stepDone(step)) {
             this.stepping = undefined;
             if (this.controller?.onStop({ kind: 'step', hart: step.hart })) this.held = true;
             continue;

@@ -1,6 +1,6 @@
 // The programs the gdb suites debug, built once per suite: Chronos OS (npm run build:kernel),
-// a bare M-mode loop that counts in memory forever, the bare hello program, and the SMP lock
-// program on three harts; and the CLI bundle they run under.
+// a bare M-mode loop that counts in memory forever, the bare hello program, the SMP lock
+// program on three harts, the S-mode HSM program on two; and the CLI bundle they run under.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ counter: .dword 0
 bytes: .ascii "chronos}#*$"
 `;
 
-export interface Programs { dir: string; spin: string; hello: string; locks3: string }
+export interface Programs { dir: string; spin: string; hello: string; locks3: string; hsm2: string }
 
 /** Build the CLI bundle, and the programs (the kernel too when asked); gdb must be installed. */
 export function buildPrograms(opts: { kernel?: boolean } = {}): Programs {
@@ -40,10 +40,11 @@ export function buildPrograms(opts: { kernel?: boolean } = {}): Programs {
   execFileSync(process.execPath, ['esbuild.mjs']);
   if (opts.kernel) execFileSync('bash', ['scripts/build-kernel.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const dir = scratchDir('gdb');
-  const spin = join(dir, 'spin.elf'), hello = join(dir, 'hello.elf'), locks3 = join(dir, 'locks-3.elf');
+  const spin = join(dir, 'spin.elf'), hello = join(dir, 'hello.elf'), locks3 = join(dir, 'locks-3.elf'), hsm2 = join(dir, 'hsm-2.elf');
   writeFileSync(join(dir, 'spin.S'), SPIN);
   execFileSync(GCC, [...BARE, '-T', 'test/programs/link.ld', join(dir, 'spin.S'), '-o', spin]);
   execFileSync(GCC, [...BARE, '-O2', '-T', 'test/programs/link.ld', 'test/programs/crt0.S', 'test/programs/hello.c', '-o', hello]);
   execFileSync(GCC, [...BARE, '-O2', '-T', 'test/programs/smp/mlink.ld', '-DHARTS=3', 'test/programs/smp/mcrt0.S', 'test/programs/smp/locks.c', '-o', locks3]);
-  return { dir, spin, hello, locks3 };
+  execFileSync(GCC, [...BARE, '-O2', '-T', 'test/programs/smp/slink.ld', '-DHARTS=2', 'test/programs/smp/sentry.S', 'test/programs/smp/hsm.c', '-o', hsm2]);
+  return { dir, spin, hello, locks3, hsm2 };
 }

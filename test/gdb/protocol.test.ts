@@ -246,6 +246,18 @@ test('monitor commands answer in gdb\'s console', async () => {
   g.send('k');
 });
 
+test('stepping a hart the SBI keeps stopped ends at once where it began, with a note', async () => {
+  const { g } = await attach(p.hsm2, ['--smp', '2']);
+  assert.equal(Buffer.from((await g.request('qThreadExtraInfo,2'))!, 'hex').toString(), 'hart 1 (S-mode, stopped (HSM))');
+  const pc = await g.request('Hg2').then(() => g.request('p20'));
+  assert.equal(await g.request('vCont;s:2'), 'T05thread:2;');
+  assert.match(g.console, /hart 1 is stopped \(SBI HSM\): it has no instruction to step/);
+  assert.equal(await g.request('p20'), pc);
+  assert.equal(await g.request('Hg1'), 'OK');
+  assert.equal(await g.request('p20'), le64(0x80200000n), 'hart 0 did not move either (held)');
+  g.send('k');
+});
+
 test('detach: breakpoints go, the guest runs on to its end', async () => {
   const { g, c } = await attach(p.hello);
   assert.equal(await g.request(`Z0,${hx(symbol(p.hello, 'main'))},2`), 'OK');

@@ -5,6 +5,7 @@
 // guest memory), and whether gdb waits for a stop. Bad arguments get an error reply (E22);
 // memory that cannot be read or written gets E14, as QEMU answers.
 import { Priv } from '../../emulator/cpu/causes.js';
+import { HartStatus } from '../../emulator/sbi/sbi.js';
 import type { Machine, Watchpoint } from '../../emulator/machine.js';
 import { hartName } from '../harts.js';
 import { Monitor } from './monitor.js';
@@ -328,6 +329,9 @@ export class GdbSession {
   }
 
   private step(hart: number, keep: readonly number[] = []): undefined {
+    if (this.machine.runners[hart].status !== HartStatus.Started) {
+      this.send(`O${toHex(`hart ${hart} is stopped (SBI HSM): it has no instruction to step\n`)}`);
+    }
     this.running = true;
     this.target.step(hart, keep);
     return undefined;
