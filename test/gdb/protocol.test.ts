@@ -246,6 +246,26 @@ test('monitor commands answer in gdb\'s console', async () => {
   g.send('k');
 });
 
+test('the thread a stop reply names is the one g, p and m read next, as gdb assumes', async () => {
+  const { g } = await attach(p.locks3, ['--bios', 'none', '--smp', '3']);
+  await g.request('qSupported:swbreak+');
+  assert.equal(await g.request(`Z0,${hx(symbol(p.locks3, 'main'))},2`), 'OK');
+  // Hart 0 clears .bss first, the others wait for it: hart 0 reaches main(0) first.
+  assert.equal(await g.request('vCont;c'), 'T05swbreak:;thread:1;');
+  assert.equal(await g.request('pa'), le64(0n), 'a0 of hart 0');
+  // Then only hart 1 runs, to main(1), while harts 0 and 2 stay where they are.
+  const pc2 = await g.request('Hg3').then(() => g.request('p20'));
+  assert.equal(await g.request('vCont;c:2'), 'T05swbreak:;thread:2;');
+  assert.equal(await g.request('pa'), le64(1n), 'a0 of hart 1, with no Hg');
+  assert.equal(await g.request('Hg1'), 'OK');
+  assert.equal(await g.request('p20'), le64(symbol(p.locks3, 'main')), 'hart 0 is still at main');
+  assert.equal(await g.request('?'), 'T05swbreak:;thread:2;');
+  assert.equal(await g.request('pa'), le64(1n), 'after ?, hart 1 again');
+  assert.equal(await g.request('Hg3'), 'OK');
+  assert.equal(await g.request('p20'), pc2, 'hart 2 has not moved');
+  g.send('k');
+});
+
 test('stepping a hart the SBI keeps stopped ends at once where it began, with a note', async () => {
   const { g } = await attach(p.hsm2, ['--smp', '2']);
   assert.equal(Buffer.from((await g.request('qThreadExtraInfo,2'))!, 'hex').toString(), 'hart 1 (S-mode, stopped (HSM))');

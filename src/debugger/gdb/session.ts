@@ -44,6 +44,8 @@ export class GdbSession {
   /** gdb resumed the guest and waits for the stop reply. */
   private running = false;
   private lastStop: string;
+  /** The hart lastStop names. */
+  private lastStopHart: number;
   private readonly breakpoints = new Map<bigint, Set<'sw' | 'hw'>>();
   private watchpoints: GdbWatch[] = [];
   private swbreak = false;
@@ -59,7 +61,8 @@ export class GdbSession {
   constructor(private readonly target: StubTarget, private readonly send: (data: string) => void) {
     this.registers = new RegisterTable(target.machine);
     this.xml = targetXml(this.registers);
-    this.lastStop = `T05thread:${threadId(this.machine.currentHart)};`;
+    this.lastStopHart = this.gHart = this.machine.currentHart;
+    this.lastStop = `T05thread:${threadId(this.lastStopHart)};`;
   }
 
   private get machine(): Machine { return this.target.machine; }
@@ -77,7 +80,9 @@ export class GdbSession {
 
   private dispatch(p: string): string | undefined {
     switch (p[0]) {
-      case '?': return this.lastStop;
+      // gdb takes the thread a stop reply names as the one g, p and m now read (its
+      // record_currthread), as gdbserver makes it: so does this stub, here and in onStop.
+      case '?': this.gHart = this.lastStopHart; return this.lastStop;
       case 'g': return this.readRegisters();
       case 'G': return this.writeRegisters(p.slice(1));
       case 'p': return this.readRegister(p.slice(1));
@@ -340,11 +345,10 @@ export class GdbSession {
   /** The machine stopped: gdb hears of it if it waits. Returns true: the machine stays held for gdb. */
   onStop(stop: TargetStop): boolean {
     this.lastStop = stopReply(stop, this.stopContext());
+    this.lastStopHart = stopHart(stop, this.machine.currentHart);
     if (this.running) {
       this.running = false;
-      // gdb takes the thread a stop reply names as the one g, p and m now read (its
-      // record_currthread), as gdbserver makes it.
-      this.gHart = stopHart(stop, this.machine.currentHart);
+      this.gHart = this.lastStopHart;
       this.send(this.lastStop);
     }
     return true;
