@@ -67,7 +67,13 @@ test('the handshake: features, the stop, threads, and a target description with 
     assert.match(xml, new RegExp(`<reg name="${name}" bitsize="64" type="int" regnum="${65 + num}"/>`), name);
   }
   assert.match(xml, /<feature name="org.gnu.gdb.riscv.virtual">\s*<reg name="priv" bitsize="64" type="int" regnum="4161"\/>/);
-  assert.doesNotMatch(xml, /name="fcsr"/, 'no floating-point registers on a hart without F and D');
+  // F and D: f0-f31 as the union of a single and a double, then fcsr's fields (32 bits), once.
+  assert.match(xml, /<feature name="org.gnu.gdb.riscv.fpu">\s*<union id="riscv_double">\s*<field name="float" type="ieee_single"\/>\s*<field name="double" type="ieee_double"\/>\s*<\/union>\s*<reg name="ft0" bitsize="64" type="riscv_double" regnum="33"\/>/);
+  assert.match(xml, /<reg name="ft11" bitsize="64" type="riscv_double" regnum="64"\/>/);
+  for (const [name, num] of [['fflags', 66], ['frm', 67], ['fcsr', 68]] as const) {
+    assert.equal((xml.match(new RegExp(`name="${name}"`, 'g')) ?? []).length, 1, name);
+    assert.match(xml, new RegExp(`<reg name="${name}" bitsize="32" type="int" regnum="${num}"/>`));
+  }
   assert.equal((xml.match(/<feature /g) ?? []).length, (xml.match(/<\/feature>/g) ?? []).length);
   assert.equal(await g.request('qXfer:features:read:other.xml:0,100'), 'E00');
   g.send('k');
@@ -76,26 +82,59 @@ test('the handshake: features, the stop, threads, and a target description with 
 test('registers: g and G, p and P by gdb number, x0 stays zero, read-only CSRs refuse', async () => {
   const { g } = await attach(p.spin);
   const all = (await g.request('g'))!;
-  assert.equal(all.length, 33 * 16);
-  assert.equal(fromLe(all.slice(32 * 16)), 0x80000000n, 'pc at the entry');
+  assert.equal(all.length, 65 * 16, 'x0-x31, pc, f0-f31');
+  assert.equal(fromLe(all.slice(32 * 16, 33 * 16)), 0x80000000n, 'pc at the entry');
   assert.equal(await g.request('p20'), le64(0x80000000n));
   assert.equal(await g.request(`P5=${le64(0x1234567890abcdefn)}`), 'OK');
   assert.equal(await g.request('p5'), le64(0x1234567890abcdefn));
   assert.equal(await g.request(`P0=${le64(7n)}`), 'OK');
   assert.equal(await g.request('p0'), le64(0n));
-  // G writes them all back; a changed sp shows.
-  const regs = all.slice(0, 2 * 16) + le64(0x80001000n) + all.slice(3 * 16);
+  // G writes them all back; a changed sp and fa0 (f10, gdb's 43) show.
+  const fa0 = (33 + 10) * 16;
+  const regs = all.slice(0, 2 * 16) + le64(0x80001000n) + all.slice(3 * 16, fa0) + le64(0x3ff8000000000000n) + all.slice(fa0 + 16);
   assert.equal(await g.request(`G${regs}`), 'OK');
   assert.equal(await g.request('p2'), le64(0x80001000n));
+  assert.equal(await g.request('p2b'), le64(0x3ff8000000000000n), 'fa0 holds 1.5');
+  assert.equal(fromLe((await g.request('g'))!.slice(fa0, fa0 + 16)), 0x3ff8000000000000n);
   assert.equal(await g.request(`p${hx(65n + 0xf14n)}`), le64(0n), 'mhartid');
   assert.equal(await g.request(`P${hx(65n + 0xf14n)}=${le64(3n)}`), 'E22', 'mhartid is read-only');
   assert.equal(await g.request(`P${hx(65n + 0x340n)}=${le64(0xfeedn)}`), 'OK', 'mscratch');
   assert.equal(await g.request(`p${hx(65n + 0x340n)}`), le64(0xfeedn));
   assert.equal(await g.request('p1041'), le64(3n), 'priv: M');
   assert.equal(await g.request(`P1041=${le64(2n)}`), 'E22', 'no privilege 2');
-  for (const bad of ['p', 'pzz', 'p2000', 'P5', 'P5=12', `P5=${'g'.repeat(16)}`, 'G00', `G${'0'.repeat(33 * 16 - 1)}`]) {
+  // The FP registers and fcsr (32 bits wide, as gdb's descriptions have it).
+  assert.equal(await g.request(`P21=${le64(0x400921fb54442d18n)}`), 'OK');
+  assert.equal(await g.request('p21'), le64(0x400921fb54442d18n), 'ft0 holds pi');
+  assert.equal(await g.request('p40'), le64(0n), 'ft11');
+  assert.equal(await g.request('P44=61000000'), 'OK');
+  assert.equal(await g.request('p44'), '61000000', 'fcsr: frm 3, NV|NX');
+  assert.equal(await g.request('p43'), '03000000', 'frm');
+  assert.equal(await g.request('p42'), '01000000', 'fflags');
+  assert.equal(await g.request(`P44=${le64(1n)}`), 'E22', 'fcsr takes 32 bits');
+  assert.equal(await g.request('P44=00010000'), 'E22', 'fcsr has 8 bits');
+  for (const bad of ['p', 'pzz', 'p2000', 'P5', 'P5=12', `P5=${'g'.repeat(16)}`, 'G00', `G${'0'.repeat(33 * 16)}`, `G${'0'.repeat(65 * 16 - 1)}`]) {
     assert.equal(await g.request(bad), 'E22', bad);
   }
+  g.send('k');
+});
+
+test('a debugger\'s FP write makes FS Dirty when the FPU is on, and leaves it Off when it is off', async () => {
+  const { g } = await attach(p.spin);
+  const MSTATUS = hx(65n + 0x300n), FS = 3n << 13n;
+  const fs = async (): Promise<bigint> => (fromLe((await g.request(`p${MSTATUS}`))!) & FS) >> 13n;
+  assert.equal(await fs(), 0n, 'a bare M-mode program starts with the FPU off');
+  assert.equal(await g.request(`P22=${le64(7n)}`), 'OK');
+  assert.equal(await g.request('p22'), le64(7n), 'the register keeps its value');
+  assert.equal(await fs(), 0n, 'and the FPU stays off');
+  const clean = (fromLe((await g.request(`p${MSTATUS}`))!) & ~FS) | (2n << 13n);
+  assert.equal(await g.request(`P${MSTATUS}=${le64(clean)}`), 'OK');
+  assert.equal(await fs(), 2n, 'Clean');
+  // Writing back what a register holds (as G does for all of them) is no change.
+  assert.equal(await g.request(`P22=${le64(7n)}`), 'OK');
+  assert.equal(await g.request('P44=00000000'), 'OK');
+  assert.equal(await fs(), 2n, 'still Clean');
+  assert.equal(await g.request(`P22=${le64(8n)}`), 'OK');
+  assert.equal(await fs(), 3n, 'Dirty after the write');
   g.send('k');
 });
 

@@ -205,14 +205,15 @@ export class GdbSession {
   }
 
   private readRegister(numText: string): string {
-    const v = this.register(numText).read(this.machine, this.gHart);
-    return v === undefined ? 'x'.repeat(16) : registerHex(v);
+    const r = this.register(numText);
+    const v = r.read(this.machine, this.gHart);
+    return v === undefined ? 'x'.repeat(r.bits / 4) : registerHex(v, r.bits);
   }
 
   private writeRegister(p: string): string {
     const [numText, valueText = ''] = p.split('=');
     const r = this.register(numText);
-    const v = parseRegisterHex(valueText);
+    const v = parseRegisterHex(valueText, r.bits);
     if (v === undefined) throw new BadPacket();
     return r.write(this.machine, this.gHart, v) ? 'OK' : ErrorReply.Invalid;
   }
