@@ -9,19 +9,16 @@ import { startChronos, type Chronos } from './rsp.js';
 export interface GdbRun { transcript: string; status: number | null; chronos: Chronos; chronosStatus: number | null }
 
 /**
- * Start chronos with `chronosArgs` and FILE held for gdb, run gdb's `commands` after
- * `target remote`, and wait for both to end. `symbols` loads the ELF's symbols only (for
- * kernels built for the double-float ABI, which gdb accepts as an executable only from a
- * target with floating-point registers).
+ * Start chronos with `chronosArgs` and FILE held for gdb, run `gdb-multiarch FILE` with
+ * `commands` after `target remote`, and wait for both to end.
  */
-export async function runGdb(dir: string, file: string, chronosArgs: string[], commands: string[], opts: { symbols?: boolean } = {}): Promise<GdbRun> {
+export async function runGdb(dir: string, file: string, chronosArgs: string[], commands: string[]): Promise<GdbRun> {
   const chronos = await startChronos([...chronosArgs, '--gdb', '0', '--gdb-wait', file]);
   const script = join(dir, `gdb-${chronos.port}.cmd`);
   writeFileSync(script, [
-    'set pagination off', 'set confirm off', 'set width 0', `target remote 127.0.0.1:${chronos.port}`,
-    ...(opts.symbols ? [`symbol-file ${file}`] : []), ...commands, '',
+    'set pagination off', 'set confirm off', 'set width 0', `target remote 127.0.0.1:${chronos.port}`, ...commands, '',
   ].join('\n'));
-  const r = spawnSync(GDB, ['-batch', '-nx', '-x', script, ...(opts.symbols ? [] : [file])], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(GDB, ['-batch', '-nx', '-x', script, file], { encoding: 'utf8', timeout: 120_000 });
   const timer = setTimeout(() => chronos.proc.kill(), 60_000);
   const chronosStatus = await chronos.exited;
   clearTimeout(timer);

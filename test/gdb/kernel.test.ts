@@ -1,7 +1,9 @@
 // Debian's gdb-multiarch on Chronos OS, as xv6's `make qemu-gdb` users work: target remote,
 // break rust_main, continue, bt, info registers (with $satp), x/4i $pc, stepi, p $sp, x/4gx,
-// a watchpoint on a static the kernel writes (the frame allocator's statistics), and the
-// monitor commands that read page tables, frames and heap through the views' inspectors.
+// the floating-point registers (gdb takes the kernel, built for the double-float ABI, as its
+// executable only from a target that has them, as ours does), a watchpoint on a static the kernel writes (the frame
+// allocator's statistics), and the monitor commands that read page tables, frames and heap
+// through the views' inspectors.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,18 +16,13 @@ before(() => { p = buildPrograms({ kernel: true }); });
 
 const kernelSymbol = (name: string): bigint => parseElf(readFileSync(KERNEL)).symbols.find((s) => s.name === name)!.value;
 
-// Chronos OS is built for the double-float ABI, which gdb accepts as an executable only from a
-// target that describes floating-point registers; the hart has none yet, so gdb reads the
-// kernel's symbols (and DWARF) with symbol-file.
-const SYMBOLS = { symbols: true };
-
 test('break rust_main, continue, bt, registers with $satp, x/4i $pc, stepi, $sp and memory', async () => {
   const r = await runGdb(p.dir, KERNEL, [], [
     'break rust_main', 'continue', 'bt',
     'info registers', 'info registers satp sstatus scause', 'p $priv',
     'echo PC-BEFORE\\n', 'p/x $pc', 'x/4i $pc', 'stepi', 'echo PC-AFTER\\n', 'p/x $pc',
     'p $sp', 'x/4gx $sp', 'kill',
-  ], SYMBOLS);
+  ]);
   const t = r.transcript;
   assert.match(t, /Breakpoint 1 at 0x[0-9a-f]+: file src\/main\.rs, line \d+\./, t);
   assert.match(t, /Breakpoint 1, chronos_kernel::rust_main \(hart_id=0, fdt_addr=\d+\) at src\/main\.rs:\d+/);
@@ -48,12 +45,30 @@ test('break rust_main, continue, bt, registers with $satp, x/4i $pc, stepi, $sp 
   assert.doesNotMatch(t, /Remote failure|Protocol error|internal-error/);
 });
 
+test('Chronos OS, built for the double-float ABI, is gdb\'s executable as it is; its FP registers read and write', async () => {
+  const r = await runGdb(p.dir, KERNEL, [], [
+    'info files', 'break rust_main', 'continue', 'info registers float', 'set var $fs1.double = -2.5', 'p $fs1',
+    'set $frm = 1', 'p/x $fcsr', 'info registers mstatus', 'kill',
+  ]);
+  const t = r.transcript;
+  // No symbol-file step: gdb takes the ELF (EF_RISCV_FLOAT_ABI_DOUBLE) because the target has FLEN 64.
+  assert.match(t, /Symbols from ".*chronos-kernel"\./, t);
+  assert.doesNotMatch(t, /bfd requires flen|Remote failure|Protocol error|internal-error/);
+  assert.match(t, /Breakpoint 1, chronos_kernel::rust_main \(/);
+  // The kernel's language is Rust, so gdb prints the union as Rust does.
+  assert.equal([...t.matchAll(/^f[tsa]\d+ +riscv_double \{float: [^,]+, double: [^}]+\}\t\(raw 0x[0-9a-f]{16}\)$/gm)].length, 32, t);
+  assert.match(t, /\$1 = riscv_double \{float: 0, double: -2\.5\}\n\$2 = 0x20\n/, 'fs1 holds -2.5; frm 1 (RTZ) is fcsr 0x20');
+  // The built-in SBI starts the kernel with the FPU on (FS not Off); gdb's writes leave it Dirty.
+  assert.match(t, /^mstatus +0x[0-9a-f]+\t.* FS:3 /m);
+  assert.equal(r.chronosStatus, 0);
+});
+
 test('a watchpoint on FRAME_STATS stops at the kernel\'s first write, in the frame allocator', async () => {
   const stats = kernelSymbol('FRAME_STATS');
   const r = await runGdb(p.dir, KERNEL, [], [
     'break rust_main', 'continue', 'set language c', 'watch *(unsigned long long *)&FRAME_STATS', 'continue', 'bt 3',
     'x/4gx &FRAME_STATS', 'monitor frames', 'kill',
-  ], SYMBOLS);
+  ]);
   const t = r.transcript;
   assert.match(t, /Hardware watchpoint 2: \*\(unsigned long long \*\)&FRAME_STATS/);
   const m = /Old value = 0\nNew value = (\d+)\n/.exec(t);
@@ -72,7 +87,7 @@ test('monitor pagetables, translate, frames and heap once paging is on', async (
   const r = await runGdb(p.dir, KERNEL, [], [
     'break chronos_kernel::boot::run_self_tests', 'continue', 'p/x $satp',
     'monitor pagetables', 'monitor translate rust_main', 'monitor frames', 'monitor heap', 'monitor harts', 'monitor pagetables tree', 'kill',
-  ], SYMBOLS);
+  ]);
   const t = r.transcript;
   const satp = /\$1 = (0x8[0-9a-f]{15})\n/.exec(t)?.[1];
   assert.ok(satp, `satp in Sv39 mode:\n${t}`);

@@ -1,10 +1,11 @@
 // The programs the gdb suites debug, built once per suite: Chronos OS (npm run build:kernel),
-// a bare M-mode loop that counts in memory forever, the bare hello program, the SMP lock
-// program on three harts, the S-mode HSM program on two; and the CLI bundle they run under.
+// a bare M-mode loop that counts in memory forever, the bare hello program, the bare fpregs
+// program built for the double-float ABI, the SMP lock program on three harts, the S-mode HSM
+// program on two; and the CLI bundle they run under.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GCC, MARCH, requireTools, scratchDir } from '../support/toolchain.js';
+import { GCC, MARCH, MARCH_FD, requireTools, scratchDir } from '../support/toolchain.js';
 
 export const GDB = 'gdb-multiarch';
 export const KERNEL = 'kernel/target/riscv64gc-unknown-none-elf/release/chronos-kernel';
@@ -32,7 +33,7 @@ counter: .dword 0
 bytes: .ascii "chronos}#*$"
 `;
 
-export interface Programs { dir: string; spin: string; hello: string; locks3: string; hsm2: string }
+export interface Programs { dir: string; spin: string; hello: string; fpregs: string; locks3: string; hsm2: string }
 
 /** Build the CLI bundle, and the programs (the kernel too when asked); gdb must be installed. */
 export function buildPrograms(opts: { kernel?: boolean } = {}): Programs {
@@ -40,11 +41,13 @@ export function buildPrograms(opts: { kernel?: boolean } = {}): Programs {
   execFileSync(process.execPath, ['esbuild.mjs']);
   if (opts.kernel) execFileSync('bash', ['scripts/build-kernel.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const dir = scratchDir('gdb');
-  const spin = join(dir, 'spin.elf'), hello = join(dir, 'hello.elf'), locks3 = join(dir, 'locks-3.elf'), hsm2 = join(dir, 'hsm-2.elf');
+  const spin = join(dir, 'spin.elf'), hello = join(dir, 'hello.elf'), fpregs = join(dir, 'fpregs.elf'), locks3 = join(dir, 'locks-3.elf'), hsm2 = join(dir, 'hsm-2.elf');
   writeFileSync(join(dir, 'spin.S'), SPIN);
   execFileSync(GCC, [...BARE, '-T', 'test/programs/link.ld', join(dir, 'spin.S'), '-o', spin]);
   execFileSync(GCC, [...BARE, '-O2', '-T', 'test/programs/link.ld', 'test/programs/crt0.S', 'test/programs/hello.c', '-o', hello]);
+  const floatAbi = [...BARE.filter((f) => !f.startsWith('-march') && !f.startsWith('-mabi')), `-march=${MARCH_FD}`, '-mabi=lp64d'];
+  execFileSync(GCC, [...floatAbi, '-O1', '-T', 'test/programs/link.ld', 'test/programs/crt0.S', 'test/programs/fpregs.c', '-o', fpregs]);
   execFileSync(GCC, [...BARE, '-O2', '-T', 'test/programs/smp/mlink.ld', '-DHARTS=3', 'test/programs/smp/mcrt0.S', 'test/programs/smp/locks.c', '-o', locks3]);
   execFileSync(GCC, [...BARE, '-O2', '-T', 'test/programs/smp/slink.ld', '-DHARTS=2', 'test/programs/smp/sentry.S', 'test/programs/smp/hsm.c', '-o', hsm2]);
-  return { dir, spin, hello, locks3, hsm2 };
+  return { dir, spin, hello, fpregs, locks3, hsm2 };
 }
