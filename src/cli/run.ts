@@ -6,6 +6,7 @@ import { openDrive } from '../debugger/fileDisk.js';
 import { EXIT_BUDGET, UsageError } from './errors.js';
 import { parseRunArgs, type RunArgs } from './runArgs.js';
 import { Runner } from './runner.js';
+import { startGdbStub } from './gdb.js';
 
 export function readFile(path: string): Uint8Array {
   try {
@@ -39,8 +40,10 @@ export function bootMachine(args: RunArgs): Machine {
 export async function run(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const runner = new Runner(bootMachine(args), args.maxInstructions);
+  const gdb = args.gdb ? await startGdbStub(runner, args.gdb) : undefined;
   const started = process.hrtime.bigint();
   const reason = await runner.run();
+  await gdb?.close(reason);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const m = runner.machine;
   if (args.stats) {

@@ -3,6 +3,7 @@ import { MAX_HARTS } from '../emulator/machine.js';
 import { VIRTIO_SLOTS } from '../emulator/board/virtMap.js';
 import { DriveSpecError, parseDriveSpec, type DriveSpec } from '../debugger/driveSpec.js';
 import { UsageError } from './errors.js';
+import { GDB_HOST, parseGdbPort, type GdbOptions } from './gdb.js';
 
 export interface RunArgs {
   bios: string;
@@ -16,14 +17,17 @@ export interface RunArgs {
   /** Disk images for the virtio-mmio slots, in slot order. */
   drives: DriveSpec[];
   virtioLegacy: boolean;
+  /** The gdb stub, when asked for. */
+  gdb: GdbOptions | undefined;
 }
 
 export const RUN_USAGE = `chronos run [--bios none|builtin|FILE] [--memory MiB] [--smp N] [--append ARGS] [--realtime]
               [--drive IMAGE[,snapshot=on][,readonly=on][,serial=ID]]... [--virtio-legacy]
-              [--max-instructions N] [--stats] FILE.elf`;
+              [--max-instructions N] [--stats] [--gdb PORT [--gdb-wait]] FILE.elf`;
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const a: RunArgs = { bios: 'builtin', memoryMiB: 128, harts: 1, maxInstructions: Infinity, stats: false, file: '', append: '', realtime: false, drives: [], virtioLegacy: false };
+  const a: RunArgs = { bios: 'builtin', memoryMiB: 128, harts: 1, maxInstructions: Infinity, stats: false, file: '', append: '', realtime: false, drives: [], virtioLegacy: false, gdb: undefined };
+  let gdbWait = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -59,6 +63,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
         break;
       }
       case '--virtio-legacy': a.virtioLegacy = true; break;
+      case '--gdb': a.gdb = { host: GDB_HOST, port: parseGdbPort(value(), arg), wait: false }; break;
+      case '--gdb-wait': gdbWait = true; break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         if (a.file) throw new UsageError(`one ELF file at a time (got '${a.file}' and '${arg}')`);
@@ -66,5 +72,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
     }
   }
   if (!a.file) throw new UsageError('no ELF file given');
+  if (gdbWait) {
+    if (!a.gdb) throw new UsageError('--gdb-wait holds the harts for gdb: it needs --gdb PORT');
+    a.gdb.wait = true;
+  }
   return a;
 }

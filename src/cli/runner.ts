@@ -2,16 +2,25 @@
 // tools attached to a run (the gdb stub, the monitor) are served between them; waiting for
 // input when every hart idles in wfi; with the guest's UART on stdout. A tool attached as the
 // controller may take a stop (a breakpoint, a watchpoint, a pause) and hold the machine until
-// it lets it go on.
+// it lets it go on, or let one hart take a single step.
 import type { Machine, StopReason } from '../emulator/machine.js';
+import { HartStatus } from '../emulator/sbi/sbi.js';
 
 /** Instructions per slice: about a tenth of a second of guest time on a fast hart. */
 const SLICE = 20_000_000;
 
+/** A step asked for with step() is done: the hart ran one instruction or entered one trap. */
+export interface StepDone { kind: 'step'; hart: number }
+
+export type RunnerStop = StopReason | StepDone;
+
 export interface Controller {
   /** The machine stopped for `reason`: return true to hold it (the runner waits for release()). */
-  onStop(reason: StopReason): boolean;
+  onStop(reason: RunnerStop): boolean;
 }
+
+/** A step under way: the hart, and where it was when the step began. */
+interface Step { hart: number; instret: number; pc: bigint; traps: number }
 
 export class Runner {
   controller: Controller | undefined;
@@ -21,6 +30,9 @@ export class Runner {
   private readonly out: number[] = [];
   /** Resume the next run from a stop (the hart there passes its breakpoint once). */
   private resume = true;
+  private stepping: Step | undefined;
+  /** Harts that stay where they are while the others run (see release). */
+  private keep: readonly number[] = [];
 
   constructor(public machine: Machine, private readonly maxInstructions = Infinity) {
     this.attachOutput();
@@ -41,6 +53,8 @@ export class Runner {
     this.machine = machine;
     this.attachOutput();
     this.resume = true;
+    this.stepping = undefined;
+    this.keep = [];
     this.wakeUp();
   }
 
@@ -49,13 +63,35 @@ export class Runner {
   /** Stop the guest at the next block boundary and hold it there (Ctrl-C in gdb, the monitor's stop). */
   hold(): void {
     this.held = true;
+    this.stepping = undefined;
+    this.keep = [];
     this.machine.pause();
   }
 
-  release(): void {
+  /** Let the guest run on; the harts in `keep` stay where they are (gdb resuming some threads only). */
+  release(keep: readonly number[] = []): void {
     this.held = false;
     this.resume = true;
+    this.keep = keep;
     this.wakeUp();
+  }
+
+  /**
+   * Let one hart execute one instruction or enter one trap handler, then hold the machine and
+   * tell the controller ({kind: 'step'}). The other harts take their turns meanwhile, as they
+   * would have anyway (unless they are in `keep`); a stop of theirs first ends the step with
+   * that stop instead.
+   */
+  step(hart: number, keep: readonly number[] = []): void {
+    const h = this.machine.harts[hart];
+    this.stepping = { hart, instret: h.instret, pc: h.pc, traps: this.machine.trapsTaken };
+    this.release(keep);
+  }
+
+  /** Whether the step under way is done: its hart retired an instruction or entered a trap. */
+  private stepDone(step: Step): boolean {
+    const m = this.machine, h = m.harts[step.hart];
+    return h.instret !== step.instret || h.pc !== step.pc || m.trapsTaken !== step.traps;
   }
 
   private wakeUp(): void { const w = this.wake; this.wake = undefined; w?.(); }
@@ -86,10 +122,29 @@ export class Runner {
         const m = this.machine;
         const left = this.maxInstructions - m.progress;
         if (left <= 0) return { kind: 'budget' };
-        const reason = m.run(Math.min(SLICE, left), { resume: this.resume });
+        const step = this.stepping;
+        if (step && m.runners[step.hart].status !== HartStatus.Started) {
+          // A hart the SBI keeps stopped has no instruction to step: the step ends where it began.
+          this.stepping = undefined;
+          if (this.controller?.onStop({ kind: 'step', hart: step.hart })) this.held = true;
+          continue;
+        }
+        const reason = m.run(Math.min(SLICE, left), { resume: this.resume, stepHart: step?.hart, hold: this.keep });
         this.resume = reason.kind !== 'budget';
         this.flush();
         if (this.machine !== m) continue; // reset while it ran
+        if (step && this.stepping === step) {
+          const own = reason.kind === 'budget' || (reason.kind === 'breakpoint' && reason.hart === step.hart);
+          if (own && this.stepDone(step)) {
+            this.stepping = undefined;
+            if (this.controller?.onStop({ kind: 'step', hart: step.hart })) this.held = true;
+            continue;
+          }
+          // The stepping hart at a breakpoint where its step began passes it on the next run;
+          // an idle machine waits with the step still to do; any other stop ends the step.
+          if (own && reason.kind === 'breakpoint') continue;
+          if (!own && reason.kind !== 'idle') this.stepping = undefined;
+        }
         if (reason.kind === 'idle' && (this.stdinOpen || this.controller)) { await this.wait(); continue; }
         if (reason.kind !== 'budget' && reason.kind !== 'exit' && reason.kind !== 'reset' && this.controller?.onStop(reason)) {
           this.held = true;

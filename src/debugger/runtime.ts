@@ -11,6 +11,7 @@ import { ElfError } from '../emulator/loader/elf.js';
 import { Machine, type Bios, type StopReason, type Watchpoint } from '../emulator/machine.js';
 import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../emulator/cpu/sv39.js';
 import { HartStatus } from '../emulator/sbi/sbi.js';
+import { hartName, PRIV_NAMES } from './harts.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
 import { evaluate, type EvalContext } from './expression.js';
 import { DebugInfo } from './dwarf/info.js';
@@ -39,7 +40,6 @@ const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export interface PageTablesView { satp: bigint; mode: 'Bare' | 'Sv39'; root?: bigint; tree: PteNode[]; flat: Mapping[]; truncated?: boolean }
 
-const PRIV_NAMES = ['U', 'S', '?', 'M'];
 
 /** Why a run returned to its caller. */
 type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
@@ -196,10 +196,7 @@ export class ChronosRuntime {
 
   /** Each hart as a thread: its number, its privilege, and whether the SBI has it stopped. */
   threads(): { hart: number; name: string }[] {
-    return this.machine.harts.map((h, i) => {
-      const state = this.machine.runners[i].status === HartStatus.Started ? (h.waiting ? ', in wfi' : '') : ', stopped (HSM)';
-      return { hart: i, name: `hart ${i} (${PRIV_NAMES[h.priv]}-mode${state})` };
-    });
+    return this.machine.harts.map((_, i) => ({ hart: i, name: hartName(this.machine, i) }));
   }
 
   /** A hart's registers as the Registers scope shows them. */

@@ -222,6 +222,8 @@ export class Machine {
     const elf = parseElf(bytes);
     checkSegments(elf, BigInt(this.ram.base), BigInt(this.ram.size));
     for (const s of elf.segments) {
+      // An empty segment occupies no memory, wherever it claims to be (checkSegments skips it too).
+      if (s.memsz === 0) continue;
       const off = Number(s.paddr - BigInt(this.ram.base));
       this.ram.ru8.set(elf.bytes.subarray(s.offset, s.offset + s.filesz), off);
       this.ram.ru8.fill(0, off + s.filesz, off + s.memsz);
