@@ -2,6 +2,10 @@
 // line on stderr and exit status 2; anything else is an internal error.
 export class UsageError extends Error {
   override name = 'UsageError';
+  /** The command the message is from, as the user typed it ("chronos qemu"). */
+  constructor(message: string, readonly command = 'chronos') {
+    super(message);
+  }
 }
 
 /** Exit status for a usage error or a file Chronos cannot run. */

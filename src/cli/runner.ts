@@ -15,7 +15,13 @@ export interface Controller {
 
 export class Runner {
   controller: Controller | undefined;
+  /** Where keyboard input goes instead of the UART (the serial console's Ctrl-A escapes, a monitor on stdio). */
+  onInput: ((chunk: Buffer) => void) | undefined;
+  /** Where the guest's UART output goes instead of stdout (nowhere for -serial none). */
+  onOutput: ((bytes: Buffer) => void) | undefined;
   private held = false;
+  /** Set by finish(): run() returns it at the next slice boundary. */
+  private finished: StopReason | undefined;
   private wake: (() => void) | undefined;
   private stdinOpen = true;
   private readonly out: number[] = [];
@@ -32,7 +38,24 @@ export class Runner {
   }
 
   flush(): void {
-    if (this.out.length) { process.stdout.write(Buffer.from(this.out)); this.out.length = 0; }
+    if (!this.out.length) return;
+    const bytes = Buffer.from(this.out);
+    this.out.length = 0;
+    if (this.onOutput) this.onOutput(bytes);
+    else process.stdout.write(bytes);
+  }
+
+  /** Bytes typed into the guest's UART; a guest idling in wfi wakes up. */
+  typeIntoGuest(bytes: Uint8Array): void {
+    this.machine.uart.receive(bytes);
+    this.wakeUp();
+  }
+
+  /** End the run (the monitor's quit, Ctrl-A x): run() returns `reason` at the next slice boundary. */
+  finish(reason: StopReason): void {
+    this.finished = reason;
+    this.machine.pause();
+    this.wakeUp();
   }
 
   /** Swap in a new machine (the monitor's system_reset); the run goes on with it. */
@@ -64,7 +87,10 @@ export class Runner {
 
   /** Keyboard input goes to the UART; a guest idling in wfi waits for it. */
   private attachInput(): () => void {
-    const onData = (chunk: Buffer): void => { this.machine.uart.receive(chunk); this.wakeUp(); };
+    const onData = (chunk: Buffer): void => {
+      if (this.onInput) this.onInput(chunk);
+      else this.typeIntoGuest(chunk);
+    };
     const onEnd = (): void => { this.stdinOpen = false; this.wakeUp(); };
     process.stdin.on('data', onData);
     process.stdin.on('end', onEnd);
@@ -82,6 +108,7 @@ export class Runner {
     const detach = this.attachInput();
     try {
       for (;;) {
+        if (this.finished) { this.flush(); return this.finished; }
         if (this.held) { this.flush(); await this.wait(); continue; }
         const m = this.machine;
         const left = this.maxInstructions - m.progress;
@@ -89,6 +116,7 @@ export class Runner {
         const reason = m.run(Math.min(SLICE, left), { resume: this.resume });
         this.resume = reason.kind !== 'budget';
         this.flush();
+        if (this.finished) return this.finished;
         if (this.machine !== m) continue; // reset while it ran
         if (reason.kind === 'idle' && (this.stdinOpen || this.controller)) { await this.wait(); continue; }
         if (reason.kind !== 'budget' && reason.kind !== 'exit' && reason.kind !== 'reset' && this.controller?.onStop(reason)) {

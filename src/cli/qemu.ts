@@ -1,0 +1,108 @@
+// `chronos qemu QEMU-OPTIONS...` (also the `chronos-qemu` command): a drop-in for
+// qemu-system-riscv64 as kernel Makefiles run it (`make qemu QEMU='npx chronos qemu'`). The
+// options are translated by debugger/qemu/commandLine.ts; this runs the machine with the
+// console and the monitor where the options put them, restarts it when the guest resets
+// (unless -no-reboot), and ends as QEMU ends: with the guest's exit status, on the monitor's
+// quit, or on Ctrl-A x.
+import { Monitor, type MonitorHost } from '../debugger/monitor/monitor.js';
+import { parseQemuArgs, QemuOptionError, type QemuOptions } from '../debugger/qemu/commandLine.js';
+import type { StopReason } from '../emulator/machine.js';
+import { UsageError } from './errors.js';
+import { QEMU_HELP, QEMU_VERSION } from './qemuHelp.js';
+import { QemuConsole, type ConsoleMode } from './qemuConsole.js';
+import { bootMachine, dumpDeviceTree } from './run.js';
+import { defaultRunArgs, type RunArgs } from './runArgs.js';
+import { Runner } from './runner.js';
+
+const COMMAND = 'chronos qemu';
+
+/** The options Chronos has no machinery for yet, refused before anything runs. */
+function refuseMissing(o: QemuOptions): void {
+  if (o.gdbPort !== undefined) throw new UsageError(`-gdb tcp::${o.gdbPort} (or -s): the gdb stub is not in this build of Chronos yet`, COMMAND);
+  if (o.disks.length) throw new UsageError('-device virtio-blk-device: virtio disks are not in this build of Chronos yet', COMMAND);
+}
+
+export async function qemu(argv: string[]): Promise<number> {
+  let o: QemuOptions;
+  try {
+    o = parseQemuArgs(argv);
+  } catch (e) {
+    if (e instanceof QemuOptionError) throw new UsageError(e.message, COMMAND);
+    throw e;
+  }
+  if (o.info === 'help') { process.stdout.write(QEMU_HELP); return 0; }
+  if (o.info === 'version') { process.stdout.write(QEMU_VERSION); return 0; }
+  refuseMissing(o);
+  const m = o.machine;
+  if (!m.kernel && m.loads.length === 0 && (m.bios === 'none' || m.bios === 'builtin') && !m.dumpDtb) {
+    throw new UsageError(`nothing to boot: no -kernel, no -bios FILE and no -device loader (QEMU would run ${m.bios === 'none' ? 'the empty RAM at 0x80000000' : 'OpenSBI with no next stage'})`, COMMAND);
+  }
+  for (const n of o.notes) process.stderr.write(`${COMMAND}: ${n}\n`);
+  if (o.startStopped && o.monitor === 'none') {
+    process.stderr.write(`${COMMAND}: -S: with no monitor and no gdb nothing can start the harts${o.escapes ? ' (Ctrl-A x quits)' : ''}\n`);
+  }
+
+  const args: RunArgs = { ...defaultRunArgs(), ...m };
+  let booted = bootMachine(args);
+  if (args.dumpDtb) { dumpDeviceTree(booted, args.dumpDtb); return 0; }
+
+  const runner = new Runner(booted.machine);
+  const reboot = (): void => { booted = bootMachine(args); runner.replace(booted.machine); };
+  let status: number | undefined;
+  const host: MonitorHost = {
+    get machine() { return runner.machine; },
+    get running() { return !runner.isHeld; },
+    get elf() { return runner.machine.elf; },
+    profile: undefined,
+    stop: () => runner.hold(),
+    cont: () => runner.release(),
+    reset: reboot,
+    quit: () => { status = 0; runner.finish({ kind: 'exit', status: 0 }); },
+  };
+  const monitor = o.monitor === 'none' ? undefined : new Monitor(host);
+  const mode: ConsoleMode = o.escapes ? 'mux' : o.monitor === 'stdio' ? 'monitor' : 'serial';
+  const tty = process.stdin.isTTY === true;
+  const console = new QemuConsole(mode, {
+    type: (bytes) => runner.typeIntoGuest(bytes),
+    write: (text) => { runner.flush(); process.stdout.write(text); },
+    terminate: (message) => { runner.flush(); process.stdout.write(message); status = 0; runner.finish({ kind: 'exit', status: 0 }); },
+  }, monitor, tty);
+  runner.onInput = (chunk) => console.input(chunk);
+  if (o.serial === 'none') runner.onOutput = () => {};
+  if (o.startStopped) runner.hold();
+
+  // On a terminal the keys go to the guest (or the monitor) as typed, Ctrl-C included.
+  const restore = tty ? rawMode() : () => {};
+  try {
+    console.start();
+    for (;;) {
+      const reason: StopReason = await runner.run();
+      if (status !== undefined) return status;
+      if (reason.kind === 'reset' && !o.noReboot) { reboot(); continue; }
+      return exitStatus(reason);
+    }
+  } finally {
+    restore();
+  }
+}
+
+function rawMode(): () => void {
+  process.stdin.setRawMode(true);
+  const restore = (): void => { if (process.stdin.isTTY) process.stdin.setRawMode(false); };
+  process.once('exit', restore);
+  return restore;
+}
+
+/** How a run ends, as QEMU ends: the finisher's status; a reset with -no-reboot is a clean exit. */
+function exitStatus(reason: StopReason): number {
+  switch (reason.kind) {
+    case 'exit': return reason.status & 0xff;
+    case 'reset': return 0;
+    case 'idle':
+      process.stderr.write(`${COMMAND}: the guest waits for an interrupt that nothing will raise (wfi at pc 0x${BigInt.asUintN(64, reason.pc).toString(16)}) and the input has ended\n`);
+      return 1;
+    default:
+      process.stderr.write(`${COMMAND}: stopped: ${reason.kind}\n`);
+      return 1;
+  }
+}
