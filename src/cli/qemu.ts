@@ -49,13 +49,14 @@ export async function qemu(argv: string[]): Promise<number> {
   const runner = new Runner(booted.machine);
   const reboot = (): void => { booted = bootMachine(args); runner.replace(booted.machine); };
   let status: number | undefined;
+  let launched = !o.startStopped;
   const host: MonitorHost = {
     get machine() { return runner.machine; },
-    get running() { return !runner.isHeld; },
+    get status() { return runner.isHeld ? (launched ? 'paused' : 'prelaunch') : 'running'; },
     get elf() { return runner.machine.elf; },
     profile: undefined,
     stop: () => runner.hold(),
-    cont: () => runner.release(),
+    cont: () => { launched = true; runner.release(); },
     reset: reboot,
     quit: () => { status = 0; runner.finish({ kind: 'exit', status: 0 }); },
   };

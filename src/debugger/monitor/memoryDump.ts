@@ -1,7 +1,7 @@
 // The monitor's `x/FMT ADDR` and `xp/FMT ADDR`, printed as QEMU 7.2's monitor prints them
 // (memory_dump in monitor/misc.c): the address as 16 hex digits and a colon, then up to 16
 // bytes a line (8 when the unit is a byte), each value after one space: `0x` and zero-padded
-// hex (x), right-aligned decimal (d signed, u unsigned) or octal with a leading 0 (o), each
+// hex (x), right-aligned decimal (d signed as a 64-bit number, u unsigned) or octal with a leading 0 (o), each
 // as wide as the unit's largest value, or a quoted character (c). A line that cannot be read
 // whole says "Cannot access memory" and ends the dump. The count, format and unit follow gdb's
 // /NFU, and a format or unit left out is the one used last (x and 4 bytes at first).
@@ -101,7 +101,8 @@ export function memoryDump(req: DumpRequest, addr: bigint, read: (addr: bigint, 
         case 'o': out += (v === 0n ? '0' : `0${v.toString(8)}`).padStart(digits); break;
         case 'x': out += `0x${v.toString(16).padStart(digits, '0')}`; break;
         case 'u': out += v.toString().padStart(digits); break;
-        case 'd': out += BigInt.asIntN(wsize * 8, v).toString().padStart(digits); break;
+        // QEMU prints the unit's value as a 64-bit signed number: only 8-byte units come out negative.
+        case 'd': out += BigInt.asIntN(64, v).toString().padStart(digits); break;
         case 'c': out += printc(Number(v)); break;
       }
     }

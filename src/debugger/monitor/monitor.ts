@@ -27,8 +27,8 @@ import { infoRegisters } from './registers.js';
 export interface MonitorHost {
   /** The machine now (system_reset replaces it). */
   readonly machine: Machine;
-  /** Whether the harts are running (not stopped by stop or -S). */
-  readonly running: boolean;
+  /** Whether the harts run, were stopped (stop), or have not started yet (-S, before the first cont). */
+  readonly status: 'running' | 'paused' | 'prelaunch';
   /** The kernel's ELF, when it was given as one (symbols, the debug descriptor). */
   readonly elf?: ElfFile;
   /** The kernel profile that reads this kernel's processes, when one matches it. */
@@ -89,8 +89,8 @@ export class Monitor {
     const [, name, rest] = m;
     try {
       switch (name) {
-        case 'x': return this.dump(rest, false, 'x');
-        case 'xp': return this.dump(rest, true, 'xp');
+        case 'x': return this.dump(rest, false);
+        case 'xp': return this.dump(rest, true);
         case 'info': return this.info(rest.trim());
         case 'stop': this.host.stop(); return '';
         case 'cont': case 'c': this.host.cont(); return '';
@@ -136,9 +136,8 @@ export class Monitor {
     return priv === Priv.M ? this.machine.debug.readPhys(addr, len) : this.machine.debug.readVirt(addr, len, h.csr.satp);
   }
 
-  private dump(args: string, physical: boolean, name: string): string {
+  private dump(args: string, physical: boolean): string {
     const { request, rest } = parseFormat(args, this.defaults);
-    if (!rest.trim()) return `Parameter 'addr' is missing\nTry "help ${name}" for more information\n`;
     const addr = evaluateMonitorExpression(rest, this.values());
     if (request.count * Math.max(request.size, 1) > 16 * 1024 * 1024) return 'Chronos dumps at most 16 MiB at a time\n';
     const read = (a: bigint, l: number): Uint8Array | undefined => (physical ? this.machine.debug.readPhys(a, l) : this.readVirtual(a, l));
@@ -166,7 +165,6 @@ export class Monitor {
 
   private print(args: string): string {
     const { rest } = parseFormat(args, { ...this.defaults });
-    if (!rest.trim()) return 'Parameter \'val\' is missing\nTry "help print" for more information\n';
     const v = evaluateMonitorExpression(rest, this.values());
     return `0x${v.toString(16)}\n`;
   }
@@ -192,12 +190,12 @@ export class Monitor {
     switch (sub) {
       case '': return helpLines(INFO);
       case 'registers':
-        if (opts[0] === '-a') return m.harts.map((_, i) => infoRegisters(m, i)).join('\n');
+        if (opts[0] === '-a') return m.harts.map((_, i) => infoRegisters(m, i)).join('');
         return infoRegisters(m, this.cpu);
       case 'mem': return infoMem(m.debug, h.csr.satp);
       case 'tlb': return infoTlb(m.debug, h.csr.satp);
       case 'mtree': return infoMtree(m);
-      case 'status': return `VM status: ${this.host.running ? 'running' : 'paused'}\n`;
+      case 'status': return `VM status: ${this.host.status === 'prelaunch' ? 'paused (prelaunch)' : this.host.status}\n`;
       case 'cpus': return m.harts.map((x, i) => `${i === this.cpu ? '*' : ' '} CPU #${i}: pc=0x${BigInt.asUintN(64, x.pc).toString(16).padStart(16, '0')} (${'USHM'[x.priv]}-mode)\n`).join('');
       case 'frames': return this.frames();
       case 'heap': return this.heap();

@@ -1,8 +1,8 @@
-// `info registers`, laid out as QEMU 7.2 prints a RISC-V hart (riscv_cpu_dump_state): a
-// "CPU#n" line, then the pc and the machine- and supervisor-level CSRs one a line, then the
-// integer registers four a line, each as " name     0123456789abcdef" (the name padded to 8).
-// QEMU adds the hypervisor CSRs when the hart has H and the FP registers when it has F; these
-// follow what the hart has.
+// `info registers`, laid out as QEMU 7.2 prints a RISC-V hart (riscv_cpu_dump_state): an empty
+// line and "CPU#n", then the pc and the machine- and supervisor-level CSRs one a line, then
+// the integer and the floating-point registers four a line, each as " name     0123456789abcdef"
+// (the name padded to 8). QEMU adds the hypervisor CSRs when the hart has H (Chronos's has
+// not), and prints the FP registers whether the hart has F or not (zeros without it).
 import { CSR } from '../../emulator/isa/csrs.js';
 import { ABI_NAMES } from '../../emulator/isa/registers.js';
 import type { Machine } from '../../emulator/machine.js';
@@ -15,14 +15,22 @@ const LISTED: [string, number][] = [
   ['sscratch', CSR.sscratch], ['satp', CSR.satp],
 ];
 
+/** The FP registers' psABI names. */
+const FP_NAMES = ['ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
+  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11'];
+
 const field = (name: string, v: bigint): string => ` ${name.padEnd(8)} ${BigInt.asUintN(64, v).toString(16).padStart(16, '0')}`;
 
 export function infoRegisters(m: Machine, hart: number): string {
   const h = m.harts[hart];
-  let out = `CPU#${hart}\n${field('pc', h.pc)}\n`;
+  let out = `\nCPU#${hart}\n${field('pc', h.pc)}\n`;
   for (const [name, num] of LISTED) out += `${field(name, m.debug.peekCsr(num, hart) ?? 0n)}\n`;
   for (let i = 0; i < 32; i++) {
     out += field(`x${i}/${ABI_NAMES[i]}`, h.x[i]);
+    if (i % 4 === 3) out += '\n';
+  }
+  for (let i = 0; i < 32; i++) {
+    out += field(`f${i}/${FP_NAMES[i]}`, 0n);
     if (i % 4 === 3) out += '\n';
   }
   return out;

@@ -78,12 +78,12 @@ interface Drive { id: string; file: string; snapshot: boolean; readonly: boolean
 
 /** Options without a value. */
 const FLAGS = new Set(['nographic', 's', 'S', 'no-reboot', 'no-shutdown', 'snapshot', 'help', 'h', 'version', 'enable-kvm',
-  'nodefaults', 'daemonize', 'full-screen', 'no-user-config', 'no-hpet', 'no-acpi', 'preconfig']);
+  'nodefaults', 'daemonize', 'full-screen', 'no-user-config', 'no-hpet', 'no-acpi', 'preconfig', 'usb']);
 
 /** Options with a value (an option neither here nor in FLAGS is refused before its value is read). */
 const WITH_VALUE = new Set(['machine', 'M', 'cpu', 'm', 'smp', 'bios', 'kernel', 'initrd', 'dtb', 'append', 'drive', 'device',
   'global', 'serial', 'monitor', 'gdb', 'd', 'D', 'display', 'vga', 'name', 'rtc', 'netdev', 'nic', 'net', 'icount', 'accel',
-  'L', 'k', 'parallel', 'boot', 'usb', 'uuid', 'seed', 'audiodev', 'pidfile', 'trace',
+  'L', 'k', 'parallel', 'boot', 'uuid', 'seed', 'audiodev', 'pidfile', 'trace',
   'chardev', 'object', 'mon', 'qmp', 'pflash', 'hda', 'hdb', 'hdc', 'hdd', 'cdrom', 'fda', 'sd', 'mtdblock', 'semihosting-config',
   'incoming', 'loadvm', 'plugin', 'readconfig', 'numa', 'blockdev', 'fsdev', 'virtfs', 'mem-path', 'fw_cfg', 'tpmdev']);
 
@@ -132,7 +132,7 @@ const NOTED: Record<string, (v: string) => string | undefined> = {
   k: () => 'the keyboard layout is the terminal\'s',
   L: () => 'firmware is read from the path -bios gives',
   boot: () => 'there is no boot order to choose: the virt board boots -bios and -kernel',
-  usb: (v) => (v === 'off' ? undefined : 'the virt board has no USB in Chronos'),
+  usb: () => 'the virt board has no USB in Chronos',
   uuid: () => 'the machine has no SMBIOS to show it',
   seed: () => 'Chronos runs are deterministic anyway',
   netdev: () => 'Chronos has no network',
@@ -335,7 +335,7 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
         break;
       }
       case 'serial':
-        if (serialGiven !== undefined) { note(opt, `${value}: the virt board has one UART, already on ${serialGiven}`); break; }
+        if (serialGiven !== undefined) { note(opt, `the virt board has one UART, already on ${serialGiven}`); break; }
         if (!['stdio', 'mon:stdio', 'none', 'null', 'vc', 'vc:80Cx24C'].includes(value)) refuse('Chronos puts the serial console on this terminal (stdio, mon:stdio) or nowhere (none)');
         serialGiven = value;
         break;
@@ -380,7 +380,10 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
   const serial = serialGiven ?? (nographic ? (monitorGiven === undefined ? 'mon:stdio' : 'stdio') : 'vc');
   const monitor = monitorGiven ?? (serial === 'mon:stdio' ? 'mux' : nographic ? 'stdio' : 'vc');
   if (serial === 'mon:stdio' && monitor === 'stdio') throw new QemuOptionError('-monitor stdio: cannot use stdio by multiple character devices (the serial console has it: -serial mon:stdio)');
-  if (serial === 'stdio' && monitor === 'stdio') throw new QemuOptionError('-serial stdio: cannot use stdio by multiple character devices (the monitor has it)');
+  if (serial === 'stdio' && monitor === 'stdio') {
+    throw new QemuOptionError(serialGiven ? '-serial stdio: cannot use stdio by multiple character devices (the monitor has it)'
+      : '-monitor stdio: cannot use stdio by multiple character devices (-nographic puts the serial console there; add -serial none, or use -serial mon:stdio for both)');
+  }
   o.serial = serial === 'none' || serial === 'null' ? 'none' : 'stdio';
   o.escapes = serial === 'mon:stdio';
   o.monitor = monitor === 'mux' ? 'mux' : monitor === 'stdio' ? 'stdio' : 'none';

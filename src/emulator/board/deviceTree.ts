@@ -5,7 +5,7 @@ import { buildFdt, node, type FdtNode, type PropValue } from '../fdt/fdt.js';
 import { FdtError, parseFdt } from '../fdt/parse.js';
 import { VIRT_FDT_SIZE, fdtAddress, virtTree } from '../fdt/virt.js';
 
-/** QEMU loads a -dtb file into a buffer this much larger than the file (device_tree.c's DT_PAD). */
+/** QEMU loads a -dtb file into a buffer this much larger than the file (device_tree.c), and reserves that much. */
 const USER_DTB_PAD = 10000;
 
 export interface ChosenProps {
@@ -46,7 +46,7 @@ export function bootDeviceTree(src: TreeSource, chosen: ChosenProps): Uint8Array
   if (src.dtb) {
     const root = parseFdt(src.dtb);
     setChosen(root, chosen);
-    return buildFdt(root, new DataView(src.dtb.buffer, src.dtb.byteOffset).getUint32(4) + USER_DTB_PAD);
+    return buildFdt(root, src.dtb.length + USER_DTB_PAD);
   }
   const root = virtTree(src);
   setChosen(root, chosen);

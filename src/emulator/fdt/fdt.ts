@@ -37,11 +37,12 @@ function cells(cs: number[]): Uint8Array {
 }
 
 /**
- * The blob of a tree. `totalSize` pads it with free space after the strings block (the header's
- * totalsize counts it), room a firmware or kernel may use to edit the tree in place, as QEMU
- * leaves it; a tree larger than that is not padded.
+ * The blob of a tree, packed: the header's totalsize is exactly the header, the empty
+ * reservation map and the two blocks. `reserve` makes the returned buffer that long (zeros
+ * after the tree), as QEMU reserves 1 MiB for the tree it packs: room a firmware or kernel may
+ * use to grow the tree in place.
  */
-export function buildFdt(root: FdtNode, totalSize = 0, bootCpu = 0): Uint8Array {
+export function buildFdt(root: FdtNode, reserve = 0, bootCpu = 0): Uint8Array {
   const struct: number[] = [];
   const strings: number[] = [];
   const stringOffsets = new Map<string, number>();
@@ -73,9 +74,9 @@ export function buildFdt(root: FdtNode, totalSize = 0, bootCpu = 0): Uint8Array 
   const HEADER = 40, RSVMAP = 16;
   const offStruct = HEADER + RSVMAP, offStrings = offStruct + struct.length;
   const total = offStrings + strings.length;
-  const out = new Uint8Array(Math.max((total + 7) & ~7, totalSize));
+  const out = new Uint8Array(Math.max(total, reserve));
   const dv = new DataView(out.buffer);
-  [FDT_MAGIC, out.length, offStruct, offStrings, HEADER, 17, 16, bootCpu, strings.length, struct.length]
+  [FDT_MAGIC, total, offStruct, offStrings, HEADER, 17, 16, bootCpu, strings.length, struct.length]
     .forEach((v, i) => dv.setUint32(4 * i, v >>> 0));
   out.set(struct, offStruct);
   out.set(strings, offStrings);

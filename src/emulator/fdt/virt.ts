@@ -17,7 +17,7 @@ const at = (name: string, r: Region, props: [string, PropValue][]): FdtNode => n
 
 export interface VirtTreeOptions { ramBase: number; ramSize: number; harts: number }
 
-/** The size QEMU 7.2 gives its tree (totalsize, free space included): 1 MiB. */
+/** The space QEMU 7.2 reserves for its tree (it writes the packed tree and zeros up to it, and places it by it): 1 MiB. */
 export const VIRT_FDT_SIZE = 0x100000;
 
 /**
@@ -70,7 +70,7 @@ export function virtTree(o: VirtTreeOptions): FdtNode {
   ]);
 }
 
-/** The board's tree as a blob, padded as QEMU pads it. */
+/** The board's tree as a blob in the space QEMU reserves for it. */
 export function virtDeviceTree(o: VirtTreeOptions): Uint8Array {
   return buildFdt(virtTree(o), VIRT_FDT_SIZE);
 }
