@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${e.command}: ${e.message}\n${e.message.includes(':') || e.command !== 'chronos' ? '' : `${USAGE}\n`}`);
+      process.stderr.write(`${e.command}: ${e.message}\n${e.usage && e.command === 'chronos' ? `${USAGE}\n` : ''}`);
       return EXIT_USAGE;
     }
     // A bug of ours: one line for the user; the stack only when asked for (CHRONOS_DEBUG=1).

@@ -43,11 +43,11 @@ export async function qemu(argv: string[]): Promise<number> {
   }
 
   const args: RunArgs = { ...defaultRunArgs(), ...m };
-  let booted = bootMachine(args);
-  if (args.dumpDtb) { dumpDeviceTree(booted, args.dumpDtb); return 0; }
+  let booted = bootMachine(args, COMMAND);
+  if (args.dumpDtb) { dumpDeviceTree(booted, args.dumpDtb, COMMAND); return 0; }
 
   const runner = new Runner(booted.machine);
-  const reboot = (): void => { booted = bootMachine(args); runner.replace(booted.machine); };
+  const reboot = (): void => { booted = bootMachine(args, COMMAND, false); runner.replace(booted.machine); };
   let status: number | undefined;
   let launched = !o.startStopped;
   const host: MonitorHost = {

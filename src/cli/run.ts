@@ -6,42 +6,44 @@ import { EXIT_BUDGET, UsageError } from './errors.js';
 import { parseRunArgs, type RunArgs } from './runArgs.js';
 import { Runner } from './runner.js';
 
-export function readFile(path: string): Uint8Array {
+export function readFile(path: string, command = 'chronos'): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory` : `${path}: ${(e as Error).message}`);
+    throw new UsageError(code === 'ENOENT' ? `${path}: no such file` : code === 'EISDIR' ? `${path}: is a directory` : `${path}: ${(e as Error).message}`, command, false);
   }
 }
 
 /**
  * A machine booted as the arguments say; file problems are usage errors. Notes on how it
- * booted go to stderr.
+ * booted go to stderr (not again when the same machine boots again).
  */
-export function bootMachine(args: RunArgs): Booted {
+export function bootMachine(args: RunArgs, command = 'chronos', notes = true): Booted {
   let booted: Booted;
   try {
-    booted = bootFromArgs(args, (path) => readFile(path), (spec) => {
-      try { return openDrive(spec).drive; } catch (e) { throw new UsageError(`--drive: ${(e as Error).message}`); }
+    booted = bootFromArgs(args, (path) => readFile(path, command), (spec) => {
+      try { return openDrive(spec).drive; } catch (e) { throw new UsageError(`--drive: ${(e as Error).message}`, command, false); }
     });
   } catch (e) {
-    if (e instanceof BootError) throw new UsageError(e.message);
+    if (e instanceof BootError) throw new UsageError(e.message, command, false);
     throw e;
   }
   for (const slot of booted.machine.virtio) {
-    slot.onGuestError = (msg) => process.stderr.write(`chronos: ${slot.name}: the guest's driver broke a virtio rule, the device stops until reset: ${msg}\n`);
+    slot.onGuestError = (msg) => process.stderr.write(`${command}: ${slot.name}: the guest's driver broke a virtio rule, the device stops until reset: ${msg}
+`);
   }
-  for (const n of booted.report.notes) process.stderr.write(`chronos: note: ${n}\n`);
+  if (notes) for (const n of booted.report.notes) process.stderr.write(`${command}: note: ${n}
+`);
   return booted;
 }
 
 /** --dump-dtb: the device tree the machine would boot with, written to a file (as QEMU's dumpdtb, which then exits). */
-export function dumpDeviceTree(booted: Booted, path: string): void {
+export function dumpDeviceTree(booted: Booted, path: string, command = 'chronos'): void {
   try { writeFileSync(path, booted.dtb); } catch (e) {
-    throw new UsageError(`${path}: ${(e as Error).message}`);
+    throw new UsageError(`${path}: ${(e as Error).message}`, command, false);
   }
-  process.stderr.write(`chronos: device tree written to ${path}\n`);
+  process.stderr.write(`${command}: device tree written to ${path}\n`);
 }
 
 export async function run(argv: string[]): Promise<number> {

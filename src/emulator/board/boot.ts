@@ -83,10 +83,10 @@ export function bootBoard(t: BootTarget, bios: Bios, images: BootImages): BootRe
   let firmware: Span | undefined;
   if (bios instanceof Uint8Array) firmware = placeFirmware(p, classifyImage(bios));
   const firmwareEnd = firmware ? firmware.end : p.base;
-  const kernel = images.kernel && (bios === 'builtin' ? placeKernel(p, images.kernel, sbiKernelStart(p)) : placeKernel(p, images.kernel, firmwareEnd));
-  if (kernel && images.kernel?.format === 'elf' && images.kernel.elf.entry !== kernel.entry) {
-    const where = bios === 'none' ? null : kernel.entry;
-    if (where !== null) notes.push(`the kernel's entry point is ${hex(images.kernel.elf.entry)}, but QEMU enters an ELF kernel at its lowest address, ${hex(where)}, and so does Chronos`);
+  const kernel = images.kernel && placeKernel(p, images.kernel, bios === 'builtin' ? sbiKernelStart(p) : firmwareEnd, bios === 'none');
+  if (kernel?.note) notes.push(kernel.note);
+  if (bios !== 'none' && kernel && images.kernel?.format === 'elf' && images.kernel.elf.entry !== kernel.entry) {
+    notes.push(`the kernel's entry point is ${hex(images.kernel.elf.entry)}, but QEMU enters an ELF kernel at its lowest address, ${hex(kernel.entry)}, and so does Chronos`);
   }
   const initrd = images.initrd && kernel ? placeInitrd(p, images.initrd, kernel.entry) : undefined;
   const blob = bootDeviceTree({ ramBase: t.ram.base, ramSize: t.ram.size, harts: t.harts.length, dtb: images.dtb },

@@ -5,9 +5,10 @@
 // - the kernel: an ELF at its physical addresses, entered at its lowest one (QEMU hands the
 //   firmware that address, not the ELF's entry point, so that a kernel may keep its SBI and ELF
 //   entries apart); a flat binary at the first 2 MiB boundary at or after the firmware's end
-//   (the start of RAM with -bios none, 0x80200000 behind OpenSBI); a Linux Image `text_offset`
-//   above the start of RAM, or above the first 2 MiB boundary past the firmware when that is
-//   taken (QEMU loads an Image as a flat binary; its header is honoured here);
+//   (the start of RAM with -bios none, 0x80200000 behind OpenSBI); a Linux Image behind a
+//   firmware `text_offset` above the start of RAM, or above the first 2 MiB boundary past the
+//   firmware when that is taken (QEMU loads an Image as a flat binary; Linux asks for this),
+//   and with -bios none at the start of RAM, where the reset code jumps (as QEMU puts it);
 // - the initrd min(RAM / 2, 128 MiB) above the kernel's entry;
 // - the device tree at the top of RAM (board/deviceTree.ts).
 // Placing checks what QEMU's ROM loader refuses, and more: everything in RAM, nothing over
@@ -85,13 +86,13 @@ export function placeFirmware(p: RamPlacer, image: KernelImage): Span {
   return p.place('the firmware', p.base, image.bytes);
 }
 
-export interface PlacedKernel { format: KernelImage['format']; span: Span; entry: bigint }
+export interface PlacedKernel { format: KernelImage['format']; span: Span; entry: bigint; note?: string }
 
 /**
- * The kernel, behind a firmware that ends at `firmwareEnd` (the start of RAM when there is
- * none). `entry` is where QEMU's firmware (and the built-in SBI) enters it.
+ * The kernel, behind a firmware that ends at `firmwareEnd`, or with none (`bare`, -bios none).
+ * `entry` is where QEMU's firmware (and the built-in SBI) enters it.
  */
-export function placeKernel(p: RamPlacer, image: KernelImage, firmwareEnd: bigint): PlacedKernel {
+export function placeKernel(p: RamPlacer, image: KernelImage, firmwareEnd: bigint, bare = false): PlacedKernel {
   const start = alignUp(firmwareEnd, KERNEL_ALIGN);
   switch (image.format) {
     case 'elf': {
@@ -106,9 +107,12 @@ export function placeKernel(p: RamPlacer, image: KernelImage, firmwareEnd: bigin
       const { textOffset, imageSize } = image.header;
       const size = imageSize > BigInt(image.bytes.length) ? imageSize : BigInt(image.bytes.length);
       if (textOffset > p.top - p.base) throw new LoadError(`the Linux Image's text_offset 0x${textOffset.toString(16)} is beyond the end of RAM`);
-      const at = p.base + textOffset >= firmwareEnd ? p.base + textOffset : start + textOffset;
+      const at = bare ? p.base : p.base + textOffset >= firmwareEnd ? p.base + textOffset : start + textOffset;
       const span = p.place('the kernel', at, image.bytes, Number(size));
-      return { format: 'linux-image', span, entry: at };
+      const note = bare && textOffset !== 0n
+        ? `with -bios none the Image goes at the start of RAM, where the reset code jumps, as QEMU puts it (its text_offset 0x${textOffset.toString(16)} is for booting behind a firmware)`
+        : undefined;
+      return { format: 'linux-image', span, entry: at, note };
     }
   }
 }
