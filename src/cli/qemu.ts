@@ -48,6 +48,8 @@ export async function qemu(argv: string[]): Promise<number> {
 
   const runner = new Runner(booted.machine);
   const reboot = (): void => { booted = bootMachine(args, COMMAND, false); runner.replace(booted.machine); };
+  // A reset the guest asks for reboots the machine, as QEMU does, unless -no-reboot.
+  runner.onReset = o.noReboot ? undefined : () => { booted = bootMachine(args, COMMAND, false); return booted.machine; };
   let status: number | undefined;
   let launched = !o.startStopped;
   const host: MonitorHost = {
@@ -76,12 +78,8 @@ export async function qemu(argv: string[]): Promise<number> {
   const restore = tty ? rawMode() : () => {};
   try {
     console.start();
-    for (;;) {
-      const reason: StopReason = await runner.run();
-      if (status !== undefined) return status;
-      if (reason.kind === 'reset' && !o.noReboot) { reboot(); continue; }
-      return exitStatus(reason);
-    }
+    const reason: StopReason = await runner.run();
+    return status ?? exitStatus(reason);
   } finally {
     restore();
   }

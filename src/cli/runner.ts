@@ -19,6 +19,8 @@ export class Runner {
   onInput: ((chunk: Buffer) => void) | undefined;
   /** Where the guest's UART output goes instead of stdout (nowhere for -serial none). */
   onOutput: ((bytes: Buffer) => void) | undefined;
+  /** A reset the guest asks for: the machine to go on with (QEMU reboots), or undefined to end the run. */
+  onReset: (() => Machine | undefined) | undefined;
   private held = false;
   /** Set by finish(): run() returns it at the next slice boundary. */
   private finished: StopReason | undefined;
@@ -95,6 +97,8 @@ export class Runner {
     process.stdin.on('data', onData);
     process.stdin.on('end', onEnd);
     process.stdin.on('error', onEnd);
+    // A second run (after a reboot) finds stdin paused by the first: a listener alone would not resume it.
+    process.stdin.resume();
     return () => {
       process.stdin.off('data', onData);
       process.stdin.off('end', onEnd);
@@ -118,6 +122,15 @@ export class Runner {
         this.flush();
         if (this.finished) return this.finished;
         if (this.machine !== m) continue; // reset while it ran
+        if (reason.kind === 'reset' && this.onReset) {
+          const next = this.onReset();
+          if (next) {
+            this.replace(next);
+            // A guest that resets at once would otherwise never let the keyboard through.
+            await new Promise((r) => setImmediate(r));
+            continue;
+          }
+        }
         if (reason.kind === 'idle' && (this.stdinOpen || this.controller)) { await this.wait(); continue; }
         if (reason.kind !== 'budget' && reason.kind !== 'exit' && reason.kind !== 'reset' && this.controller?.onStop(reason)) {
           this.held = true;
