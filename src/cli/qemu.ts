@@ -37,7 +37,7 @@ export async function qemu(argv: string[]): Promise<number> {
   if (!m.kernel && m.loads.length === 0 && (m.bios === 'none' || m.bios === 'builtin') && !m.dumpDtb) {
     throw new UsageError(`nothing to boot: no -kernel, no -bios FILE and no -device loader (QEMU would run ${m.bios === 'none' ? 'the empty RAM at 0x80000000' : 'OpenSBI with no next stage'})`, COMMAND);
   }
-  for (const n of o.notes) process.stderr.write(`${COMMAND}: ${n}\n`);
+  for (const n of [...o.notes, ...o.consoleNotes]) process.stderr.write(`${COMMAND}: ${n}\n`);
   if (o.startStopped && o.monitor === 'none') {
     process.stderr.write(`${COMMAND}: -S: with no monitor and no gdb nothing can start the harts${o.escapes ? ' (Ctrl-A x quits)' : ''}\n`);
   }

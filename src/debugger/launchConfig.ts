@@ -17,8 +17,12 @@ interface AttributeSpec {
 
 export const LAUNCH_ATTRIBUTES = {
   program: {
-    type: 'string', required: true,
-    description: 'The kernel ELF to boot (built with DWARF), e.g. ${workspaceFolder}/target/riscv64gc-unknown-none-elf/release/kernel.',
+    type: 'string',
+    description: 'The kernel ELF to boot (built with DWARF), e.g. ${workspaceFolder}/target/riscv64gc-unknown-none-elf/release/kernel. With qemuArgs it may be left out when -kernel names the ELF; given, it supplies the symbols.',
+  },
+  qemuArgs: {
+    type: 'string',
+    description: 'qemu-system-riscv64\'s options as the Makefile has them, e.g. "-machine virt -bios none -kernel kernel/kernel -m 128M -smp 3 -nographic": the machine boots as `chronos qemu` boots it (quotes as in a shell; the other attributes, when given, take precedence).',
   },
   bios: {
     type: 'string', default: 'builtin',

@@ -12,6 +12,8 @@ import { splitCommandLine } from '../../src/debugger/qemu/split.js';
 const q = (line: string) => parseQemuArgs(splitCommandLine(line));
 /** The notes of a line run with -nographic (without it, every run is told there is no window). */
 const notes = (line: string): string[] => q(`-nographic ${line}`).notes;
+/** Notes about the terminal and the others together, as `chronos qemu` prints them. */
+const allNotes = (line: string): string[] => { const o = q(line); return [...o.notes, ...o.consoleNotes]; };
 const refused = (line: string, message: RegExp): void => {
   assert.throws(() => q(line), (e: unknown) => e instanceof QemuOptionError && message.test(e.message) && !e.message.includes('\n'), line);
 };
@@ -141,10 +143,11 @@ test('the console and the monitor: -nographic, -serial, -monitor, -display', () 
   assert.deepEqual(pick('-display none -monitor stdio -serial none'), { serial: 'none', monitor: 'stdio', escapes: false });
   assert.deepEqual(pick('-serial stdio -display none'), { serial: 'stdio', monitor: 'none', escapes: false });
   assert.deepEqual(pick('-kernel k'), { serial: 'stdio', monitor: 'none', escapes: false });
-  assert.match(q('-kernel k').notes[0], /no -nographic: Chronos has no display window/);
-  assert.match(q('-monitor stdio').notes[0], /^-serial: Chronos has no window for the serial console/);
-  assert.match(q('-display gtk').notes[0], /^-display gtk: Chronos has no display window/);
-  assert.match(q('-nographic -serial mon:stdio -serial stdio').notes[0], /^-serial stdio: the virt board has one UART, already on mon:stdio$/);
+  assert.match(allNotes('-kernel k')[0], /no -nographic: Chronos has no display window/);
+  assert.match(allNotes('-monitor stdio')[0], /^-serial: Chronos has no window for the serial console/);
+  assert.match(allNotes('-display gtk')[0], /^-display gtk: Chronos has no display window/);
+  assert.match(allNotes('-nographic -serial mon:stdio -serial stdio')[0], /^-serial stdio: the virt board has one UART, already on mon:stdio$/);
+  assert.deepEqual(q('-kernel k -display gtk').notes, [], 'the terminal\'s notes are kept apart');
   refused('-nographic -monitor stdio', /^-monitor stdio: cannot use stdio by multiple character devices/);
   refused('-nographic -serial stdio', /^-serial stdio: cannot use stdio by multiple character devices/);
   refused('-serial pty', /^-serial pty: Chronos puts the serial console on this terminal/);

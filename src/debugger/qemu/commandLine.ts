@@ -38,6 +38,8 @@ export interface QemuOptions {
   virtioLegacy: boolean;
   /** Options accepted although Chronos does something else: one line each, for stderr. */
   notes: string[];
+  /** The same about the terminal (display, serial, monitor): only a front-end on a terminal shows them. */
+  consoleNotes: string[];
   /** -help or -version: print that and do nothing else. */
   info?: 'help' | 'version';
 }
@@ -148,7 +150,7 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
   const machine: MachineArgs = { ...defaultMachineArgs(), kernelKind: 'any' };
   const o: QemuOptions = {
     machine, serial: 'stdio', monitor: 'none', escapes: false, startStopped: false, noReboot: false,
-    disks: [], virtioLegacy: true, notes: [],
+    disks: [], virtioLegacy: true, notes: [], consoleNotes: [],
   };
   const drives = new Map<string, Drive>();
   const slotsTaken = new Set<number>();
@@ -179,6 +181,7 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
     const said = value ? `${opt} ${value.length > 48 ? `${value.slice(0, 45)}...` : value}` : opt;
     const refuse = (why: string): never => { throw new QemuOptionError(`${said}: ${why}`); };
     const note = (_opt: string, text: string): void => { notes.push(`${said}: ${text}`); };
+    const consoleNote = (text: string): void => { o.consoleNotes.push(`${said}: ${text}`); };
     const bool = (k: KeyVal, key: string): boolean | undefined => {
       const v = k.get(key);
       if (v === undefined) return undefined;
@@ -335,7 +338,7 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
         break;
       }
       case 'serial':
-        if (serialGiven !== undefined) { note(opt, `the virt board has one UART, already on ${serialGiven}`); break; }
+        if (serialGiven !== undefined) { consoleNote(`the virt board has one UART, already on ${serialGiven}`); break; }
         if (!['stdio', 'mon:stdio', 'none', 'null', 'vc', 'vc:80Cx24C'].includes(value)) refuse('Chronos puts the serial console on this terminal (stdio, mon:stdio) or nowhere (none)');
         serialGiven = value;
         break;
@@ -347,7 +350,7 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
         const type = value.split(',')[0];
         if (!DISPLAYS.has(type)) refuse(`not a display type Chronos knows (none, gtk, sdl, curses, vnc...)`);
         displayGiven = type;
-        if (type !== 'none') note(opt, 'Chronos has no display window: the serial console is on this terminal');
+        if (type !== 'none') consoleNote('Chronos has no display window: the serial console is on this terminal');
         break;
       }
       case 'gdb': {
@@ -388,10 +391,10 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
   o.escapes = serial === 'mon:stdio';
   o.monitor = monitor === 'mux' ? 'mux' : monitor === 'stdio' ? 'stdio' : 'none';
   if (serial === 'vc' || serial === 'vc:80Cx24C') {
-    if (o.monitor === 'stdio') notes.push('-serial: Chronos has no window for the serial console: its output is shown here among the monitor\'s lines, and it gets no input');
-    else if (!displayGiven) o.notes.push('no -nographic: Chronos has no display window, so the serial console is on this terminal');
+    if (o.monitor === 'stdio') o.consoleNotes.push('-serial: Chronos has no window for the serial console: its output is shown here among the monitor\'s lines, and it gets no input');
+    else if (!displayGiven) o.consoleNotes.push('no -nographic: Chronos has no display window, so the serial console is on this terminal');
   }
-  if (monitorGiven === 'vc') notes.push('-monitor vc: Chronos has no window for the monitor; use -monitor stdio');
+  if (monitorGiven === 'vc') o.consoleNotes.push('-monitor vc: Chronos has no window for the monitor; use -monitor stdio');
   return o;
 }
 
