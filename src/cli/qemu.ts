@@ -19,7 +19,13 @@ const COMMAND = 'chronos qemu';
 /** The options Chronos has no machinery for yet, refused before anything runs. */
 function refuseMissing(o: QemuOptions): void {
   if (o.gdbPort !== undefined) throw new UsageError(`-gdb tcp::${o.gdbPort} (or -s): the gdb stub is not in this build of Chronos yet`, COMMAND);
-  if (o.disks.length) throw new UsageError('-device virtio-blk-device: virtio disks are not in this build of Chronos yet', COMMAND);
+}
+
+/** The disks by slot, as the machine takes them. */
+function drivesBySlot(o: QemuOptions): RunArgs['drives'] {
+  const drives: RunArgs['drives'] = [];
+  for (const d of o.disks) drives[d.slot] = { path: d.file, snapshot: d.snapshot, readOnly: d.readonly, serial: d.serial };
+  return drives;
 }
 
 export async function qemu(argv: string[]): Promise<number> {
@@ -42,7 +48,7 @@ export async function qemu(argv: string[]): Promise<number> {
     process.stderr.write(`${COMMAND}: -S: with no monitor and no gdb nothing can start the harts${o.escapes ? ' (Ctrl-A x quits)' : ''}\n`);
   }
 
-  const args: RunArgs = { ...defaultRunArgs(), ...m };
+  const args: RunArgs = { ...defaultRunArgs(), ...m, drives: drivesBySlot(o), virtioLegacy: o.virtioLegacy };
   let booted = bootMachine(args, COMMAND);
   if (args.dumpDtb) { dumpDeviceTree(booted, args.dumpDtb, COMMAND); return 0; }
 

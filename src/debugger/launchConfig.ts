@@ -68,8 +68,11 @@ export type LaunchOptions =
   { [K in RequiredNames]: ValueOf<Attributes[K]> } &
   { [K in Exclude<keyof Attributes, RequiredNames>]?: ValueOf<Attributes[K]> };
 
+/** A configuration names its kernel one way or the other: the ELF, or the QEMU line that boots it. */
+const ONE_OF_REQUIRED: (keyof Attributes)[] = ['program', 'qemuArgs'];
+
 /** package.json's `configurationAttributes.launch`: the JSON schema VS Code checks launch.json with. */
-export function launchSchema(): { required: string[]; properties: Record<string, object> } {
+export function launchSchema(): { required: string[]; anyOf: { required: string[] }[]; properties: Record<string, object> } {
   const properties: Record<string, object> = {};
   const required: string[] = [];
   for (const [name, spec] of Object.entries(LAUNCH_ATTRIBUTES) as [string, AttributeSpec][]) {
@@ -77,5 +80,5 @@ export function launchSchema(): { required: string[]; properties: Record<string,
     const { required: _r, ...schema } = spec;
     properties[name] = schema;
   }
-  return { required, properties };
+  return { required, anyOf: ONE_OF_REQUIRED.map((name) => ({ required: [name] })), properties };
 }

@@ -52,7 +52,7 @@ async function until(seen: { text: string }, pattern: RegExp): Promise<void> {
 test('the Makefile\'s QEMU line boots the kernel -kernel names, which is also the program; runTo and the console work', async () => {
   const c = await client();
   const seen = debugConsole(c);
-  await launch(c, { qemuArgs: `-machine virt -nographic -bios default -kernel '${KERNEL}' -m 256M -smp 2 -append "shell quiet"`, runTo: 'rust_main' });
+  await launch(c, { qemuArgs: `-machine virt -nographic -bios default -kernel '${KERNEL}' -m 256M -smp 2 -append "monitor quiet"`, runTo: 'rust_main' });
   await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped')]);
   const f = await top(c);
   assert.equal(f.name, 'rust_main');
@@ -63,7 +63,7 @@ test('the Makefile\'s QEMU line boots the kernel -kernel names, which is also th
   await c.continueRequest({ threadId: 1 });
   await until(seen, /chronos> /);
   const out = seen.text;
-  assert.match(out, /memory 0x80000000\.\.0x90000000, kernel 0x80200000\.\.0x[0-9a-f]+, bootargs "shell quiet"/);
+  assert.match(out, /memory 0x80000000\.\.0x90000000, kernel 0x80200000\.\.0x[0-9a-f]+, bootargs "monitor quiet"/);
   assert.match(out, /Chronos: -bios default: Chronos's built-in SBI stands in for OpenSBI/);
   await c.stop();
 });
@@ -90,6 +90,6 @@ test('an option Chronos refuses, or a line with no kernel and no program, is a l
   await assert.rejects(c.launch({ qemuArgs: '-machine virt -nographic -bios none' } as DebugProtocol.LaunchRequestArguments),
     /qemuArgs has no -kernel: give "program"/);
   await assert.rejects(c.launch({ qemuArgs: '-machine virt -kernel "unclosed' } as DebugProtocol.LaunchRequestArguments), /qemuArgs: unclosed "/);
-  await assert.rejects(c.launch({} as DebugProtocol.LaunchRequestArguments), /needs "program" \(the kernel ELF\) or "qemuArgs"/);
+  await assert.rejects(c.launch({} as DebugProtocol.LaunchRequestArguments), /launch: program is required/);
   await c.stop();
 });

@@ -65,9 +65,9 @@ test('info registers: a program spinning with known registers shows what QEMU sh
     ['-cpu', 'rv64,h=false,f=false,d=false']);
 });
 
-test('info mem: Chronos OS\'s page tables listed as QEMU lists them, once its shell waits for input', async () => {
+test('info mem: Chronos OS\'s page tables listed as QEMU lists them, once its console monitor waits for input', async () => {
   const run = async (machine: 'qemu' | 'chronos'): Promise<string[]> => {
-    const args = ['-machine', 'virt', '-nographic', '-bios', 'default', '-kernel', KERNEL, '-append', 'shell'];
+    const args = ['-machine', 'virt', '-nographic', '-bios', 'default', '-kernel', KERNEL, '-append', 'monitor'];
     const s = machine === 'qemu' ? new Session(QEMU, args) : new Session(process.execPath, [CHRONOS, 'qemu', ...args]);
     try {
       await s.waitFor('chronos> ', 60_000);

@@ -13,17 +13,22 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { QEMU, requireTools } from '../support/toolchain.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QEMU, requireTools, scratchDir } from '../support/toolchain.js';
 import { CHRONOS, Session } from './support.js';
 
 const UBOOT_M = '/usr/lib/u-boot/qemu-riscv64/u-boot.bin';
 const UBOOT_S = '/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin';
 const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 const PROMPT = '=> ';
+let disk = '';
 
 before(() => {
   requireTools(QEMU, UBOOT_M, UBOOT_S, OPENSBI);
   execFileSync(process.execPath, ['esbuild.mjs']);
+  disk = join(scratchDir('uboot'), 'disk.img');
+  writeFileSync(disk, new Uint8Array(3 * 1024 * 1024));
 });
 
 interface Transcript { banner: string; answers: string[] }
@@ -60,16 +65,17 @@ const normalise = (banner: string): string => banner
 
 const COMMANDS = ['version', 'virtio scan'];
 
-async function compare(qemuArgs: string[], chronosArgs: string[]): Promise<void> {
+async function compare(qemuArgs: string[], chronosArgs: string[], commands = COMMANDS): Promise<Transcript> {
   const [q, c] = await Promise.all([
-    session(QEMU, ['-machine', 'virt', '-nographic', ...qemuArgs], COMMANDS),
-    session(process.execPath, [CHRONOS, 'qemu', '-machine', 'virt', '-nographic', ...chronosArgs], COMMANDS),
+    session(QEMU, ['-machine', 'virt', '-nographic', ...qemuArgs], commands),
+    session(process.execPath, [CHRONOS, 'qemu', '-machine', 'virt', '-nographic', ...chronosArgs], commands),
   ]);
   assert.match(q.banner, /^CPU: {3}rv64/m, 'QEMU printed the banner this test expects');
   assert.match(q.banner, /^Flash: /m);
   assert.equal(normalise(c.banner), normalise(q.banner));
   assert.deepEqual(c.answers, q.answers);
-  assert.match(c.answers[0], /^version\r\nU-Boot 2023\.01/);
+  if (commands === COMMANDS) assert.match(c.answers[0], /^version\r\nU-Boot 2023\.01/);
+  return c;
 }
 
 test('M-mode U-Boot alone as the firmware (-bios u-boot.bin) reaches its prompt and answers as on QEMU', async () => {
@@ -82,4 +88,13 @@ test('S-mode U-Boot under the built-in SBI (-bios default) answers as under QEMU
 
 test('S-mode U-Boot under Debian\'s OpenSBI running on Chronos answers as under QEMU\'s OpenSBI', async () => {
   await compare(['-bios', 'default', '-kernel', UBOOT_S], ['-bios', OPENSBI, '-kernel', UBOOT_S]);
+});
+
+test('M-mode U-Boot finds a disk on a virtio-mmio slot (legacy, QEMU\'s default, and modern) as on QEMU', async () => {
+  const drive = ['-drive', `file=${disk},if=none,format=raw,id=d0,snapshot=on`, '-device', 'virtio-blk-device,drive=d0'];
+  for (const legacy of [[], ['-global', 'virtio-mmio.force-legacy=false']]) {
+    const args = ['-bios', UBOOT_M, ...legacy, ...drive];
+    const c = await compare(args, args, ['virtio scan', 'virtio info']);
+    assert.match(c.answers[1], /QEMU VirtIO Block Device[\s\S]*Capacity: 3\.0 MB = 0\.0 GB \(6144 x 512\)/);
+  }
 });
