@@ -3,6 +3,7 @@
 // process list. Profiles come from another part of Chronos; until one matches the kernel,
 // the monitor says there is none.
 import type { DebugAccess } from '../../emulator/debugAccess.js';
+import { hex16 } from '../../emulator/hex.js';
 
 export interface ProcessInfo {
   pid: number;
@@ -31,7 +32,7 @@ export function formatProcesses(profile: KernelProfile | undefined, memory: Debu
   if (typeof list === 'string') return `${profile.name}: ${list}\n`;
   let out = '  PID STATE      HART SATP             NAME\n';
   for (const p of list) {
-    const satp = p.satp === undefined ? '-'.padEnd(16) : p.satp.toString(16).padStart(16, '0');
+    const satp = p.satp === undefined ? '-'.padEnd(16) : hex16(p.satp);
     out += `${String(p.pid).padStart(5)} ${p.state.padEnd(10)} ${(p.hart === undefined ? '-' : String(p.hart)).padStart(4)} ${satp} ${p.name}\n`;
   }
   return out;

@@ -8,9 +8,9 @@
 import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../../emulator/cpu/sv39.js';
 import { readTree, type PteNode } from '../inspectors/pageTables.js';
 import type { PhysMemory } from '../inspectors/memory.js';
+import { hex16 } from '../../emulator/hex.js';
 
 const VA_BITS = 39n;
-const hex16 = (v: bigint): string => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
 const canonical = (va: bigint): bigint => BigInt.asUintN(64, BigInt.asIntN(Number(VA_BITS), va));
 /** The PTE's low byte from the inspector's "VRWXUGAD" string. */
 const attrOf = (flags: string): number => [...flags].reduce((a, c, i) => (c === '-' ? a : a | (1 << i)), 0);

@@ -6,6 +6,8 @@
 // whole says "Cannot access memory" and ends the dump. The count, format and unit follow gdb's
 // /NFU, and a format or unit left out is the one used last (x and 4 bytes at first).
 
+import { hex16 } from '../../emulator/hex.js';
+
 export type DumpFormat = 'x' | 'd' | 'u' | 'o' | 'c' | 'i';
 
 /** What the last /FMT left behind, as QEMU keeps it between commands. */
@@ -62,8 +64,6 @@ function printc(c: number): string {
     default: return c >= 32 && c <= 126 ? `'${String.fromCharCode(c)}'` : `'\\x${c.toString(16).padStart(2, '0')}'`;
   }
 }
-
-const hex16 = (v: bigint): string => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
 
 /**
  * The dump's lines (each ending in \n). `read` returns `len` bytes at an address, or

@@ -12,6 +12,7 @@ import { ABI_NAMES } from '../../emulator/isa/registers.js';
 import { disassemble } from '../../emulator/disasm/disasm.js';
 import type { Machine } from '../../emulator/machine.js';
 import type { ElfFile } from '../../emulator/loader/elf.js';
+import { hex16 } from '../../emulator/hex.js';
 import { NO_DESCRIPTOR, locateDescriptor, readDescriptor } from '../inspectors/descriptor.js';
 import { readFrames } from '../inspectors/frames.js';
 import { readHeap } from '../inspectors/heap.js';
@@ -150,14 +151,14 @@ export class Monitor {
     let a = BigInt.asUintN(64, addr);
     for (let n = 0; n < req.count; n++) {
       const half = read(a, 2);
-      if (!half) return `${out}0x${a.toString(16).padStart(16, '0')}: Cannot access memory\n`;
+      if (!half) return `${out}0x${hex16(a)}: Cannot access memory\n`;
       const len = (half[0] & 3) === 3 ? 4 : 2;
       const bytes = len === 4 ? read(a, 4) : half;
-      if (!bytes) return `${out}0x${a.toString(16).padStart(16, '0')}: Cannot access memory\n`;
+      if (!bytes) return `${out}0x${hex16(a)}: Cannot access memory\n`;
       const word = new DataView(bytes.buffer, bytes.byteOffset, len)[len === 4 ? 'getUint32' : 'getUint16'](0, true);
       const d = disassemble(word, a);
       const hexWord = word.toString(16).padStart(len * 2, '0');
-      out += `0x${a.toString(16).padStart(16, '0')}:  ${hexWord.padEnd(18)}${d.operands ? `${d.mnemonic.padEnd(24)}${d.operands}` : d.mnemonic}\n`;
+      out += `0x${hex16(a)}:  ${hexWord.padEnd(18)}${d.operands ? `${d.mnemonic.padEnd(24)}${d.operands}` : d.mnemonic}\n`;
       a = BigInt.asUintN(64, a + BigInt(len));
     }
     return out;
@@ -196,7 +197,7 @@ export class Monitor {
       case 'tlb': return infoTlb(m.debug, h.csr.satp);
       case 'mtree': return infoMtree(m);
       case 'status': return `VM status: ${this.host.status === 'prelaunch' ? 'paused (prelaunch)' : this.host.status}\n`;
-      case 'cpus': return m.harts.map((x, i) => `${i === this.cpu ? '*' : ' '} CPU #${i}: pc=0x${BigInt.asUintN(64, x.pc).toString(16).padStart(16, '0')} (${'USHM'[x.priv]}-mode)\n`).join('');
+      case 'cpus': return m.harts.map((x, i) => `${i === this.cpu ? '*' : ' '} CPU #${i}: pc=0x${hex16(x.pc)} (${'USHM'[x.priv]}-mode)\n`).join('');
       case 'frames': return this.frames();
       case 'heap': return this.heap();
       case 'processes': return formatProcesses(this.host.profile, m.debug);

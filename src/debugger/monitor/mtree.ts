@@ -2,13 +2,13 @@
 // line per region, `start-end (prio 0, kind): name`), from the devices the machine has, named
 // as QEMU names them where QEMU has the same region.
 import type { Machine } from '../../emulator/machine.js';
+import { hex16 } from '../../emulator/hex.js';
 
 const QEMU_NAMES: Record<string, [string, string]> = {
   mrom: ['rom', 'riscv_virt_board.mrom'], test: ['i/o', 'riscv.sifive.test'], clint: ['i/o', 'riscv.sifive.clint'],
   plic: ['i/o', 'riscv.sifive.plic'], uart0: ['i/o', 'serial'],
 };
 
-const hex16 = (v: number | bigint): string => BigInt(v).toString(16).padStart(16, '0');
 const range = (base: number, size: number): string => `${hex16(base)}-${hex16(BigInt(base) + BigInt(size) - 1n)}`;
 
 export function infoMtree(m: Machine): string {

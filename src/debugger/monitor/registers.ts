@@ -6,6 +6,7 @@
 import { CSR } from '../../emulator/isa/csrs.js';
 import { ABI_NAMES } from '../../emulator/isa/registers.js';
 import type { Machine } from '../../emulator/machine.js';
+import { hex16 } from '../../emulator/hex.js';
 
 /** The CSRs QEMU lists, in its order, for a hart without H. */
 const LISTED: [string, number][] = [
@@ -19,7 +20,7 @@ const LISTED: [string, number][] = [
 const FP_NAMES = ['ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
   'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11'];
 
-const field = (name: string, v: bigint): string => ` ${name.padEnd(8)} ${BigInt.asUintN(64, v).toString(16).padStart(16, '0')}`;
+const field = (name: string, v: bigint): string => ` ${name.padEnd(8)} ${hex16(v)}`;
 
 export function infoRegisters(m: Machine, hart: number): string {
   const h = m.harts[hart];

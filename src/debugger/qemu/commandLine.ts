@@ -180,7 +180,7 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
     };
     const said = value ? `${opt} ${value.length > 48 ? `${value.slice(0, 45)}...` : value}` : opt;
     const refuse = (why: string): never => { throw new QemuOptionError(`${said}: ${why}`); };
-    const note = (_opt: string, text: string): void => { notes.push(`${said}: ${text}`); };
+    const note = (text: string): void => { notes.push(`${said}: ${text}`); };
     const consoleNote = (text: string): void => { o.consoleNotes.push(`${said}: ${text}`); };
     const bool = (k: KeyVal, key: string): boolean | undefined => {
       const v = k.get(key);
@@ -199,7 +199,7 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
       case 's': o.gdbPort = 1234; break;
       case 'S': o.startStopped = true; break;
       case 'no-reboot': o.noReboot = true; break;
-      case 'no-shutdown': note(opt, 'Chronos ends the run when the guest powers off'); break;
+      case 'no-shutdown': note('Chronos ends the run when the guest powers off'); break;
       case 'snapshot': snapshotAll = true; break;
 
       case 'machine': case 'M': {
@@ -223,7 +223,7 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
         break;
       }
       case 'cpu':
-        note(opt, value === 'rv64' ? 'Chronos has one hart model (the device tree\'s riscv,isa lists its extensions)'
+        note(value === 'rv64' ? 'Chronos has one hart model (the device tree\'s riscv,isa lists its extensions)'
           : `Chronos has one hart model, not ${value.split(',')[0]} (the device tree's riscv,isa lists its extensions)`);
         break;
       case 'm': {
@@ -236,7 +236,7 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
         const mib = bytes! / MiB;
         if (mib < 1 || mib > 4096) refuse('Chronos takes 1 MiB to 4 GiB of RAM');
         machine.memoryMiB = mib;
-        if (k.has('maxmem') || k.has('slots')) note(opt, 'Chronos has no memory hotplug: slots and maxmem change nothing');
+        if (k.has('maxmem') || k.has('slots')) note('Chronos has no memory hotplug: slots and maxmem change nothing');
         break;
       }
       case 'smp': {
@@ -253,12 +253,12 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
         const cpus = num('cpus') ?? product ?? 1;
         if (cpus < 1 || cpus > MAX_HARTS) refuse(`Chronos has 1 to ${MAX_HARTS} harts`);
         const max = num('maxcpus');
-        if (max !== undefined && max !== cpus) note(opt, `Chronos starts ${cpus} hart${cpus > 1 ? 's' : ''} and has no hotplug for more (maxcpus=${max})`);
+        if (max !== undefined && max !== cpus) note(`Chronos starts ${cpus} hart${cpus > 1 ? 's' : ''} and has no hotplug for more (maxcpus=${max})`);
         machine.harts = cpus;
         break;
       }
       case 'bios':
-        if (value === 'default') note(opt, 'Chronos\'s built-in SBI stands in for OpenSBI (the kernel starts in S-mode at its entry)');
+        if (value === 'default') note('Chronos\'s built-in SBI stands in for OpenSBI (the kernel starts in S-mode at its entry)');
         machine.bios = value === 'default' ? 'builtin' : value;
         break;
       case 'kernel': machine.kernel = value; break;
@@ -277,14 +277,14 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
         }
         const format = k.get('format');
         if (format !== undefined && format !== 'raw') refuse(`format=${format}: Chronos takes raw images only (qemu-img convert -O raw makes one)`);
-        if (format === undefined) note(opt, `file=${file}: no format=raw given; Chronos reads it as a raw image, as QEMU guesses it`);
+        if (format === undefined) note(`file=${file}: no format=raw given; Chronos reads it as a raw image, as QEMU guesses it`);
         const media = k.get('media');
         if (media !== undefined && media !== 'disk') refuse(`media=${media}: Chronos has disks only`);
         const id = k.get('id');
         if (!id) refuse('needs id=ID for -device virtio-blk-device,drive=ID');
         if (drives.has(id!)) refuse(`a second drive with id=${id}`);
         for (const key of ['cache', 'aio', 'discard', 'detect-zeroes', 'werror', 'rerror']) {
-          if (k.has(key)) note(opt, `${key}=${k.get(key)}: Chronos writes the image as the guest writes (no cache modes)`);
+          if (k.has(key)) note(`${key}=${k.get(key)}: Chronos writes the image as the guest writes (no cache modes)`);
         }
         drives.set(id!, { id: id!, file: file!, snapshot: bool(k, 'snapshot') ?? false, readonly: bool(k, 'readonly') ?? false, used: false });
         break;
@@ -320,11 +320,11 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
         }
         if (ABSENT_VIRTIO[driver]) {
           const slot = slotFor();
-          note(opt, `Chronos has no ${driver} (${ABSENT_VIRTIO[driver]}); the guest finds virtio-mmio slot ${slot} empty`);
+          note(`Chronos has no ${driver} (${ABSENT_VIRTIO[driver]}); the guest finds virtio-mmio slot ${slot} empty`);
           break;
         }
         if (/-pci$|^pcie-|^pci-|^e1000|^rtl8139|^nvme|^ich9|^usb-|^qemu-xhci|^ramfb$|^VGA$|^bochs-display$/.test(driver)) {
-          note(opt, `Chronos has no PCI or USB bus: ${driver} is left out`);
+          note(`Chronos has no PCI or USB bus: ${driver} is left out`);
           break;
         }
         refuse(driver === 'help' || driver === '?' ? 'Chronos takes loader, virtio-blk-device and notes the virtio-*-device it lacks'
@@ -360,14 +360,14 @@ export function parseQemuArgs(argv: readonly string[]): QemuOptions {
         break;
       }
       case 'd':
-        note(opt, `Chronos writes none of QEMU's logs (${value}); its debugger shows traps and instructions (chronos run in VS Code, or the monitor's info registers)`);
+        note(`Chronos writes none of QEMU's logs (${value}); its debugger shows traps and instructions (chronos run in VS Code, or the monitor's info registers)`);
         break;
-      case 'D': note(opt, `no QEMU log is written to ${value}`); break;
+      case 'D': note(`no QEMU log is written to ${value}`); break;
       default: {
         const noted = NOTED[name];
         if (!noted) throw new QemuOptionError(`${opt}: not supported by Chronos (chronos qemu -help lists the options it takes)`);
         const why = noted(value);
-        if (why) note(opt, why);
+        if (why) note(why);
       }
     }
   }

@@ -19,6 +19,7 @@ import type { Ram } from '../memory/ram.js';
 import { bootDeviceTree, deviceTreeAddress } from './deviceTree.js';
 import { RamPlacer, placeFirmware, placeInitrd, placeKernel, sbiKernelStart, type PlacedKernel, type Span } from './placement.js';
 import { MROM } from './virtMap.js';
+import { hex } from '../hex.js';
 
 /** What booting touches. */
 export interface BootTarget {
@@ -69,8 +70,6 @@ export interface BootReport {
 
 /** Where the reset ROM keeps fw_dynamic_info, which a2 points to. */
 export const FW_DYNAMIC_INFO = MROM.base + 0x28;
-
-const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 /**
  * Place every image, the device tree and the reset ROM, and set every hart as QEMU's reset

@@ -15,6 +15,7 @@
 // anything else.
 import { LoadError, type KernelImage } from '../loader/image.js';
 import type { Ram } from '../memory/ram.js';
+import { hex } from '../hex.js';
 
 const MiB = 1024n * 1024n;
 /** RV64 kernels start on a 2 MiB boundary (riscv_calc_kernel_start_addr). */
@@ -22,7 +23,6 @@ const KERNEL_ALIGN = 2n * MiB;
 
 export interface Span { what: string; start: bigint; end: bigint }
 
-const hex = (v: bigint): string => `0x${v.toString(16)}`;
 const alignUp = (v: bigint, a: bigint): bigint => (v + a - 1n) / a * a;
 export const describeSpan = (s: Span): string => `${s.what} [${hex(s.start)}, ${hex(s.end)})`;
 
