@@ -9,12 +9,12 @@ import { join, resolve } from 'node:path';
 import { Machine } from '../../src/emulator/machine.js';
 import { Symbols } from '../../src/debugger/symbols.js';
 import { NO_DESCRIPTOR, locateDescriptor, readDescriptor } from '../../src/debugger/inspectors/descriptor.js';
-import { GCC, have } from '../support/toolchain.js';
+import { GCC, requireTools } from '../support/toolchain.js';
 
 const KERNEL = resolve('kernel/target/riscv64gc-unknown-none-elf/release/chronos-kernel');
 const OUT = resolve('test/programs/build');
 const OBJCOPY = 'riscv64-unknown-elf-objcopy';
-const skip = have(OBJCOPY) ? false : `${OBJCOPY} is not installed`;
+requireTools(OBJCOPY, GCC);
 
 function load(path: string): { address: bigint | undefined; read: ReturnType<typeof readDescriptor> } {
   const m = new Machine({ bios: 'builtin' });
@@ -30,7 +30,7 @@ function variant(name: string, args: string[]): string {
   return out;
 }
 
-test('the symbol, the section and the magic all lead to the same descriptor', { skip }, () => {
+test('the symbol, the section and the magic all lead to the same descriptor', () => {
   const bySymbol = load(KERNEL);
   assert.ok(bySymbol.address !== undefined);
   assert.equal(typeof bySymbol.read, 'object');
@@ -44,7 +44,7 @@ test('the symbol, the section and the magic all lead to the same descriptor', { 
   assert.deepEqual(byMagic.read, bySymbol.read);
 });
 
-test('a program without a descriptor gets the plain answer', { skip: skip || (have(GCC) ? false : 'no cross compiler') }, () => {
+test('a program without a descriptor gets the plain answer', () => {
   const elf = join(OUT, 'hello-nodesc.elf');
   mkdirSync(OUT, { recursive: true });
   execFileSync(GCC, ['-march=rv64imac_zicsr', '-mabi=lp64', '-mcmodel=medany', '-O2', '-ffreestanding', '-nostdlib', '-static',
@@ -54,7 +54,7 @@ test('a program without a descriptor gets the plain answer', { skip: skip || (ha
   assert.equal(r.read, NO_DESCRIPTOR);
 });
 
-test('a damaged descriptor is reported, not read', { skip }, () => {
+test('a damaged descriptor is reported, not read', () => {
   const m = new Machine({ bios: 'builtin' });
   const elf = m.loadElf(readFileSync(KERNEL));
   const at = locateDescriptor(elf, new Symbols(elf))!;

@@ -12,20 +12,19 @@ import { DebugInfo } from '../../src/debugger/dwarf/info.js';
 import { parseElf } from '../../src/emulator/loader/elf.js';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { GCC, have } from '../support/toolchain.js';
+import { GCC, requireTools } from '../support/toolchain.js';
 
 const SRC = resolve('test/programs/locals.c');
 const ELF = resolve('test/programs/build/locals.elf');
-const skip = have(GCC) ? false : 'riscv64-unknown-elf-gcc is not installed';
+requireTools(GCC);
 
 before(() => {
-  if (skip) return;
   mkdirSync(join('test', 'programs', 'build'), { recursive: true });
   execFileSync(GCC, ['-march=rv64imac_zicsr', '-mabi=lp64', '-mcmodel=medany', '-O0', '-g', '-ffreestanding', '-nostdlib', '-static',
     '-Wl,--no-warn-rwx-segments', '-T', 'test/programs/link.ld', 'test/programs/crt0.S', SRC, '-o', ELF]);
 });
 
-test('locals of a C function: scalars, enum, union, struct, array, pointers, strings', { skip }, async () => {
+test('locals of a C function: scalars, enum, union, struct, array, pointers, strings', async () => {
   const rt = new ChronosRuntime({ readFile: (p) => readFileSync(p), exists: (p) => existsSync(p) });
   rt.launch({ program: ELF, bios: 'none' });
   const line = readFileSync(SRC, 'utf8').split('\n').findIndex((l) => l.includes('the test stops here')) + 1;
@@ -56,7 +55,7 @@ test('locals of a C function: scalars, enum, union, struct, array, pointers, str
   assert.deepEqual(Object.fromEntries(kids(main.get('origin'))), { x: '-7', y: String(2 ** 40), tag: '113' });
 });
 
-test('DWARF 5 range lists: a unit split over sections covers each function', { skip }, () => {
+test('DWARF 5 range lists: a unit split over sections covers each function', () => {
   const elfPath = resolve('test/programs/build/locals-sections.elf');
   execFileSync(GCC, ['-march=rv64imac_zicsr', '-mabi=lp64', '-mcmodel=medany', '-O0', '-g', '-ffunction-sections', '-ffreestanding', '-nostdlib', '-static',
     '-Wl,--no-warn-rwx-segments', '-T', 'test/programs/link.ld', 'test/programs/crt0.S', SRC, '-o', elfPath]);
@@ -77,7 +76,7 @@ test('DWARF 5 range lists: a unit split over sections covers each function', { s
   }
 });
 
-test('over DAP: a Locals scope, and paths through structs, arrays and pointers in evaluate', { skip }, async () => {
+test('over DAP: a Locals scope, and paths through structs, arrays and pointers in evaluate', async () => {
   const dc = new DebugClient('node', resolve('dist/debugAdapter.js'), 'chronos');
   dc.defaultTimeout = 20_000;
   await dc.start();

@@ -9,14 +9,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateFloat, locateDifference, ROUNDED, ROUNDING_SUFFIXES, SITUATIONS, UNROUNDED } from './floatGen.js';
 import { assemble, buildDir, ChronosPool, pool, runQemu } from './harness.js';
-import { GCC, MARCH_FD, QEMU, have } from '../support/toolchain.js';
+import { GCC, MARCH_FD, QEMU, requireTools } from '../support/toolchain.js';
 
 const PROGRAMS = Number(process.env.CHRONOS_FLOAT_PROGRAMS ?? 250);
 const BASE_SEED = Number(process.env.CHRONOS_FLOAT_SEED ?? 20261201);
 const CASES = 6;
-const skip = have(QEMU) && have(GCC) ? false : 'qemu-system-riscv64 or riscv64-unknown-elf-gcc is not installed';
+requireTools(QEMU, GCC);
 
-test(`${PROGRAMS} generated F/D programs agree with QEMU, bit for bit and flag for flag`, { skip, timeout: 900_000 }, async (t) => {
+test(`${PROGRAMS} generated F/D programs agree with QEMU, bit for bit and flag for flag`, { timeout: 900_000 }, async (t) => {
   const dir = buildDir('float');
   const started = Date.now();
   const failures: string[] = [];

@@ -14,7 +14,7 @@ import { Machine } from '../../src/emulator/machine.js';
 import { Rng } from './generate.js';
 import { isControlOrSystem, randomFpWord, randomWord, sandbox, slotWord } from './fuzz.js';
 import { assemble, buildDir, ChronosPool, runQemu } from './harness.js';
-import { GCC, MARCH_FD, OBJDUMP, QEMU, have } from '../support/toolchain.js';
+import { GCC, MARCH_FD, OBJDUMP, QEMU, requireTools } from '../support/toolchain.js';
 
 const SEED = Number(process.env.CHRONOS_FUZZ_SEED ?? 777);
 const WORDS = Number(process.env.CHRONOS_FUZZ_WORDS ?? 4000);
@@ -120,7 +120,7 @@ test('runs of random code with a skipping trap handler never break the emulator'
   assert.deepEqual(problems, []);
 });
 
-const skip = have(QEMU) && have(GCC) ? false : 'qemu-system-riscv64 or riscv64-unknown-elf-gcc is not installed';
+requireTools(QEMU, GCC);
 
 interface WordResult { word: number; lines: string[] }
 
@@ -168,7 +168,7 @@ function disassemble(dir: string, words: number[]): string[] {
   } catch { return words.map(() => '?'); }
 }
 
-test(`${WORDS} random words agree with QEMU, each run in isolation`, { skip, timeout: 600_000 }, async (t) => {
+test(`${WORDS} random words agree with QEMU, each run in isolation`, { timeout: 600_000 }, async (t) => {
   const dir = buildDir('fuzz');
   const r = new Rng(SEED + 2);
   const words: number[] = [];
@@ -204,7 +204,7 @@ test(`${WORDS} random words agree with QEMU, each run in isolation`, { skip, tim
   assert.equal(c.status, q.status, 'exit status');
 });
 
-test(`${FP_WORDS} random F/D words agree with QEMU, each run in isolation with the FPU on`, { skip, timeout: 600_000 }, async (t) => {
+test(`${FP_WORDS} random F/D words agree with QEMU, each run in isolation with the FPU on`, { timeout: 600_000 }, async (t) => {
   // Every field random (rounding modes reserved ones included, formats H and Q now and then,
   // funct3 and rs2 values no instruction has): what decodes, what traps, the result's bits,
   // the flags and the rounding mode in fcsr must be QEMU's.

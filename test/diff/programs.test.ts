@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { buildDir, ChronosPool, firstDifference, pool, runQemu, sh } from './harness.js';
-import { GCC, QEMU, have } from '../support/toolchain.js';
+import { GCC, QEMU, requireTools } from '../support/toolchain.js';
 
-const skip = have(QEMU) && have(GCC) ? false : 'qemu-system-riscv64 or riscv64-unknown-elf-gcc is not installed';
+requireTools(QEMU, GCC);
 const P = (f: string): string => join('test', 'programs', f);
 
 interface Build { name: string; sources: string[]; opt: string; march: string; defines?: string[]; status?: number }
@@ -46,7 +46,7 @@ async function build(b: Build): Promise<string> {
   return elf;
 }
 
-test(`${BUILDS.length} C programs print the same and end the same on QEMU and Chronos`, { skip, timeout: 600_000 }, async (t) => {
+test(`${BUILDS.length} C programs print the same and end the same on QEMU and Chronos`, { timeout: 600_000 }, async (t) => {
   const chronos = new ChronosPool(2);
   t.after(() => chronos.close());
   const failures: string[] = [];

@@ -9,14 +9,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate, REQUIRED } from './generate.js';
 import { assemble, buildDir, ChronosPool, compareDumps, pool, runQemu } from './harness.js';
-import { GCC, QEMU, have } from '../support/toolchain.js';
+import { GCC, QEMU, requireTools } from '../support/toolchain.js';
 
 const PROGRAMS = Number(process.env.CHRONOS_DIFF_PROGRAMS ?? 300);
 const BASE_SEED = Number(process.env.CHRONOS_DIFF_SEED ?? 20261124);
 const CASES = Number(process.env.CHRONOS_DIFF_CASES ?? 8);
-const skip = have(QEMU) && have(GCC) ? false : 'qemu-system-riscv64 or riscv64-unknown-elf-gcc is not installed';
+requireTools(QEMU, GCC);
 
-test(`${PROGRAMS} generated programs agree with QEMU`, { skip, timeout: 900_000 }, async (t) => {
+test(`${PROGRAMS} generated programs agree with QEMU`, { timeout: 900_000 }, async (t) => {
   const dir = buildDir('diff');
   const started = Date.now();
   const failures: string[] = [];

@@ -24,13 +24,13 @@ const missing = [
   [existsSync(VSIX), `${VSIX} is missing (npm run package)`],
   [existsSync(ELF), 'the kernel is not built (npm run build:kernel)'],
 ].find(([ok]) => !ok);
-const skip = missing ? String(missing[1]) : false;
+// CI installs all of these (npm test runs scripts/setup.sh --e2e): a missing one fails the suite.
+if (missing) throw new Error(String(missing[1]));
 
 let allocatedAtBreakpoint = -1;
 let dir: string, server: Server, browser: Browser, page: Page, wb: Workbench;
 
 before(async () => {
-  if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'chronos-e2e-'));
   // The DOM renderer keeps the terminal's text in the page, where the test can read it.
   const profile = makeProfile(dir, { 'terminal.integrated.gpuAcceleration': 'off' });
@@ -43,7 +43,6 @@ before(async () => {
 });
 
 after(async () => {
-  if (skip) return;
   await browser?.close();
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -76,7 +75,7 @@ async function waitForFrames(frame: ReturnType<Page['frameLocator']>, allocated:
   throw new Error(`the Physical Frames view says ${JSON.stringify(totals)}, not ${allocated} allocated`);
 }
 
-test('a gutter breakpoint in a kernel source file: F5 runs to rust_main, then on to the breakpoint', { skip, timeout: 180_000 }, async () => {
+test('a gutter breakpoint in a kernel source file: F5 runs to rust_main, then on to the breakpoint', { timeout: 180_000 }, async () => {
   assert.ok(BREAK_LINE > 0);
   await wb.openFile('src/boot.rs');
   await wb.goToLine(BREAK_LINE);
@@ -96,13 +95,13 @@ test('a gutter breakpoint in a kernel source file: F5 runs to rust_main, then on
   await wb.screenshot('02-stopped-at-breakpoint');
 });
 
-test('step over moves to the next line of the function', { skip, timeout: 60_000 }, async () => {
+test('step over moves to the next line of the function', { timeout: 60_000 }, async () => {
   await page.keyboard.press('F10');
   await wb.cursorAt(BREAK_LINE + 1, 30_000);
   assert.match(await text('.debug-call-stack'), /heap_vec/);
 });
 
-test('the Variables view shows the Rust locals, the registers and decoded CSRs', { skip, timeout: 60_000 }, async () => {
+test('the Variables view shows the Rust locals, the registers and decoded CSRs', { timeout: 60_000 }, async () => {
   // After `let mut v = Vec::new()`, the Locals scope (expanded first) shows v as an empty Vec.
   await waitForText('.debug-variables', /Locals v = len 0 Registers/, 'locals');
   await wb.screenshot('02-locals-after-step');
@@ -112,7 +111,7 @@ test('the Variables view shows the Rust locals, the registers and decoded CSRs',
   assert.match(vars, /privilege = S/);
 });
 
-test('the Disassembly view lists the instructions around the pc', { skip, timeout: 60_000 }, async () => {
+test('the Disassembly view lists the instructions around the pc', { timeout: 60_000 }, async () => {
   await wb.command('Open Disassembly View');
   const listing = await waitForText('.disassembly-view', /(addi|auipc|jal|ld|sd)\s/, 'disassembly');
   assert.match(listing, /0x802[0-9a-f]{5}/);
@@ -120,7 +119,7 @@ test('the Disassembly view lists the instructions around the pc', { skip, timeou
   await page.locator('.tab.active[aria-label*="Disassembly"] .codicon-close').click();
 });
 
-test('the Page Tables, Physical Frames and Heap views show the machine', { skip, timeout: 90_000 }, async () => {
+test('the Page Tables, Physical Frames and Heap views show the machine', { timeout: 90_000 }, async () => {
   for (const section of ['Variables', 'Watch', 'Breakpoints', 'Call Stack']) await wb.collapseSection(section);
   await wb.widenSideBar(700);
   const tables = await wb.viewSection('Page Tables');
@@ -156,7 +155,7 @@ test('the Page Tables, Physical Frames and Heap views show the machine', { skip,
   await wb.screenshot('04-memory-views');
 });
 
-test('the UART terminal shows the kernel and takes input for its shell', { skip, timeout: 120_000 }, async () => {
+test('the UART terminal shows the kernel and takes input for its shell', { timeout: 120_000 }, async () => {
   await page.keyboard.press('F5');
   const rows = '.terminal-wrapper.active .xterm-rows, .xterm-rows';
   await waitForText(rows, /chronos> /, 'the shell prompt', 60_000);

@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSnippet } from './support.js';
-import { GCC, have } from '../support/toolchain.js';
+import { GCC, requireTools } from '../support/toolchain.js';
 
-const skip = have(GCC) ? false : 'riscv64-unknown-elf-gcc is not installed';
+requireTools(GCC);
 const VALUES = [0n, 1n, -1n, 0x7fffffffn, -0x80000000n, 0x80000000n, 0x7fffffffffffffffn, -(1n << 63n), 0x123456789n];
 
 const AMO: Record<string, (a: bigint, b: bigint, bits: number) => bigint> = {
@@ -22,7 +22,7 @@ const AMO: Record<string, (a: bigint, b: bigint, bits: number) => bigint> = {
 
 for (const [width, bits] of [['w', 32], ['d', 64]] as const) {
   for (const op of Object.keys(AMO)) {
-    test(`${op}.${width}`, { skip }, () => {
+    test(`${op}.${width}`, () => {
       const cases: [bigint, bigint][] = [];
       for (const a of VALUES) for (const b of VALUES) cases.push([a, b]);
       // For each case: memory := a, amo rd := old, then store rd and the new memory word.
@@ -46,7 +46,7 @@ for (const [width, bits] of [['w', 32], ['d', 64]] as const) {
   }
 }
 
-test('LR/SC: success, no reservation, another address, a second SC, a changed value', { skip }, () => {
+test('LR/SC: success, no reservation, another address, a second SC, a changed value', () => {
   const { results } = runSnippet('lrsc', `    la s0, scratch
     li a0, 5
     sd a0, 0(s0)

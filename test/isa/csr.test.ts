@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLogged } from './support.js';
-import { GCC, have } from '../support/toolchain.js';
+import { GCC, requireTools } from '../support/toolchain.js';
 
-const skip = have(GCC) ? false : 'riscv64-unknown-elf-gcc is not installed';
+requireTools(GCC);
 
 /** Run `body`; returns the values stored at 8*i(s11) and the (mcause, mtval) pairs of the traps. */
 function run(name: string, body: string, results: number): { r: bigint[]; traps: [bigint, bigint][] } {
@@ -29,7 +29,7 @@ const ALL_INTERRUPTS = 0xaaan, S_INTERRUPTS = 0x222n;
 // misa: MXL = 2 in bits 63:62; extensions A 0, C 2, D 3, F 5, I 8, M 12, S 18, U 20.
 const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 3n) | (1n << 5n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
 
-test('mstatus: the writable fields (FS among them) take writes; UXL and SXL read 2; SD follows FS; VS, XS and the endianness bits read 0', { skip }, () => {
+test('mstatus: the writable fields (FS among them) take writes; UXL and SXL read 2; SD follows FS; VS, XS and the endianness bits read 0', () => {
   const { r, traps } = run('csr-mstatus', `    li a0, -1
     csrw mstatus, a0
     csrr a1, mstatus
@@ -55,7 +55,7 @@ test('mstatus: the writable fields (FS among them) take writes; UXL and SXL read
   assert.equal(r[4], r[3]);
 });
 
-test('sstatus is a restricted view of mstatus', { skip }, () => {
+test('sstatus is a restricted view of mstatus', () => {
   const { r, traps } = run('csr-sstatus', `    csrw mstatus, zero
     li a0, -1
     csrw sstatus, a0
@@ -73,7 +73,7 @@ test('sstatus is a restricted view of mstatus', { skip }, () => {
   assert.equal(u(r[2]), SSTATUS_RW | (2n << 32n) | SD);
 });
 
-test('misa names RV64 with A, C, D, F, I, M, S and U, and ignores writes', { skip }, () => {
+test('misa names RV64 with A, C, D, F, I, M, S and U, and ignores writes', () => {
   const { r, traps } = run('csr-misa', `    csrr a1, misa
     sd a1, 0(s11)
     csrw misa, zero
@@ -84,7 +84,7 @@ test('misa names RV64 with A, C, D, F, I, M, S and U, and ignores writes', { ski
   assert.equal(u(r[1]), MISA);
 });
 
-test('mie, mip, mideleg, medeleg and mcounteren hold only their defined bits', { skip }, () => {
+test('mie, mip, mideleg, medeleg and mcounteren hold only their defined bits', () => {
   const csrs = ['mie', 'mip', 'mideleg', 'medeleg', 'mcounteren', 'mcountinhibit', 'sie', 'sip', 'scounteren'];
   const { r, traps } = run('csr-masks', `    li a0, -1
     csrw mideleg, zero
@@ -111,7 +111,7 @@ ${csrs.map((c, i) => `    csrw ${c}, a0\n    csrr a1, ${c}\n    sd a1, ${8 * i}(
   assert.equal(u(r[csrs.length]), S_INTERRUPTS, 'sie writes the delegated bits of mie');
 });
 
-test('mtvec keeps direct and vectored modes and a 4-byte aligned base; mepc bit 0 is zero; mcause, mtval, mscratch hold any value', { skip }, () => {
+test('mtvec keeps direct and vectored modes and a 4-byte aligned base; mepc bit 0 is zero; mcause, mtval, mscratch hold any value', () => {
   const { r, traps } = run('csr-vectors', `    csrr s2, mtvec
     li a0, 0x80001000
     csrw mtvec, a0
@@ -156,7 +156,7 @@ test('mtvec keeps direct and vectored modes and a 4-byte aligned base; mepc bit 
   assert.equal(u(r[7]), 0x123456789abcdef1n);
 });
 
-test('read-only CSRs: reads work, any write is an illegal instruction with the instruction in mtval', { skip }, () => {
+test('read-only CSRs: reads work, any write is an illegal instruction with the instruction in mtval', () => {
   const { r, traps } = run('csr-readonly', `    csrr a1, mhartid
     sd a1, 0(s11)
     csrr a1, mvendorid
@@ -180,7 +180,7 @@ w6: csrrs a1, instret, t1`, 2);
   assert.deepEqual(words.map(([, t]) => t), [0xf1401073n, 0xf11525f3n, 0xf12335f3n, 0xf130e5f3n, 0xf1405073n, 0xc0051073n, 0xc02325f3n]);
 });
 
-test('CSRs that do not exist here are illegal instructions', { skip }, () => {
+test('CSRs that do not exist here are illegal instructions', () => {
   const missing: [number, string][] = [
     [0x001, 'fflags (no F)'], [0x003, 'fcsr'], [0x015, 'seed (no Zkr)'], [0x008, 'vstart (no V)'], [0x310, 'mstatush (RV32 only)'],
     [0x3a1, 'pmpcfg1 (RV32 only)'], [0xc80, 'cycleh (RV32 only)'], [0x600, 'hstatus (no H)'], [0x7b0, 'dcsr (debug mode only)'],
@@ -191,7 +191,7 @@ test('CSRs that do not exist here are illegal instructions', { skip }, () => {
     missing.map(([, d]) => d).join(', '));
 });
 
-test('minstret counts retired instructions; mcycle and minstret take writes', { skip }, () => {
+test('minstret counts retired instructions; mcycle and minstret take writes', () => {
   const { r, traps } = run('csr-counters', `    csrr a1, minstret
     csrr a2, minstret
     sub a3, a2, a1
@@ -217,7 +217,7 @@ test('minstret counts retired instructions; mcycle and minstret take writes', { 
   assert.equal(r[3], 0n, 'mcycle does not run backwards');
 });
 
-test('S-level CSRs are accessible in M-mode and hold their values', { skip }, () => {
+test('S-level CSRs are accessible in M-mode and hold their values', () => {
   const csrs = ['sscratch', 'sepc', 'scause', 'stval', 'stvec', 'satp'];
   const { r, traps } = run('csr-s', `    li a0, 0x8000000000000004
 ${csrs.map((c, i) => `    csrw ${c}, a0\n    csrr a1, ${c}\n    sd a1, ${8 * i}(s11)\n    csrw ${c}, zero`).join('\n')}`, csrs.length);

@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Machine } from '../../src/emulator/machine.js';
 import { runLogged, type Trap } from './support.js';
-import { GCC, have } from '../support/toolchain.js';
+import { GCC, requireTools } from '../support/toolchain.js';
 
-const skip = have(GCC) ? false : 'riscv64-unknown-elf-gcc is not installed';
+requireTools(GCC);
 const RAM_END = 0x80000000n + (128n << 20n);
 const u = (v: bigint): bigint => BigInt.asUintN(64, v);
 const show = (t: Trap[]): string => JSON.stringify(t.map((x) => ({ cause: x.cause.toString(), tval: x.tval.toString(16), epc: x.epc.toString(16) })));
@@ -18,7 +18,7 @@ const show = (t: Trap[]): string => JSON.stringify(t.map((x) => ({ cause: x.caus
 /** Addresses of labels in the snippet, for checking mepc. */
 function at(ran: { symbol: (s: string) => bigint }, label: string): bigint { return ran.symbol(label); }
 
-test('ecall, ebreak and c.ebreak: causes 11 and 3, mepc at the instruction, mtval 0', { skip }, () => {
+test('ecall, ebreak and c.ebreak: causes 11 and 3, mepc at the instruction, mtval 0', () => {
   const { traps, ran } = runLogged('exc-ecall', `e1: ecall
 e2: ebreak
 e3: c.ebreak
@@ -28,7 +28,7 @@ e3: c.ebreak
   ].map((t) => ({ ...t, epc: u(t.epc) })), show(traps));
 });
 
-test('loads and stores where nothing answers: access faults with the address in mtval', { skip }, () => {
+test('loads and stores where nothing answers: access faults with the address in mtval', () => {
   const addrs = [0n, 8n, 0x1000_0000_0000n, u(-8n), RAM_END, 0x4000_0000_0000_0000n];
   const body = addrs.map((a, i) => `    li a0, ${a}
 l${i}: ld a1, 0(a0)
@@ -43,13 +43,13 @@ t${i}: sb a1, 7(a0)`).join('\n');
   assert.deepEqual(traps, want, show(traps));
 });
 
-test('a jump where nothing answers: an instruction access fault with the target in mepc and mtval', { skip }, () => {
+test('a jump where nothing answers: an instruction access fault with the target in mepc and mtval', () => {
   const targets = [0n, 0x1000_0000_0000n, RAM_END, u(-2n)];
   const { traps } = runLogged('exc-fetch', targets.map((t) => `    li a0, ${t}\n    jalr ra, 0(a0)`).join('\n'), 0);
   assert.deepEqual(traps, targets.map((t) => ({ cause: 1n, tval: t, epc: t })), show(traps));
 });
 
-test('jalr clears bit 0 of the target: with C there is no misaligned fetch', { skip }, () => {
+test('jalr clears bit 0 of the target: with C there is no misaligned fetch', () => {
   const { r, traps } = runLogged('exc-jalr', `    li a5, 0
     la a0, t1
     addi a0, a0, 1
@@ -70,7 +70,7 @@ t3: sd a5, 8(s11)`, 2);
   assert.equal(r[1], 0n, 'no instruction between a jump and its target ran');
 });
 
-test('trap entry saves MIE in MPIE, clears MIE, sets MPP to M; mret restores MIE and leaves MPP at U', { skip }, () => {
+test('trap entry saves MIE in MPIE, clears MIE, sets MPP to M; mret restores MIE and leaves MPP at U', () => {
   const { r, traps } = runLogged('exc-mstatus', `    li a0, 8
     csrw mie, zero
     csrs mstatus, a0         # MIE = 1, nothing enabled in mie
@@ -102,7 +102,7 @@ done:
   assert.equal((after >> 11n) & 3n, 0n, 'mret: MPP = U, the least-privileged mode');
 });
 
-test('vectored mtvec: exceptions go to the base, interrupts to base + 4 * cause', { skip }, () => {
+test('vectored mtvec: exceptions go to the base, interrupts to base + 4 * cause', () => {
   const { r, traps } = runLogged('exc-vectored', `    csrr s2, mtvec
     la a0, table
     ori a0, a0, 1
@@ -144,7 +144,7 @@ done:`, 1);
   assert.equal(r[0], 17n, 'one exception at the base and one supervisor software interrupt at base + 4');
 });
 
-test("simultaneous interrupts are taken in the specification's priority order: SEI, SSI, STI", { skip }, () => {
+test("simultaneous interrupts are taken in the specification's priority order: SEI, SSI, STI", () => {
   const { traps } = runLogged('exc-priority', `    li a0, 0x222
     csrw mie, a0
     csrs mip, a0             # SSIP, STIP, SEIP pending, none delegated
@@ -160,7 +160,7 @@ test("simultaneous interrupts are taken in the specification's priority order: S
   assert.deepEqual(traps.map((t) => t.cause), [(1n << 63n) | 9n, (1n << 63n) | 1n], show(traps));
 });
 
-test('a 4-byte instruction whose second half is past the end of RAM: mepc at the instruction, mtval at the missing half', { skip }, () => {
+test('a 4-byte instruction whose second half is past the end of RAM: mepc at the instruction, mtval at the missing half', () => {
   const { traps } = runLogged('exc-straddle-fetch', `    li a0, ${RAM_END - 2n}
     li a1, 0x0513            # the low half of addi a0, a0, ...: a 32-bit instruction
     sh a1, 0(a0)
@@ -169,7 +169,7 @@ test('a 4-byte instruction whose second half is past the end of RAM: mepc at the
   assert.deepEqual(traps, [{ cause: 1n, tval: RAM_END, epc: RAM_END - 2n }], show(traps));
 });
 
-test('misaligned loads and stores inside RAM complete, across a page boundary too', { skip }, () => {
+test('misaligned loads and stores inside RAM complete, across a page boundary too', () => {
   const { r, traps } = runLogged('exc-misaligned-ok', `    la a0, buf + 4093
     li a1, 0x1122334455667788
     sd a1, 0(a0)
@@ -187,7 +187,7 @@ buf: .zero 8192
   assert.deepEqual(r, [0x1122334455667788n, 0x44556677n, 0x4455n]);
 });
 
-test('a misaligned load or store that runs past the end of RAM faults with mtval at the first missing byte', { skip }, () => {
+test('a misaligned load or store that runs past the end of RAM faults with mtval at the first missing byte', () => {
   const { traps } = runLogged('exc-straddle-data', `    li a0, ${RAM_END - 8n}
 l1: ld a1, 4(a0)
 s1: sd a1, 5(a0)
@@ -196,7 +196,7 @@ s2: sh a1, 7(a0)`, 0);
   assert.deepEqual(traps.map((t) => [t.cause, t.tval]), [[5n, RAM_END], [7n, RAM_END], [5n, RAM_END], [7n, RAM_END]], show(traps));
 });
 
-test('a misaligned access that runs onto a page that faults: mtval at the first byte of that page, as on QEMU 7.2', { skip }, () => {
+test('a misaligned access that runs onto a page that faults: mtval at the first byte of that page, as on QEMU 7.2', () => {
   // S-mode under Sv39: a gigapage maps the program; page 0x40000000 is writable, 0x40001000
   // unmapped, 0x40002000 read-only, 0x40003000 unmapped.
   const { traps } = runLogged('exc-straddle-page', `    la t0, root
@@ -263,7 +263,7 @@ dpage: .zero 4096
 // -machine virt, one hart, checked with these snippets) performs an AMO as a load and then a
 // store, so the load's causes come first, and fails an SC without a reservation before it looks
 // at the address. test/diff compares Chronos with QEMU, so Chronos follows QEMU here.
-test('misaligned AMO and LR raise load-address-misaligned (4), as on QEMU 7.2; an SC without a reservation fails and does not trap', { skip }, () => {
+test('misaligned AMO and LR raise load-address-misaligned (4), as on QEMU 7.2; an SC without a reservation fails and does not trap', () => {
   const { r, traps } = runLogged('exc-amo-misaligned', `    la a0, buf + 2
     amoadd.w a1, a2, (a0)
     amoswap.d a1, a2, (a0)
@@ -284,7 +284,7 @@ buf: .zero 16
   assert.deepEqual(r, [1n, 1n], 'both SCs failed');
 });
 
-test('an AMO or LR where nothing answers is a load access fault (5), as on QEMU 7.2', { skip }, () => {
+test('an AMO or LR where nothing answers is a load access fault (5), as on QEMU 7.2', () => {
   const { traps } = runLogged('exc-amo-access', `    li a0, 0x100000000000
     amoadd.d a1, a2, (a0)
     amoor.w a1, a2, (a0)

@@ -8,9 +8,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runLogged } from './support.js';
-import { GCC, have } from '../support/toolchain.js';
+import { GCC, requireTools } from '../support/toolchain.js';
 
-const skip = have(GCC) ? false : 'riscv64-unknown-elf-gcc is not installed';
+requireTools(GCC);
 const u = (v: bigint): bigint => BigInt.asUintN(64, v);
 const FS_MASK = 3n << 13n, SD = 1n << 63n;
 const FS = { off: 0n, initial: 1n << 13n, clean: 2n << 13n, dirty: 3n << 13n };
@@ -27,7 +27,7 @@ const FP_CSRS: [string, number][] = [['csrr a0, fflags', 0x00102573], ['csrr a0,
   ['csrw fcsr, zero', 0x00301073], ['csrwi frm, 1', 0x0020d073], ['csrs fflags, a1', 0x0015a073]];
 const FP_HALVES: [string, number][] = [['c.fld fa0, 8(s1)', 0x2488], ['c.fsd fa0, 8(s1)', 0xa488], ['c.fldsp fa0, 8(sp)', 0x2522], ['c.fsdsp fa0, 8(sp)', 0xa42a]];
 
-test('with mstatus.FS Off (as at reset) every F/D instruction and FP CSR is illegal, the instruction in mtval', { skip }, () => {
+test('with mstatus.FS Off (as at reset) every F/D instruction and FP CSR is illegal, the instruction in mtval', () => {
   const all = [...FP_INSNS, ...FP_CSRS];
   const body = [
     '    la s1, scratch', '    mv sp, s1',
@@ -39,7 +39,7 @@ test('with mstatus.FS Off (as at reset) every F/D instruction and FP CSR is ille
   assert.deepEqual(traps.map((t) => [t.cause, t.tval]), [...all, ...FP_HALVES].map(([, w]) => [2n, BigInt(w)]));
 });
 
-test('FS becomes Dirty, SD 1 in mstatus and sstatus, when an FP register or FP CSR is written; not otherwise', { skip }, () => {
+test('FS becomes Dirty, SD 1 in mstatus and sstatus, when an FP register or FP CSR is written; not otherwise', () => {
   // Each probe: FS = Clean, the instruction, then mstatus and sstatus.
   const probes: [string, boolean][] = [
     ['fadd.d fa0, fa1, fa2', true], ['fld fa0, 8(s11)', true], ['fmv.w.x fa0, a1', true], ['fsgnj.s fa0, fa1, fa1', true],
@@ -59,7 +59,7 @@ test('FS becomes Dirty, SD 1 in mstatus and sstatus, when an FP register or FP C
   });
 });
 
-test('FS Initial and Clean are written and read back; FP instructions work in both', { skip }, () => {
+test('FS Initial and Clean are written and read back; FP instructions work in both', () => {
   const { r, traps } = runLogged('fs-states', `    li t0, 0x2000
     csrs mstatus, t0
     csrr a0, mstatus
@@ -85,7 +85,7 @@ test('FS Initial and Clean are written and read back; FP instructions work in bo
   assert.equal(u(r[3]) & (FS_MASK | SD), FS.dirty | SD);
 });
 
-test('reserved rounding modes: 5 and 6 in rm, and 5-7 in frm for dynamic rounding, are illegal; only for instructions that round', { skip }, () => {
+test('reserved rounding modes: 5 and 6 in rm, and 5-7 in frm for dynamic rounding, are illegal; only for instructions that round', () => {
   const STATIC_RESERVED = [0x02c5d553, 0x02c5e553, 0x4205d553, 0xd025e553, 0x6ac5d543]; // fadd.d, fcvt.d.s, fcvt.s.l, fmadd.d with rm 5 or 6
   // (GNU as writes fcvt.d.w and fcvt.d.s with rm = 0, not dyn: they are not among these.)
   const dyn = ['fadd.d fa0, fa1, fa2', 'fcvt.w.d a0, fa1', 'fcvt.s.w fa0, a1', 'fmadd.s fa0, fa1, fa2, fa3', 'fsqrt.s fa0, fa1'];
@@ -104,7 +104,7 @@ ${dyn.map((t) => `    ${t}`).join('\n')}`;
   for (let i = 0; i < STATIC_RESERVED.length; i++) assert.equal(traps[i].tval, BigInt(STATIC_RESERVED[i]));
 });
 
-test('fcsr is frm (bits 7:5) and fflags (bits 4:0); frm keeps any 3-bit value', { skip }, () => {
+test('fcsr is frm (bits 7:5) and fflags (bits 4:0); frm keeps any 3-bit value', () => {
   const { r, traps } = runLogged('fcsr', `    li t0, 0x2000
     csrs mstatus, t0
     li a0, -1
@@ -127,7 +127,7 @@ test('fcsr is frm (bits 7:5) and fflags (bits 4:0); frm keeps any 3-bit value', 
   assert.deepEqual(r, [0xffn, 7n, 0x1fn, 0x75n, 0n]);
 });
 
-test('accrued flags: each operation ORs its exceptions into fflags', { skip }, () => {
+test('accrued flags: each operation ORs its exceptions into fflags', () => {
   const { r, traps } = runLogged('fflags', `    li t0, 0x2000
     csrs mstatus, t0
     li a0, 1
@@ -164,7 +164,7 @@ test('accrued flags: each operation ORs its exceptions into fflags', { skip }, (
   assert.deepEqual(r, [8n, 0x18n, 1n, 5n, 3n]);
 });
 
-test('NaN-boxing: loads and fmv.w.x box, fsw and fmv.x.w take the low half as it is, an unboxed operand reads as the canonical NaN', { skip }, () => {
+test('NaN-boxing: loads and fmv.w.x box, fsw and fmv.x.w take the low half as it is, an unboxed operand reads as the canonical NaN', () => {
   const { r, traps } = runLogged('nanbox', `    li t0, 0x2000
     csrs mstatus, t0
     li a0, 0x12345678bf800000     # the low half is -1.0f, the high half no box

@@ -40,9 +40,6 @@ export function assemble(file: string, dir: string): { ok: boolean; errorLines: 
   return { ok: r.status === 0, errorLines, stderr: r.stderr };
 }
 
-export const haveToolchain = (): boolean =>
-  spawnSync('sh', ['-c', 'command -v riscv64-unknown-elf-as && command -v riscv64-unknown-elf-gcc']).status === 0;
-
 /** A reproducible random stream. */
 export class Random {
   constructor(private x = 0x2545f491) {}

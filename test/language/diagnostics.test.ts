@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { analyze } from '../../src/language/analysis.js';
 import { diagnose } from '../../src/language/diagnostics.js';
-import { scratchDir } from '../support/toolchain.js';
+import { AS, GCC, requireTools, scratchDir } from '../support/toolchain.js';
 import { generate } from '../diff/generate.js';
 import { generateFloat } from '../diff/floatGen.js';
-import { assemble, findAssembly, generateValid, haveToolchain, mutate, MUTATIONS, undefinedLocalMutants, writeTemp } from './asmCorpus.js';
+import { assemble, findAssembly, generateValid, mutate, MUTATIONS, undefinedLocalMutants, writeTemp } from './asmCorpus.js';
 
-const skip = haveToolchain() ? false : 'the riscv64-unknown-elf toolchain is not installed';
+requireTools(AS, GCC);
 const ROOTS = ['kernel/src', 'test'];
 
 function corpus(): { name: string; text: string }[] {
@@ -28,7 +28,7 @@ function corpus(): { name: string; text: string }[] {
 const errorsOf = (text: string, name: string, levels = ['error']) =>
   diagnose(analyze(text, name)).filter((d) => levels.includes(d.severity));
 
-test('every file GNU as accepts gets no error or warning', { skip }, (t) => {
+test('every file GNU as accepts gets no error or warning', (t) => {
   const dir = scratchDir('language-valid');
   let accepted = 0, rejected = 0, lines = 0;
   for (const { name, text } of corpus()) {
@@ -43,7 +43,7 @@ test('every file GNU as accepts gets no error or warning', { skip }, (t) => {
   assert.ok(accepted >= 3);
 });
 
-test('mutated lines: an error exactly where as rejects', { skip }, (t) => {
+test('mutated lines: an error exactly where as rejects', (t) => {
   const dir = scratchDir('language-mutants');
   const totals = new Map<string, { mutated: number; rejected: number; accepted: number }>();
   const wrong: string[] = [];
@@ -74,7 +74,7 @@ test('mutated lines: an error exactly where as rejects', { skip }, (t) => {
   assert.ok((totals.get('mnemonic')?.rejected ?? 0) > 100);
 });
 
-test('a numeric label reference with no such label: as fails the file, we mark the line', { skip }, (t) => {
+test('a numeric label reference with no such label: as fails the file, we mark the line', (t) => {
   const dir = scratchDir('language-local');
   let n = 0;
   for (const { name, text } of corpus()) {

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ElfError, parseElf, checkSegments } from '../../src/emulator/loader/elf.js';
-import { GCC, MARCH, have, scratchDir } from '../support/toolchain.js';
+import { GCC, MARCH, scratchDir, requireTools } from '../support/toolchain.js';
 
 const CLI = join('dist', 'chronos.js');
 let dir = '';
@@ -48,16 +48,16 @@ function expectRejected(name: string, bytes: Uint8Array, message: RegExp): void 
   assert.throws(() => { const e = parseElf(bytes); checkSegments(e, 0x80000000n, 128n << 20n); }, ElfError);
 }
 
-const skip = have(GCC) ? false : 'riscv64-unknown-elf-gcc is not installed';
+requireTools(GCC);
 
-test('a good program runs and its status is the guest\'s', { skip }, () => {
+test('a good program runs and its status is the guest\'s', () => {
   const r = chronos('run', '--bios', 'none', '--stats', join(dir, 'hello.elf'));
   assert.equal(r.status, 0);
   assert.equal(r.stdout, 'hello from chronos\n');
   assert.match(r.stderr, /^instructions=\d+ seconds=[\d.]+ mips=[\d.]+$/m);
 });
 
-test('empty, random and non-ELF files', { skip }, () => {
+test('empty, random and non-ELF files', () => {
   expectRejected('empty', new Uint8Array(0), /not an ELF file/);
   expectRejected('text', new TextEncoder().encode('#!/bin/sh\necho hi\n'), /not an ELF file/);
   let x = 12345;
@@ -65,7 +65,7 @@ test('empty, random and non-ELF files', { skip }, () => {
   expectRejected('random', random, /not an ELF file/);
 });
 
-test('an ELF for another machine, 32-bit, or big-endian', { skip }, () => {
+test('an ELF for another machine, 32-bit, or big-endian', () => {
   if (existsSync('/bin/true')) expectRejected('x86', readFileSync('/bin/true'), /built for x86-64, not RISC-V/);
   const rv32 = join(dir, 'rv32.elf');
   execFileSync(GCC, ['-march=rv32i', '-mabi=ilp32', '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments', '-T', 'test/programs/link.ld', '-x', 'assembler', '-', '-o', rv32], { input: '.globl _start\n_start: j _start\n' });
@@ -76,7 +76,7 @@ test('an ELF for another machine, 32-bit, or big-endian', { skip }, () => {
   expectRejected('machine', machine, /x86-64/);
 });
 
-test('truncated at every header boundary', { skip }, () => {
+test('truncated at every header boundary', () => {
   for (const n of [4, 15, 16, 63, 64, 65, 100]) expectRejected(`cut${n}`, good.subarray(0, n), /truncated|not an ELF/);
   // Cut inside the program headers and inside a segment's bytes.
   const phoff = Number(good.readBigUInt64LE(32));
@@ -85,7 +85,7 @@ test('truncated at every header boundary', { skip }, () => {
   expectRejected('cut-seg', good.subarray(0, seg), /truncated/);
 });
 
-test('absurd sizes and counts', { skip }, () => {
+test('absurd sizes and counts', () => {
   const phoff = firstLoad(good);
   const many = Buffer.from(good); many.writeUInt16LE(0xffff, 56);
   expectRejected('phnum', many, /truncated|absurd/);
@@ -99,7 +99,7 @@ test('absurd sizes and counts', { skip }, () => {
   expectRejected('file-over-mem', bigger, /exceeds its memory size|absurd/);
 });
 
-test('segments outside RAM, or overlapping', { skip }, () => {
+test('segments outside RAM, or overlapping', () => {
   const low = Buffer.from(good); low.writeBigUInt64LE(0x1000n, firstLoad(good) + 24);
   expectRejected('outside', low, /outside RAM/);
   // Turn another program header into a second copy of the first load segment.
@@ -113,7 +113,7 @@ test('segments outside RAM, or overlapping', { skip }, () => {
   expectRejected('overlap', two, /overlap/);
 });
 
-test('the runner: a missing file, a directory, bad options, --max-instructions', { skip }, () => {
+test('the runner: a missing file, a directory, bad options, --max-instructions', () => {
   for (const [args, message] of [
     [['run', join(dir, 'nope.elf')], /no such file/],
     [['run', dir], /is a directory/],
@@ -134,14 +134,14 @@ test('the runner: a missing file, a directory, bad options, --max-instructions',
   assert.match(r.stderr, /stopped after --max-instructions 10/);
 });
 
-test('the finisher\'s failure code becomes the exit status', { skip }, () => {
+test('the finisher\'s failure code becomes the exit status', () => {
   const src = join(dir, 'fail.S'), elf = join(dir, 'fail.elf');
   writeFileSync(src, '.globl _start\n_start:\n li t0, 0x100000\n li t1, (42 << 16) | 0x3333\n sw t1, 0(t0)\n1: j 1b\n');
   execFileSync(GCC, [`-march=${MARCH}`, '-mabi=lp64', '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments', '-T', 'test/programs/link.ld', src, '-o', elf]);
   assert.equal(chronos('run', '--bios', 'none', elf).status, 42);
 });
 
-test('chronos disasm prints a listing', { skip }, () => {
+test('chronos disasm prints a listing', () => {
   const r = chronos('disasm', join(dir, 'hello.elf'));
   assert.equal(r.status, 0);
   assert.match(r.stdout, /Disassembly of section \.text:/);

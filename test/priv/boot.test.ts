@@ -7,17 +7,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine, type Bios } from '../../src/emulator/machine.js';
-import { GCC, QEMU, have } from '../support/toolchain.js';
+import { GCC, QEMU, requireTools } from '../support/toolchain.js';
 
 const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
 const OUT = join('test', 'programs', 'build');
 const ELF = join(OUT, 'skernel.elf');
 const FLOAT_ELF = join(OUT, 'float-snapshot.elf');
 const MARKER = '== chronos test kernel ==';
-const skip = have(GCC) ? false : 'riscv64-unknown-elf-gcc is not installed';
+requireTools(GCC, QEMU, OPENSBI);
 
 before(() => {
-  if (skip) return;
   mkdirSync(OUT, { recursive: true });
   execFileSync(GCC, ['-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-mcmodel=medany', '-O2', '-g', '-ffreestanding', '-nostdlib', '-static',
     '-Wl,--no-warn-rwx-segments', '-T', 'test/programs/skernel/link.ld', 'test/programs/skernel/entry.S', 'test/programs/skernel/kernel.c', '-o', ELF]);
@@ -45,19 +44,19 @@ const EXPECTED = [
   'store fault: scause 000000000000000f stval 0000000040000000', 'bye', '',
 ].join('\n');
 
-test('the built-in SBI boots the kernel in S-mode and serves its calls', { skip }, () => {
+test('the built-in SBI boots the kernel in S-mode and serves its calls', () => {
   const r = boot('builtin');
   assert.equal(r.output, EXPECTED);
   assert.equal(r.status, 0);
 });
 
-test('QEMU with its OpenSBI prints the same kernel output', { skip: skip || (have(QEMU) ? false : 'qemu-system-riscv64 is not installed') }, () => {
+test('QEMU with its OpenSBI prints the same kernel output', () => {
   const q = spawnSync(QEMU, ['-machine', 'virt', '-nographic', '-bios', 'default', '-kernel', ELF], { timeout: 30_000, encoding: 'latin1' });
   assert.equal(q.status, 0);
   assert.equal(kernelPart(q.stdout), EXPECTED);
 });
 
-test('Debian\'s OpenSBI boots on Chronos and hands over to the kernel', { skip: skip || (existsSync(OPENSBI) ? false : `${OPENSBI} is not installed (apt-get install opensbi)`) }, () => {
+test('Debian\'s OpenSBI boots on Chronos and hands over to the kernel', () => {
   const r = boot(readFileSync(OPENSBI));
   assert.match(r.output, /OpenSBI v\d+\.\d+/);
   assert.match(r.output, /Domain0 Next Address\s+: 0x0000000080200000/);
@@ -65,7 +64,7 @@ test('Debian\'s OpenSBI boots on Chronos and hands over to the kernel', { skip: 
   assert.equal(r.status, 0);
 });
 
-test('two runs of the same kernel are identical, instruction for instruction', { skip }, () => {
+test('two runs of the same kernel are identical, instruction for instruction', () => {
   const a = boot('builtin'), b = boot('builtin');
   assert.equal(a.instret, b.instret);
   assert.equal(a.output, b.output);
@@ -76,7 +75,7 @@ test('two runs of the same kernel are identical, instruction for instruction', {
   }
 });
 
-test('a snapshot restores the whole machine: the run after it repeats exactly', { skip }, () => {
+test('a snapshot restores the whole machine: the run after it repeats exactly', () => {
   const m = new Machine({ bios: 'builtin' });
   m.loadElf(readFileSync(ELF));
   m.boot();
@@ -97,7 +96,7 @@ test('a snapshot restores the whole machine: the run after it repeats exactly', 
   assert.ok(firstOut.includes('bye'), firstOut);
 });
 
-test('a snapshot holds the FP registers, fcsr and mstatus.FS: a floating-point program repeats exactly after a restore', { skip }, () => {
+test('a snapshot holds the FP registers, fcsr and mstatus.FS: a floating-point program repeats exactly after a restore', () => {
   const m = new Machine({ bios: 'none' });
   m.bootBare(m.loadElf(readFileSync(FLOAT_ELF)).entry);
   let out = '';

@@ -9,13 +9,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { firstDifference, runChronos, runQemu, type Outcome } from '../diff/harness.js';
-import { GCC, QEMU, have } from '../support/toolchain.js';
+import { GCC, QEMU, requireTools } from '../support/toolchain.js';
 
 const SRC = join('test', 'programs');
 const OUT = join(SRC, 'build', 'smode');
 const ELF = join(OUT, 'smode.elf');
-const skip = !have(GCC) ? 'riscv64-unknown-elf-gcc is not installed'
-  : !have(QEMU) ? 'qemu-system-riscv64 is not installed' : false;
+requireTools(GCC, QEMU);
 
 // QEMU 7.2's output, checked case by case against the privileged spec when it was recorded.
 // The addresses in it are fixed by trap.S alone: the test pages follow its code directly.
@@ -164,7 +163,6 @@ let qemu: Promise<Outcome>;
 let chronos: Outcome;
 
 before(() => {
-  if (skip) return;
   mkdirSync(OUT, { recursive: true });
   execFileSync(GCC, ['-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-mcmodel=medany', '-O2', '-g', '-ffreestanding', '-nostdlib',
     '-static', '-Wall', '-Werror', '-Wl,--no-warn-rwx-segments', '-T', join(SRC, 'link.ld'),
@@ -193,14 +191,14 @@ function sections(output: string): Map<string, string[]> {
   return map;
 }
 
-test('QEMU prints the expected line for every case and exits through the finisher', { skip, timeout: 60_000 }, async () => {
+test('QEMU prints the expected line for every case and exits through the finisher', { timeout: 60_000 }, async () => {
   const q = await qemu;
   assert.equal(q.status, 0, `QEMU ended with ${q.status}; output:\n${q.output}`);
   assert.ok(q.output.endsWith('done\n'), `QEMU stopped early:\n${q.output}`);
   assert.equal(q.output, EXPECTED, versusExpected(q.output));
 });
 
-test('Chronos prints what QEMU prints, section by section', { skip, timeout: 60_000 }, async (t) => {
+test('Chronos prints what QEMU prints, section by section', { timeout: 60_000 }, async (t) => {
   const q = await qemu;
   const want = sections(q.output), got = sections(chronos.output);
   assert.ok(want.size > 8, `QEMU printed too few sections:\n${q.output}`);

@@ -1,7 +1,6 @@
 //! SV39 arithmetic (ISA manual vol. II, §10.4): a virtual page number splits into three 9-bit
 //! table indices, level 2 first; a page-table entry holds a 44-bit PPN above 10 flag bits.
 
-pub const LEVELS: usize = 3;
 pub const ENTRIES: usize = 512;
 
 pub mod flags {

@@ -99,11 +99,6 @@ impl VirtAddr {
     pub fn page_offset(self) -> usize { self.0 & (PAGE_SIZE - 1) }
     pub fn floor(self) -> VirtPageNum { VirtPageNum(self.0 >> PAGE_SHIFT) }
     pub fn ceil(self) -> VirtPageNum { VirtPageNum((self.0 + PAGE_SIZE - 1) >> PAGE_SHIFT) }
-    /// True when bits 63..39 of `v` copy bit 38, as SV39 requires.
-    pub fn is_canonical(v: usize) -> bool {
-        let high = (v as isize) >> (VA_WIDTH_SV39 - 1);
-        high == 0 || high == -1
-    }
 }
 
 impl PhysPageNum {
@@ -112,10 +107,6 @@ impl PhysPageNum {
 
 impl VirtPageNum {
     pub fn addr(self) -> VirtAddr { VirtAddr(self.0 << PAGE_SHIFT) }
-    /// The three 9-bit table indices, level 2 (root) first.
-    pub fn indexes(self) -> [usize; 3] {
-        [(self.0 >> 18) & 511, (self.0 >> 9) & 511, self.0 & 511]
-    }
 }
 
 impl From<usize> for PhysAddr { fn from(v: usize) -> Self { PhysAddr::new(v) } }
