@@ -2,9 +2,10 @@
 // line and "CPU#n", then the pc and the machine- and supervisor-level CSRs one a line, then
 // the integer and the floating-point registers four a line, each as " name     0123456789abcdef"
 // (the name padded to 8). QEMU adds the hypervisor CSRs when the hart has H (Chronos's has
-// not), and prints the FP registers whether the hart has F or not (zeros without it).
+// not), and prints the FP registers as their 64 bits (NaN-boxed singles included) whatever
+// mstatus.FS says.
 import { CSR } from '../../emulator/isa/csrs.js';
-import { ABI_NAMES } from '../../emulator/isa/registers.js';
+import { ABI_NAMES, FP_ABI_NAMES } from '../../emulator/isa/registers.js';
 import type { Machine } from '../../emulator/machine.js';
 import { hex16 } from '../../emulator/hex.js';
 
@@ -15,10 +16,6 @@ const LISTED: [string, number][] = [
   ['mcause', CSR.mcause], ['scause', CSR.scause], ['mtval', CSR.mtval], ['stval', CSR.stval], ['mscratch', CSR.mscratch],
   ['sscratch', CSR.sscratch], ['satp', CSR.satp],
 ];
-
-/** The FP registers' psABI names. */
-const FP_NAMES = ['ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
-  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11'];
 
 const field = (name: string, v: bigint): string => ` ${name.padEnd(8)} ${hex16(v)}`;
 
@@ -31,7 +28,7 @@ export function infoRegisters(m: Machine, hart: number): string {
     if (i % 4 === 3) out += '\n';
   }
   for (let i = 0; i < 32; i++) {
-    out += field(`f${i}/${FP_NAMES[i]}`, 0n);
+    out += field(`f${i}/${FP_ABI_NAMES[i]}`, h.fpu.bits(i));
     if (i % 4 === 3) out += '\n';
   }
   return out;
