@@ -24,6 +24,10 @@ export const LAUNCH_ATTRIBUTES = {
     type: 'string',
     description: 'qemu-system-riscv64\'s options as the Makefile has them, e.g. "-machine virt -bios none -kernel kernel/kernel -m 128M -smp 3 -nographic": the machine boots as `chronos qemu` boots it (quotes as in a shell; the other attributes, when given, take precedence).',
   },
+  cwd: {
+    type: 'string',
+    description: 'The directory relative paths are read from: those in qemuArgs, program, bios and drive (make runs QEMU in the Makefile\'s directory, so a pasted line\'s kernel/kernel and fs.img name files there). In VS Code the workspace folder unless given.',
+  },
   bios: {
     type: 'string', default: 'builtin',
     description: 'Firmware: \'builtin\' (Chronos\'s SBI; the kernel starts in S-mode), \'none\' (the ELF starts in M-mode), or the path of a firmware image such as OpenSBI\'s fw_jump.bin.',

@@ -87,7 +87,7 @@ export class ChronosRuntime {
     const { args, programPath, stopOnEntry, notes } = launchMachine(opts);
     if (stopOnEntry && opts.stopOnEntry === undefined) this.options = { ...opts, stopOnEntry };
     const readFile: ReadFile = (path, what) => {
-      if (!this.files.exists(path)) throw new Error(`${path === opts.program ? 'program' : what} ${path} does not exist`);
+      if (!this.files.exists(path)) throw new Error(`${path === programPath ? 'program' : what} ${path} does not exist`);
       return this.files.readFile(path);
     };
     let booted;

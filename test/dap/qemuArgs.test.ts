@@ -1,11 +1,11 @@
 // launch.json's qemuArgs over DAP (dist/debugAdapter.js on stdio): the Makefile's QEMU line
 // boots the machine the debugger then drives. The ELF that -kernel names is the program; a
 // flat kernel through -device loader boots with `program` giving the symbols; -S stops on entry;
-// an option Chronos refuses is a launch error naming it.
+// an option Chronos refuses is a launch error naming it; relative paths are the cwd attribute's.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -80,6 +80,31 @@ test('a flat kernel through -device loader boots, with program giving the symbol
   await Promise.all([c.continueRequest({ threadId: 1 }), c.assertStoppedLocation('function breakpoint', {})]);
   assert.equal((await top(c)).name, 'rust_main');
   await c.stop();
+});
+
+test('relative paths in qemuArgs and program are read from cwd, as make runs QEMU in the Makefile\'s directory', async () => {
+  // xv6's shape: -kernel and -drive file= relative to the Makefile's directory.
+  copyFileSync(KERNEL, join(OUT, 'kernel.elf'));
+  writeFileSync(join(OUT, 'fs.img'), new Uint8Array(64 * 1024));
+  const disk = '-drive file=fs.img,if=none,format=raw,id=x0 -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0';
+  const c = await client();
+  await launch(c, { cwd: OUT, qemuArgs: `-machine virt -nographic -bios default -kernel kernel.elf ${disk}`, runTo: 'rust_main' });
+  await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped')]);
+  assert.equal((await top(c)).name, 'rust_main');
+  await c.stop();
+  // The program and a loader's file, both relative.
+  const d = await client();
+  await launch(d, { cwd: OUT, program: 'kernel.elf', qemuArgs: '-machine virt -nographic -device loader,file=chronos-os.bin,addr=0x80200000 -S' });
+  await Promise.all([d.configurationDoneRequest(), d.assertStoppedLocation('entry', {})]);
+  assert.equal((await top(d)).name, '_start');
+  await d.stop();
+  // A missing file is named where it was looked for.
+  const e = await client();
+  await e.initializeRequest();
+  await assert.rejects(e.launch({ cwd: OUT, qemuArgs: '-machine virt -kernel kernel.elf -drive file=gone.img,if=none,format=raw,id=x0 -device virtio-blk-device,drive=x0' } as DebugProtocol.LaunchRequestArguments),
+    new RegExp(`drive ${OUT}/gone\\.img does not exist`));
+  await assert.rejects(e.launch({ cwd: OUT, program: 'nothing.elf' } as DebugProtocol.LaunchRequestArguments), new RegExp(`program ${OUT}/nothing\\.elf does not exist`));
+  await e.stop();
 });
 
 test('an option Chronos refuses, or a line with no kernel and no program, is a launch error that says why', async () => {
