@@ -24,7 +24,15 @@ interface Step { hart: number; instret: number; pc: bigint; traps: number }
 
 export class Runner {
   controller: Controller | undefined;
+  /** Where keyboard input goes instead of the UART (the serial console's Ctrl-A escapes, a monitor on stdio). */
+  onInput: ((chunk: Buffer) => void) | undefined;
+  /** Where the guest's UART output goes instead of stdout (nowhere for -serial none). */
+  onOutput: ((bytes: Buffer) => void) | undefined;
+  /** A reset the guest asks for: the machine to go on with (QEMU reboots), or undefined to end the run. */
+  onReset: (() => Machine | undefined) | undefined;
   private held = false;
+  /** Set by finish(): run() returns it at the next slice boundary. */
+  private finished: StopReason | undefined;
   private wake: (() => void) | undefined;
   private stdinOpen = true;
   private readonly out: number[] = [];
@@ -44,7 +52,24 @@ export class Runner {
   }
 
   flush(): void {
-    if (this.out.length) { process.stdout.write(Buffer.from(this.out)); this.out.length = 0; }
+    if (!this.out.length) return;
+    const bytes = Buffer.from(this.out);
+    this.out.length = 0;
+    if (this.onOutput) this.onOutput(bytes);
+    else process.stdout.write(bytes);
+  }
+
+  /** Bytes typed into the guest's UART; a guest idling in wfi wakes up. */
+  typeIntoGuest(bytes: Uint8Array): void {
+    this.machine.uart.receive(bytes);
+    this.wakeUp();
+  }
+
+  /** End the run (the monitor's quit, Ctrl-A x): run() returns `reason` at the next slice boundary. */
+  finish(reason: StopReason): void {
+    this.finished = reason;
+    this.machine.pause();
+    this.wakeUp();
   }
 
   /** Swap in a new machine (the monitor's system_reset); the run goes on with it. */
@@ -100,11 +125,16 @@ export class Runner {
 
   /** Keyboard input goes to the UART; a guest idling in wfi waits for it. */
   private attachInput(): () => void {
-    const onData = (chunk: Buffer): void => { this.machine.uart.receive(chunk); this.wakeUp(); };
+    const onData = (chunk: Buffer): void => {
+      if (this.onInput) this.onInput(chunk);
+      else this.typeIntoGuest(chunk);
+    };
     const onEnd = (): void => { this.stdinOpen = false; this.wakeUp(); };
     process.stdin.on('data', onData);
     process.stdin.on('end', onEnd);
     process.stdin.on('error', onEnd);
+    // A second run (after a reboot) finds stdin paused by the first: a listener alone would not resume it.
+    process.stdin.resume();
     return () => {
       process.stdin.off('data', onData);
       process.stdin.off('end', onEnd);
@@ -118,6 +148,7 @@ export class Runner {
     const detach = this.attachInput();
     try {
       for (;;) {
+        if (this.finished) { this.flush(); return this.finished; }
         if (this.held) { this.flush(); await this.wait(); continue; }
         const m = this.machine;
         const left = this.maxInstructions - m.progress;
@@ -132,7 +163,18 @@ export class Runner {
         const reason = m.run(Math.min(SLICE, left), { resume: this.resume, stepHart: step?.hart, hold: this.keep });
         this.resume = reason.kind !== 'budget';
         this.flush();
+        if (this.finished) return this.finished;
         if (this.machine !== m) continue; // reset while it ran
+        if (reason.kind === 'reset' && this.onReset) {
+          const next = this.onReset();
+          if (next) {
+            this.replace(next);
+            this.stepping = undefined;
+            // A guest that resets at once would otherwise never let the keyboard through.
+            await new Promise((r) => setImmediate(r));
+            continue;
+          }
+        }
         if (step && this.stepping === step) {
           const own = reason.kind === 'budget' || (reason.kind === 'breakpoint' && reason.hart === step.hart);
           if (own && this.stepDone(step)) {

@@ -68,8 +68,8 @@ export class RspClient {
 export interface Chronos { proc: ChildProcess; port: number; stderr: () => string; stdout: () => string; exited: Promise<number | null> }
 
 /** `node dist/chronos.js run ARGS --gdb 0 ...`, once it says where it listens. */
-export function startChronos(args: string[]): Promise<Chronos> {
-  const proc = spawn(process.execPath, ['dist/chronos.js', 'run', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+export function startChronos(args: string[], command: 'run' | 'qemu' = 'run'): Promise<Chronos> {
+  const proc = spawn(process.execPath, ['dist/chronos.js', command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '', out = '';
   proc.stdout!.on('data', (b: Buffer) => { out += b.toString('latin1'); });
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
