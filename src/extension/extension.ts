@@ -97,6 +97,10 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
           const now = Date.now(), rate = (r.instructions - last) / ((now - lastTime) / 1000);
           last = r.instructions; lastTime = now;
           status.text = r.running ? `$(pulse) Chronos ${(rate / 1e6).toFixed(1)} MIPS` : `$(debug-pause) Chronos ${r.instructions} instructions`;
+          // Time travel: in the past, changes are refused until the machine is back at the present.
+          const h = r.history as { inPast?: boolean; position: number; first?: number; last?: number } | undefined;
+          if (h?.inPast) status.text += ` $(history) in the past: ${h.position} of ${h.last}`;
+          status.tooltip = h?.first !== undefined ? `recorded history: instructions ${h.first} to ${h.last}` : undefined;
           status.show();
           if (r.running) refresh();
         } catch { /* the session is ending */ }
