@@ -100,7 +100,7 @@ export class History {
   /** Machine.run, recording: the run may end early (a 'budget' stop) where the record needs it to. */
   run(budget: number, opts: RunOptions = {}): StopReason {
     const m = this.m, start = m.progress;
-    const allowed = Math.max(1, Math.min(budget, this.nextBoundary(start) - start));
+    const allowed = Math.min(budget, this.nextBoundary(start) - start);
     this.replaying = start < this.frontier;
     const t0 = Date.now();
     let r: StopReason;
