@@ -2,7 +2,7 @@
 // back by instruction and by line, reverse continue to the last write of FRAME_STATS.free (a
 // data breakpoint), changes refused in the past, and forward again to the same future: the
 // same positions at the same breakpoints and the same output as a session that never went back
-// (and recorded nothing: history false).
+// (and recorded nothing: history false); reverse continue to a function breakpoint's previous hits.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -136,4 +136,24 @@ test('reverse continue to the last write of FRAME_STATS.free; the past refuses c
   assert.equal(out.text, refOutput, 'the same output as the session that never went back');
   const w = later.history;
   assert.ok(w.first === 0 && w.last === later.history.position, `window ${w.first}..${w.last}`);
+});
+
+test('reverse continue with a function breakpoint stops at its previous hits, latest first; forward again at the same ones', async () => {
+  const c = await client();
+  await launchWith(c, { program: KERNEL, bootargs: 'monitor' });
+  await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'mm::frame_allocator::alloc_frames' }] });
+  await Promise.all([c.configurationDoneRequest(), c.assertStoppedLocation('function breakpoint', {})]);
+  const hits = [(await stats(c)).history.position];
+  for (let i = 0; i < 3; i++) {
+    await step(c, c.continueRequest({ threadId: 1 }));
+    hits.push((await stats(c)).history.position);
+  }
+  for (let i = 2; i >= 0; i--) {
+    const ev = await step(c, c.reverseContinueRequest({ threadId: 1 }));
+    assert.equal(ev.body.reason, 'function breakpoint');
+    assert.equal((await stats(c)).history.position, hits[i], `back to hit ${i}`);
+    assert.match((await c.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].name, /alloc_frames/);
+  }
+  await step(c, c.continueRequest({ threadId: 1 }));
+  assert.equal((await stats(c)).history.position, hits[1], 'forward again: the next hit');
 });
