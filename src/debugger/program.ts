@@ -41,7 +41,8 @@ export class Program {
     const debugInfo = sec('.debug_info'), debugAbbrev = sec('.debug_abbrev');
     this.infoSections = debugInfo && debugAbbrev
       ? { debugInfo, debugAbbrev, debugStr: sec('.debug_str'), debugLineStr: sec('.debug_line_str'), debugRanges: sec('.debug_ranges'),
-        debugRngLists: sec('.debug_rnglists'), debugStrOffsets: sec('.debug_str_offsets'), debugAddr: sec('.debug_addr') }
+        debugRngLists: sec('.debug_rnglists'), debugStrOffsets: sec('.debug_str_offsets'), debugAddr: sec('.debug_addr'),
+        debugLoc: sec('.debug_loc'), debugLocLists: sec('.debug_loclists') }
       : undefined;
   }
 

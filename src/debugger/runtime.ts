@@ -12,9 +12,9 @@ import { Machine, type Bios, type StopReason, type Watchpoint } from '../emulato
 import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../emulator/cpu/sv39.js';
 import { HartStatus } from '../emulator/sbi/sbi.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
-import { evaluate, type EvalContext } from './expression.js';
-import { DebugInfo } from './dwarf/info.js';
-import { Locals, type FrameRegs, type ValueNode } from './locals.js';
+import { evaluate, evaluatePath, type EvalContext } from './expression.js';
+import type { ValueNode } from './locals.js';
+import { SourceValues, type FrameState } from './sourceValues.js';
 import { Program, type HostFiles } from './program.js';
 import { Breakpoints, type BreakpointOptions, type RuntimeStop, type SetResult } from './breakpoints.js';
 import { PANIC_FILTER, PANIC_SYMBOLS, TRAP_FILTERS } from './trapFilters.js';
@@ -47,7 +47,7 @@ type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
 export class ChronosRuntime {
   machine!: Machine;
   program!: Program;
-  private localsReader: Locals | undefined | null;
+  private values!: SourceValues;
   private unwinder!: Unwinder;
   private breakpoints!: Breakpoints;
   private options!: LaunchOptions;
@@ -105,7 +105,7 @@ export class ChronosRuntime {
       throw e;
     }
     this.machine = m;
-    this.localsReader = undefined;
+    this.values = new SourceValues(this.program, (m) => this.onOutput.fire(m));
     this.unwinder = new Unwinder(this.program, (a, n) => this.readScalar(a, n));
     this.breakpoints = new Breakpoints(this.program);
     this.exited = false;
@@ -258,9 +258,15 @@ export class ChronosRuntime {
   /** A hart's satp: the address space its virtual addresses mean. */
   satp(hart = this.focus): bigint { return this.machine.harts[hart].csr.satp; }
 
-  /** Expressions as a hart sees them: its registers, its address space, its innermost frame's variables. */
-  evalContext(hart = this.focus): EvalContext {
+  /**
+   * Expressions as a hart sees them: its registers, its address space, and the source
+   * variables of one of its frames (the innermost by default) with the kernel's statics.
+   */
+  evalContext(hart = this.focus, frameIndex = 0): EvalContext {
     const h = this.machine.harts[hart];
+    const reader = this.valueReader(hart);
+    let state: FrameState | undefined;
+    const frameState = (): FrameState => (state ??= this.frameState(hart, frameIndex + 3));
     return {
       register: (name) => {
         if (name === 'pc') return BigInt.asUintN(64, h.pc);
@@ -274,12 +280,22 @@ export class ChronosRuntime {
         return undefined;
       },
       symbol: (name) => this.symbols.find(name)?.address,
-      variable: (name) => this.locals(0, hart)?.find((n) => n.name === name)?.scalar,
+      variable: (name) => this.locals(frameIndex, hart)?.find((n) => n.name === name)?.scalar,
       read: (addr, size) => this.readScalar(addr, size, hart),
+      typed: reader && this.values.typedOps(reader, () => this.values.locals(frameState(), frameIndex, reader)),
     };
   }
 
-  evaluate(expr: string, hart = this.focus): bigint { return evaluate(expr, this.evalContext(hart)); }
+  evaluate(expr: string, hart = this.focus, frameIndex = 0): bigint { return evaluate(expr, this.evalContext(hart, frameIndex)); }
+
+  /**
+   * The source value an expression names when it is a path through variables (`kmem.freelist`,
+   * `proc[1].name`, `*p`), to be shown with its type and members; undefined for other expressions.
+   */
+  evaluateValue(expr: string, hart = this.focus, frameIndex = 0): ValueNode | undefined {
+    const v = evaluatePath(expr, this.evalContext(hart, frameIndex));
+    return v && SourceValues.node(v);
+  }
 
   location(pc: bigint): SourceLocation | undefined { return this.program.location(pc); }
   functionName(pc: bigint): string { return this.program.functionName(pc); }
@@ -302,39 +318,25 @@ export class ChronosRuntime {
    * variables never pays for them.
    */
   locals(frameIndex: number, hart = this.focus): ValueNode[] | undefined {
-    const scope = this.localsScope(frameIndex, hart);
-    return scope && scope.reader.at(scope.pc, scope.regs);
+    // Two callers more than asked: entry values are found in the caller's frame.
+    return this.values.locals(this.frameState(hart, frameIndex + 3), frameIndex, this.valueReader(hart));
   }
 
   /** Whether locals(frameIndex) has an answer, without reading any variable. */
   hasLocals(frameIndex: number, hart = this.focus): boolean {
-    return this.localsScope(frameIndex, hart) !== undefined;
+    return this.values.available && this.stack(frameIndex + 1, hart)[frameIndex] !== undefined;
   }
 
-  private localsScope(frameIndex: number, hart: number): { reader: Locals; pc: bigint; regs: FrameRegs } | undefined {
-    if (this.localsReader === undefined) {
-      try {
-        const info = this.program.infoSections;
-        this.localsReader = info
-          ? new Locals(new DebugInfo(info), (a, n) => this.machine.debug.readVirt(a, n) ?? undefined,
-            (a) => { const s = this.symbols.at(a); return s && s.sym.address === a ? s.sym.name : undefined; })
-          : null;
-      } catch (e) {
-        this.localsReader = null;
-        this.onOutput.fire(`Chronos: cannot read the kernel's .debug_info (${(e as Error).message}); variables are not shown\n`);
-      }
-    }
-    if (!this.localsReader) return undefined;
-    const frame = this.stack(frameIndex + 1, hart)[frameIndex];
-    if (!frame) return undefined;
-    // Only the innermost frame's registers are all known; callers' frames have their fp.
-    const reg = (n: number): bigint | undefined => frameIndex === 0 ? frame.regs?.get(n) : n === 8 ? frame.fp : undefined;
-    const pc = frameIndex === 0 ? frame.pc : frame.pc - 2n;
-    // GCC's frame base is the call-frame address (DW_OP_call_frame_cfa), from the CFI rule.
-    const rule = this.program.frames.ruleAt(pc);
-    const cfaBase = rule ? reg(rule.cfaReg) : undefined;
-    const cfa = rule && cfaBase !== undefined ? BigInt.asUintN(64, cfaBase + BigInt(rule.cfaOffset)) : undefined;
-    return { reader: this.localsReader, pc, regs: { reg, cfa } };
+  /** A hart's frames (as deep as asked) with its FP registers, for the variables of one of them. */
+  private frameState(hart: number, depth: number): FrameState {
+    const h = this.machine.harts[hart];
+    return { frames: this.stack(depth, hart), fpBits: (r) => h.fpu.bits(r) };
+  }
+
+  /** The source-value reader for the address space a hart runs in. */
+  private valueReader(hart: number) {
+    const satp = this.satp(hart);
+    return this.values.reader(satp, (a, n) => this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp) ?? undefined);
   }
 
   // ---- the inspectors ------------------------------------------------------------------------------

@@ -442,7 +442,7 @@ export class ChronosDebugSession extends GuardedSession {
       } else {
         // A variable's path shows the value as its type reads; anything else is an expression.
         const frame = this.frameArg(args.frameId);
-        const local = this.findLocal(text, frame);
+        const local = this.findLocal(text, frame) ?? this.runtime.evaluateValue(text, frame.hart, frame.index);
         if (local) {
           const v = this.valueVariable(local);
           response.body = { result: local.value, type: local.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
@@ -450,7 +450,7 @@ export class ChronosDebugSession extends GuardedSession {
           // An FP register alone reads as the number it holds; in a larger expression, as its bits.
           response.body = { result: formatFloatRegister(this.runtime.evaluate(text, frame.hart)), variablesReference: 0 };
         } else {
-          const v = this.runtime.evaluate(text, frame.hart);
+          const v = this.runtime.evaluate(text, frame.hart, frame.index);
           response.body = { result: `${hex(v)} (${v})`, variablesReference: 0, memoryReference: hex(v) };
         }
       }
