@@ -246,6 +246,12 @@ export class Locals {
     throw new ExprError(`${node.name} (${node.type}) is neither an array nor a pointer`);
   }
 
+  /** How many elements an array value has, when its type says. */
+  elementCount(node: ValueNode): number | undefined {
+    const d = this.resolve(node.typeDie);
+    return d?.tag === TAG.arrayType ? this.count(d) : undefined;
+  }
+
   /** What a pointer points at. */
   deref(node: ValueNode): ValueNode {
     const d = this.resolve(node.typeDie);

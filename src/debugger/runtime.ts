@@ -20,9 +20,10 @@ import { Breakpoints, type BreakpointOptions, type RuntimeStop, type SetResult }
 import { PANIC_FILTER, PANIC_SYMBOLS, TRAP_FILTERS } from './trapFilters.js';
 import { Unwinder, type Frame } from './unwind.js';
 import { stepLine, stepOut, type StepControl } from './stepping.js';
-import { readDescriptor } from './inspectors/descriptor.js';
-import { readFrames, type FramesView } from './inspectors/frames.js';
-import { readHeap, type HeapView } from './inspectors/heap.js';
+import type { FramesView } from './inspectors/frames.js';
+import type { HeapView } from './inspectors/heap.js';
+import type { KernelProfile, ProcessesView } from './profiles/profile.js';
+import { selectProfile } from './profiles/select.js';
 import { flatten, readTree, translateView, type Mapping, type PteNode, type TranslationView } from './inspectors/pageTables.js';
 import type { LaunchOptions } from './launchConfig.js';
 import type { Drive } from '../emulator/board/virtio.js';
@@ -48,6 +49,7 @@ export class ChronosRuntime {
   machine!: Machine;
   program!: Program;
   private values!: SourceValues;
+  private kernelProfile: KernelProfile | undefined;
   private unwinder!: Unwinder;
   private breakpoints!: Breakpoints;
   private options!: LaunchOptions;
@@ -106,6 +108,7 @@ export class ChronosRuntime {
     }
     this.machine = m;
     this.values = new SourceValues(this.program, (m) => this.onOutput.fire(m));
+    this.kernelProfile = undefined;
     this.unwinder = new Unwinder(this.program, (a, n) => this.readScalar(a, n));
     this.breakpoints = new Breakpoints(this.program);
     this.exited = false;
@@ -354,17 +357,31 @@ export class ChronosRuntime {
     return translateView(this.machine.debug, satp, this.evaluate(address));
   }
 
-  /** The frame bitmap through the debug descriptor, or why it cannot be read. */
-  frameBitmap(): FramesView | string {
-    const d = readDescriptor(this.machine.debug, this.program.descriptorAddress);
-    return typeof d === 'string' ? d : readFrames(this.machine.debug, d);
+  /** What the kernel is, for the views: chosen on first use (reading DWARF costs). */
+  get profile(): KernelProfile {
+    if (!this.kernelProfile) {
+      const ramStart = 0x8000_0000n, ramEnd = ramStart + BigInt(this.options.memory ?? 128) * 1024n * 1024n;
+      const end = this.symbols.find('end')?.address;
+      this.kernelProfile = selectProfile({
+        mem: this.machine.debug,
+        descriptor: this.program.descriptorAddress,
+        // xv6 maps its kernel one to one: its globals are read at their physical addresses.
+        values: this.values.reader(-1n, (a, n) => this.machine.debug.readPhys(BigInt.asUintN(64, a), n) ?? undefined),
+        pageRange: () => ({ start: end ?? ramStart, end: ramEnd }),
+        harts: this.harts,
+      });
+    }
+    return this.kernelProfile;
   }
 
-  /** The heap's free list through the debug descriptor, or why it cannot be read. */
-  heap(): HeapView | string {
-    const d = readDescriptor(this.machine.debug, this.program.descriptorAddress);
-    return typeof d === 'string' ? d : readHeap(this.machine.debug, d);
-  }
+  /** The free frames, as the kernel's profile finds them, or why they cannot be read. */
+  frameBitmap(): FramesView | string { return this.profile.frames(); }
+
+  /** The heap's free list, as the kernel's profile finds it, or why it cannot be read. */
+  heap(): HeapView | string { return this.profile.heap(); }
+
+  /** The process table and the process on each hart, or why they cannot be read. */
+  processes(): ProcessesView | string { return this.profile.processes(); }
 
   /**
    * What the last stop was for, when it was an exception (the trap about to be taken, before its

@@ -528,6 +528,11 @@ export class ChronosDebugSession extends GuardedSession {
           response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
           break;
         }
+        case 'chronos/processes': {
+          const v = rt.processes();
+          response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
+          break;
+        }
         case 'chronos/stats':
           response.body = rt.stats();
           break;

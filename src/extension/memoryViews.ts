@@ -83,7 +83,7 @@ export class HeapView extends InspectorTree {
 
 /** The frame bitmap as a picture: one cell per frame, changed cells marked since the last stop. */
 /** What the Physical Frames picture shows at the latest refresh. */
-export interface FramesModel { total: number; free: number; allocated: number; peak: number; basePpn: string; bitmap: string; changed: number[] }
+export interface FramesModel { total: number; free: number; allocated: number; peak?: number; basePpn: string; bitmap: string; changed: number[]; damage?: string }
 
 export class FramesView implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
@@ -119,8 +119,9 @@ export class FramesView implements vscode.WebviewViewProvider {
           const previous = bits === this.atLastStop ? this.beforeLastStop : this.atLastStop;
           const changed: number[] = [];
           if (previous.length === bits.length) for (let i = 0; i < bits.length; i++) if (bits[i] !== previous[i]) changed.push(i);
-          this.model = { total: r.total, free: r.free, allocated: r.allocated, peak: r.peak, basePpn: r.basePpn, bitmap: bits, changed };
-          body = `<p class="totals" tabindex="0">total ${r.total} · free ${r.free} · allocated ${r.allocated} · peak ${r.peak}</p>
+          this.model = { total: r.total, free: r.free, allocated: r.allocated, peak: r.peak, basePpn: r.basePpn, bitmap: bits, changed, damage: r.damage };
+          // A kernel that keeps no peak (xv6) has none to show; a damaged free list is said first.
+          body = `${r.damage ? `<p class="damage" role="alert">⚠ damaged free list: ${escapeHtml(r.damage)}</p>` : ''}<p class="totals" tabindex="0">total ${r.total} · free ${r.free} · allocated ${r.allocated}${r.peak === undefined ? '' : ` · peak ${r.peak}`}</p>
 <canvas id="map" tabindex="0" aria-label="frame bitmap: arrow keys move between frames, n goes to the next changed one"></canvas><p id="hover" aria-live="polite"></p>`;
           data = JSON.stringify({ bits, changed, base: r.basePpn });
         }
