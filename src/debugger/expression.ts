@@ -3,8 +3,9 @@
 // variables by their DWARF types, locals and statics alike, with C's paths through them
 // (`kmem.freelist`, `proc[1].pid`, `cpus[0].proc->pid`, `*p`, `&kmem`), symbols without
 // debugging information (their address), memory reads with C-style casts (`*(u64*)0x80200000`,
-// `*(u32*)(sp + 8)`), and C's arithmetic, bitwise, comparison and logical operators with C's
-// precedence. Values are 64-bit.
+// `*(u32*)(sp + 8)`), the debugger's `$hart`, `$pid`, `$mode` (compare with 'U', 'S', 'M') and
+// `$satp`, and C's arithmetic, bitwise, comparison and logical operators with C's precedence.
+// Values are 64-bit.
 
 export interface EvalContext {
   register(name: string): bigint | undefined;
@@ -13,6 +14,11 @@ export interface EvalContext {
   variable?(name: string): bigint | undefined;
   /** Read `size` bytes at a virtual address, little-endian, or undefined when unmapped. */
   read(addr: bigint, size: number): bigint | undefined;
+  /**
+   * The debugger's own names (`$hart`, `$pid`, `$mode`, `$satp`): a value, a sentence saying
+   * why it has none here, or undefined for a name it does not have.
+   */
+  special?(name: string): bigint | string | undefined;
   /** Source variables by their types, for paths through them; names it does not know are looked up as above. */
   typed?: TypedOps;
 }
@@ -249,6 +255,11 @@ export function evaluate(src: string, ctx: EvalContext, wholePath?: (v: Typed) =
     i++;
     if (t.kind === 'num') return t.value;
     const name = t.value.startsWith('$') ? t.value.slice(1) : t.value;
+    if (t.value.startsWith('$')) {
+      const v = ctx.special?.(name);
+      if (typeof v === 'string') throw new ExpressionError(`${t.value}: ${v}`);
+      if (v !== undefined) return v;
+    }
     // A source variable shadows a register of the same name (`$a0` still means the register).
     const local = t.value.startsWith('$') ? undefined : ctx.variable?.(name);
     if (local !== undefined) return local;

@@ -285,8 +285,28 @@ export class ChronosRuntime {
       symbol: (name) => this.symbols.find(name)?.address,
       variable: (name) => this.locals(frameIndex, hart)?.find((n) => n.name === name)?.scalar,
       read: (addr, size) => this.readScalar(addr, size, hart),
+      special: (name) => this.special(name, hart),
       typed: reader && this.values.typedOps(reader, () => this.values.locals(frameState(), frameIndex, reader)),
     };
+  }
+
+  /**
+   * What `$hart`, `$pid`, `$mode` and `$satp` are on a hart, for conditions that say where a
+   * breakpoint should stop: its index, the pid the kernel's profile says it runs (0 for none),
+   * its privilege as a character ('U', 'S', 'M'), its satp.
+   */
+  private special(name: string, hart: number): bigint | string | undefined {
+    switch (name) {
+      case 'hart': return BigInt(hart);
+      case 'mode': return BigInt(PRIV_NAMES[this.machine.harts[hart].priv].charCodeAt(0));
+      case 'satp': return this.satp(hart);
+      case 'pid': {
+        const p = this.processes();
+        if (typeof p === 'string') return p;
+        return BigInt(p.harts.find((h) => h.hart === hart)?.pid ?? 0);
+      }
+      default: return undefined;
+    }
   }
 
   evaluate(expr: string, hart = this.focus, frameIndex = 0): bigint { return evaluate(expr, this.evalContext(hart, frameIndex)); }

@@ -133,3 +133,23 @@ test('a kernel that is neither Chronos OS nor xv6 gets a plain answer', async ()
   assert.equal(p.available, false);
   assert.match(p.message!, /no Chronos debug descriptor .*Nor is it xv6-riscv \(no kmem, proc and cpus in its debugging information\)/);
 });
+
+test('breakpoint conditions on $pid, $hart, $mode and $satp', async () => {
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none', smp: 3 });
+  const line = procsLine('trap.c', 'sys_write counts');
+  // Every hart passes this line once, each running its own process (proc[hart % 3]).
+  await c.setBreakpointsRequest({ source: { path: join(PROCS_SRC, 'trap.c') }, breakpoints: [{ line, condition: "$pid == 2 && $mode == 'M' && $satp == 0" }] });
+  const [, ev] = await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped')]);
+  const thread = (ev as DebugProtocol.StoppedEvent).body.threadId!;
+  assert.equal(thread, 2, 'hart 1 runs pid 2');
+  const frameId = (await c.stackTraceRequest({ threadId: thread })).body.stackFrames[0].id;
+  const ex = async (expression: string) => (await c.evaluateRequest({ expression, frameId, context: 'watch' })).body.result;
+  assert.equal(await ex('$hart'), '0x1 (1)');
+  assert.equal(await ex('$pid'), '0x2 (2)');
+  assert.equal(await ex("$mode == 'M'"), '0x1 (1)');
+  assert.equal(await ex('$pid == cpus[$hart].proc->pid'), '0x1 (1)');
+  // A condition no hart meets: the kernel runs to its end.
+  await c.setBreakpointsRequest({ source: { path: join(PROCS_SRC, 'trap.c') }, breakpoints: [{ line, condition: "$mode == 'U'" }] });
+  await Promise.all([c.continueRequest({ threadId: thread }), c.waitForEvent('terminated')]);
+});
