@@ -6,14 +6,18 @@ import * as vscode from 'vscode';
 import { escapeHtml, page } from './webview.js';
 
 import type { Mapping, PteNode } from '../debugger/inspectors/pageTables.js';
-export type Item = { label: string; description?: string; tooltip?: string; children?: Item[]; memory?: string };
+export type Item = {
+  label: string; description?: string; tooltip?: string; children?: Item[]; memory?: string;
+  /** A process's root page table: selecting the item shows that address space in Page Tables. */
+  root?: string;
+};
 
-const session = (): vscode.DebugSession | undefined => {
+export const session = (): vscode.DebugSession | undefined => {
   const s = vscode.debug.activeDebugSession;
   return s?.type === 'chronos' ? s : undefined;
 };
 
-abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
+export abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   protected items: Item[] = [];
@@ -36,6 +40,7 @@ abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
     t.description = i.description;
     t.tooltip = i.tooltip;
     if (i.memory) t.command = { command: 'chronos.openMemory', title: 'Open memory', arguments: [i.memory] };
+    if (i.root) t.command = { command: 'chronos.showAddressSpace', title: 'Show its page tables', arguments: [i.root] };
     return t;
   }
 
@@ -44,9 +49,11 @@ abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
 
 export class PageTablesView extends InspectorTree {
   flat = false;
+  /** A root table chosen in the Processes view; the focus hart's satp when none. */
+  root: string | undefined;
 
   protected async load(s: vscode.DebugSession): Promise<Item[]> {
-    const r = await s.customRequest('chronos/pageTables');
+    const r = await s.customRequest('chronos/pageTables', this.root ? { root: this.root } : {});
     if (r.message) return [{ label: r.message }];
     const head: Item = { label: `satp ${r.satp}`, description: `${r.mode}, root ${r.root}` };
     if (this.flat) {
