@@ -12,7 +12,7 @@ import { Machine, type Bios, type StopReason, type Watchpoint } from '../emulato
 import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../emulator/cpu/sv39.js';
 import { HartStatus } from '../emulator/sbi/sbi.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
-import { evaluate, evaluatePath, type EvalContext } from './expression.js';
+import { evaluate, evaluatePath, ExpressionError, type EvalContext } from './expression.js';
 import type { ValueNode } from './locals.js';
 import { SourceValues, type FrameState } from './sourceValues.js';
 import { Program, type HostFiles } from './program.js';
@@ -262,8 +262,9 @@ export class ChronosRuntime {
   satp(hart = this.focus): bigint { return this.machine.harts[hart].csr.satp; }
 
   /**
-   * Expressions as a hart sees them: its registers, its address space, and the source
-   * variables of one of its frames (the innermost by default) with the kernel's statics.
+   * Expressions as a hart sees them in one of its frames (the innermost by default): that
+   * frame's registers (a caller's as the unwinder recovered them), the hart's address space,
+   * the frame's source variables and the kernel's statics.
    */
   evalContext(hart = this.focus, frameIndex = 0): EvalContext {
     const h = this.machine.harts[hart];
@@ -272,12 +273,22 @@ export class ChronosRuntime {
     const frameState = (): FrameState => (state ??= this.frameState(hart, frameIndex + 3));
     return {
       register: (name) => {
-        if (name === 'pc') return BigInt.asUintN(64, h.pc);
-        if (name === 'fp') return h.x[8];
-        const i = ABI_NAMES.indexOf(name);
-        if (i >= 0) return h.x[i];
         const m = /^x(\d+)$/.exec(name);
-        if (m && Number(m[1]) < 32) return h.x[Number(m[1])];
+        const i = name === 'fp' ? 8 : m && Number(m[1]) < 32 ? Number(m[1]) : ABI_NAMES.indexOf(name);
+        if (frameIndex > 0) {
+          // A caller's frame: its pc and the registers the unwinder recovered for it.
+          const frame = frameState().frames[frameIndex];
+          if (!frame) throw new ExpressionError(`there is no frame ${frameIndex}`);
+          if (name === 'pc') return frame.pc;
+          if (i >= 0 || floatRegisterIndex(name) !== undefined) {
+            const v = i === 0 ? 0n : i > 0 ? frame.regs?.get(i) ?? (i === 8 ? frame.fp : undefined) : undefined;
+            if (v === undefined) throw new ExpressionError(`${name} is not known in frame ${frameIndex} (${frame.name}): the calls since did not preserve it`);
+            return v;
+          }
+          return undefined;
+        }
+        if (name === 'pc') return BigInt.asUintN(64, h.pc);
+        if (i >= 0) return h.x[i];
         const f = floatRegisterIndex(name);
         if (f !== undefined) return h.fpu.bits(f);
         return undefined;

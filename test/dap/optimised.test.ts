@@ -99,6 +99,11 @@ for (const version of VERSIONS) {
     const wl = await locals(c, w.frameId);
     assert.match(wl.get('written')!.value, /^<optimized out/);
     assert.match(wl.get('tf')!.value, /^0x8[0-9a-f]+$/);
+    // In trapvec's frame, sp is where it put the trap frame; a0 there is gone (calls clobber it).
+    assert.equal((await ev('sp', w.frames[2].id)).result.split(' ')[0], wl.get('tf')!.value);
+    assert.equal((await ev('pc', w.frames[2].id)).result.split(' ')[0], w.frames[2].instructionPointerReference);
+    const a0 = await c.evaluateRequest({ expression: 'a0', frameId: w.frames[1].id, context: 'watch' }).catch((e: Error) => e);
+    assert.match(String((a0 as Error).message), /^a0 is not known in frame 1 \(trap\): the calls since did not preserve it$/);
     assert.equal((await ev('*(u32*)(tf->epc - 4)', w.frameId)).result, '0x73 (115)', 'the trap frame: epc is past an ecall');
     assert.equal((await ev('tf->x[16]', w.frameId)).result, '16', 'a7 = SYS_write');
     const hart = w.thread - 1;
