@@ -415,6 +415,30 @@ export class ChronosRuntime {
   processes(): ProcessesView | string { return this.profile.processes(); }
 
   /**
+   * The kernel call stack of a process that is not running, unwound from the context its last
+   * switch saved (pc = ra, sp, fp), in the address space where kernel stacks are mapped.
+   */
+  processStack(pid: number, max = 32): Frame[] | string {
+    const v = this.processes();
+    if (typeof v === 'string') return v;
+    const p = v.processes.find((x) => x.pid === pid);
+    if (!p) return `there is no process ${pid}`;
+    if (!p.context) return p.hart !== undefined ? `pid ${pid} runs on hart ${p.hart}: its stack is that thread's` : `pid ${pid} has no saved context`;
+    const pc = BigInt(p.context.pc);
+    if (pc === 0n) return `pid ${pid} has not run yet: its saved context has no return address`;
+    const satp = this.profile.kernelSatp?.() ?? this.satp();
+    const read = (a: bigint, n: number): bigint | undefined => {
+      const b = this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp);
+      if (!b) return undefined;
+      let x = 0n;
+      for (let i = n - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i]);
+      return x;
+    };
+    const regs = new Map<number, bigint>([[1, pc], [2, BigInt(p.context.sp)], [8, BigInt(p.context.fp)]]);
+    return new Unwinder(this.program, read).stack(regs, pc, max);
+  }
+
+  /**
    * What the last stop was for, when it was an exception (the trap about to be taken, before its
    * handler wrote any cause register, or a panic); otherwise the last trap the focus hart took,
    * from the cause register of the mode it is in.

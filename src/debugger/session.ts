@@ -533,6 +533,14 @@ export class ChronosDebugSession extends GuardedSession {
           response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
           break;
         }
+        case 'chronos/processStack': {
+          const v = rt.processStack(Number(args?.pid));
+          response.body = typeof v === 'string' ? { available: false, message: v } : {
+            available: true,
+            frames: v.map((f) => ({ name: f.name, pc: hex(f.pc), file: f.location?.file, line: f.location?.line })),
+          };
+          break;
+        }
         case 'chronos/stats':
           response.body = rt.stats();
           break;

@@ -100,7 +100,7 @@ test('xv6-shaped kernel: free frames from kmem.freelist, and a damaged list repo
   assert.equal((await request<Frames>(c, 'chronos/frames')).damage, `0x${(head + 8n).toString(16)} on the list is not a page address`);
 });
 
-test('Chronos OS: processes from its debug descriptor (revision 2)', async () => {
+test('Chronos OS: processes from its debug descriptor (revision 2), and a sleeping one\'s kernel stack', async () => {
   execFileSync('bash', ['scripts/build-kernel.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const c = await client();
   await launch(c, { program: KERNEL });
@@ -120,6 +120,17 @@ test('Chronos OS: processes from its debug descriptor (revision 2)', async () =>
   assert.deepEqual(p.harts, [{ hart: 0, pid: running[0].pid }]);
   assert.match(running[0].root!, /^0x8[0-9a-f]+000$/);
   for (const x of p.processes.filter((y) => y.state !== 'running')) assert.match(x.context!.sp, /^0x[0-9a-f]+$/);
+  // init waits for its child: its kernel stack, from the context its last switch saved, goes
+  // from the switch back through waitpid to the system call's dispatch and the trap.
+  assert.equal(init!.state, 'sleeping');
+  const stack = (await c.customRequest('chronos/processStack', { pid: 1 })).body as { available: boolean; message?: string; frames: { name: string; file?: string; line?: number }[] };
+  assert.equal(stack.available, true, stack.message);
+  const names = stack.frames.map((f) => f.name);
+  assert.match(names[0], /switch_to_scheduler$/, names.join(' < '));
+  for (const fn of ['waitpid', 'sys_waitpid', 'syscall::dispatch', 'user_trap']) assert.ok(names.some((n) => n.endsWith(fn)), `${fn} in ${names.join(' < ')}`);
+  assert.match(stack.frames[0].file ?? '', /kernel\/src\/task\/scheduler\.rs$/);
+  const mine = (await c.customRequest('chronos/processStack', { pid: running[0].pid })).body as { available: boolean; message: string };
+  assert.deepEqual(mine, { available: false, message: `pid ${running[0].pid} runs on hart 0: its stack is that thread's` });
 });
 
 test('a kernel that is neither Chronos OS nor xv6 gets a plain answer', async () => {

@@ -140,6 +140,8 @@ suite('the Processes view', () => {
     const running = items.filter((i) => / on hart 0$/.test(i.description ?? ''));
     assert.equal(running.length, 1, rows(items).join('\n'));
     assert.match(running[0].description!, /^running on hart 0$/);
+    const initStack = init.children?.find((c) => c.label === 'call stack');
+    assert.ok(initStack?.children?.some((f) => f.label.endsWith('waitpid')), rows(initStack?.children ?? []).join('\n'));
     const table = running[0].children?.find((c) => c.label === 'page table');
     assert.match(table?.description ?? '', /^0x8[0-9a-f]+000$/);
     await vscode.commands.executeCommand('chronos.showAddressSpace', table!.root);

@@ -36,4 +36,6 @@ export interface KernelProfile {
   frames(): FramesView | string;
   heap(): HeapView | string;
   processes(): ProcessesView | string;
+  /** The satp under which a process's kernel stack is mapped, when it is not the hart's own. */
+  kernelSatp?(): bigint | undefined;
 }

@@ -88,6 +88,12 @@ export class Xv6Profile implements KernelProfile {
     return BigInt(next.offset);
   }
 
+  /** xv6's kernel stacks are mapped only in kernel_pagetable (a hart in user mode runs another). */
+  kernelSatp(): bigint | undefined {
+    const t = this.values.global('kernel_pagetable');
+    return t?.scalar ? (8n << 60n) | (t.scalar >> 12n) : undefined;
+  }
+
   heap(): string {
     return 'xv6-riscv has no kernel heap: kalloc hands out whole pages (see Physical Frames)';
   }
