@@ -288,6 +288,8 @@ export class Locals {
     if (t.tag === TAG.pointerType || t.tag === TAG.referenceType) return `*${this.typeName(this.info.typeOf(t))}`;
     if (t.tag === TAG.arrayType) return `[${this.typeName(this.info.typeOf(t))}; ${this.count(t) ?? '?'}]`;
     if (t.tag === TAG.constType || t.tag === TAG.volatileType) return this.typeName(this.info.typeOf(t));
+    if (t.tag === TAG.structureType) return 'struct {…}';
+    if (t.tag === TAG.unionType) return 'union {…}';
     return '?';
   }
 

@@ -66,6 +66,7 @@ for (const version of VERSIONS) {
     const r = kl.get('r')!;
     assert.match(r.value, /^0x8[0-9a-f]{7}$/);
     assert.equal(BigInt(r.value) % 4096n, 0n, 'a page');
+    assert.equal((await ev('kmem', k.frameId)).type, 'struct {…}', 'kmem is an anonymous struct');
     const head = await ev('kmem.freelist', k.frameId);
     assert.equal(head.type, '*run');
     assert.equal(head.result, (await ev('r->next', k.frameId)).result);
