@@ -44,6 +44,10 @@ export const LAUNCH_ATTRIBUTES = {
     type: 'boolean', default: false,
     description: 'Give the virtio-mmio slots the legacy interface (version 1, QEMU\'s default, which rCore-style kernels expect) instead of version 2 (which xv6 needs).',
   },
+  kernel: {
+    type: 'object', default: {}, additionalProperties: { type: 'string' },
+    description: 'A kernel Chronos does not know, described for the Processes and Physical Frames views by expressions over its own globals: {"processes": "proc", "pid": "pid", "procName": "name", "state": "state", "current": "cpus[$hart].proc", "freePages": "kmem.freelist", "freePageNext": "next", "pagesStart": "&end"}. See docs/kernel-profiles.md.',
+  },
   uartOutput: {
     type: 'string', enum: ['console', 'none'], default: 'console',
     description: 'Where the guest\'s UART output goes: the Chronos UART terminal and debug console, or nowhere.',

@@ -391,15 +391,16 @@ export class ChronosRuntime {
   /** What the kernel is, for the views: chosen on first use (reading DWARF costs). */
   get profile(): KernelProfile {
     if (!this.kernelProfile) {
-      const ramStart = 0x8000_0000n, ramEnd = ramStart + BigInt(this.options.memory ?? 128) * 1024n * 1024n;
-      const end = this.symbols.find('end')?.address;
       this.kernelProfile = selectProfile({
         mem: this.machine.debug,
         descriptor: this.program.descriptorAddress,
-        // xv6 maps its kernel one to one: its globals are read at their physical addresses.
+        // Kernels without a descriptor (xv6) map their kernel one to one: globals are read at
+        // their physical addresses, whichever satp a hart runs.
         values: this.values.reader(-1n, (a, n) => this.machine.debug.readPhys(BigInt.asUintN(64, a), n) ?? undefined),
-        pageRange: () => ({ start: end ?? ramStart, end: ramEnd }),
+        ramEnd: 0x8000_0000n + BigInt(this.options.memory ?? 128) * 1024n * 1024n,
         harts: this.harts,
+        symbol: (name) => this.symbols.find(name)?.address,
+        declared: this.options.kernel,
       });
     }
     return this.kernelProfile;

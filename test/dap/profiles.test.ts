@@ -81,7 +81,7 @@ test('xv6-shaped kernel: free frames from kmem.freelist, and a damaged list repo
   }
   assert.equal(f.bitmap[Number(((await ev('kmem.freelist')) - base) / 4096n)], '0');
   const heap = await request<{ available: boolean; message: string }>(c, 'chronos/heap');
-  assert.deepEqual(heap, { available: false, message: 'xv6-riscv has no kernel heap: kalloc hands out whole pages (see Physical Frames)' });
+  assert.deepEqual(heap, { available: false, message: 'xv6-riscv: the profile describes no kernel heap (its allocator hands out whole pages: see Physical Frames)' });
 
   // Damage the list: the second free page points outside RAM, then back at the first (a cycle).
   const head = await ev('kmem.freelist'), second = await ev('kmem.freelist->next');
@@ -91,7 +91,7 @@ test('xv6-shaped kernel: free frames from kmem.freelist, and a damaged list repo
     await c.customRequest('writeMemory', { memoryReference: `0x${address.toString(16)}`, data: bytes.toString('base64') });
   };
   await write(second, 0x9000_0000n);
-  assert.match((await request<Frames>(c, 'chronos/frames')).damage!, /^0x90000000 on the list lies outside the pages kalloc manages \[0x[0-9a-f]+, 0x88000000\)$/);
+  assert.match((await request<Frames>(c, 'chronos/frames')).damage!, /^0x90000000 on the list lies outside the pages the allocator manages \[0x[0-9a-f]+, 0x88000000\)$/);
   await write(second, head);
   const cycle = await request<Frames>(c, 'chronos/frames');
   assert.equal(cycle.damage, `page 0x${head.toString(16)} is on the list twice: the list has a cycle`);
@@ -163,4 +163,41 @@ test('breakpoint conditions on $pid, $hart, $mode and $satp', async () => {
   // A condition no hart meets: the kernel runs to its end.
   await c.setBreakpointsRequest({ source: { path: join(PROCS_SRC, 'trap.c') }, breakpoints: [{ line, condition: "$mode == 'U'" }] });
   await Promise.all([c.continueRequest({ threadId: thread }), c.waitForEvent('terminated')]);
+});
+
+test('a kernel described in launch.json: the same views from expressions, and errors that name the field', async () => {
+  const declared = {
+    name: 'a course kernel', processes: 'proc', pid: 'pid', procName: 'name', state: 'state', unused: 'UNUSED', root: 'pagetable',
+    contextPc: 'context.ra', contextSp: 'context.sp', contextFp: 'context.s0',
+    current: 'cpus[$hart].proc->pid', freePages: 'kmem.freelist', freePageNext: 'next', pagesStart: '&end', pagesEnd: '0x88000000',
+  };
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none', smp: 3, kernel: declared });
+  const { hart } = await stopAtSysWrite(c);
+  const p = await request<Processes>(c, 'chronos/processes');
+  assert.equal(p.available, true, p.message);
+  assert.equal(p.kernel, 'a course kernel');
+  assert.deepEqual(p.processes.map((x) => [x.pid, x.name]), [[1, 'init'], [2, 'sh'], [3, 'ls']]);
+  assert.equal(p.harts[hart].pid, (hart % 3) + 1, 'current as a pid');
+  assert.equal(p.processes[hart % 3].hart, hart);
+  const f = await request<Frames>(c, 'chronos/frames');
+  assert.equal(f.allocated, 9, f.message);
+
+  const answers = async (kernel: Record<string, unknown>): Promise<{ processes: string | undefined; frames: string | undefined }> => {
+    const d = await client();
+    await launch(d, { program: elf, bios: 'none', kernel, stopOnEntry: true });
+    await Promise.all([d.configurationDoneRequest(), d.waitForEvent('stopped')]);
+    const out = { processes: (await request<Processes>(d, 'chronos/processes')).message, frames: (await request<Frames>(d, 'chronos/frames')).message };
+    await d.stop();
+    return out;
+  };
+  assert.match((await answers({ procs: 'proc' })).processes!, /^kernel\.procs is not a profile field \(the fields are name, processes, pid, /);
+  assert.equal((await answers({ processes: 'proc' })).processes, 'kernel.processes needs kernel.pid: which member of a slot is its pid');
+  await assert.rejects(answers({ processes: 'proc', pid: 7 }), /launch: kernel\.pid must be a string, got 7/);
+  assert.equal((await answers({ processes: 'procs', pid: 'pid' })).processes, 'kernel profile: processes ("procs"): is not a variable or a path through one');
+  assert.match((await answers({ processes: 'proc', pid: 'pidd' })).processes!, /^kernel profile: pid \("pidd"\): proc has no member 'pidd' \(it has lock, state, chan, /);
+  assert.match((await answers({ processes: 'nextpid', pid: 'pid' })).processes!, /^kernel profile: processes \("nextpid"\): nextpid is int, not an array$/);
+  assert.equal((await answers({ freePages: 'kmem.freelist', freePageNext: 'nxt', pagesStart: '&end' })).frames, "kernel profile: freePageNext (\"nxt\"): run has no member 'nxt' (it has next)");
+  assert.equal((await answers({ freePages: 'kmem.freelist', freePageNext: 'next' })).frames, 'kernel profile: freePages ("kmem.freelist"): kernel.pagesStart is needed too: where the pages the allocator manages begin');
+  assert.equal((await answers({ freePages: 'kmem.freelist', freePageNext: 'next', pagesStart: '&end', pagesEnd: '&end' })).frames?.replace(/0x[0-9a-f]+/g, 'X'), 'kernel profile: pagesStart ("&end"): no pages between X and X');
 });
