@@ -17,8 +17,16 @@ interface AttributeSpec {
 
 export const LAUNCH_ATTRIBUTES = {
   program: {
-    type: 'string', required: true,
-    description: 'The kernel ELF to boot (built with DWARF), e.g. ${workspaceFolder}/target/riscv64gc-unknown-none-elf/release/kernel.',
+    type: 'string',
+    description: 'The kernel ELF to boot (built with DWARF), e.g. ${workspaceFolder}/target/riscv64gc-unknown-none-elf/release/kernel. With qemuArgs it may be left out when -kernel names the ELF; given, it supplies the symbols.',
+  },
+  qemuArgs: {
+    type: 'string',
+    description: 'qemu-system-riscv64\'s options as the Makefile has them, e.g. "-machine virt -bios none -kernel kernel/kernel -m 128M -smp 3 -nographic": the machine boots as `chronos qemu` boots it (quotes as in a shell; the other attributes, when given, take precedence).',
+  },
+  cwd: {
+    type: 'string',
+    description: 'The directory relative paths are read from: those in qemuArgs, program, bios and drive (make runs QEMU in the Makefile\'s directory, so a pasted line\'s kernel/kernel and fs.img name files there). In VS Code the workspace folder unless given.',
   },
   bios: {
     type: 'string', default: 'builtin',
@@ -68,8 +76,11 @@ export type LaunchOptions =
   { [K in RequiredNames]: ValueOf<Attributes[K]> } &
   { [K in Exclude<keyof Attributes, RequiredNames>]?: ValueOf<Attributes[K]> };
 
+/** A configuration names its kernel one way or the other: the ELF, or the QEMU line that boots it. */
+const ONE_OF_REQUIRED: (keyof Attributes)[] = ['program', 'qemuArgs'];
+
 /** package.json's `configurationAttributes.launch`: the JSON schema VS Code checks launch.json with. */
-export function launchSchema(): { required: string[]; properties: Record<string, object> } {
+export function launchSchema(): { required: string[]; anyOf: { required: string[] }[]; properties: Record<string, object> } {
   const properties: Record<string, object> = {};
   const required: string[] = [];
   for (const [name, spec] of Object.entries(LAUNCH_ATTRIBUTES) as [string, AttributeSpec][]) {
@@ -77,5 +88,5 @@ export function launchSchema(): { required: string[]; properties: Record<string,
     const { required: _r, ...schema } = spec;
     properties[name] = schema;
   }
-  return { required, properties };
+  return { required, anyOf: ONE_OF_REQUIRED.map((name) => ({ required: [name] })), properties };
 }

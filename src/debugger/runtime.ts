@@ -7,10 +7,11 @@ import { CSR } from '../emulator/isa/csrs.js';
 import { ABI_NAMES } from '../emulator/isa/registers.js';
 import { floatRegisterIndex } from './floatRegisters.js';
 import { Emitter } from '../emulator/events.js';
-import { ElfError } from '../emulator/loader/elf.js';
-import { Machine, type Bios, type StopReason, type Watchpoint } from '../emulator/machine.js';
+import { ElfError, parseElf } from '../emulator/loader/elf.js';
+import type { Machine, StopReason, Watchpoint } from '../emulator/machine.js';
 import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../emulator/cpu/sv39.js';
 import { HartStatus } from '../emulator/sbi/sbi.js';
+import { hartName, PRIV_NAMES } from './harts.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
 import { evaluate, evaluatePath, ExpressionError, type EvalContext } from './expression.js';
 import type { ValueNode } from './locals.js';
@@ -27,7 +28,9 @@ import { selectProfile } from './profiles/select.js';
 import { flatten, readTree, translateView, type Mapping, type PteNode, type TranslationView } from './inspectors/pageTables.js';
 import type { LaunchOptions } from './launchConfig.js';
 import type { Drive } from '../emulator/board/virtio.js';
-import { DriveSpecError, parseDriveSpec } from './driveSpec.js';
+import type { DriveSpec } from './driveSpec.js';
+import { launchMachine } from './launchMachine.js';
+import { BootError, bootFromArgs, type ReadFile } from './machineArgs.js';
 
 export type { HostFiles, Frame, RuntimeStop };
 export type { StopKind, BreakpointSpec } from './breakpoints.js';
@@ -40,7 +43,6 @@ const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export interface PageTablesView { satp: bigint; mode: 'Bare' | 'Sv39'; root?: bigint; tree: PteNode[]; flat: Mapping[]; truncated?: boolean }
 
-const PRIV_NAMES = ['U', 'S', '?', 'M'];
 
 /** Why a run returned to its caller. */
 type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
@@ -81,31 +83,37 @@ export class ChronosRuntime {
   // ---- launch ---------------------------------------------------------------------------------
 
   /** Load and boot; errors are thrown as messages for the client. */
-  launch(opts: LaunchOptions): void {
+  launch(given: LaunchOptions | undefined): void {
+    const opts = given ?? {};
     this.options = opts;
-    if (!opts.program) throw new Error('the launch configuration needs "program": the kernel ELF');
-    if (!this.files.exists(opts.program)) throw new Error(`program ${opts.program} does not exist`);
-    const bytes = this.files.readFile(opts.program);
-    let bios: Bios = 'builtin';
-    if (opts.bios === 'none') bios = 'none';
-    else if (opts.bios && opts.bios !== 'builtin') {
-      if (!this.files.exists(opts.bios)) throw new Error(`firmware ${opts.bios} does not exist`);
-      bios = this.files.readFile(opts.bios);
-    }
+    const { args, programPath, stopOnEntry, notes } = launchMachine(opts);
+    if (stopOnEntry && opts.stopOnEntry === undefined) this.options = { ...opts, stopOnEntry };
+    const readFile: ReadFile = (path, what) => {
+      if (!this.files.exists(path)) throw new Error(`${path === programPath ? 'program' : what} ${path} does not exist`);
+      return this.files.readFile(path);
+    };
+    let booted;
     this.closeDisks();
-    const drives = opts.drive ? [this.openDisk(opts.drive)] : [];
-    const m = new Machine({ memoryMiB: opts.memory ?? 128, harts: opts.smp ?? 1, bios, bootargs: opts.bootargs ?? '', drives, virtioLegacy: opts.virtioLegacy ?? false });
+    try {
+      booted = bootFromArgs(args, readFile, (spec) => this.openDisk(spec));
+    } catch (e) {
+      if (e instanceof BootError) throw new Error(e.message);
+      throw e;
+    }
+    const m = booted.machine;
     for (const slot of m.virtio) {
       slot.onGuestError = (msg) => { this.flushUart(); this.onOutput.fire(`\n[chronos] ${slot.name}: the guest's driver broke a virtio rule; the device stops until it is reset: ${msg}\n`); };
     }
-    try {
-      const elf = m.loadElf(bytes);
-      m.boot();
-      this.program = new Program(elf, opts.program, this.files, opts.sourceMap ?? {});
-    } catch (e) {
-      if (e instanceof ElfError) throw new Error(`${opts.program}: ${e.message}`);
-      throw e;
+    // The symbols come from the kernel when it is the program, else from the program's own file.
+    let elf = m.elf && programPath === args.kernel ? m.elf : undefined;
+    if (!elf) {
+      try { elf = parseElf(readFile(programPath, 'program')); } catch (e) {
+        if (e instanceof ElfError) throw new Error(`${programPath}: ${e.message}`);
+        throw e;
+      }
     }
+    this.program = new Program(elf, programPath, this.files, opts.sourceMap ?? {});
+    for (const n of [...notes, ...booted.report.notes]) this.onOutput.fire(`Chronos: ${n}\n`);
     this.machine = m;
     this.values = new SourceValues(this.program, (m) => this.onOutput.fire(m));
     this.kernelProfile = undefined;
@@ -119,13 +127,8 @@ export class ChronosRuntime {
     this.applyBreakpoints();
   }
 
-  /** The launch configuration's disk, opened through the host. */
-  private openDisk(text: string): Drive {
-    let spec;
-    try { spec = parseDriveSpec(text); } catch (e) {
-      if (e instanceof DriveSpecError) throw new Error(`drive "${text}": ${e.message}`);
-      throw e;
-    }
+  /** A disk the launch configuration names, opened through the host. */
+  private openDisk(spec: DriveSpec): Drive {
     if (!this.files.openDisk) throw new Error('this debug host cannot open disk images (drive)');
     if (!this.files.exists(spec.path)) throw new Error(`drive ${spec.path} does not exist`);
     const opened = this.files.openDisk(spec);
@@ -199,10 +202,7 @@ export class ChronosRuntime {
 
   /** Each hart as a thread: its number, its privilege, and whether the SBI has it stopped. */
   threads(): { hart: number; name: string }[] {
-    return this.machine.harts.map((h, i) => {
-      const state = this.machine.runners[i].status === HartStatus.Started ? (h.waiting ? ', in wfi' : '') : ', stopped (HSM)';
-      return { hart: i, name: `hart ${i} (${PRIV_NAMES[h.priv]}-mode${state})` };
-    });
+    return this.machine.harts.map((_, i) => ({ hart: i, name: hartName(this.machine, i) }));
   }
 
   /** A hart's registers as the Registers scope shows them. */
