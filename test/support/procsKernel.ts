@@ -7,13 +7,14 @@ import { GCC } from './toolchain.js';
 
 export const PROCS_SRC = resolve('test/programs/procs');
 
-export function buildProcsKernel(dwarf: 2 | 4 | 5): string {
+/** `stay`: the kernel idles when done instead of powering off (for the monitor's tests). */
+export function buildProcsKernel(dwarf: 2 | 4 | 5, stay = false): string {
   const out = resolve('test/programs/build/procs');
   mkdirSync(out, { recursive: true });
-  const elf = join(out, `kernel-dwarf${dwarf}.elf`);
+  const elf = join(out, `kernel-dwarf${dwarf}${stay ? '-stay' : ''}.elf`);
   const smp = resolve('test/programs/smp');
   execFileSync(GCC, ['-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-mcmodel=medany', '-Wall', '-Werror', '-O', '-fno-omit-frame-pointer',
-    '-ggdb', `-gdwarf-${dwarf}`, '-ffreestanding', '-fno-common', '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments', '-DHARTS=3',
+    '-ggdb', `-gdwarf-${dwarf}`, '-ffreestanding', '-fno-common', '-nostdlib', '-static', '-Wl,--no-warn-rwx-segments', '-DHARTS=3', ...(stay ? ['-DSTAY'] : []),
     '-T', join(PROCS_SRC, 'kernel.ld'), join(smp, 'mcrt0.S'),
     ...['trap.S', 'main.c', 'kalloc.c', 'proc.c', 'trap.c'].map((f) => join(PROCS_SRC, f)), '-o', elf]);
   return elf;

@@ -40,5 +40,9 @@ int main(int hart) {
   putstr(msg);
   __sync_fetch_and_add(&finished, 1);
   if (hart == 0) while (finished < HARTS) {}
+#ifdef STAY
+  /* Built to be looked at from outside (a monitor): stay up instead of powering off. */
+  for (;;) asm volatile("wfi");
+#endif
   return 0;
 }
