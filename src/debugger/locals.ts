@@ -327,11 +327,19 @@ export class Locals {
     return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0;
   }
 
+  /** A struct's members, worked out once per type (DWARF 2 gives each offset as an expression). */
   members(s: Die): { name: string; type?: Die; offset: number }[] {
-    return s.children.filter((c) => c.tag === TAG.member).map((m) => ({
-      name: this.info.name(m) ?? '?', type: this.info.typeOf(m), offset: this.memberOffset(m),
-    }));
+    let list = this.memberCache.get(s);
+    if (!list) {
+      list = s.children.filter((c) => c.tag === TAG.member).map((m) => ({
+        name: this.info.name(m) ?? '?', type: this.info.typeOf(m), offset: this.memberOffset(m),
+      }));
+      this.memberCache.set(s, list);
+    }
+    return list;
   }
+
+  private readonly memberCache = new Map<Die, { name: string; type?: Die; offset: number }[]>();
 
   private scalar(address: bigint, size: number): bigint | undefined {
     const b = this.read(address, size);

@@ -312,6 +312,9 @@ export class ChronosRuntime {
       case 'mode': return BigInt(PRIV_NAMES[this.machine.harts[hart].priv].charCodeAt(0));
       case 'satp': return this.satp(hart);
       case 'pid': {
+        const current = this.profile.currentPid?.(hart);
+        if (typeof current === 'number') return BigInt(current);
+        if (typeof current === 'string') return current;
         const p = this.processes();
         if (typeof p === 'string') return p;
         return BigInt(p.harts.find((h) => h.hart === hart)?.pid ?? 0);

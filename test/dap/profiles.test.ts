@@ -118,6 +118,8 @@ test('Chronos OS: processes from its debug descriptor (revision 2), and a sleepi
   assert.equal(running.length, 1, JSON.stringify(p.processes));
   assert.equal(running[0].hart, 0);
   assert.deepEqual(p.harts, [{ hart: 0, pid: running[0].pid }]);
+  const frameId = (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
+  assert.equal((await c.evaluateRequest({ expression: '$pid', frameId, context: 'watch' })).body.result, `0x${running[0].pid.toString(16)} (${running[0].pid})`, '$pid from current_pid');
   assert.match(running[0].root!, /^0x8[0-9a-f]+000$/);
   for (const x of p.processes.filter((y) => y.state !== 'running')) assert.match(x.context!.sp, /^0x[0-9a-f]+$/);
   // init waits for its child: its kernel stack, from the context its last switch saved, goes

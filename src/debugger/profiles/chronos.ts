@@ -20,6 +20,15 @@ export class ChronosProfile implements KernelProfile {
   frames() { const d = this.descriptor(); return typeof d === 'string' ? d : readFrames(this.mem, d); }
   heap() { const d = this.descriptor(); return typeof d === 'string' ? d : readHeap(this.mem, d); }
 
+  currentPid(hart: number): number | string {
+    const d = this.descriptor();
+    if (typeof d === 'string') return d;
+    if (!d.processes) return 'this Chronos OS has a revision-1 debug descriptor, which describes no processes (revision 2 does)';
+    if (hart >= d.processes.maxHarts) return 0;
+    const b = this.mem.readPhys(d.processes.currentPid + BigInt(4 * hart), 4);
+    return b ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true) : 'the pid of each hart (current_pid) is not readable';
+  }
+
   processes(): ProcessesView | string {
     const d = this.descriptor();
     if (typeof d === 'string') return d;

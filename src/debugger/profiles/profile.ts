@@ -36,6 +36,8 @@ export interface KernelProfile {
   frames(): FramesView | string;
   heap(): HeapView | string;
   processes(): ProcessesView | string;
+  /** The pid hart `hart` runs (0 for none), without reading the whole table: for conditions on $pid. */
+  currentPid?(hart: number): number | string;
   /** The satp under which a process's kernel stack is mapped, when it is not the hart's own. */
   kernelSatp?(): bigint | undefined;
 }

@@ -194,8 +194,20 @@ export class TypedProfile implements KernelProfile {
     return typeof r === 'string' || (r & ((1n << 44n) - 1n)) === 0n ? undefined : r;
   }
 
-  /** What hart h runs; a null pointer on the way (cpus[h].proc->pid with no proc) is none. */
-  private currentPid(h: number, asPid: (field: keyof ProfileSpec, node: ValueNode) => number): number {
+  currentPid(hart: number): number | string {
+    if (!this.spec.current) return `${this.kernel}: its profile does not say what a hart runs (kernel.current)`;
+    if (!this.spec.pid) return `${this.kernel}: its profile does not say where a slot's pid is (kernel.pid)`;
+    // A pointer to a slot is read through, without walking the table.
+    return this.read(() => this.currentNode(hart, (field, node) => {
+      const x = this.scalarOf(field, node);
+      if (x === 0n) return 0;
+      if (!/^\*/.test(node.type)) return Number(x);
+      return Number(this.scalarOf('pid', this.member('pid', this.guard(field, () => this.k.values.deref(node)))));
+    }));
+  }
+
+  /** What hart h runs, as asPid reads it; a null pointer on the way (cpus[h].proc->pid with no proc) is none. */
+  private currentNode(h: number, asPid: (field: keyof ProfileSpec, node: ValueNode) => number): number {
     let node: ValueNode;
     try {
       node = evaluatePath(this.spec.current!, this.context(h)) as unknown as ValueNode;
@@ -237,7 +249,7 @@ export class TypedProfile implements KernelProfile {
       };
       const harts: { hart: number; pid?: number }[] = [];
       for (let h = 0; h < this.k.harts; h++) {
-        const pid = this.spec.current ? this.currentPid(h, asPid) : 0;
+        const pid = this.spec.current ? this.currentNode(h, asPid) : 0;
         harts.push({ hart: h, pid: pid || undefined });
       }
       const processes: ProcessInfo[] = [];
