@@ -10,6 +10,7 @@ import { ChronosConfigurationProvider } from './configProvider.js';
 import { UartTerminal } from './uartTerminal.js';
 import { FramesView, HeapView, PageTablesView } from './memoryViews.js';
 import { ProcessesView } from './processesView.js';
+import { bindCondition } from './conditions.js';
 import { startAsmLanguageClient } from '../language/client.js';
 import { openDemo, unpackDemo } from './demo.js';
 import { MEMORY_SCHEME, MemoryDocuments } from './memoryDocument.js';
@@ -55,6 +56,17 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
     vscode.window.registerTreeDataProvider('chronos.heap', heap),
     vscode.window.registerTreeDataProvider('chronos.processes', processes),
     vscode.commands.registerCommand('chronos.showAddressSpace', (root?: string) => { pageTables.root = root; void pageTables.refresh(); }),
+    // Bind every enabled breakpoint to one process: each gains (or has replaced) `$pid == N`.
+    vscode.commands.registerCommand('chronos.breakInProcess', (item?: { pid?: number }) => {
+      const pid = item?.pid;
+      if (pid === undefined) return;
+      const old = vscode.debug.breakpoints.filter((b) => b.enabled && (b instanceof vscode.SourceBreakpoint || b instanceof vscode.FunctionBreakpoint));
+      const bound = old.map((b) => (b instanceof vscode.SourceBreakpoint
+        ? new vscode.SourceBreakpoint(b.location, true, bindCondition(b.condition, pid), b.hitCondition, b.logMessage)
+        : new vscode.FunctionBreakpoint((b as vscode.FunctionBreakpoint).functionName, true, bindCondition(b.condition, pid), b.hitCondition, b.logMessage)));
+      vscode.debug.removeBreakpoints(old);
+      vscode.debug.addBreakpoints(bound);
+    }),
     vscode.window.registerWebviewViewProvider('chronos.frames', frames),
     vscode.commands.registerCommand('chronos.refreshViews', () => refresh()),
     vscode.commands.registerCommand('chronos.openDemo', (parent?: string) => openDemo(context, parent)),

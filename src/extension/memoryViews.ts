@@ -10,6 +10,8 @@ export type Item = {
   label: string; description?: string; tooltip?: string; children?: Item[]; memory?: string;
   /** A process's root page table: selecting the item shows that address space in Page Tables. */
   root?: string;
+  /** A process's pid, for the commands on it (its context menu). */
+  pid?: number;
 };
 
 export const session = (): vscode.DebugSession | undefined => {
@@ -41,6 +43,7 @@ export abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
     t.tooltip = i.tooltip;
     if (i.memory) t.command = { command: 'chronos.openMemory', title: 'Open memory', arguments: [i.memory] };
     if (i.root) t.command = { command: 'chronos.showAddressSpace', title: 'Show its page tables', arguments: [i.root] };
+    if (i.pid !== undefined) t.contextValue = 'chronos.process';
     return t;
   }
 

@@ -32,6 +32,7 @@ export class ProcessesView extends InspectorTree {
         description: p.hart !== undefined ? `${p.state} on hart ${p.hart}` : p.state,
         tooltip: `pid ${p.pid}, ${p.name}: ${p.state}${p.root ? `, root table ${p.root}` : ''}`,
         root: p.root,
+        pid: p.pid,
         children: details,
       };
     });

@@ -153,13 +153,19 @@ suite('the Processes view', () => {
     assert.ok(pt.getChildren().some((i) => i.label.startsWith('L2[1] 0x40000000')), rows(pt.getChildren()).join('\n'));
     await vscode.commands.executeCommand('chronos.showAddressSpace');
     assert.equal(pt.root, undefined);
+    // "Stop only in this process": the breakpoint now carries $pid == its pid.
+    assert.equal(running[0].pid, Number(running[0].label.split(' ')[0]));
+    await vscode.commands.executeCommand('chronos.breakInProcess', running[0]);
+    const bps = vscode.debug.breakpoints;
+    assert.equal(bps.length, 1);
+    assert.equal(bps[0].condition, `$pid == ${running[0].pid}`);
   });
 });
 
 suite('the demo kernel and the commands', () => {
   test('the commands are registered', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['chronos.refreshViews', 'chronos.togglePageTableMode', 'chronos.translateAddress', 'chronos.findFrame', 'chronos.openDemo', 'chronos.showAddressSpace']) assert.ok(all.includes(c), c);
+    for (const c of ['chronos.refreshViews', 'chronos.togglePageTableMode', 'chronos.translateAddress', 'chronos.findFrame', 'chronos.openDemo', 'chronos.showAddressSpace', 'chronos.breakInProcess']) assert.ok(all.includes(c), c);
   });
 
   test('unpacking the demo gives a kernel, its sources and a launch configuration mapped onto them', function () {
