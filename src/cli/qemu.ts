@@ -5,6 +5,8 @@
 // (unless -no-reboot), and ends as QEMU ends: with the guest's exit status, on the monitor's
 // quit, or on Ctrl-A x.
 import { Monitor, type MonitorHost } from '../debugger/monitor/monitor.js';
+import type { KernelProfile as MonitorKernelProfile } from '../debugger/monitor/kernelProfile.js';
+import { monitorProfile } from '../debugger/profiles/monitorProfile.js';
 import { parseQemuArgs, QemuOptionError, type QemuOptions } from '../debugger/qemu/commandLine.js';
 import type { StopReason } from '../emulator/machine.js';
 import { UsageError } from './errors.js';
@@ -53,11 +55,17 @@ export async function qemu(argv: string[]): Promise<number> {
   runner.onReset = o.noReboot ? undefined : () => { booted = bootMachine(args, COMMAND, false); return booted.machine; };
   let status: number | undefined;
   let launched = !o.startStopped;
+  let profile: MonitorKernelProfile | undefined | null = null;
   const host: MonitorHost = {
     get machine() { return runner.machine; },
     get status() { return runner.isHeld ? (launched ? 'paused' : 'prelaunch') : 'running'; },
     get elf() { return runner.machine.elf; },
-    profile: undefined,
+    // Chosen once from the booted ELF; it reads whichever machine runs now (a reboot replaces it).
+    get profile() {
+      const elf = runner.machine.elf;
+      if (profile === null && elf) profile = monitorProfile(elf, { readPhys: (a, n) => runner.machine.debug.readPhys(a, n) }, args.memoryMiB, args.harts);
+      return profile ?? undefined;
+    },
     stop: () => runner.hold(),
     cont: () => { launched = true; runner.release(); },
     reset: reboot,

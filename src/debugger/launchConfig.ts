@@ -71,6 +71,10 @@ export const LAUNCH_ATTRIBUTES = {
     type: 'boolean', default: false,
     description: 'Give the virtio-mmio slots the legacy interface (version 1, QEMU\'s default, which rCore-style kernels expect) instead of version 2 (which xv6 needs).',
   },
+  kernel: {
+    type: 'object', default: {}, additionalProperties: { type: 'string' },
+    description: 'A kernel Chronos does not know, described for the Processes and Physical Frames views by expressions over its own globals: {"processes": "proc", "pid": "pid", "procName": "name", "state": "state", "current": "cpus[$hart].proc", "freePages": "kmem.freelist", "freePageNext": "next", "pagesStart": "&end"}. See docs/kernel-profiles.md.',
+  },
   history: {
     type: ['string', 'boolean'], default: '512MiB', pattern: HISTORY_PATTERN,
     description: 'Time travel: record the run so that Step Back and Reverse Continue can go back, keeping at most this much memory ("512MiB", "2GiB"; the oldest history is dropped first), or false to record nothing.',

@@ -14,17 +14,18 @@ import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../emulator/cpu/sv39.js';
 import { HartStatus } from '../emulator/sbi/sbi.js';
 import { hartName, PRIV_NAMES } from './harts.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
-import { evaluate, type EvalContext } from './expression.js';
-import { DebugInfo } from './dwarf/info.js';
-import { Locals, type FrameRegs, type ValueNode } from './locals.js';
+import { evaluate, evaluatePath, ExpressionError, type EvalContext } from './expression.js';
+import type { ValueNode } from './locals.js';
+import { SourceValues, type FrameState } from './sourceValues.js';
 import { Program, type HostFiles } from './program.js';
 import { Breakpoints, type BreakpointOptions, type RuntimeStop, type SetResult } from './breakpoints.js';
 import { PANIC_FILTER, PANIC_SYMBOLS, TRAP_FILTERS } from './trapFilters.js';
 import { Unwinder, type Frame } from './unwind.js';
 import { stepLine, stepOut, type StepControl } from './stepping.js';
-import { readDescriptor } from './inspectors/descriptor.js';
-import { readFrames, type FramesView } from './inspectors/frames.js';
-import { readHeap, type HeapView } from './inspectors/heap.js';
+import type { FramesView } from './inspectors/frames.js';
+import type { HeapView } from './inspectors/heap.js';
+import type { KernelProfile, ProcessesView } from './profiles/profile.js';
+import { selectProfile } from './profiles/select.js';
 import { flatten, readTree, translateView, type Mapping, type PteNode, type TranslationView } from './inspectors/pageTables.js';
 import { historyBudget, type LaunchOptions } from './launchConfig.js';
 import type { Drive } from '../emulator/board/virtio.js';
@@ -67,7 +68,8 @@ type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
 export class ChronosRuntime {
   machine!: Machine;
   program!: Program;
-  private localsReader: Locals | undefined | null;
+  private values!: SourceValues;
+  private kernelProfile: KernelProfile | undefined;
   private unwinder!: Unwinder;
   private breakpoints!: Breakpoints;
   private options!: LaunchOptions;
@@ -138,7 +140,8 @@ export class ChronosRuntime {
     this.program = new Program(elf, programPath, this.files, opts.sourceMap ?? {});
     for (const n of [...notes, ...booted.report.notes]) this.onOutput.fire(`Chronos: ${n}\n`);
     this.machine = m;
-    this.localsReader = undefined;
+    this.values = new SourceValues(this.program, (m) => this.onOutput.fire(m));
+    this.kernelProfile = undefined;
     this.unwinder = new Unwinder(this.program, (a, n) => this.readScalar(a, n));
     this.breakpoints = new Breakpoints(this.program);
     this.exited = false;
@@ -312,28 +315,78 @@ export class ChronosRuntime {
   /** A hart's satp: the address space its virtual addresses mean. */
   satp(hart = this.focus): bigint { return this.machine.harts[hart].csr.satp; }
 
-  /** Expressions as a hart sees them: its registers, its address space, its innermost frame's variables. */
-  evalContext(hart = this.focus): EvalContext {
+  /**
+   * Expressions as a hart sees them in one of its frames (the innermost by default): that
+   * frame's registers (a caller's as the unwinder recovered them), the hart's address space,
+   * the frame's source variables and the kernel's statics.
+   */
+  evalContext(hart = this.focus, frameIndex = 0): EvalContext {
     const h = this.machine.harts[hart];
+    const reader = this.valueReader(hart);
+    let state: FrameState | undefined;
+    const frameState = (): FrameState => (state ??= this.frameState(hart, frameIndex + 3));
     return {
       register: (name) => {
-        if (name === 'pc') return BigInt.asUintN(64, h.pc);
-        if (name === 'fp') return h.x[8];
-        const i = ABI_NAMES.indexOf(name);
-        if (i >= 0) return h.x[i];
         const m = /^x(\d+)$/.exec(name);
-        if (m && Number(m[1]) < 32) return h.x[Number(m[1])];
+        const i = name === 'fp' ? 8 : m && Number(m[1]) < 32 ? Number(m[1]) : ABI_NAMES.indexOf(name);
+        if (frameIndex > 0) {
+          // A caller's frame: its pc and the registers the unwinder recovered for it.
+          const frame = frameState().frames[frameIndex];
+          if (!frame) throw new ExpressionError(`there is no frame ${frameIndex}`);
+          if (name === 'pc') return frame.pc;
+          if (i >= 0 || floatRegisterIndex(name) !== undefined) {
+            const v = i === 0 ? 0n : i > 0 ? frame.regs?.get(i) ?? (i === 8 ? frame.fp : undefined) : undefined;
+            if (v === undefined) throw new ExpressionError(`${name} is not known in frame ${frameIndex} (${frame.name}): the calls since did not preserve it`);
+            return v;
+          }
+          return undefined;
+        }
+        if (name === 'pc') return BigInt.asUintN(64, h.pc);
+        if (i >= 0) return h.x[i];
         const f = floatRegisterIndex(name);
         if (f !== undefined) return h.fpu.bits(f);
         return undefined;
       },
       symbol: (name) => this.symbols.find(name)?.address,
-      variable: (name) => this.locals(0, hart)?.find((n) => n.name === name)?.scalar,
+      variable: (name) => this.locals(frameIndex, hart)?.find((n) => n.name === name)?.scalar,
       read: (addr, size) => this.readScalar(addr, size, hart),
+      special: (name) => this.special(name, hart),
+      typed: reader && this.values.typedOps(reader, () => this.values.locals(frameState(), frameIndex, reader)),
     };
   }
 
-  evaluate(expr: string, hart = this.focus): bigint { return evaluate(expr, this.evalContext(hart)); }
+  /**
+   * What `$hart`, `$pid`, `$mode` and `$satp` are on a hart, for conditions that say where a
+   * breakpoint should stop: its index, the pid the kernel's profile says it runs (0 for none),
+   * its privilege as a character ('U', 'S', 'M'), its satp.
+   */
+  private special(name: string, hart: number): bigint | string | undefined {
+    switch (name) {
+      case 'hart': return BigInt(hart);
+      case 'mode': return BigInt(PRIV_NAMES[this.machine.harts[hart].priv].charCodeAt(0));
+      case 'satp': return this.satp(hart);
+      case 'pid': {
+        const current = this.profile.currentPid?.(hart);
+        if (typeof current === 'number') return BigInt(current);
+        if (typeof current === 'string') return current;
+        const p = this.processes();
+        if (typeof p === 'string') return p;
+        return BigInt(p.harts.find((h) => h.hart === hart)?.pid ?? 0);
+      }
+      default: return undefined;
+    }
+  }
+
+  evaluate(expr: string, hart = this.focus, frameIndex = 0): bigint { return evaluate(expr, this.evalContext(hart, frameIndex)); }
+
+  /**
+   * The source value an expression names when it is a path through variables (`kmem.freelist`,
+   * `proc[1].name`, `*p`), to be shown with its type and members; undefined for other expressions.
+   */
+  evaluateValue(expr: string, hart = this.focus, frameIndex = 0): ValueNode | undefined {
+    const v = evaluatePath(expr, this.evalContext(hart, frameIndex));
+    return v && SourceValues.node(v);
+  }
 
   location(pc: bigint): SourceLocation | undefined { return this.program.location(pc); }
   functionName(pc: bigint): string { return this.program.functionName(pc); }
@@ -356,39 +409,25 @@ export class ChronosRuntime {
    * variables never pays for them.
    */
   locals(frameIndex: number, hart = this.focus): ValueNode[] | undefined {
-    const scope = this.localsScope(frameIndex, hart);
-    return scope && scope.reader.at(scope.pc, scope.regs);
+    // Two callers more than asked: entry values are found in the caller's frame.
+    return this.values.locals(this.frameState(hart, frameIndex + 3), frameIndex, this.valueReader(hart));
   }
 
   /** Whether locals(frameIndex) has an answer, without reading any variable. */
   hasLocals(frameIndex: number, hart = this.focus): boolean {
-    return this.localsScope(frameIndex, hart) !== undefined;
+    return this.values.available && this.stack(frameIndex + 1, hart)[frameIndex] !== undefined;
   }
 
-  private localsScope(frameIndex: number, hart: number): { reader: Locals; pc: bigint; regs: FrameRegs } | undefined {
-    if (this.localsReader === undefined) {
-      try {
-        const info = this.program.infoSections;
-        this.localsReader = info
-          ? new Locals(new DebugInfo(info), (a, n) => this.machine.debug.readVirt(a, n) ?? undefined,
-            (a) => { const s = this.symbols.at(a); return s && s.sym.address === a ? s.sym.name : undefined; })
-          : null;
-      } catch (e) {
-        this.localsReader = null;
-        this.onOutput.fire(`Chronos: cannot read the kernel's .debug_info (${(e as Error).message}); variables are not shown\n`);
-      }
-    }
-    if (!this.localsReader) return undefined;
-    const frame = this.stack(frameIndex + 1, hart)[frameIndex];
-    if (!frame) return undefined;
-    // Only the innermost frame's registers are all known; callers' frames have their fp.
-    const reg = (n: number): bigint | undefined => frameIndex === 0 ? frame.regs?.get(n) : n === 8 ? frame.fp : undefined;
-    const pc = frameIndex === 0 ? frame.pc : frame.pc - 2n;
-    // GCC's frame base is the call-frame address (DW_OP_call_frame_cfa), from the CFI rule.
-    const rule = this.program.frames.ruleAt(pc);
-    const cfaBase = rule ? reg(rule.cfaReg) : undefined;
-    const cfa = rule && cfaBase !== undefined ? BigInt.asUintN(64, cfaBase + BigInt(rule.cfaOffset)) : undefined;
-    return { reader: this.localsReader, pc, regs: { reg, cfa } };
+  /** A hart's frames (as deep as asked) with its FP registers, for the variables of one of them. */
+  private frameState(hart: number, depth: number): FrameState {
+    const h = this.machine.harts[hart];
+    return { frames: this.stack(depth, hart), fpBits: (r) => h.fpu.bits(r) };
+  }
+
+  /** The source-value reader for the address space a hart runs in. */
+  private valueReader(hart: number) {
+    const satp = this.satp(hart);
+    return this.values.reader(satp, (a, n) => this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp) ?? undefined);
   }
 
   // ---- the inspectors ------------------------------------------------------------------------------
@@ -406,16 +445,55 @@ export class ChronosRuntime {
     return translateView(this.machine.debug, satp, this.evaluate(address));
   }
 
-  /** The frame bitmap through the debug descriptor, or why it cannot be read. */
-  frameBitmap(): FramesView | string {
-    const d = readDescriptor(this.machine.debug, this.program.descriptorAddress);
-    return typeof d === 'string' ? d : readFrames(this.machine.debug, d);
+  /** What the kernel is, for the views: chosen on first use (reading DWARF costs). */
+  get profile(): KernelProfile {
+    if (!this.kernelProfile) {
+      this.kernelProfile = selectProfile({
+        mem: this.machine.debug,
+        descriptor: this.program.descriptorAddress,
+        // Kernels without a descriptor (xv6) map their kernel one to one: globals are read at
+        // their physical addresses, whichever satp a hart runs.
+        values: this.values.reader(-1n, (a, n) => this.machine.debug.readPhys(BigInt.asUintN(64, a), n) ?? undefined),
+        ramEnd: 0x8000_0000n + BigInt(this.options.memory ?? 128) * 1024n * 1024n,
+        harts: this.harts,
+        symbol: (name) => this.symbols.find(name)?.address,
+        declared: this.options.kernel,
+      });
+    }
+    return this.kernelProfile;
   }
 
-  /** The heap's free list through the debug descriptor, or why it cannot be read. */
-  heap(): HeapView | string {
-    const d = readDescriptor(this.machine.debug, this.program.descriptorAddress);
-    return typeof d === 'string' ? d : readHeap(this.machine.debug, d);
+  /** The free frames, as the kernel's profile finds them, or why they cannot be read. */
+  frameBitmap(): FramesView | string { return this.profile.frames(); }
+
+  /** The heap's free list, as the kernel's profile finds it, or why it cannot be read. */
+  heap(): HeapView | string { return this.profile.heap(); }
+
+  /** The process table and the process on each hart, or why they cannot be read. */
+  processes(): ProcessesView | string { return this.profile.processes(); }
+
+  /**
+   * The kernel call stack of a process that is not running, unwound from the context its last
+   * switch saved (pc = ra, sp, fp), in the address space where kernel stacks are mapped.
+   */
+  processStack(pid: number, max = 32): Frame[] | string {
+    const v = this.processes();
+    if (typeof v === 'string') return v;
+    const p = v.processes.find((x) => x.pid === pid);
+    if (!p) return `there is no process ${pid}`;
+    if (!p.context) return p.hart !== undefined ? `pid ${pid} runs on hart ${p.hart}: its stack is that thread's` : `pid ${pid} has no saved context`;
+    const pc = BigInt(p.context.pc);
+    if (pc === 0n) return `pid ${pid} has not run yet: its saved context has no return address`;
+    const satp = this.profile.kernelSatp?.() ?? this.satp();
+    const read = (a: bigint, n: number): bigint | undefined => {
+      const b = this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp);
+      if (!b) return undefined;
+      let x = 0n;
+      for (let i = n - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i]);
+      return x;
+    };
+    const regs = new Map<number, bigint>([[1, pc], [2, BigInt(p.context.sp)], [8, BigInt(p.context.fp)]]);
+    return new Unwinder(this.program, read).stack(regs, pc, max);
   }
 
   /**

@@ -474,7 +474,7 @@ export class ChronosDebugSession extends GuardedSession {
       } else {
         // A variable's path shows the value as its type reads; anything else is an expression.
         const frame = this.frameArg(args.frameId);
-        const local = this.findLocal(text, frame);
+        const local = this.findLocal(text, frame) ?? this.runtime.evaluateValue(text, frame.hart, frame.index);
         if (local) {
           const v = this.valueVariable(local);
           response.body = { result: local.value, type: local.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
@@ -482,7 +482,7 @@ export class ChronosDebugSession extends GuardedSession {
           // An FP register alone reads as the number it holds; in a larger expression, as its bits.
           response.body = { result: formatFloatRegister(this.runtime.evaluate(text, frame.hart)), variablesReference: 0 };
         } else {
-          const v = this.runtime.evaluate(text, frame.hart);
+          const v = this.runtime.evaluate(text, frame.hart, frame.index);
           response.body = { result: `${hex(v)} (${v})`, variablesReference: 0, memoryReference: hex(v) };
         }
       }
@@ -567,6 +567,19 @@ export class ChronosDebugSession extends GuardedSession {
         case 'chronos/heap': {
           const v = rt.heap();
           response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
+          break;
+        }
+        case 'chronos/processes': {
+          const v = rt.processes();
+          response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
+          break;
+        }
+        case 'chronos/processStack': {
+          const v = rt.processStack(Number(args?.pid));
+          response.body = typeof v === 'string' ? { available: false, message: v } : {
+            available: true,
+            frames: v.map((f) => ({ name: f.name, pc: hex(f.pc), file: f.location?.file, line: f.location?.line })),
+          };
           break;
         }
         case 'chronos/stats':

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GCC, MARCH, QEMU, requireTools, scratchDir } from '../support/toolchain.js';
 import { CHRONOS, Session, ask } from './support.js';
+import { buildProcsKernel } from '../support/procsKernel.js';
 
 let dir = '', rebooter = '', failer = '';
 
@@ -83,4 +84,24 @@ test('-S holds the harts until cont; stop, system_reset and q through Ctrl-A c o
   assert.equal(await ask(q, 'info status', false), 'VM status: paused (prelaunch)\r\n');
   q.send('q\n');
   assert.equal(await q.end(), 0);
+});
+
+test('info processes through the kernel profile: the xv6-shaped kernel\'s table, each process on its hart', async () => {
+  const elf = buildProcsKernel(2, true);
+  const s = new Session(process.execPath, [CHRONOS, 'qemu', ...args(elf, '-smp', '3')]);
+  try {
+    await s.waitFor('init runs\n', 30_000);
+    s.send('\x01c');
+    await s.waitFor('(qemu) ', 10_000);
+    assert.equal(await ask(s, 'stop', false), '');
+    const lines = (await ask(s, 'info processes', false)).split('\r\n');
+    assert.equal(lines[0], '  PID STATE      HART SATP             NAME');
+    for (const [i, name] of ['init', 'sh', 'ls'].entries()) {
+      assert.match(lines[i + 1], new RegExp(`^ {4}${i + 1} running {7}${i} 80000000000[0-9a-f]{5} ${name}$`), lines.join('\n'));
+    }
+    s.send('q\n');
+    assert.equal(await s.end(10_000), 0);
+  } finally {
+    await s.end(100);
+  }
 });

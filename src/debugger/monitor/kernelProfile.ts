@@ -1,7 +1,7 @@
 // What the monitor's `info processes` asks of a kernel profile: the knowledge of one kernel's
 // data structures (xv6's proc table, Chronos OS's task list) that turns guest memory into a
-// process list. Profiles come from another part of Chronos; until one matches the kernel,
-// the monitor says there is none.
+// process list. The profiles are the views' own (src/debugger/profiles/monitorProfile.ts
+// adapts them); for a kernel none matches, the monitor says there is none.
 import type { DebugAccess } from '../../emulator/debugAccess.js';
 import { hex16 } from '../../emulator/hex.js';
 
