@@ -10,7 +10,7 @@ PACKAGES=(
   qemu-system-misc opensbi gdb-multiarch            # the reference machine and firmware
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # test programs, objdump
   rustc cargo rust-src librust-compiler-builtins-dev # the kernel, offline, with a hand-built sysroot
-  device-tree-compiler
+  device-tree-compiler u-boot-qemu                   # dtc for --dump-dtb; U-Boot for the qemu drop-in tests
 )
 E2E_PACKAGES=(chromium libkrb5-dev pkg-config ripgrep)
 e2e=0

@@ -29,7 +29,9 @@ Chronos is installed in VS Code (code-server), with the Chronos OS sources as th
 Open  ${server.url}?folder=${encodeURIComponent(workspace)}
 then press F5: the kernel boots on the Chronos emulator and stops in rust_main; the Run and Debug
 sidebar shows Page Tables, Physical Frames and Heap, and the Chronos UART terminal takes input
-for the kernel's shell (try: help, alloc 3, grow 5000, heap). Ctrl-C stops the server.`);
+for the kernel's console monitor (try: help, alloc 3, grow 5000, heap). The configuration
+"Chronos OS: user shell" boots to the user shell instead (try: help, ps, utest, hog 8).
+Ctrl-C stops the server.`);
   const stop = (): void => { void server.stop().then(() => process.exit(0)); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -1,5 +1,6 @@
 // `chronos`: run a RISC-V ELF on the emulator, or disassemble one, from a terminal.
 //   chronos run [options] FILE.elf      (see runArgs.ts)
+//   chronos qemu QEMU-OPTIONS...        (qemu-system-riscv64's options, see qemu.ts)
 //   chronos disasm FILE.elf
 import { ElfError, parseElf } from '../emulator/loader/elf.js';
 import { disassembleElf } from '../emulator/disasm/listing.js';
@@ -7,11 +8,13 @@ import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.js';
 import { exitDrained, guardPipes } from './output.js';
 import { RUN_USAGE } from './runArgs.js';
 import { readFile, run } from './run.js';
+import { qemu } from './qemu.js';
 
 export { EXIT_BUDGET, EXIT_USAGE } from './errors.js';
 
 const USAGE = `usage:
   ${RUN_USAGE}
+  chronos qemu QEMU-OPTIONS...     (qemu-system-riscv64's options: chronos qemu -help)
   chronos disasm FILE.elf`;
 
 function disasm(argv: string[]): number {
@@ -31,13 +34,14 @@ export async function main(argv: string[]): Promise<number> {
     const [cmd, ...rest] = argv;
     switch (cmd) {
       case 'run': return await run(rest);
+      case 'qemu': return await qemu(rest);
       case 'disasm': return disasm(rest);
       case '-h': case '--help': case 'help': process.stdout.write(`${USAGE}\n`); return 0;
       default: throw new UsageError(cmd ? `unknown command '${cmd}'` : 'no command given');
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`chronos: ${e.message}\n${e.message.includes(':') ? '' : `${USAGE}\n`}`);
+      process.stderr.write(`${e.command}: ${e.message}\n${e.usage && e.command === 'chronos' ? `${USAGE}\n` : ''}`);
       return EXIT_USAGE;
     }
     // A bug of ours: one line for the user; the stack only when asked for (CHRONOS_DEBUG=1).

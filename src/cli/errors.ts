@@ -2,6 +2,13 @@
 // line on stderr and exit status 2; anything else is an internal error.
 export class UsageError extends Error {
   override name = 'UsageError';
+  /**
+   * `command` is the command the message is from, as the user typed it ("chronos qemu");
+   * `usage` whether the usage text helps (a bad command line, not a file that cannot be booted).
+   */
+  constructor(message: string, readonly command = 'chronos', readonly usage = !message.includes(':')) {
+    super(message);
+  }
 }
 
 /** Exit status for a usage error or a file Chronos cannot run. */

@@ -121,6 +121,25 @@ export class Breakpoints {
     }
     return { stop, changed };
   }
+
+  /**
+   * Whether a breakpoint at pc stops a run going backwards (reverse continue), without
+   * counting hits or printing: conditions decide; logpoints and the temporary runTo breakpoint
+   * never stop it, and hit counts are not kept going back (a breakpoint with one stops at each
+   * earlier hit).
+   */
+  wouldStop(pc: bigint, evaluate: (e: string) => bigint): RuntimeStop | undefined {
+    let stop: RuntimeStop | undefined;
+    for (const b of this.table.values()) {
+      if (!b.addresses.includes(pc) || b.temporary || b.logMessage) continue;
+      if (b.condition) {
+        try { if (evaluate(b.condition) === 0n) continue; } catch { /* a broken condition stops, as going forward */ }
+      }
+      const kind: StopKind = b.kind === 'function' ? 'function breakpoint' : b.kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
+      stop = { kind, breakpointIds: [...(stop?.breakpointIds ?? []), b.id] };
+    }
+    return stop;
+  }
 }
 
 /** VS Code's hit conditions: `N` or `>= N`, `> N`, `== N`, `% N`. Anything else always stops. */

@@ -1,7 +1,11 @@
-// Expressions for watch, hover and the debug console: numbers (hex or decimal), registers
-// (`a0`, `$a0`, `pc`, `sp`; an FP register, `fa0` or `f10`, as its 64 bits), symbols (their address), memory reads with C-style casts
-// (`*(u64*)0x80200000`, `*(u32*)(sp + 8)`), `&symbol`, and C's arithmetic, bitwise,
-// comparison and logical operators with C's precedence. Values are 64-bit.
+// Expressions for watch, hover, conditions and the debug console: numbers (hex or decimal),
+// registers (`a0`, `$a0`, `pc`, `sp`; an FP register, `fa0` or `f10`, as its 64 bits), source
+// variables by their DWARF types, locals and statics alike, with C's paths through them
+// (`kmem.freelist`, `proc[1].pid`, `cpus[0].proc->pid`, `*p`, `&kmem`), symbols without
+// debugging information (their address), memory reads with C-style casts (`*(u64*)0x80200000`,
+// `*(u32*)(sp + 8)`), the debugger's `$hart`, `$pid`, `$mode` (compare with 'U', 'S', 'M') and
+// `$satp`, and C's arithmetic, bitwise, comparison and logical operators with C's precedence.
+// Values are 64-bit.
 
 export interface EvalContext {
   register(name: string): bigint | undefined;
@@ -10,6 +14,27 @@ export interface EvalContext {
   variable?(name: string): bigint | undefined;
   /** Read `size` bytes at a virtual address, little-endian, or undefined when unmapped. */
   read(addr: bigint, size: number): bigint | undefined;
+  /**
+   * The debugger's own names (`$hart`, `$pid`, `$mode`, `$satp`): a value, a sentence saying
+   * why it has none here, or undefined for a name it does not have.
+   */
+  special?(name: string): bigint | string | undefined;
+  /** Source variables by their types, for paths through them; names it does not know are looked up as above. */
+  typed?: TypedOps;
+}
+
+/** A value of a source type, opaque to the evaluator. */
+export type Typed = { readonly typed: true };
+
+export interface TypedOps {
+  /** A variable in scope, or a static one, by name or path (`kernel::mm::FRAMES`). */
+  lookup(name: string): Typed | undefined;
+  member(v: Typed, name: string): Typed;
+  index(v: Typed, i: bigint): Typed;
+  deref(v: Typed): Typed;
+  /** The value as a number: an integer, a pointer; an array or a struct gives its address. */
+  scalar(v: Typed): bigint;
+  address(v: Typed): bigint;
 }
 
 export class ExpressionError extends Error {
@@ -27,7 +52,7 @@ const TYPES: Record<string, [number, boolean]> = {
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
-  const re = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|\d[\d_]*)|([A-Za-z_$][\w$]*(?:::[A-Za-z_][\w]*)*)|(<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>]))/y;
+  const re = /\s*(?:(0x[0-9a-fA-F_]+|0b[01_]+|0o[0-7_]+|\d[\d_]*)|([A-Za-z_$][\w$]*(?:::[A-Za-z_][\w]*)*)|(->|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>.[\]])|'([^'\\])')/y;
   let pos = 0;
   while (pos < src.length) {
     if (/^\s*$/.test(src.slice(pos))) break;
@@ -35,7 +60,8 @@ function tokenize(src: string): Token[] {
     const m = re.exec(src);
     if (!m) throw new ExpressionError(`unexpected '${src.slice(pos).trim()[0]}' at column ${pos + 1}`);
     pos = re.lastIndex;
-    if (m[1]) out.push({ kind: 'num', value: BigInt(m[1].replace(/_/g, '')) });
+    if (m[4]) out.push({ kind: 'num', value: BigInt(m[4].codePointAt(0)!) });
+    else if (m[1]) out.push({ kind: 'num', value: BigInt(m[1].replace(/_/g, '')) });
     else if (m[2]) out.push({ kind: 'id', value: m[2] });
     else out.push({ kind: 'op', value: m[3] });
   }
@@ -71,7 +97,18 @@ function apply(op: string, a: bigint, b: bigint): bigint {
   }
 }
 
-export function evaluate(src: string, ctx: EvalContext): bigint {
+/**
+ * A typed value when the whole expression is a path through source variables (`kmem`,
+ * `proc[1].name`, `*p`), for showing it with its members; undefined for anything else.
+ */
+export function evaluatePath(src: string, ctx: EvalContext): Typed | undefined {
+  if (!ctx.typed) return undefined;
+  let found: Typed | undefined;
+  evaluate(src, ctx, (v) => { found = v; });
+  return found;
+}
+
+export function evaluate(src: string, ctx: EvalContext, wholePath?: (v: Typed) => void): bigint {
   const toks = tokenize(src);
   if (toks.length === 0) throw new ExpressionError('empty expression');
   let i = 0;
@@ -99,6 +136,65 @@ export function evaluate(src: string, ctx: EvalContext): bigint {
     return TYPES[t.value];
   };
 
+  /** Errors from the typed side are the user's (a missing member, a null pointer). */
+  const typedCall = <T>(f: () => T): T => {
+    try { return f(); } catch (e) {
+      if (e instanceof ExpressionError) throw e;
+      throw new ExpressionError((e as Error).message);
+    }
+  };
+
+  /**
+   * A source variable and the path after it (`.m`, `->m`, `[expr]`, `*` before it), when the
+   * next token names one; undefined (nothing consumed) otherwise.
+   */
+  const typedOperand = (): Typed | undefined => {
+    const t = peek();
+    if (!ctx.typed) return undefined;
+    if (t?.kind === 'op' && t.value === '*') {
+      const save = i;
+      i++;
+      const inner = typedOperand();
+      if (inner) return typedCall(() => ctx.typed!.deref(inner));
+      i = save;
+      return undefined;
+    }
+    if (t?.kind === 'op' && t.value === '(') {
+      // A parenthesised path: (*p).x, (p->next)->next.
+      const save = i;
+      i++;
+      const inner = typedOperand();
+      if (inner && isOp(')')) { i++; return postfix(inner); }
+      i = save;
+      return undefined;
+    }
+    if (t?.kind !== 'id' || t.value.startsWith('$')) return undefined;
+    const v = typedCall(() => ctx.typed!.lookup(t.value));
+    if (!v) return undefined;
+    i++;
+    return postfix(v);
+  };
+
+  const postfix = (start: Typed): Typed => {
+    let v = start;
+    for (;;) {
+      if (isOp('.') || isOp('->')) {
+        i++;
+        const m = peek();
+        if (m?.kind !== 'id') throw new ExpressionError("expected a member name after '.' or '->'");
+        i++;
+        const cur = v;
+        v = typedCall(() => ctx.typed!.member(cur, m.value));
+      } else if (isOp('[')) {
+        i++;
+        const n = binary(0);
+        expect(']');
+        const cur = v;
+        v = typedCall(() => ctx.typed!.index(cur, n));
+      } else return v;
+    }
+  };
+
   const unary = (): bigint => {
     const t = peek();
     if (!t) throw new ExpressionError('the expression ends too early');
@@ -109,8 +205,10 @@ export function evaluate(src: string, ctx: EvalContext): bigint {
       if (t.value === '!') { i++; return unary() === 0n ? 1n : 0n; }
       if (t.value === '&') {
         i++;
+        const v = typedOperand();
+        if (v) return typedCall(() => ctx.typed!.address(v));
         const id = peek();
-        if (id?.kind !== 'id') throw new ExpressionError("'&' needs a symbol name");
+        if (id?.kind !== 'id') throw new ExpressionError("'&' needs a symbol or a variable");
         i++;
         const a = ctx.symbol(id.value);
         if (a === undefined) throw new ExpressionError(`no symbol '${id.value}'`);
@@ -125,6 +223,9 @@ export function evaluate(src: string, ctx: EvalContext): bigint {
           i += 2;
           expect('*');
           expect(')');
+        } else {
+          const v = typedOperand();
+          if (v) return typedCall(() => ctx.typed!.scalar(ctx.typed!.deref(v)));
         }
         const addr = unary();
         const v = ctx.read(addr, size);
@@ -138,6 +239,8 @@ export function evaluate(src: string, ctx: EvalContext): bigint {
           const v = unary();
           return cast[1] ? BigInt.asIntN(cast[0] * 8, v) : BigInt.asUintN(cast[0] * 8, v);
         }
+        const typed = typedOperand();
+        if (typed) return typedCall(() => ctx.typed!.scalar(typed));
         i++;
         const v = binary(0);
         expect(')');
@@ -145,9 +248,18 @@ export function evaluate(src: string, ctx: EvalContext): bigint {
       }
       throw new ExpressionError(`unexpected '${t.value}'`);
     }
+    if (t.kind === 'id') {
+      const v = typedOperand();
+      if (v) return typedCall(() => ctx.typed!.scalar(v));
+    }
     i++;
     if (t.kind === 'num') return t.value;
     const name = t.value.startsWith('$') ? t.value.slice(1) : t.value;
+    if (t.value.startsWith('$')) {
+      const v = ctx.special?.(name);
+      if (typeof v === 'string') throw new ExpressionError(`${t.value}: ${v}`);
+      if (v !== undefined) return v;
+    }
     // A source variable shadows a register of the same name (`$a0` still means the register).
     const local = t.value.startsWith('$') ? undefined : ctx.variable?.(name);
     if (local !== undefined) return local;
@@ -158,6 +270,12 @@ export function evaluate(src: string, ctx: EvalContext): bigint {
     throw new ExpressionError(`'${t.value}' is neither a variable, a register nor a symbol`);
   };
 
+  if (wholePath) {
+    // Only a path alone is a value to show; anything else the caller evaluates as a number.
+    const p = typedOperand();
+    if (p && i === toks.length) wholePath(p);
+    return 0n;
+  }
   const v = binary(0);
   if (i < toks.length) throw new ExpressionError(`unexpected '${toks[i].value}' after the expression`);
   return v;

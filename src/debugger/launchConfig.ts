@@ -3,22 +3,49 @@
 // (scripts/gen-contributions.ts; test/unit/launchConfig.test.ts fails when package.json
 // drifts), and the README's attribute table is checked against it.
 
+type JsonType = 'string' | 'integer' | 'boolean' | 'object';
+
 interface AttributeSpec {
-  type: 'string' | 'integer' | 'boolean' | 'object';
+  /** One type, or several (a value of any of them). */
+  type: JsonType | readonly JsonType[];
   description: string;
   default?: unknown;
   enum?: readonly string[];
   minimum?: number;
   maximum?: number;
+  /** For strings: what they must look like. */
+  pattern?: string;
   /** For objects: the type of every value. */
   additionalProperties?: { type: 'string' };
   required?: boolean;
 }
 
+/** A history budget: a number of KiB, MiB or GiB. */
+const HISTORY_PATTERN = '^\\s*[0-9]+(\\.[0-9]+)?\\s*(KiB|MiB|GiB)\\s*$';
+
+/** The bytes a history budget ("512MiB") names; false for no history. */
+export function historyBudget(value: string | boolean | undefined): number | false {
+  if (value === false) return false;
+  if (value === undefined || value === true) return 512 * 2 ** 20;
+  const m = new RegExp(HISTORY_PATTERN).exec(value);
+  if (!m) throw new Error(`history "${value}": give a size such as "512MiB" or "2GiB", or false`);
+  const bytes = Math.floor(parseFloat(value) * { KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30 }[m[2] as 'KiB' | 'MiB' | 'GiB']);
+  if (bytes < 2 ** 20) throw new Error(`history "${value}": at least 1MiB, or false`);
+  return bytes;
+}
+
 export const LAUNCH_ATTRIBUTES = {
   program: {
-    type: 'string', required: true,
-    description: 'The kernel ELF to boot (built with DWARF), e.g. ${workspaceFolder}/target/riscv64gc-unknown-none-elf/release/kernel.',
+    type: 'string',
+    description: 'The kernel ELF to boot (built with DWARF), e.g. ${workspaceFolder}/target/riscv64gc-unknown-none-elf/release/kernel. With qemuArgs it may be left out when -kernel names the ELF; given, it supplies the symbols.',
+  },
+  qemuArgs: {
+    type: 'string',
+    description: 'qemu-system-riscv64\'s options as the Makefile has them, e.g. "-machine virt -bios none -kernel kernel/kernel -m 128M -smp 3 -nographic": the machine boots as `chronos qemu` boots it (quotes as in a shell; the other attributes, when given, take precedence).',
+  },
+  cwd: {
+    type: 'string',
+    description: 'The directory relative paths are read from: those in qemuArgs, program, bios and drive (make runs QEMU in the Makefile\'s directory, so a pasted line\'s kernel/kernel and fs.img name files there). In VS Code the workspace folder unless given.',
   },
   bios: {
     type: 'string', default: 'builtin',
@@ -44,6 +71,14 @@ export const LAUNCH_ATTRIBUTES = {
     type: 'boolean', default: false,
     description: 'Give the virtio-mmio slots the legacy interface (version 1, QEMU\'s default, which rCore-style kernels expect) instead of version 2 (which xv6 needs).',
   },
+  kernel: {
+    type: 'object', default: {}, additionalProperties: { type: 'string' },
+    description: 'A kernel Chronos does not know, described for the Processes and Physical Frames views by expressions over its own globals: {"processes": "proc", "pid": "pid", "procName": "name", "state": "state", "current": "cpus[$hart].proc", "freePages": "kmem.freelist", "freePageNext": "next", "pagesStart": "&end"}. See docs/kernel-profiles.md.',
+  },
+  history: {
+    type: ['string', 'boolean'], default: '512MiB', pattern: HISTORY_PATTERN,
+    description: 'Time travel: record the run so that Step Back and Reverse Continue can go back, keeping at most this much memory ("512MiB", "2GiB"; the oldest history is dropped first), or false to record nothing.',
+  },
   uartOutput: {
     type: 'string', enum: ['console', 'none'], default: 'console',
     description: 'Where the guest\'s UART output goes: the Chronos UART terminal and debug console, or nowhere.',
@@ -53,10 +88,12 @@ export const LAUNCH_ATTRIBUTES = {
 type Attributes = typeof LAUNCH_ATTRIBUTES;
 type ValueOf<A> =
   A extends { enum: readonly (infer E)[] } ? E
+    : A extends { type: readonly (infer T)[] } ? ValueOfType<T>
     : A extends { type: 'string' } ? string
       : A extends { type: 'integer' } ? number
         : A extends { type: 'boolean' } ? boolean
           : A extends { type: 'object' } ? Record<string, string> : never;
+type ValueOfType<T> = T extends 'string' ? string : T extends 'integer' ? number : T extends 'boolean' ? boolean : T extends 'object' ? Record<string, string> : never;
 type RequiredNames = { [K in keyof Attributes]: Attributes[K] extends { required: true } ? K : never }[keyof Attributes];
 
 /** A launch configuration's Chronos attributes, as the runtime receives them. */
@@ -64,8 +101,11 @@ export type LaunchOptions =
   { [K in RequiredNames]: ValueOf<Attributes[K]> } &
   { [K in Exclude<keyof Attributes, RequiredNames>]?: ValueOf<Attributes[K]> };
 
+/** A configuration names its kernel one way or the other: the ELF, or the QEMU line that boots it. */
+const ONE_OF_REQUIRED: (keyof Attributes)[] = ['program', 'qemuArgs'];
+
 /** package.json's `configurationAttributes.launch`: the JSON schema VS Code checks launch.json with. */
-export function launchSchema(): { required: string[]; properties: Record<string, object> } {
+export function launchSchema(): { required: string[]; anyOf: { required: string[] }[]; properties: Record<string, object> } {
   const properties: Record<string, object> = {};
   const required: string[] = [];
   for (const [name, spec] of Object.entries(LAUNCH_ATTRIBUTES) as [string, AttributeSpec][]) {
@@ -73,5 +113,5 @@ export function launchSchema(): { required: string[]; properties: Record<string,
     const { required: _r, ...schema } = spec;
     properties[name] = schema;
   }
-  return { required, properties };
+  return { required, anyOf: ONE_OF_REQUIRED.map((name) => ({ required: [name] })), properties };
 }

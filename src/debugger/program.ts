@@ -18,6 +18,20 @@ export interface HostFiles {
   openDisk?(spec: DriveSpec): { drive: Drive; close(): void };
 }
 
+/** The sections the debugging-information reader needs, when the ELF has .debug_info. */
+export function infoSections(elf: ElfFile): InfoSections | undefined {
+  const sec = (n: string): Uint8Array | undefined => {
+    const s = elf.sections.find((x) => x.name === n);
+    return s ? elf.bytes.subarray(s.offset, s.offset + s.size) : undefined;
+  };
+  const debugInfo = sec('.debug_info'), debugAbbrev = sec('.debug_abbrev');
+  return debugInfo && debugAbbrev
+    ? { debugInfo, debugAbbrev, debugStr: sec('.debug_str'), debugLineStr: sec('.debug_line_str'), debugRanges: sec('.debug_ranges'),
+      debugRngLists: sec('.debug_rnglists'), debugStrOffsets: sec('.debug_str_offsets'), debugAddr: sec('.debug_addr'),
+      debugLoc: sec('.debug_loc'), debugLocLists: sec('.debug_loclists') }
+    : undefined;
+}
+
 export class Program {
   readonly symbols: Symbols;
   readonly lines: LineIndex;
@@ -38,11 +52,7 @@ export class Program {
     const debugLine = sec('.debug_line');
     this.lines = new LineIndex(debugLine ? parseLineTable({ debugLine, debugLineStr: sec('.debug_line_str'), debugStr: sec('.debug_str') }) : []);
     this.frames = new FrameTable(sec('.debug_frame'));
-    const debugInfo = sec('.debug_info'), debugAbbrev = sec('.debug_abbrev');
-    this.infoSections = debugInfo && debugAbbrev
-      ? { debugInfo, debugAbbrev, debugStr: sec('.debug_str'), debugLineStr: sec('.debug_line_str'), debugRanges: sec('.debug_ranges'),
-        debugRngLists: sec('.debug_rnglists'), debugStrOffsets: sec('.debug_str_offsets'), debugAddr: sec('.debug_addr') }
-      : undefined;
+    this.infoSections = infoSections(elf);
   }
 
   /** A DWARF path as a local one: sourceMap substitution, then relative paths against the program's ancestors. */

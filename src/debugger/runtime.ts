@@ -7,26 +7,31 @@ import { CSR } from '../emulator/isa/csrs.js';
 import { ABI_NAMES } from '../emulator/isa/registers.js';
 import { floatRegisterIndex } from './floatRegisters.js';
 import { Emitter } from '../emulator/events.js';
-import { ElfError } from '../emulator/loader/elf.js';
-import { Machine, type Bios, type StopReason, type Watchpoint } from '../emulator/machine.js';
+import { ElfError, parseElf } from '../emulator/loader/elf.js';
+import type { Machine, RunOptions, StopReason, Watchpoint } from '../emulator/machine.js';
+import { History, HistoryError } from '../emulator/history/history.js';
 import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../emulator/cpu/sv39.js';
 import { HartStatus } from '../emulator/sbi/sbi.js';
+import { hartName, PRIV_NAMES } from './harts.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
-import { evaluate, type EvalContext } from './expression.js';
-import { DebugInfo } from './dwarf/info.js';
-import { Locals, type FrameRegs, type ValueNode } from './locals.js';
+import { evaluate, evaluatePath, ExpressionError, type EvalContext } from './expression.js';
+import type { ValueNode } from './locals.js';
+import { SourceValues, type FrameState } from './sourceValues.js';
 import { Program, type HostFiles } from './program.js';
 import { Breakpoints, type BreakpointOptions, type RuntimeStop, type SetResult } from './breakpoints.js';
 import { PANIC_FILTER, PANIC_SYMBOLS, TRAP_FILTERS } from './trapFilters.js';
 import { Unwinder, type Frame } from './unwind.js';
 import { stepLine, stepOut, type StepControl } from './stepping.js';
-import { readDescriptor } from './inspectors/descriptor.js';
-import { readFrames, type FramesView } from './inspectors/frames.js';
-import { readHeap, type HeapView } from './inspectors/heap.js';
+import type { FramesView } from './inspectors/frames.js';
+import type { HeapView } from './inspectors/heap.js';
+import type { KernelProfile, ProcessesView } from './profiles/profile.js';
+import { selectProfile } from './profiles/select.js';
 import { flatten, readTree, translateView, type Mapping, type PteNode, type TranslationView } from './inspectors/pageTables.js';
-import type { LaunchOptions } from './launchConfig.js';
+import { historyBudget, type LaunchOptions } from './launchConfig.js';
 import type { Drive } from '../emulator/board/virtio.js';
-import { DriveSpecError, parseDriveSpec } from './driveSpec.js';
+import type { DriveSpec } from './driveSpec.js';
+import { launchMachine } from './launchMachine.js';
+import { BootError, bootFromArgs, type ReadFile } from './machineArgs.js';
 
 export type { HostFiles, Frame, RuntimeStop };
 export type { StopKind, BreakpointSpec } from './breakpoints.js';
@@ -39,7 +44,23 @@ const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export interface PageTablesView { satp: bigint; mode: 'Bare' | 'Sv39'; root?: bigint; tree: PteNode[]; flat: Mapping[]; truncated?: boolean }
 
-const PRIV_NAMES = ['U', 'S', '?', 'M'];
+
+/** How far a line step back goes before it gives up and stops where it is. */
+const STEP_BACK_LIMIT = 100_000;
+
+/** Time travel as the views and clients see it: the recorded window and where the machine is. */
+export interface HistoryInfo {
+  enabled: boolean;
+  /** The machine's position: instructions retired plus traps taken, on every hart. */
+  position: number;
+  /** The positions that can be rebuilt. */
+  first?: number; last?: number;
+  /** The machine is before the furthest position reached: it replays until it gets there. */
+  inPast?: boolean;
+  bytes?: number; checkpoints?: number;
+  /** Why there is no history, when there is none. */
+  reason?: string;
+}
 
 /** Why a run returned to its caller. */
 type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
@@ -47,7 +68,8 @@ type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
 export class ChronosRuntime {
   machine!: Machine;
   program!: Program;
-  private localsReader: Locals | undefined | null;
+  private values!: SourceValues;
+  private kernelProfile: KernelProfile | undefined;
   private unwinder!: Unwinder;
   private breakpoints!: Breakpoints;
   private options!: LaunchOptions;
@@ -64,6 +86,11 @@ export class ChronosRuntime {
   private generation = 0;
   exited = false;
   private uartBuffer: number[] = [];
+  /** The record time travel goes back through (launch.json history), when there is one. */
+  private history: History | undefined;
+  private historyOff = 'history is false in the launch configuration';
+  /** A drive of this launch writes to its file (no snapshot=on): nothing can undo that. */
+  private writesToFile = false;
   /** Disk images the machine has open, closed at the next launch and at the end. */
   private disks: { close(): void }[] = [];
 
@@ -79,54 +106,71 @@ export class ChronosRuntime {
   // ---- launch ---------------------------------------------------------------------------------
 
   /** Load and boot; errors are thrown as messages for the client. */
-  launch(opts: LaunchOptions): void {
+  launch(given: LaunchOptions | undefined): void {
+    const opts = given ?? {};
     this.options = opts;
-    if (!opts.program) throw new Error('the launch configuration needs "program": the kernel ELF');
-    if (!this.files.exists(opts.program)) throw new Error(`program ${opts.program} does not exist`);
-    const bytes = this.files.readFile(opts.program);
-    let bios: Bios = 'builtin';
-    if (opts.bios === 'none') bios = 'none';
-    else if (opts.bios && opts.bios !== 'builtin') {
-      if (!this.files.exists(opts.bios)) throw new Error(`firmware ${opts.bios} does not exist`);
-      bios = this.files.readFile(opts.bios);
-    }
+    const budget = historyBudget(opts.history);
+    const { args, programPath, stopOnEntry, notes } = launchMachine(opts);
+    if (stopOnEntry && opts.stopOnEntry === undefined) this.options = { ...opts, stopOnEntry };
+    const readFile: ReadFile = (path, what) => {
+      if (!this.files.exists(path)) throw new Error(`${path === programPath ? 'program' : what} ${path} does not exist`);
+      return this.files.readFile(path);
+    };
+    let booted;
     this.closeDisks();
-    const drives = opts.drive ? [this.openDisk(opts.drive)] : [];
-    const m = new Machine({ memoryMiB: opts.memory ?? 128, harts: opts.smp ?? 1, bios, bootargs: opts.bootargs ?? '', drives, virtioLegacy: opts.virtioLegacy ?? false });
+    this.writesToFile = false;
+    try {
+      booted = bootFromArgs(args, readFile, (spec) => this.openDisk(spec));
+    } catch (e) {
+      if (e instanceof BootError) throw new Error(e.message);
+      throw e;
+    }
+    const m = booted.machine;
     for (const slot of m.virtio) {
       slot.onGuestError = (msg) => { this.flushUart(); this.onOutput.fire(`\n[chronos] ${slot.name}: the guest's driver broke a virtio rule; the device stops until it is reset: ${msg}\n`); };
     }
-    try {
-      const elf = m.loadElf(bytes);
-      m.boot();
-      this.program = new Program(elf, opts.program, this.files, opts.sourceMap ?? {});
-    } catch (e) {
-      if (e instanceof ElfError) throw new Error(`${opts.program}: ${e.message}`);
-      throw e;
+    // The symbols come from the kernel when it is the program, else from the program's own file.
+    let elf = m.elf && programPath === args.kernel ? m.elf : undefined;
+    if (!elf) {
+      try { elf = parseElf(readFile(programPath, 'program')); } catch (e) {
+        if (e instanceof ElfError) throw new Error(`${programPath}: ${e.message}`);
+        throw e;
+      }
     }
+    this.program = new Program(elf, programPath, this.files, opts.sourceMap ?? {});
+    for (const n of [...notes, ...booted.report.notes]) this.onOutput.fire(`Chronos: ${n}\n`);
     this.machine = m;
-    this.localsReader = undefined;
+    this.values = new SourceValues(this.program, (m) => this.onOutput.fire(m));
+    this.kernelProfile = undefined;
     this.unwinder = new Unwinder(this.program, (a, n) => this.readScalar(a, n));
     this.breakpoints = new Breakpoints(this.program);
     this.exited = false;
     if (opts.runTo) this.breakpoints.addTemporary(opts.runTo);
     this.panicAddresses = PANIC_SYMBOLS.map((n) => this.symbols.find(n)?.address).filter((a): a is bigint => a !== undefined).slice(0, 1);
-    m.onUartOutput.event((b) => this.uartBuffer.push(b));
+    this.history = undefined;
+    if (budget !== false) {
+      if (this.writesToFile) this.historyOff = 'a drive writes to its file, which going back cannot undo (give it snapshot=on to keep its writes in memory)';
+      else {
+        try { this.history = new History(m, budget); } catch (e) {
+          if (!(e instanceof HistoryError)) throw e;
+          this.historyOff = e.message;
+        }
+      }
+      if (!this.history) this.onOutput.fire(`Chronos: time travel is off: ${this.historyOff}\n`);
+    }
+    // Output replayed on the way back to the present was shown when it was first made.
+    m.onUartOutput.event((b) => { if (!this.history?.replaying) this.uartBuffer.push(b); });
     m.trapFilter = (cause) => TRAP_FILTERS.some((f) => this.trapFilterIds.has(f.id) && f.causes(cause));
     this.applyBreakpoints();
   }
 
-  /** The launch configuration's disk, opened through the host. */
-  private openDisk(text: string): Drive {
-    let spec;
-    try { spec = parseDriveSpec(text); } catch (e) {
-      if (e instanceof DriveSpecError) throw new Error(`drive "${text}": ${e.message}`);
-      throw e;
-    }
+  /** A disk the launch configuration names, opened through the host. */
+  private openDisk(spec: DriveSpec): Drive {
     if (!this.files.openDisk) throw new Error('this debug host cannot open disk images (drive)');
     if (!this.files.exists(spec.path)) throw new Error(`drive ${spec.path} does not exist`);
     const opened = this.files.openDisk(spec);
     this.disks.push(opened);
+    if (!spec.snapshot && !spec.readOnly) this.writesToFile = true;
     return opened.drive;
   }
 
@@ -196,10 +240,7 @@ export class ChronosRuntime {
 
   /** Each hart as a thread: its number, its privilege, and whether the SBI has it stopped. */
   threads(): { hart: number; name: string }[] {
-    return this.machine.harts.map((h, i) => {
-      const state = this.machine.runners[i].status === HartStatus.Started ? (h.waiting ? ', in wfi' : '') : ', stopped (HSM)';
-      return { hart: i, name: `hart ${i} (${PRIV_NAMES[h.priv]}-mode${state})` };
-    });
+    return this.machine.harts.map((_, i) => ({ hart: i, name: hartName(this.machine, i) }));
   }
 
   /** A hart's registers as the Registers scope shows them. */
@@ -219,6 +260,7 @@ export class ChronosRuntime {
 
   setFloatRegister(index: number, bits: bigint, hart = this.focus): void {
     this.machine.harts[hart].fpu.setBits(index, bits);
+    this.history?.edited();
   }
 
   /** Set pc or an integer register by ABI name; an error message when it cannot be set. */
@@ -228,13 +270,18 @@ export class ChronosRuntime {
     if (name === 'pc') h.pc = BigInt.asIntN(64, value);
     else if (i > 0) h.x[i] = BigInt.asIntN(64, value);
     else return `${name} cannot be changed`;
+    this.history?.edited();
     return undefined;
   }
 
   /** A hart's CSR as M-mode reads it, without side effects. */
   csr(num: number, hart = this.focus): bigint | undefined { return this.machine.debug.peekCsr(num, hart); }
   /** Write a hart's CSR as M-mode would; false when it does not exist or is read-only. */
-  setCsr(num: number, value: bigint, hart = this.focus): boolean { return this.machine.debug.pokeCsr(num, value, hart); }
+  setCsr(num: number, value: bigint, hart = this.focus): boolean {
+    const ok = this.machine.debug.pokeCsr(num, value, hart);
+    if (ok) this.history?.edited();
+    return ok;
+  }
 
   /** Guest memory as a hart sees it (through its satp), little-endian. */
   private readScalar(addr: bigint, size: number, hart = this.focus): bigint | undefined {
@@ -252,34 +299,94 @@ export class ChronosRuntime {
   }
 
   writeMemory(address: bigint, bytes: Uint8Array): boolean {
-    return this.machine.debug.writeVirt(BigInt.asUintN(64, address), bytes, this.satp());
+    const ok = this.machine.debug.writeVirt(BigInt.asUintN(64, address), bytes, this.satp());
+    if (ok) this.history?.edited();
+    return ok;
+  }
+
+  /**
+   * Why the machine cannot be changed now (registers, memory, UART input): it is in the past,
+   * where a change would contradict the recorded future. Undefined when it can.
+   */
+  refusal(what: string): string | undefined {
+    return this.history?.inPast ? `${what} is refused: ${this.history.pastMessage(what)}` : undefined;
   }
 
   /** A hart's satp: the address space its virtual addresses mean. */
   satp(hart = this.focus): bigint { return this.machine.harts[hart].csr.satp; }
 
-  /** Expressions as a hart sees them: its registers, its address space, its innermost frame's variables. */
-  evalContext(hart = this.focus): EvalContext {
+  /**
+   * Expressions as a hart sees them in one of its frames (the innermost by default): that
+   * frame's registers (a caller's as the unwinder recovered them), the hart's address space,
+   * the frame's source variables and the kernel's statics.
+   */
+  evalContext(hart = this.focus, frameIndex = 0): EvalContext {
     const h = this.machine.harts[hart];
+    const reader = this.valueReader(hart);
+    let state: FrameState | undefined;
+    const frameState = (): FrameState => (state ??= this.frameState(hart, frameIndex + 3));
     return {
       register: (name) => {
-        if (name === 'pc') return BigInt.asUintN(64, h.pc);
-        if (name === 'fp') return h.x[8];
-        const i = ABI_NAMES.indexOf(name);
-        if (i >= 0) return h.x[i];
         const m = /^x(\d+)$/.exec(name);
-        if (m && Number(m[1]) < 32) return h.x[Number(m[1])];
+        const i = name === 'fp' ? 8 : m && Number(m[1]) < 32 ? Number(m[1]) : ABI_NAMES.indexOf(name);
+        if (frameIndex > 0) {
+          // A caller's frame: its pc and the registers the unwinder recovered for it.
+          const frame = frameState().frames[frameIndex];
+          if (!frame) throw new ExpressionError(`there is no frame ${frameIndex}`);
+          if (name === 'pc') return frame.pc;
+          if (i >= 0 || floatRegisterIndex(name) !== undefined) {
+            const v = i === 0 ? 0n : i > 0 ? frame.regs?.get(i) ?? (i === 8 ? frame.fp : undefined) : undefined;
+            if (v === undefined) throw new ExpressionError(`${name} is not known in frame ${frameIndex} (${frame.name}): the calls since did not preserve it`);
+            return v;
+          }
+          return undefined;
+        }
+        if (name === 'pc') return BigInt.asUintN(64, h.pc);
+        if (i >= 0) return h.x[i];
         const f = floatRegisterIndex(name);
         if (f !== undefined) return h.fpu.bits(f);
         return undefined;
       },
       symbol: (name) => this.symbols.find(name)?.address,
-      variable: (name) => this.locals(0, hart)?.find((n) => n.name === name)?.scalar,
+      variable: (name) => this.locals(frameIndex, hart)?.find((n) => n.name === name)?.scalar,
       read: (addr, size) => this.readScalar(addr, size, hart),
+      special: (name) => this.special(name, hart),
+      typed: reader && this.values.typedOps(reader, () => this.values.locals(frameState(), frameIndex, reader)),
     };
   }
 
-  evaluate(expr: string, hart = this.focus): bigint { return evaluate(expr, this.evalContext(hart)); }
+  /**
+   * What `$hart`, `$pid`, `$mode` and `$satp` are on a hart, for conditions that say where a
+   * breakpoint should stop: its index, the pid the kernel's profile says it runs (0 for none),
+   * its privilege as a character ('U', 'S', 'M'), its satp.
+   */
+  private special(name: string, hart: number): bigint | string | undefined {
+    switch (name) {
+      case 'hart': return BigInt(hart);
+      case 'mode': return BigInt(PRIV_NAMES[this.machine.harts[hart].priv].charCodeAt(0));
+      case 'satp': return this.satp(hart);
+      case 'pid': {
+        const current = this.profile.currentPid?.(hart);
+        if (typeof current === 'number') return BigInt(current);
+        if (typeof current === 'string') return current;
+        const p = this.processes();
+        if (typeof p === 'string') return p;
+        return BigInt(p.harts.find((h) => h.hart === hart)?.pid ?? 0);
+      }
+      default: return undefined;
+    }
+  }
+
+  evaluate(expr: string, hart = this.focus, frameIndex = 0): bigint { return evaluate(expr, this.evalContext(hart, frameIndex)); }
+
+  /**
+   * The source value an expression names when it is a path through variables (`kmem.freelist`,
+   * `proc[1].name`, `*p`), to be shown with its type and members; undefined for other expressions.
+   */
+  evaluateValue(expr: string, hart = this.focus, frameIndex = 0): ValueNode | undefined {
+    const v = evaluatePath(expr, this.evalContext(hart, frameIndex));
+    return v && SourceValues.node(v);
+  }
 
   location(pc: bigint): SourceLocation | undefined { return this.program.location(pc); }
   functionName(pc: bigint): string { return this.program.functionName(pc); }
@@ -302,39 +409,25 @@ export class ChronosRuntime {
    * variables never pays for them.
    */
   locals(frameIndex: number, hart = this.focus): ValueNode[] | undefined {
-    const scope = this.localsScope(frameIndex, hart);
-    return scope && scope.reader.at(scope.pc, scope.regs);
+    // Two callers more than asked: entry values are found in the caller's frame.
+    return this.values.locals(this.frameState(hart, frameIndex + 3), frameIndex, this.valueReader(hart));
   }
 
   /** Whether locals(frameIndex) has an answer, without reading any variable. */
   hasLocals(frameIndex: number, hart = this.focus): boolean {
-    return this.localsScope(frameIndex, hart) !== undefined;
+    return this.values.available && this.stack(frameIndex + 1, hart)[frameIndex] !== undefined;
   }
 
-  private localsScope(frameIndex: number, hart: number): { reader: Locals; pc: bigint; regs: FrameRegs } | undefined {
-    if (this.localsReader === undefined) {
-      try {
-        const info = this.program.infoSections;
-        this.localsReader = info
-          ? new Locals(new DebugInfo(info), (a, n) => this.machine.debug.readVirt(a, n) ?? undefined,
-            (a) => { const s = this.symbols.at(a); return s && s.sym.address === a ? s.sym.name : undefined; })
-          : null;
-      } catch (e) {
-        this.localsReader = null;
-        this.onOutput.fire(`Chronos: cannot read the kernel's .debug_info (${(e as Error).message}); variables are not shown\n`);
-      }
-    }
-    if (!this.localsReader) return undefined;
-    const frame = this.stack(frameIndex + 1, hart)[frameIndex];
-    if (!frame) return undefined;
-    // Only the innermost frame's registers are all known; callers' frames have their fp.
-    const reg = (n: number): bigint | undefined => frameIndex === 0 ? frame.regs?.get(n) : n === 8 ? frame.fp : undefined;
-    const pc = frameIndex === 0 ? frame.pc : frame.pc - 2n;
-    // GCC's frame base is the call-frame address (DW_OP_call_frame_cfa), from the CFI rule.
-    const rule = this.program.frames.ruleAt(pc);
-    const cfaBase = rule ? reg(rule.cfaReg) : undefined;
-    const cfa = rule && cfaBase !== undefined ? BigInt.asUintN(64, cfaBase + BigInt(rule.cfaOffset)) : undefined;
-    return { reader: this.localsReader, pc, regs: { reg, cfa } };
+  /** A hart's frames (as deep as asked) with its FP registers, for the variables of one of them. */
+  private frameState(hart: number, depth: number): FrameState {
+    const h = this.machine.harts[hart];
+    return { frames: this.stack(depth, hart), fpBits: (r) => h.fpu.bits(r) };
+  }
+
+  /** The source-value reader for the address space a hart runs in. */
+  private valueReader(hart: number) {
+    const satp = this.satp(hart);
+    return this.values.reader(satp, (a, n) => this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp) ?? undefined);
   }
 
   // ---- the inspectors ------------------------------------------------------------------------------
@@ -352,16 +445,55 @@ export class ChronosRuntime {
     return translateView(this.machine.debug, satp, this.evaluate(address));
   }
 
-  /** The frame bitmap through the debug descriptor, or why it cannot be read. */
-  frameBitmap(): FramesView | string {
-    const d = readDescriptor(this.machine.debug, this.program.descriptorAddress);
-    return typeof d === 'string' ? d : readFrames(this.machine.debug, d);
+  /** What the kernel is, for the views: chosen on first use (reading DWARF costs). */
+  get profile(): KernelProfile {
+    if (!this.kernelProfile) {
+      this.kernelProfile = selectProfile({
+        mem: this.machine.debug,
+        descriptor: this.program.descriptorAddress,
+        // Kernels without a descriptor (xv6) map their kernel one to one: globals are read at
+        // their physical addresses, whichever satp a hart runs.
+        values: this.values.reader(-1n, (a, n) => this.machine.debug.readPhys(BigInt.asUintN(64, a), n) ?? undefined),
+        ramEnd: 0x8000_0000n + BigInt(this.options.memory ?? 128) * 1024n * 1024n,
+        harts: this.harts,
+        symbol: (name) => this.symbols.find(name)?.address,
+        declared: this.options.kernel,
+      });
+    }
+    return this.kernelProfile;
   }
 
-  /** The heap's free list through the debug descriptor, or why it cannot be read. */
-  heap(): HeapView | string {
-    const d = readDescriptor(this.machine.debug, this.program.descriptorAddress);
-    return typeof d === 'string' ? d : readHeap(this.machine.debug, d);
+  /** The free frames, as the kernel's profile finds them, or why they cannot be read. */
+  frameBitmap(): FramesView | string { return this.profile.frames(); }
+
+  /** The heap's free list, as the kernel's profile finds it, or why it cannot be read. */
+  heap(): HeapView | string { return this.profile.heap(); }
+
+  /** The process table and the process on each hart, or why they cannot be read. */
+  processes(): ProcessesView | string { return this.profile.processes(); }
+
+  /**
+   * The kernel call stack of a process that is not running, unwound from the context its last
+   * switch saved (pc = ra, sp, fp), in the address space where kernel stacks are mapped.
+   */
+  processStack(pid: number, max = 32): Frame[] | string {
+    const v = this.processes();
+    if (typeof v === 'string') return v;
+    const p = v.processes.find((x) => x.pid === pid);
+    if (!p) return `there is no process ${pid}`;
+    if (!p.context) return p.hart !== undefined ? `pid ${pid} runs on hart ${p.hart}: its stack is that thread's` : `pid ${pid} has no saved context`;
+    const pc = BigInt(p.context.pc);
+    if (pc === 0n) return `pid ${pid} has not run yet: its saved context has no return address`;
+    const satp = this.profile.kernelSatp?.() ?? this.satp();
+    const read = (a: bigint, n: number): bigint | undefined => {
+      const b = this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp);
+      if (!b) return undefined;
+      let x = 0n;
+      for (let i = n - 1; i >= 0; i--) x = (x << 8n) | BigInt(b[i]);
+      return x;
+    };
+    const regs = new Map<number, bigint>([[1, pc], [2, BigInt(p.context.sp)], [8, BigInt(p.context.fp)]]);
+    return new Unwinder(this.program, read).stack(regs, pc, max);
   }
 
   /**
@@ -376,8 +508,15 @@ export class ChronosRuntime {
     return { id: String(cause), description: `the last trap hart ${this.focus} took: ${describeCause(cause)}` };
   }
 
-  stats(): { instructions: number; running: boolean; exited: boolean } {
-    return { instructions: this.machine.instret, running: this.running, exited: this.exited };
+  stats(): { instructions: number; running: boolean; exited: boolean; history: HistoryInfo } {
+    return { instructions: this.machine.instret, running: this.running, exited: this.exited, history: this.historyInfo() };
+  }
+
+  historyInfo(): HistoryInfo {
+    const h = this.history, position = this.machine.progress;
+    if (!h) return { enabled: false, position, reason: this.historyOff };
+    const w = h.window;
+    return { enabled: true, position, first: w.first, last: w.last, inPast: h.inPast, bytes: w.bytes, checkpoints: w.checkpoints };
   }
 
   // ---- execution -------------------------------------------------------------------------------
@@ -458,7 +597,7 @@ export class ChronosRuntime {
     let resume = true;
     try {
       for (;;) {
-        const r = this.machine.run(SLICE, { resume });
+        const r = this.run(SLICE, { resume });
         resume = r.kind !== 'budget';
         this.flushUart();
         if (this.finish(r)) return 'exited';
@@ -478,6 +617,11 @@ export class ChronosRuntime {
     } finally {
       if (target) { this.runTarget = undefined; this.applyBreakpoints(); }
     }
+  }
+
+  /** Machine.run, through the history when there is one (it records, and replays in the past). */
+  private run(budget: number, opts: RunOptions): StopReason {
+    return this.history ? this.history.run(budget, opts) : this.machine.run(budget, opts);
   }
 
   /** Begin a command that runs the guest: newer than any run loop still going. */
@@ -506,7 +650,7 @@ export class ChronosRuntime {
     const h = this.machine.harts[hart];
     const before = h.instret, traps = this.machine.trapsTaken, pc = h.pc;
     for (let resume = true; ;) {
-      const r = this.machine.run(SLICE, { stepHart: hart, resume });
+      const r = this.run(SLICE, { stepHart: hart, resume });
       resume = r.kind !== 'budget';
       this.flushUart();
       if (this.finish(r)) return 'exited';
@@ -576,9 +720,118 @@ export class ChronosRuntime {
     if (!this.exited) this.emitStop({ kind: 'pause', description: reason });
   }
 
-  /** UART input from the client. */
+  /** UART input from the client (refused in the past: see refusal). */
   sendInput(text: string): void {
-    this.machine.uart.receive(new TextEncoder().encode(text));
+    const bytes = new TextEncoder().encode(text);
+    if (this.history) this.history.uartInput(bytes);
+    else this.machine.uart.receive(bytes);
+  }
+
+  // ---- time travel -------------------------------------------------------------------------------
+
+  /** Why the machine cannot go back, or undefined when it can. */
+  get cannotGoBack(): string | undefined {
+    return this.history ? undefined : `there is no history to go back through: ${this.historyOff}`;
+  }
+
+  private get travel(): History {
+    if (!this.history) throw new Error(this.cannotGoBack);
+    return this.history;
+  }
+
+  /** The stop at the start of the recorded window, when going back reaches it. */
+  private atStartOfHistory(hart: number): boolean {
+    if (this.machine.progress > this.travel.window.first) return false;
+    this.emitStop({ kind: 'step', description: `the start of the recorded history (instruction ${this.travel.window.first})`, hart });
+    return true;
+  }
+
+  /**
+   * Step back: one instruction or trap entry of the machine (with several harts, of whichever
+   * hart made it), or one source line of `hart` (calls it made on that line are stepped back
+   * over, as reverse-next does).
+   */
+  async stepBack(granularity: 'instruction' | 'line', hart = this.focus): Promise<void> {
+    const h = this.travel;
+    const generation = this.begin();
+    try {
+      if (this.atStartOfHistory(hart)) return;
+      if (granularity === 'instruction') { h.seek(this.machine.progress - 1); this.emitStop({ kind: 'step', hart }); return; }
+      const line = (): { line: number; file: string } | undefined => this.program.lines.lookup(this.pcOf(hart));
+      const sp = (): bigint => BigInt.asUintN(64, this.reg(2, hart));
+      const same = (a?: { line: number; file: string }, b?: { line: number; file: string }): boolean => !!a && !!b && a.line === b.line && a.file === b.file;
+      const start = line(), startSp = sp();
+      let target: { line: number; file: string } | undefined;
+      for (let n = 0; n < STEP_BACK_LIMIT; n++) {
+        if (this.atStartOfHistory(hart)) return;
+        h.seek(this.machine.progress - 1);
+        const here = line();
+        // A line of this function or a caller's (a callee's lines are inside a deeper frame).
+        if (here && !same(here, start) && sp() >= startSp) { target = here; break; }
+        if (n % 2000 === 1999) {
+          await nextTick();
+          if (generation !== this.generation || this.exited) return;
+          if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return; }
+        }
+      }
+      // Back to where that line began.
+      for (let n = 0; target && n < STEP_BACK_LIMIT && this.machine.progress > h.window.first; n++) {
+        const at = this.machine.progress, depth = sp();
+        h.seek(at - 1);
+        if (!same(line(), target) || sp() < depth) { h.seek(at); break; }
+      }
+      this.emitStop({ kind: 'step', hart });
+    } finally {
+      if (generation === this.generation) this.running = false;
+    }
+  }
+
+  /**
+   * Run backwards to the latest earlier point where going forward would have stopped: a
+   * breakpoint whose condition holds, a data breakpoint's access, a trap an exception filter
+   * takes, a panic; or to the start of the recorded history when there is none.
+   */
+  async reverseContinue(): Promise<void> {
+    const h = this.travel;
+    const generation = this.begin();
+    try {
+      const search = h.searchBack(this.machine.progress, (r) => this.reverseStopFor(r) !== undefined);
+      for (;;) {
+        const n = search.next();
+        if (n.done) {
+          const stop = n.value && this.reverseStopFor(n.value);
+          if (stop) { this.emitStop(stop); return; }
+          h.seek(h.window.first);
+          this.emitStop({ kind: 'step', description: `the start of the recorded history (instruction ${h.window.first}): nothing earlier stops` });
+          return;
+        }
+        await nextTick();
+        if (generation !== this.generation || this.exited) { search.return(undefined); return; }
+        if (this.pauseRequested) { search.return(undefined); this.emitStop({ kind: 'pause' }); return; }
+      }
+    } finally {
+      if (generation === this.generation) this.running = false;
+    }
+  }
+
+  /** The stop a machine stop met going backwards is: as going forward, but nothing is counted or logged. */
+  private reverseStopFor(r: StopReason): RuntimeStop | undefined {
+    if (r.kind === 'breakpoint') {
+      const pc = BigInt.asUintN(64, r.pc);
+      if (this.panicEnabled && this.panicAddresses.includes(pc)) return this.stopFor(r);
+      const stop = this.breakpoints.wouldStop(pc, (e) => this.evaluate(e, r.hart));
+      return stop && { ...stop, hart: r.hart };
+    }
+    if (r.kind === 'watchpoint' || r.kind === 'trap') return this.stopFor(r);
+    return undefined;
+  }
+
+  /** Go to a recorded position (chronos/goto): instructions retired plus traps taken. */
+  goto(position: number): void {
+    const h = this.travel;
+    ++this.generation;
+    h.seek(position);
+    this.emitStop({ kind: 'step', description: `instruction ${position}` });
   }
 
   terminate(): void {

@@ -86,6 +86,7 @@ export class ChronosDebugSession extends GuardedSession {
       supportsTerminateRequest: true,
       supportsRestartRequest: true,
       supportsExceptionInfoRequest: true,
+      supportsStepBack: true,                          // time travel (launch.json history)
       exceptionBreakpointFilters: [...TRAP_FILTERS.map((f) => ({ filter: f.id, label: f.label, default: false })), { filter: PANIC_FILTER.id, label: PANIC_FILTER.label, default: true }],
     };
     this.sendResponse(response);
@@ -264,6 +265,36 @@ export class ChronosDebugSession extends GuardedSession {
     this.go('stepOut', this.runtime.stepOut(hart));
   }
 
+  // ---- time travel ------------------------------------------------------------------------------------
+
+  /** Whether the machine can go back; if not, the request is answered with why. */
+  private canGoBack(response: DebugProtocol.Response): boolean {
+    if (!this.ready(response, true)) return false;
+    const why = this.runtime.cannotGoBack;
+    if (why) { this.sendErrorResponse(response, 7001, why); return false; }
+    return true;
+  }
+
+  /** A change to the machine (registers, memory, UART input) is refused in the past; true when it was. */
+  private refusedInPast(response: DebugProtocol.Response, what: string): boolean {
+    const why = this.runtime.refusal(what);
+    if (why) this.sendErrorResponse(response, 7002, why);
+    return why !== undefined;
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    if (!this.canGoBack(response)) return;
+    const hart = this.hartArg(args.threadId);
+    this.sendResponse(response);
+    this.go('stepBack', this.runtime.stepBack(args.granularity === 'instruction' ? 'instruction' : 'line', hart));
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    if (!this.canGoBack(response)) return;
+    this.sendResponse(response);
+    this.go('reverseContinue', this.runtime.reverseContinue());
+  }
+
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     if (!this.ready(response)) return;
     const info = this.runtime.exceptionInfo();
@@ -395,7 +426,7 @@ export class ChronosDebugSession extends GuardedSession {
   }
 
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
-    if (!this.ready(response, true)) return;
+    if (!this.ready(response, true) || this.refusedInPast(response, `setting ${args.name}`)) return;
     const ref = this.vars.get(args.variablesReference);
     if (ref?.kind === 'float') { this.setFloatRegister(response, ref.hart, args); return; }
     let value: bigint;
@@ -435,6 +466,7 @@ export class ChronosDebugSession extends GuardedSession {
     try {
       if (args.context === 'repl' && text.startsWith('>')) {
         // `> text` in the debug console types text into the guest's UART.
+        if (this.refusedInPast(response, 'typing into the UART')) return;
         this.runtime.sendInput(`${text.slice(1).trimStart()}\r`);
         response.body = { result: '', variablesReference: 0 };
       } else if (isExamine(text)) {
@@ -442,7 +474,7 @@ export class ChronosDebugSession extends GuardedSession {
       } else {
         // A variable's path shows the value as its type reads; anything else is an expression.
         const frame = this.frameArg(args.frameId);
-        const local = this.findLocal(text, frame);
+        const local = this.findLocal(text, frame) ?? this.runtime.evaluateValue(text, frame.hart, frame.index);
         if (local) {
           const v = this.valueVariable(local);
           response.body = { result: local.value, type: local.type, variablesReference: v.variablesReference, memoryReference: v.memoryReference };
@@ -450,7 +482,7 @@ export class ChronosDebugSession extends GuardedSession {
           // An FP register alone reads as the number it holds; in a larger expression, as its bits.
           response.body = { result: formatFloatRegister(this.runtime.evaluate(text, frame.hart)), variablesReference: 0 };
         } else {
-          const v = this.runtime.evaluate(text, frame.hart);
+          const v = this.runtime.evaluate(text, frame.hart, frame.index);
           response.body = { result: `${hex(v)} (${v})`, variablesReference: 0, memoryReference: hex(v) };
         }
       }
@@ -473,7 +505,7 @@ export class ChronosDebugSession extends GuardedSession {
   }
 
   protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
-    if (!this.ready(response)) return;
+    if (!this.ready(response) || this.refusedInPast(response, 'writing memory')) return;
     const base = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
     const data = Buffer.from(args.data, 'base64');
     if (!this.runtime.writeMemory(base, data)) { this.sendErrorResponse(response, 5002, `memory at ${hex(base)} is not writable RAM`); return; }
@@ -504,8 +536,17 @@ export class ChronosDebugSession extends GuardedSession {
     try {
       switch (command) {
         case 'chronos/uartInput':
+          if (this.refusedInPast(response, 'typing into the UART')) return;
           rt.sendInput(String(args?.text ?? ''));
           break;
+        case 'chronos/goto': {
+          if (!this.canGoBack(response)) return;
+          const w = rt.historyInfo(), at = Number(args.instruction);
+          if (at < w.first! || at > w.last!) { this.sendErrorResponse(response, 7003, `instruction ${at} is outside the recorded history (${w.first} to ${w.last})`); return; }
+          this.sendResponse(response);
+          rt.goto(at);
+          return;
+        }
         case 'chronos/pageTables': {
           const v = rt.pageTables(bigintArg(args?.satp), bigintArg(args?.root));
           response.body = v.mode === 'Bare'
@@ -526,6 +567,19 @@ export class ChronosDebugSession extends GuardedSession {
         case 'chronos/heap': {
           const v = rt.heap();
           response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
+          break;
+        }
+        case 'chronos/processes': {
+          const v = rt.processes();
+          response.body = typeof v === 'string' ? { available: false, message: v } : { available: true, ...v };
+          break;
+        }
+        case 'chronos/processStack': {
+          const v = rt.processStack(Number(args?.pid));
+          response.body = typeof v === 'string' ? { available: false, message: v } : {
+            available: true,
+            frames: v.map((f) => ({ name: f.name, pc: hex(f.pc), file: f.location?.file, line: f.location?.line })),
+          };
           break;
         }
         case 'chronos/stats':

@@ -19,7 +19,18 @@ export class Symbols {
       this.byName.set(s.mangled, s);
     }
     this.functions = all.filter((s) => s.isFunction || s.size === 0).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    // A label without a size owns the code after it only up to the end of its section: `end`
+    // (after .bss) must not name code that runs elsewhere, such as xv6's trampoline page.
+    const SHF_ALLOC = 2n;
+    const allocated = elf.sections.filter((sec) => (sec.flags & SHF_ALLOC) !== 0n && sec.size > 0);
+    for (const f of this.functions) {
+      if (f.size > 0) continue;
+      const sec = allocated.find((x) => f.address >= x.addr && f.address < x.addr + BigInt(x.size));
+      this.labelEnd.set(f, sec ? sec.addr + BigInt(sec.size) : f.address);
+    }
   }
+
+  private readonly labelEnd = new Map<Sym, bigint>();
 
   /** The function whose code holds `addr` (a symbol with a size, or the nearest label below). */
   at(addr: bigint): { sym: Sym; offset: bigint } | undefined {
@@ -31,6 +42,7 @@ export class Symbols {
     if (!found) return undefined;
     const offset = addr - found.address;
     if (found.size > 0 && offset >= BigInt(found.size)) return undefined;
+    if (found.size === 0 && addr >= (this.labelEnd.get(found) ?? addr + 1n)) return undefined;
     return { sym: found, offset };
   }
 

@@ -13,7 +13,10 @@ export interface Frame {
   fp: bigint;
   name: string;
   location?: SourceLocation;
-  /** The frame's registers where the unwinder knows them (all of them in frame 0). */
+  /**
+   * The frame's integer registers where the unwinder knows them: all of them in frame 0; in a
+   * caller's frame sp, gp, tp and the registers calls preserve (from the CFI, or unchanged).
+   */
   regs?: ReadonlyMap<number, bigint>;
 }
 
@@ -21,6 +24,14 @@ export interface Frame {
 export type ReadWord = (address: bigint, size: number) => bigint | undefined;
 
 const RA = 1, SP = 2, FP = 8;
+/** Registers a call may change (ra, t0-t6, a0-a7): a caller's values of them are lost. */
+const CALLER_SAVED = [1, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31];
+
+/** A caller's registers as far as they can be known: the callee's, less those a call clobbers (unless the CFI restored them). */
+function callerKnown(regs: Map<number, bigint>, restored: ReadonlySet<number> = new Set()): Map<number, bigint> {
+  for (const r of CALLER_SAVED) if (!restored.has(r)) regs.delete(r);
+  return regs;
+}
 
 export class Unwinder {
   constructor(private readonly program: Program, private readonly read: ReadWord) {}
@@ -50,7 +61,8 @@ export class Unwinder {
         const ra = exit.get(RA)!;
         if (ra === 0n || ra === pc) break;
         pc = ra;
-        for (const [k, v] of exit) regs.set(k, v);
+        regs.clear();
+        for (const [k, v] of callerKnown(exit)) regs.set(k, v);
         continue;
       }
       const rule = table.ruleAt(at);
@@ -63,10 +75,11 @@ export class Unwinder {
         next.set(reg, BigInt.asUintN(64, v));
       }
       next.set(SP, cfa);
-      const ra = rule.saved.has(RA) ? next.get(RA)! : regs.get(RA)!;
-      if (ra === 0n || (ra === pc && cfa === regs.get(SP))) break;
+      const ra = rule.saved.has(RA) ? next.get(RA) : regs.get(RA);
+      if (ra === undefined || ra === 0n || (ra === pc && cfa === regs.get(SP))) break;
       pc = ra;
-      for (const [k, v] of next) regs.set(k, v);
+      regs.clear();
+      for (const [k, v] of callerKnown(next, new Set(rule.saved.keys()))) regs.set(k, v);
     }
     return out;
   }

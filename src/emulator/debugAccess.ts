@@ -42,6 +42,7 @@ export class DebugAccess {
     const off = ram.offsetOf(paddr, bytes.length);
     if (off < 0) return false;
     ram.ru8.set(bytes, off);
+    ram.dirty.mark(off, bytes.length);
     this.m.code.invalidateRange(off, bytes.length);
     return true;
   }

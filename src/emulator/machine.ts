@@ -17,7 +17,7 @@ import { RAM_BASE, Ram } from './memory/ram.js';
 import { BuiltinSbi, HartStatus } from './sbi/sbi.js';
 import { DebugAccess } from './debugAccess.js';
 import { CLINT, PLIC, TEST, UART0 } from './board/virtMap.js';
-import { bootBare, bootFirmware, bootUnderSbi, placeDeviceTree, type BootTarget } from './board/boot.js';
+import { bootBare, bootBoard, placeDeviceTree, type Bios, type BootImages, type BootReport, type BootTarget } from './board/boot.js';
 import { Clock, type ClockState } from './clock.js';
 import { BreakpointSet } from './breakpointSet.js';
 import { Watchpoints, type Watchpoint } from './watchpoints.js';
@@ -26,10 +26,8 @@ import { RunLoop, type RunOptions } from './runLoop.js';
 import { attachVirtio, type Drive } from './board/virtio.js';
 import type { VirtioMmio } from './devices/virtio/mmio.js';
 
-export type { Watchpoint, RunOptions };
+export type { Watchpoint, RunOptions, Bios, BootImages, BootReport };
 export { INSTRUCTIONS_PER_TICK } from './clock.js';
-
-export type Bios = 'none' | 'builtin' | Uint8Array;
 
 export interface MachineOptions {
   /** RAM size in MiB (default 128, as QEMU's default for `virt`). */
@@ -65,8 +63,11 @@ export type StopReason =
  * Everything that decides what the machine does next: restoring one and running gives the
  * same instructions, the same output and the same stops as the run it was taken from.
  */
-export interface MachineSnapshot {
-  harts: HartState[]; runners: HartRunnerState[]; ram: Uint8Array; devices: Record<string, unknown>; clock: ClockState;
+export interface MachineSnapshot extends MachineState { ram: Uint8Array }
+
+/** A snapshot without RAM: what time travel's checkpoints hold beside the pages written (history/). */
+export interface MachineState {
+  harts: HartState[]; runners: HartRunnerState[]; devices: Record<string, unknown>; clock: ClockState;
   trapsTaken: number; schedule: { current: number; sliceLeft: number };
 }
 
@@ -222,9 +223,12 @@ export class Machine {
     const elf = parseElf(bytes);
     checkSegments(elf, BigInt(this.ram.base), BigInt(this.ram.size));
     for (const s of elf.segments) {
+      // An empty segment occupies no memory, wherever it claims to be (checkSegments skips it too).
+      if (s.memsz === 0) continue;
       const off = Number(s.paddr - BigInt(this.ram.base));
       this.ram.ru8.set(elf.bytes.subarray(s.offset, s.offset + s.filesz), off);
       this.ram.ru8.fill(0, off + s.filesz, off + s.memsz);
+      this.ram.dirty.mark(off, s.memsz);
     }
     this.flushCode();
     this.elf = elf;
@@ -232,33 +236,38 @@ export class Machine {
   }
 
   private get bootTarget(): BootTarget {
-    return { ram: this.ram, bus: this.bus, harts: this.harts, bootargs: this.options.bootargs };
+    return { ram: this.ram, bus: this.bus, harts: this.harts };
   }
 
-  /** Start a bare program on every hart in M-mode at its entry, as `qemu-system-riscv64 -bios none` does. */
+  /**
+   * Start a program already in RAM on every hart in M-mode at `entry`, with the device tree
+   * placed and the reset code's registers (for programs written into RAM directly).
+   */
   bootBare(entry: bigint): void {
-    this.fdtAddr = placeDeviceTree(this.bootTarget);
+    this.fdtAddr = placeDeviceTree(this.bootTarget, this.options.bootargs);
     bootBare(this.bootTarget, entry, this.fdtAddr);
   }
 
   /**
-   * Boot the loaded kernel the way the bios option says: bare in M-mode, in S-mode under the
-   * built-in SBI, or through a firmware image at 0x80000000.
+   * Boot as qemu-system-riscv64 -machine virt boots with the machine's bios: bare in M-mode from
+   * the start of RAM, through a firmware image there, or the kernel in S-mode under the built-in
+   * SBI. The kernel is `images.kernel`, else the ELF loadElf loaded. Throws LoadError, ElfError
+   * or FdtError for images that cannot be placed.
    */
-  boot(): void {
-    if (!this.elf) throw new Error('boot: no kernel loaded');
+  boot(images: BootImages = {}): BootReport {
+    const kernel = images.kernel ?? (this.elf && { format: 'elf' as const, elf: this.elf });
+    if (kernel?.format === 'elf') this.elf = kernel.elf;
     const bios = this.options.bios;
-    if (bios === 'none') { this.bootBare(this.elf.entry); return; }
-    this.fdtAddr = placeDeviceTree(this.bootTarget);
+    const report = bootBoard(this.bootTarget, bios, { ...images, kernel, bootargs: images.bootargs ?? this.options.bootargs });
+    this.fdtAddr = report.fdt.start;
     if (bios === 'builtin') {
-      bootUnderSbi(this.bootTarget, this.elf.entry, this.fdtAddr);
       // As OpenSBI with HSM: the boot hart runs the kernel, the others wait for hart_start.
       this.runners.forEach((r, i) => { r.status = i === 0 ? HartStatus.Started : HartStatus.Stopped; });
       for (const h of this.harts) h.ecallHandler = (hart) => hart.priv === Priv.S && this.sbi.handle(hart);
-      return;
     }
-    bootFirmware(this.bootTarget, bios, this.elf.entry, this.fdtAddr);
+    for (const hart of report.loaderStarts.keys()) this.runners[hart].status = HartStatus.Started;
     this.flushCode();
+    return report;
   }
 
   // ---- control ------------------------------------------------------------------------------
@@ -286,6 +295,7 @@ export class Machine {
         if (hit) this.stop({ kind: 'watchpoint', pc: h.pc, ...hit, hart: h.hartId });
         return hit !== undefined;
       } : undefined;
+      h.watchedPage = this.watchpoints.active ? (va, pa) => this.watchpoints.onPage(va, pa) : undefined;
       h.flushDataTranslations();
     }
   }
@@ -315,23 +325,38 @@ export class Machine {
   // ---- snapshots ------------------------------------------------------------------------------
 
   snapshot(): MachineSnapshot {
+    return { ...this.saveState(), ram: this.ram.ru8.slice() };
+  }
+
+  restore(s: MachineSnapshot): void {
+    this.restoreState(s);
+    this.ram.ru8.set(s.ram);
+    this.ram.dirty.markAll();
+    this.flushCode();
+  }
+
+  /** Everything snapshot() holds but RAM. */
+  saveState(): MachineState {
     const devices: Record<string, unknown> = {};
     for (const d of this.bus.list()) if (d.save) devices[d.name] = d.save();
     return {
-      harts: this.harts.map((h) => h.save()), runners: this.runners.map((r) => r.save()), ram: this.ram.ru8.slice(), devices,
+      harts: this.harts.map((h) => h.save()), runners: this.runners.map((r) => r.save()), devices,
       clock: this.clock.save(), trapsTaken: this.trapsTaken, schedule: { current: this.loop.current, sliceLeft: this.loop.sliceLeft },
     };
   }
 
-  restore(s: MachineSnapshot): void {
+  /**
+   * Put back everything but RAM. Translated code stays: it depends on RAM alone, and whoever
+   * changes RAM with this drops the code of the pages it rewrites (code.invalidateRange).
+   */
+  restoreState(s: MachineState): void {
     this.harts.forEach((h, i) => h.restore(s.harts[i]));
     this.runners.forEach((r, i) => r.restore(s.runners[i]));
-    this.ram.ru8.set(s.ram);
     for (const d of this.bus.list()) if (d.restore && s.devices[d.name] !== undefined) d.restore(s.devices[d.name]);
     this.clock.restore(s.clock);
     this.trapsTaken = s.trapsTaken;
     this.loop.current = s.schedule.current;
     this.loop.sliceLeft = s.schedule.sliceLeft;
-    this.flushCode();
+    this.stopReason = undefined;
   }
 }

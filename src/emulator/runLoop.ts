@@ -47,6 +47,12 @@ export interface RunOptions {
    * just before a breakpoint does not skip it.
    */
   resume?: boolean;
+  /**
+   * Harts that stay where they are during this run, as a debugger holds some threads while it
+   * lets others go: their turns pass as idle time, as a stopped hart's do, and they neither
+   * run nor take interrupts.
+   */
+  hold?: readonly number[];
 }
 
 export class RunLoop {
@@ -55,10 +61,13 @@ export class RunLoop {
   sliceLeft: number;
   /** A lone hart's turn never ends: there is nobody to hand over to. */
   private readonly quantum: number;
+  /** Per hart: whether it may run in the current run() (not stopped by the SBI, not held). */
+  private readonly runnable: boolean[];
 
   constructor(private readonly m: Machine) {
     this.quantum = m.harts.length === 1 ? Number.MAX_SAFE_INTEGER : QUANTUM;
     this.sliceLeft = this.quantum;
+    this.runnable = m.harts.map(() => true);
   }
 
   /**
@@ -70,15 +79,17 @@ export class RunLoop {
     const limit = m.progress + budget;
     m.stopReason = undefined;
     for (const r of runners) r.irqDirty = true;
+    this.runnable.fill(true);
+    for (const h of opts.hold ?? []) this.runnable[h] = false;
     const first = runners[this.current];
-    if (opts.resume !== false && first.status === HartStatus.Started) first.passBreakpoint = BigInt.asUintN(64, first.hart.pc);
+    if (opts.resume !== false && this.canRun(first)) first.passBreakpoint = BigInt.asUintN(64, first.hart.pc);
     for (;;) {
       if (m.stopReason) return m.stopReason;
       const left = limit - m.progress;
       if (left <= 0) return { kind: 'budget' };
       if (this.sliceLeft <= 0) { this.next(); continue; }
       const r = runners[this.current];
-      if (r.status !== HartStatus.Started) {
+      if (!this.canRun(r)) {
         // A stopped hart's turn passes as idle time (time is the same for every hart).
         if (this.allIdle()) { const idle = this.fastForward(); if (idle) return idle; continue; }
         m.clock.idleCycles += this.sliceLeft;
@@ -89,6 +100,11 @@ export class RunLoop {
       const stop = this.runHart(r, stepping ? 1 : Math.min(left, this.sliceLeft), stepping);
       if (stop) return stop;
     }
+  }
+
+  /** Started by the SBI (or never stopped) and not held by the caller of run(). */
+  private canRun(r: HartRunner): boolean {
+    return r.status === HartStatus.Started && this.runnable[r.hart.hartId];
   }
 
   private next(): void {
@@ -240,7 +256,7 @@ export class RunLoop {
   private allIdle(): boolean {
     const m = this.m;
     for (const r of m.runners) {
-      if (r.status !== HartStatus.Started) continue;
+      if (!this.canRun(r)) continue;
       const h = r.hart;
       if (!h.waiting) return false;
       m.updateInterruptLines(r);
@@ -256,10 +272,11 @@ export class RunLoop {
   private fastForward(): StopReason | undefined {
     const m = this.m;
     let soonest = Number.MAX_SAFE_INTEGER;
-    for (const r of m.runners) if (r.status === HartStatus.Started) soonest = Math.min(soonest, m.cyclesToDeadline(r));
+    for (const r of m.runners) if (this.canRun(r)) soonest = Math.min(soonest, m.cyclesToDeadline(r));
     if (soonest === Number.MAX_SAFE_INTEGER) {
-      if (m.uart.rxPending > 0) return undefined;
-      const r = m.runners.find((x) => x.status === HartStatus.Started) ?? m.runners[0];
+      // Input on its way wakes a hart, unless the one it would wake is held.
+      if (m.uart.rxPending > 0 && this.runnable.every(Boolean)) return undefined;
+      const r = m.runners.find((x) => this.canRun(x)) ?? m.runners[0];
       return { kind: 'idle', pc: r.hart.pc, hart: r.hart.hartId };
     }
     m.clock.skip(soonest);

@@ -1,6 +1,8 @@
-// Data watchpoints: ranges of memory a debugger watches for reads or writes. While any is set
-// the hart stops filling its TLBs, so every access takes the slow path, where check() can
-// stop the machine before the access happens. Resuming lets that one access through (skip).
+// Data watchpoints: ranges of memory a debugger watches for reads or writes. The hart makes no
+// TLB entry for a page holding watched bytes (virtual pages for virtual watchpoints, physical
+// ones for physical), so every access to such a page takes the slow path, where check() can
+// stop the machine before the access happens; other pages keep their fast path. Resuming lets
+// that one access through (skip).
 import type { AccessKind } from './cpu/hart.js';
 
 export interface Watchpoint { address: bigint; size: number; access: 'read' | 'write' | 'readWrite'; physical: boolean }
@@ -16,6 +18,15 @@ export class Watchpoints {
 
   set(list: Watchpoint[]): void {
     this.list = list.map((w) => ({ ...w, address: BigInt.asUintN(64, w.address) }));
+  }
+
+  /** Whether the page of vaddr (virtual watchpoints) or of paddr (physical ones) holds watched bytes. */
+  onPage(vaddr: bigint, paddr: bigint): boolean {
+    for (const w of this.list) {
+      const page = BigInt.asUintN(64, w.physical ? paddr : vaddr) >> 12n;
+      if (page >= w.address >> 12n && page <= (w.address + BigInt(Math.max(w.size, 1)) - 1n) >> 12n) return true;
+    }
+    return false;
   }
 
   /** The watched range an access touches, or undefined; fetches are never watched. */

@@ -33,8 +33,12 @@ export class ChronosConfigurationProvider implements vscode.DebugConfigurationPr
     return [{ type: 'chronos', request: 'launch', name: 'Debug kernel (Chronos)', program, stopOnEntry: false }];
   }
 
-  /** F5 without a launch.json: debug the newest kernel ELF in the workspace. */
-  async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+  /**
+   * F5 without a launch.json: debug the newest kernel ELF in the workspace. Relative paths (a
+   * Makefile's QEMU line names kernel/kernel and fs.img) are the workspace folder's unless the
+   * configuration gives cwd.
+   */
+  async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     if (!config.type && !config.request && !config.name) {
       const elves = await findKernelElves();
       if (!elves.length) {
@@ -43,10 +47,11 @@ export class ChronosConfigurationProvider implements vscode.DebugConfigurationPr
       }
       return { type: 'chronos', request: 'launch', name: 'Debug kernel (Chronos)', program: elves[0].fsPath };
     }
-    if (!config.program) {
-      await vscode.window.showErrorMessage('Chronos: the launch configuration needs "program", the kernel ELF to debug.');
+    if (!config.program && !config.qemuArgs) {
+      await vscode.window.showErrorMessage('Chronos: the launch configuration needs "program" (the kernel ELF to debug) or "qemuArgs" (the Makefile\'s QEMU options).');
       return undefined;
     }
-    return config;
+    const cwd = config.cwd ?? folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return cwd === undefined ? config : { ...config, cwd };
   }
 }

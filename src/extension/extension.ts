@@ -9,22 +9,26 @@ import { openDrive } from '../debugger/fileDisk.js';
 import { ChronosConfigurationProvider } from './configProvider.js';
 import { UartTerminal } from './uartTerminal.js';
 import { FramesView, HeapView, PageTablesView } from './memoryViews.js';
+import { ProcessesView } from './processesView.js';
+import { bindCondition } from './conditions.js';
 import { startAsmLanguageClient } from '../language/client.js';
 import { openDemo, unpackDemo } from './demo.js';
 import { MEMORY_SCHEME, MemoryDocuments } from './memoryDocument.js';
 
 /** What activate() hands to other extensions, and to our extension-host tests. */
 export interface ChronosApi {
-  views: { pageTables: PageTablesView; heap: HeapView; frames: FramesView };
+  views: { pageTables: PageTablesView; heap: HeapView; frames: FramesView; processes: ProcessesView };
   unpackDemo: (parent: string) => string;
 }
 
 const files: HostFiles = { readFile: (p) => readFileSync(p), exists: (p) => existsSync(p), openDisk: openDrive };
 
 export function activate(context: vscode.ExtensionContext): ChronosApi {
-  const pageTables = new PageTablesView(), heap = new HeapView(), frames = new FramesView();
-  /** Read all three views again; `atStop` when the guest has just stopped (frames marks what changed). */
-  const refresh = (atStop = false): void => { void pageTables.refresh(); void heap.refresh(); void frames.refresh(atStop); };
+  const pageTables = new PageTablesView(), heap = new HeapView(), frames = new FramesView(), processes = new ProcessesView();
+  /** Read every view again; `atStop` when the guest has just stopped (frames marks what changed). */
+  const refresh = (atStop = false): void => {
+    void pageTables.refresh(); void heap.refresh(); void frames.refresh(atStop); void processes.refresh();
+  };
   const terminals = new Map<string, UartTerminal>();
   const memoryDocuments = new MemoryDocuments();
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
@@ -50,6 +54,19 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
     }),
     vscode.window.registerTreeDataProvider('chronos.pageTables', pageTables),
     vscode.window.registerTreeDataProvider('chronos.heap', heap),
+    vscode.window.registerTreeDataProvider('chronos.processes', processes),
+    vscode.commands.registerCommand('chronos.showAddressSpace', (root?: string) => { pageTables.root = root; void pageTables.refresh(); }),
+    // Bind every enabled breakpoint to one process: each gains (or has replaced) `$pid == N`.
+    vscode.commands.registerCommand('chronos.breakInProcess', (item?: { pid?: number }) => {
+      const pid = item?.pid;
+      if (pid === undefined) return;
+      const old = vscode.debug.breakpoints.filter((b) => b.enabled && (b instanceof vscode.SourceBreakpoint || b instanceof vscode.FunctionBreakpoint));
+      const bound = old.map((b) => (b instanceof vscode.SourceBreakpoint
+        ? new vscode.SourceBreakpoint(b.location, true, bindCondition(b.condition, pid), b.hitCondition, b.logMessage)
+        : new vscode.FunctionBreakpoint((b as vscode.FunctionBreakpoint).functionName, true, bindCondition(b.condition, pid), b.hitCondition, b.logMessage)));
+      vscode.debug.removeBreakpoints(old);
+      vscode.debug.addBreakpoints(bound);
+    }),
     vscode.window.registerWebviewViewProvider('chronos.frames', frames),
     vscode.commands.registerCommand('chronos.refreshViews', () => refresh()),
     vscode.commands.registerCommand('chronos.openDemo', (parent?: string) => openDemo(context, parent)),
@@ -97,6 +114,10 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
           const now = Date.now(), rate = (r.instructions - last) / ((now - lastTime) / 1000);
           last = r.instructions; lastTime = now;
           status.text = r.running ? `$(pulse) Chronos ${(rate / 1e6).toFixed(1)} MIPS` : `$(debug-pause) Chronos ${r.instructions} instructions`;
+          // Time travel: in the past, changes are refused until the machine is back at the present.
+          const h = r.history as { inPast?: boolean; position: number; first?: number; last?: number } | undefined;
+          if (h?.inPast) status.text += ` $(history) in the past: ${h.position} of ${h.last}`;
+          status.tooltip = h?.first !== undefined ? `recorded history: instructions ${h.first} to ${h.last}` : undefined;
           status.show();
           if (r.running) refresh();
         } catch { /* the session is ending */ }
@@ -105,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
     vscode.debug.onDidTerminateDebugSession((s) => {
       if (s.type !== 'chronos') return;
       if (timer) clearInterval(timer);
+      pageTables.root = undefined;
       status.hide();
       refresh();
     }),
@@ -120,7 +142,7 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
   };
   if (vscode.workspace.textDocuments.some(asm)) startClient();
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => { if (asm(d)) startClient(); }));
-  return { views: { pageTables, heap, frames }, unpackDemo: (parent) => unpackDemo(context.extensionPath, parent) };
+  return { views: { pageTables, heap, frames, processes }, unpackDemo: (parent) => unpackDemo(context.extensionPath, parent) };
 }
 
 export function deactivate(): void {}

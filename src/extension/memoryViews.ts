@@ -6,14 +6,20 @@ import * as vscode from 'vscode';
 import { escapeHtml, page } from './webview.js';
 
 import type { Mapping, PteNode } from '../debugger/inspectors/pageTables.js';
-export type Item = { label: string; description?: string; tooltip?: string; children?: Item[]; memory?: string };
+export type Item = {
+  label: string; description?: string; tooltip?: string; children?: Item[]; memory?: string;
+  /** A process's root page table: selecting the item shows that address space in Page Tables. */
+  root?: string;
+  /** A process's pid, for the commands on it (its context menu). */
+  pid?: number;
+};
 
-const session = (): vscode.DebugSession | undefined => {
+export const session = (): vscode.DebugSession | undefined => {
   const s = vscode.debug.activeDebugSession;
   return s?.type === 'chronos' ? s : undefined;
 };
 
-abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
+export abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   protected items: Item[] = [];
@@ -36,6 +42,8 @@ abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
     t.description = i.description;
     t.tooltip = i.tooltip;
     if (i.memory) t.command = { command: 'chronos.openMemory', title: 'Open memory', arguments: [i.memory] };
+    if (i.root) t.command = { command: 'chronos.showAddressSpace', title: 'Show its page tables', arguments: [i.root] };
+    if (i.pid !== undefined) t.contextValue = 'chronos.process';
     return t;
   }
 
@@ -44,9 +52,11 @@ abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
 
 export class PageTablesView extends InspectorTree {
   flat = false;
+  /** A root table chosen in the Processes view; the focus hart's satp when none. */
+  root: string | undefined;
 
   protected async load(s: vscode.DebugSession): Promise<Item[]> {
-    const r = await s.customRequest('chronos/pageTables');
+    const r = await s.customRequest('chronos/pageTables', this.root ? { root: this.root } : {});
     if (r.message) return [{ label: r.message }];
     const head: Item = { label: `satp ${r.satp}`, description: `${r.mode}, root ${r.root}` };
     if (this.flat) {
@@ -83,7 +93,7 @@ export class HeapView extends InspectorTree {
 
 /** The frame bitmap as a picture: one cell per frame, changed cells marked since the last stop. */
 /** What the Physical Frames picture shows at the latest refresh. */
-export interface FramesModel { total: number; free: number; allocated: number; peak: number; basePpn: string; bitmap: string; changed: number[] }
+export interface FramesModel { total: number; free: number; allocated: number; peak?: number; basePpn: string; bitmap: string; changed: number[]; damage?: string }
 
 export class FramesView implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
@@ -119,8 +129,9 @@ export class FramesView implements vscode.WebviewViewProvider {
           const previous = bits === this.atLastStop ? this.beforeLastStop : this.atLastStop;
           const changed: number[] = [];
           if (previous.length === bits.length) for (let i = 0; i < bits.length; i++) if (bits[i] !== previous[i]) changed.push(i);
-          this.model = { total: r.total, free: r.free, allocated: r.allocated, peak: r.peak, basePpn: r.basePpn, bitmap: bits, changed };
-          body = `<p class="totals" tabindex="0">total ${r.total} · free ${r.free} · allocated ${r.allocated} · peak ${r.peak}</p>
+          this.model = { total: r.total, free: r.free, allocated: r.allocated, peak: r.peak, basePpn: r.basePpn, bitmap: bits, changed, damage: r.damage };
+          // A kernel that keeps no peak (xv6) has none to show; a damaged free list is said first.
+          body = `${r.damage ? `<p class="damage" role="alert">⚠ damaged free list: ${escapeHtml(r.damage)}</p>` : ''}<p class="totals" tabindex="0">total ${r.total} · free ${r.free} · allocated ${r.allocated}${r.peak === undefined ? '' : ` · peak ${r.peak}`}</p>
 <canvas id="map" tabindex="0" aria-label="frame bitmap: arrow keys move between frames, n goes to the next changed one"></canvas><p id="hover" aria-live="polite"></p>`;
           data = JSON.stringify({ bits, changed, base: r.basePpn });
         }

@@ -2,13 +2,14 @@
 // test/bench/cpu.c (integer) bare and paged, test/bench/fp.c (floating point, rv64gc),
 // test/programs/aspace.c (a satp write and sfence.vma every few hundred instructions, paged)
 // and test/programs/cold.S (16,384 small functions, each run once); prints both rates and
-// their ratio. QEMU does not count
+// their ratio; then time travel's costs (history.ts). QEMU does not count
 // instructions, so its rate is Chronos's instruction count for the same program over QEMU's
 // run time less its start-up time (measured with an empty program).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../src/emulator/machine.js';
+import { chronosOs, measureHistory } from './history.js';
 
 const ROOT = process.cwd();
 const OUT = join(ROOT, 'build', 'bench');
@@ -86,7 +87,7 @@ function main(): void {
     process.exit(1);
   }
   const result: Record<string, unknown> = { date: new Date().toISOString() };
-  // `node dist/bench.js aspace cold` runs only those.
+  // `node dist/bench.js aspace cold` runs only those (`history` names time travel's costs).
   const only = process.argv.slice(2);
   const cases: [string, () => Record<string, unknown>][] = [
     ['bare', () => measure('M-mode, no paging', build('cpu', 1500), build('cpu-empty', 0))],
@@ -98,6 +99,13 @@ function main(): void {
       build('cold', 1, undefined, COLD), build('cold-empty', 0, undefined, COLD), COLD.sources.join(' '))],
   ];
   for (const [name, run] of cases) if (only.length === 0 || only.includes(name)) result[name] = run();
+  if (only.length === 0 || only.includes('history')) {
+    const paged = build('cpu-paged', 1500, 'test/bench/paged.S');
+    result.historyPaged = measureHistory('S-mode paged benchmark', () => { const m = new Machine(); m.bootBare(m.loadElf(readFileSync(paged)).entry); return m; });
+    const os = chronosOs();
+    if (os) result.historyChronosOs = measureHistory('Chronos OS boot and user tests', os);
+    else console.log('time travel on Chronos OS: the kernel is not built (npm run build:kernel), not measured');
+  }
   writeFileSync(join(OUT, 'result.json'), JSON.stringify(result, null, 2));
   if (!existsSync(join(OUT, 'result.json'))) process.exit(1);
 }

@@ -24,7 +24,7 @@ type Json = unknown;
 const COMMANDS = ['setBreakpoints', 'setFunctionBreakpoints', 'setInstructionBreakpoints', 'setExceptionBreakpoints', 'dataBreakpointInfo',
   'setDataBreakpoints', 'threads', 'continue', 'pause', 'next', 'stepIn', 'stepOut', 'exceptionInfo', 'stackTrace', 'scopes', 'variables',
   'setVariable', 'evaluate', 'readMemory', 'writeMemory', 'disassemble', 'restart', 'configurationDone', 'initialize',
-  'chronos/uartInput', 'chronos/pageTables', 'chronos/translate', 'chronos/frames', 'chronos/heap', 'chronos/stats',
+  'chronos/uartInput', 'chronos/pageTables', 'chronos/translate', 'chronos/frames', 'chronos/heap', 'chronos/processes', 'chronos/stats',
   'source', 'loadedSources', 'modules', 'completions', 'gotoTargets', 'cancel', 'noSuchCommand', 'chronos/nope'];
 
 const EXPRESSIONS = ['1+1', 'counter', 'table[3]', 'state', 'i', 'pc', '$a0', 'sp + 8', '*(u64*)sp', '*(u32*)0', 'x/4xw pc', 'x/2i pc',

@@ -14,7 +14,7 @@ export async function chronos(): Promise<ChronosApi> {
   return ext.activate();
 }
 
-/** Stops of chronos sessions as the adapter reports them, for awaiting. */
+/** Stops of chronos sessions as the adapter reports them, for awaiting; an ended session's unawaited stops are dropped. */
 export class Stops implements vscode.Disposable {
   private waiting: ((reason: string) => void)[] = [];
   private readonly queue: string[] = [];
@@ -30,6 +30,8 @@ export class Stops implements vscode.Disposable {
     }),
   });
 
+  private readonly ended = vscode.debug.onDidTerminateDebugSession(() => { this.queue.length = 0; });
+
   next(timeoutMs = 60_000): Promise<string> {
     const q = this.queue.shift();
     if (q !== undefined) return Promise.resolve(q);
@@ -39,7 +41,7 @@ export class Stops implements vscode.Disposable {
     });
   }
 
-  dispose(): void { this.sub.dispose(); }
+  dispose(): void { this.sub.dispose(); this.ended.dispose(); }
 }
 
 export function lineOf(text: string, file = BOOT_RS): number {

@@ -1,5 +1,5 @@
 /// <reference types="mocha" />
-// The data behind the Page Tables, Physical Frames and Heap views, read from the views
+// The data behind the Page Tables, Physical Frames, Heap and Processes views, read from the views
 // themselves inside a real VS Code while Chronos OS stops at known points of its self-tests.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -124,10 +124,48 @@ suite('memory views at Chronos OS breakpoints', () => {
   });
 });
 
+suite('the Processes view', () => {
+  teardown(stopSessions);
+
+  test('Chronos OS\'s processes from its descriptor; selecting one shows its address space', async () => {
+    const src = join(ELF, '..', '..', '..', '..', 'src', 'syscall', 'process.rs');
+    breakAt('Ok(task::with_current(|p| p.pid()) as usize)', src);
+    await start({});
+    await stops.next(120_000);
+    const view = api.views.processes;
+    await view.refresh();
+    const items = view.getChildren();
+    const init = items.find((i) => i.label === '1 init');
+    assert.ok(init, rows(items).join('\n'));
+    const running = items.filter((i) => / on hart 0$/.test(i.description ?? ''));
+    assert.equal(running.length, 1, rows(items).join('\n'));
+    assert.match(running[0].description!, /^running on hart 0$/);
+    const initStack = init.children?.find((c) => c.label === 'call stack');
+    assert.ok(initStack?.children?.some((f) => f.label.endsWith('waitpid')), rows(initStack?.children ?? []).join('\n'));
+    const table = running[0].children?.find((c) => c.label === 'page table');
+    assert.match(table?.description ?? '', /^0x8[0-9a-f]+000$/);
+    await vscode.commands.executeCommand('chronos.showAddressSpace', table!.root);
+    const pt = api.views.pageTables;
+    assert.equal(pt.root, table!.root);
+    await pt.refresh();
+    assert.match(pt.getChildren()[0].description ?? '', new RegExp(`root ${table!.root}$`), rows(pt.getChildren()).join('\n'));
+    // User space (root entry 1, 0x40000000..0x80000000) is mapped in a process's table.
+    assert.ok(pt.getChildren().some((i) => i.label.startsWith('L2[1] 0x40000000')), rows(pt.getChildren()).join('\n'));
+    await vscode.commands.executeCommand('chronos.showAddressSpace');
+    assert.equal(pt.root, undefined);
+    // "Stop only in this process": the breakpoint now carries $pid == its pid.
+    assert.equal(running[0].pid, Number(running[0].label.split(' ')[0]));
+    await vscode.commands.executeCommand('chronos.breakInProcess', running[0]);
+    const bps = vscode.debug.breakpoints;
+    assert.equal(bps.length, 1);
+    assert.equal(bps[0].condition, `$pid == ${running[0].pid}`);
+  });
+});
+
 suite('the demo kernel and the commands', () => {
   test('the commands are registered', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['chronos.refreshViews', 'chronos.togglePageTableMode', 'chronos.translateAddress', 'chronos.findFrame', 'chronos.openDemo']) assert.ok(all.includes(c), c);
+    for (const c of ['chronos.refreshViews', 'chronos.togglePageTableMode', 'chronos.translateAddress', 'chronos.findFrame', 'chronos.openDemo', 'chronos.showAddressSpace', 'chronos.breakInProcess']) assert.ok(all.includes(c), c);
   });
 
   test('unpacking the demo gives a kernel, its sources and a launch configuration mapped onto them', function () {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 export const AS = 'riscv64-unknown-elf-as';
 export const GCC = 'riscv64-unknown-elf-gcc';
 export const OBJDUMP = 'riscv64-unknown-elf-objdump';
+export const OBJCOPY = 'riscv64-unknown-elf-objcopy';
 export const QEMU = 'qemu-system-riscv64';
 export const MARCH = 'rv64imac_zicsr_zifencei';
 /** With F and D, for tests that need the assembler to accept float instructions. */

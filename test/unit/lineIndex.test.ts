@@ -21,3 +21,16 @@ test('code at line 0 belongs to the line before it in its sequence, and starts n
   // A breakpoint on line 10 goes to its one statement start, not into the line-0 code.
   assert.deepEqual(idx.addressesFor('/k/src/sbi.rs', 10), { line: 10, addresses: [0x100n] });
 });
+
+test('optimised code: views of one address do not hide a line; a line with only empty rows still takes a breakpoint', () => {
+  // As GCC -O writes it: line 45 at 0x3d0, then two rows of line 46 at 0x3da (views), line 47
+  // at 0x3dc; line 28 at 0x3be has no code of its own before line 29 at the same address.
+  const idx = new LineIndex([
+    row(0x3b2, 27), row(0x3be, 28), row(0x3be, 29), row(0x3c8, 0, { endSequence: true }),
+    row(0x3d0, 45), row(0x3da, 46), row(0x3da, 46), row(0x3dc, 47), row(0x3e8, 0, { endSequence: true }),
+  ]);
+  assert.deepEqual(idx.addressesFor('/k/src/sbi.rs', 46), { line: 46, addresses: [0x3dan] });
+  assert.deepEqual(idx.addressesFor('/k/src/sbi.rs', 28), { line: 28, addresses: [0x3ben] });
+  assert.equal(idx.lookup(0x3ben)?.line, 29, 'the code at 0x3be is line 29');
+  assert.deepEqual(idx.addressesFor('/k/src/sbi.rs', 29), { line: 29, addresses: [0x3ben] });
+});

@@ -8,16 +8,21 @@ export const TAG = {
   pointerType: 0x0f, referenceType: 0x10, compileUnit: 0x11, structureType: 0x13, subroutineType: 0x15,
   typedef: 0x16, unionType: 0x17, inlinedSubroutine: 0x1d, subrangeType: 0x21, baseType: 0x24,
   constType: 0x26, enumerator: 0x28, subprogram: 0x2e, variable: 0x34, volatileType: 0x35,
-  variantPart: 0x33, variant: 0x19, namespace: 0x39, restrictType: 0x37,
+  variantPart: 0x33, variant: 0x19, namespace: 0x39, restrictType: 0x37, classType: 0x02,
+  callSite: 0x48, callSiteParameter: 0x49, gnuCallSite: 0x4109, gnuCallSiteParameter: 0x410a,
+  templateTypeParameter: 0x2f,
 } as const;
 
 export const AT = {
   location: 0x02, name: 0x03, byteSize: 0x0b, lowPc: 0x11, highPc: 0x12, constValue: 0x1c,
   upperBound: 0x2f, count: 0x37, dataMemberLocation: 0x38, discr: 0x15, discrValue: 0x16, encoding: 0x3e,
   frameBase: 0x40, type: 0x49, ranges: 0x55, abstractOrigin: 0x31, specification: 0x47,
+  declaration: 0x3c, external: 0x3f, linkageName: 0x6e, mipsLinkageName: 0x2007,
+  callReturnPc: 0x7d, callValue: 0x7e, gnuCallSiteValue: 0x2111, callPc: 0x81,
+  loclistsBase: 0x8c, addrBase: 0x73,
 } as const;
 
-export type AttrValue = number | bigint | string | Uint8Array | boolean;
+export type AttrValue = number | bigint | string | Uint8Array | boolean | LocList;
 
 export interface Die {
   offset: number;
@@ -36,10 +41,21 @@ export interface InfoSections {
   debugRngLists?: Uint8Array;
   debugStrOffsets?: Uint8Array;
   debugAddr?: Uint8Array;
+  debugLoc?: Uint8Array;
+  debugLocLists?: Uint8Array;
 }
 
+/** A location that is a list (DW_AT_location or DW_AT_frame_base as a loclistptr): its offset in .debug_loc(lists). */
+export class LocList { constructor(readonly offset: number) {} }
+
+/** What a unit's location lists and address indexes need: its version, base address and bases. */
+interface UnitInfo { version: number; base: bigint; addrBase?: number; is64: boolean }
+
 /** An index form (strx, addrx, rnglistx) kept until the unit's bases are known. */
-class Indexed { constructor(readonly kind: 'str' | 'addr' | 'rnglist', readonly index: number) {} }
+class Indexed { constructor(readonly kind: 'str' | 'addr' | 'rnglist' | 'loclist', readonly index: number) {} }
+
+/** Attributes whose constant forms are location-list offsets in DWARF 2 and 3. */
+const LOCLIST_ATTRS = new Set<number>([AT.location, AT.frameBase]);
 
 interface Abbrev { tag: number; children: boolean; specs: [number, number, number][] }
 
@@ -90,7 +106,10 @@ export class DebugInfo {
         for (const [at, form, implicit] of ab.specs) {
           const v = this.value(r, form, implicit, start, is64, version);
           // high_pc is an address only in DW_FORM_addr; in any constant form it is a length.
-          die.attrs.set(at, at === AT.highPc && form !== 0x01 ? Number(v) : v);
+          if (at === AT.highPc && form !== 0x01) die.attrs.set(at, Number(v));
+          // A location as a section offset (sec_offset, or data4/data8 before DWARF 4) is a list.
+          else if (LOCLIST_ATTRS.has(at) && (form === 0x17 || (version < 4 && (form === 0x06 || form === 0x07)))) die.attrs.set(at, new LocList(Number(v)) as unknown as AttrValue);
+          else die.attrs.set(at, v);
         }
         this.byOffset.set(offset, die);
         if (die.parent) die.parent.children.push(die); else this.units.push(die);
@@ -147,7 +166,7 @@ export class DebugInfo {
       case 0x2b: { const v = r.u16() | (r.u8() << 16); return new Indexed('addr', v) as unknown as AttrValue; }
       case 0x2c: return new Indexed('addr', r.u32()) as unknown as AttrValue;
       case 0x23: return new Indexed('rnglist', r.uleb()) as unknown as AttrValue; // rnglistx
-      case 0x22: return r.uleb();                         // loclistx: location lists are not read
+      case 0x22: return new Indexed('loclist', r.uleb()) as unknown as AttrValue; // loclistx
       default: throw new Error(`DWARF form 0x${form.toString(16)} is not supported`);
     }
   }
@@ -160,7 +179,7 @@ export class DebugInfo {
 
   /** DWARF 5's indexed forms, through the unit's str_offsets, addr and rnglists bases. */
   private resolveIndexed(root: Die, is64: boolean, version: number): void {
-    const strBase = root.attrs.get(0x72), addrBase = root.attrs.get(0x73), rngBase = root.attrs.get(0x74);
+    const strBase = root.attrs.get(0x72), addrBase = root.attrs.get(0x73), rngBase = root.attrs.get(0x74), locBase = root.attrs.get(AT.loclistsBase);
     const size = is64 ? 8 : 4;
     const visit = (d: Die): void => {
       for (const [at, v] of d.attrs) {
@@ -172,16 +191,100 @@ export class DebugInfo {
           d.attrs.set(at, new Reader(this.s.debugAddr, addrBase + v.index * 8).u64());
         } else if (v.kind === 'rnglist' && this.s.debugRngLists && typeof rngBase === 'number') {
           d.attrs.set(at, rngBase + new Reader(this.s.debugRngLists, rngBase + v.index * size).offset(is64));
+        } else if (v.kind === 'loclist' && this.s.debugLocLists) {
+          // Without DW_AT_loclists_base, the first unit's table follows its 12-byte header.
+          const base = typeof locBase === 'number' ? locBase : 12;
+          d.attrs.set(at, new LocList(base + new Reader(this.s.debugLocLists, base + v.index * size).offset(is64)) as unknown as AttrValue);
         } else d.attrs.delete(at);
       }
       d.children.forEach(visit);
     };
     visit(root);
+    const low = root.attrs.get(AT.lowPc);
+    this.unitInfo.set(root, { version, base: typeof low === 'bigint' ? low : 0n, addrBase: typeof addrBase === 'number' ? addrBase : undefined, is64 });
     if (version >= 5) this.v5Units.add(root);
   }
 
   /** Units of DWARF 5, whose DW_AT_ranges point into .debug_rnglists. */
   private readonly v5Units = new Set<Die>();
+  private readonly unitInfo = new Map<Die, UnitInfo>();
+
+  /** The compile unit a DIE belongs to. */
+  unitOf(die: Die): Die {
+    let unit = die;
+    while (unit.parent) unit = unit.parent;
+    return unit;
+  }
+
+  /** An entry of .debug_addr for the unit of `die` (DW_OP_addrx). */
+  addrx(die: Die, index: number): bigint | undefined {
+    const info = this.unitInfo.get(this.unitOf(die));
+    if (!this.s.debugAddr || info?.addrBase === undefined) return undefined;
+    const off = info.addrBase + index * 8;
+    return off + 8 <= this.s.debugAddr.length ? new Reader(this.s.debugAddr, off).u64() : undefined;
+  }
+
+  /**
+   * The expression of a location attribute in force at pc: the attribute itself, or the entry
+   * of its location list that covers pc. Undefined when the list has no entry for pc (the
+   * value does not exist there: optimised out); null when the DIE has no such attribute.
+   */
+  locationAt(die: Die, at: number, pc: bigint): Uint8Array | undefined | null {
+    const v = die.attrs.get(at);
+    if (v instanceof Uint8Array) return v;
+    if (!(v instanceof LocList)) return null;
+    const unit = this.unitOf(die);
+    const info = this.unitInfo.get(unit) ?? { version: 4, base: 0n, is64: false };
+    return info.version >= 5 ? this.locListV5(v.offset, info.base, pc, unit) : this.locListV4(v.offset, info.base, pc);
+  }
+
+  /** .debug_loc (DWARF 2-4): (begin, end) pairs relative to the base, then a u16 length. */
+  private locListV4(off: number, unitBase: bigint, pc: bigint): Uint8Array | undefined {
+    const data = this.s.debugLoc;
+    if (!data) return undefined;
+    const r = new Reader(data, off);
+    let base = unitBase;
+    while (r.pos + 16 <= data.length) {
+      const a = r.u64(), b = r.u64();
+      if (a === 0n && b === 0n) return undefined;
+      if (a === 0xffffffffffffffffn) { base = b; continue; }
+      const n = r.u16();
+      const expr = data.subarray(r.pos, r.pos + n);
+      r.skip(n);
+      if (pc >= base + a && pc < base + b) return expr;
+    }
+    return undefined;
+  }
+
+  /** .debug_loclists (DWARF 5): DW_LLE_* entries. */
+  private locListV5(off: number, unitBase: bigint, pc: bigint, unit: Die): Uint8Array | undefined {
+    const data = this.s.debugLocLists;
+    if (!data) return undefined;
+    const r = new Reader(data, off);
+    let base = unitBase;
+    let fallback: Uint8Array | undefined;
+    const expr = (): Uint8Array => { const n = r.uleb(); const e = data.subarray(r.pos, r.pos + n); r.skip(n); return e; };
+    const addr = (i: number): bigint => this.addrx(unit, i) ?? 0n;
+    while (!r.done) {
+      const kind = r.u8();
+      let lo: bigint, hi: bigint;
+      switch (kind) {
+        case 0: return fallback;                                                   // end_of_list
+        case 1: base = addr(r.uleb()); continue;                                   // base_addressx
+        case 2: lo = addr(r.uleb()); hi = addr(r.uleb()); break;                   // startx_endx
+        case 3: lo = addr(r.uleb()); hi = lo + BigInt(r.uleb()); break;            // startx_length
+        case 4: lo = base + BigInt(r.uleb()); hi = base + BigInt(r.uleb()); break; // offset_pair
+        case 5: fallback = expr(); continue;                                       // default_location
+        case 6: base = r.u64(); continue;                                          // base_address
+        case 7: lo = r.u64(); hi = r.u64(); break;                                 // start_end
+        case 8: lo = r.u64(); hi = lo + BigInt(r.uleb()); break;                   // start_length
+        default: return undefined;
+      }
+      const e = expr();
+      if (pc >= lo && pc < hi) return e;
+    }
+    return fallback;
+  }
 
   at(offset: number): Die | undefined { return this.byOffset.get(offset); }
 
@@ -243,14 +346,14 @@ export class DebugInfo {
   }
 
   /**
-   * The variables and parameters in scope at pc, innermost first, each with the frame base
-   * expression of its function.
+   * The variables and parameters in scope at pc, innermost scope first, with the function
+   * they belong to (whose DW_AT_frame_base their DW_OP_fbreg means). Variables the compiler
+   * optimised away entirely (no location, no constant value) are included: they are in the
+   * source, and the user should see that they are gone.
    */
-  variablesAt(pc: bigint): { die: Die; frameBase?: Uint8Array }[] {
+  variablesAt(pc: bigint): { die: Die; fn: Die }[] {
     const fn = this.functionAt(pc);
     if (!fn) return [];
-    const base = fn.attrs.get(AT.frameBase);
-    const frameBase = base instanceof Uint8Array ? base : undefined;
     const scopes: Die[] = [];
     const visit = (d: Die): void => {
       scopes.push(d);
@@ -259,13 +362,104 @@ export class DebugInfo {
       }
     };
     visit(fn);
-    const out: { die: Die; frameBase?: Uint8Array }[] = [];
+    const out: { die: Die; fn: Die }[] = [];
     for (const scope of scopes.reverse()) {
       for (const c of scope.children) {
-        if ((c.tag === TAG.variable || c.tag === TAG.formalParameter) && c.attrs.has(AT.location)) out.push({ die: c, frameBase });
+        if (c.tag !== TAG.variable && c.tag !== TAG.formalParameter) continue;
+        // A function's static variable is a global (shown through evaluate), not a frame's.
+        const loc = c.attrs.get(AT.location);
+        if (loc instanceof Uint8Array && loc[0] === 0x03 && loc.length === 9) continue;
+        if (c.attrs.has(AT.declaration)) continue;
+        out.push({ die: c, fn });
       }
     }
     return out;
+  }
+
+  /** The call site in `caller` whose return address is `returnPc` (DW_TAG_call_site or GCC's DW_TAG_GNU_call_site). */
+  callSiteAt(caller: Die, returnPc: bigint): Die | undefined {
+    let found: Die | undefined;
+    const visit = (d: Die): void => {
+      for (const c of d.children) {
+        if (found) return;
+        if (c.tag === TAG.callSite || c.tag === TAG.gnuCallSite) {
+          const pc = c.attrs.get(AT.callReturnPc) ?? c.attrs.get(AT.lowPc);
+          if (pc === returnPc) { found = c; return; }
+        } else if (c.tag === TAG.lexicalBlock || c.tag === TAG.inlinedSubroutine) visit(c);
+      }
+    };
+    visit(caller);
+    return found;
+  }
+
+  private globalIndex: { path: string; die: Die }[] | undefined;
+
+  /**
+   * Every variable with a static address (globals, statics, a function's statics), by its
+   * qualified path: Rust's `crate::module::NAME` (namespaces), C's plain name.
+   */
+  globals(): { path: string; die: Die }[] {
+    if (this.globalIndex) return this.globalIndex;
+    const out: { path: string; die: Die }[] = [];
+    const visit = (d: Die, prefix: string): void => {
+      for (const c of d.children) {
+        if (c.tag === TAG.variable) {
+          const loc = c.attrs.get(AT.location);
+          const isStatic = loc instanceof Uint8Array && loc.length >= 2 && (loc[0] === 0x03 || loc[0] === 0xa1 || loc[0] === 0xfb);
+          // A static the compiler folded away (no location, not a declaration) is still
+          // listed at file or module level, so that evaluating it says so.
+          const folded = loc === undefined && !c.attrs.has(AT.declaration) && !c.attrs.has(AT.constValue) && d.tag !== TAG.subprogram && d.tag !== TAG.lexicalBlock;
+          const name = this.name(c);
+          if ((isStatic || folded || (c.attrs.has(AT.constValue) && d.tag !== TAG.subprogram && d.tag !== TAG.lexicalBlock)) && name) out.push({ path: prefix + name, die: c });
+        } else if (c.tag === TAG.namespace || c.tag === TAG.structureType || c.tag === TAG.classType || c.tag === TAG.unionType) {
+          const n = this.name(c);
+          visit(c, n ? `${prefix}${n}::` : prefix);
+        } else if (c.tag === TAG.subprogram || c.tag === TAG.lexicalBlock) visit(c, prefix);
+      }
+    };
+    for (const u of this.units) visit(u, '');
+    // Definitions outside their declaration's scope (C++-style DW_AT_specification) take the declaration's path.
+    this.globalIndex = out;
+    return out;
+  }
+
+  /** A static variable by path: exactly, else by a unique `::`-suffix (`FRAMES` for `kernel::mm::FRAMES`). */
+  findGlobal(path: string): Die | undefined {
+    const all = this.globals();
+    const exact = all.filter((g) => g.path === path);
+    // C: several units may each define their own `static` of one name; the first with an
+    // external definition wins, then the first.
+    const located = (list: typeof all) => list.filter((g) => this.staticAddress(g.die) !== undefined);
+    if (exact.length) {
+      const withAddress = located(exact);
+      return (withAddress.find((g) => g.die.attrs.get(AT.external)) ?? withAddress[0] ?? exact[0]).die;
+    }
+    const suffix = all.filter((g) => g.path.endsWith(`::${path}`));
+    if (suffix.length === 1) return suffix[0].die;
+    const addresses = new Set(suffix.map((g) => this.staticAddress(g.die)));
+    return addresses.size === 1 ? suffix[0].die : undefined;
+  }
+
+  /** The address of a static variable (its DW_OP_addr). */
+  staticAddress(die: Die): bigint | undefined {
+    const loc = die.attrs.get(AT.location);
+    if (!(loc instanceof Uint8Array)) return undefined;
+    if (loc[0] === 0x03 && loc.length >= 9) return new Reader(loc, 1).u64();
+    if (loc[0] === 0xa1 || loc[0] === 0xfb) return this.addrx(die, new Reader(loc, 1).uleb());
+    return undefined;
+  }
+
+  /** A struct, union or typedef by name (`struct proc`, `proc`, `cpu`), for profiles. */
+  findType(name: string): Die | undefined {
+    const bare = name.replace(/^(struct|union|enum)\s+/, '');
+    let found: Die | undefined;
+    for (const die of this.byOffset.values()) {
+      if (die.tag !== TAG.structureType && die.tag !== TAG.unionType && die.tag !== TAG.typedef && die.tag !== TAG.enumerationType && die.tag !== TAG.baseType) continue;
+      if (this.name(die) !== bare || die.attrs.has(AT.declaration)) continue;
+      if (die.tag !== TAG.typedef && die.children.length) return die;
+      found ??= die;
+    }
+    return found;
   }
 
   name(die: Die): string | undefined {
@@ -278,7 +472,7 @@ export class DebugInfo {
   typeOf(die: Die): Die | undefined {
     const t = die.attrs.get(AT.type);
     if (typeof t === 'number') return this.at(t);
-    const origin = die.attrs.get(AT.abstractOrigin);
+    const origin = die.attrs.get(AT.abstractOrigin) ?? die.attrs.get(AT.specification);
     return typeof origin === 'number' && origin !== die.offset ? this.typeOf(this.at(origin) ?? die) : undefined;
   }
 

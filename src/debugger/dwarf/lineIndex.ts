@@ -18,31 +18,42 @@ export class LineIndex {
     // say). A stop there is shown at the line before it in the same sequence, as gdb does,
     // rather than as an unknown source; it starts no statement, so stepping passes through.
     let owner: LineRow | undefined;
+    /** The last row of this sequence whose code ran before the current one (a non-empty range). */
+    let before: LineRow | undefined;
     for (let i = 0; i + 1 < rows.length; i++) {
       const r = rows[i];
-      if (r.endSequence) { owner = undefined; continue; }
+      if (r.endSequence) { owner = undefined; before = undefined; continue; }
       if (r.line > 0) owner = r;
       const next = rows[i + 1];
-      if (next.address > r.address) this.ranges.push({ start: r.address, end: next.address, row: r.line > 0 || !owner ? r : owner });
+      const empty = !(next.address > r.address);
+      if (!empty) this.ranges.push({ start: r.address, end: next.address, row: r.line > 0 || !owner ? r : owner });
       // A row whose range is empty (the next row has the same address) is not where the
-      // line's code is: the address belongs to the next row's line.
-      if (r.isStmt && r.line > 0 && next.address > r.address) {
-        const prev = i > 0 && !rows[i - 1].endSequence ? rows[i - 1] : undefined;
-        // A statement starts where the line changes (or a sequence begins).
-        if (!prev || prev.line !== r.line || prev.file !== r.file) {
-          const file = normalize(r.file);
-          let lines = this.starts.get(file);
-          if (!lines) { lines = new Map(); this.starts.set(file, lines); }
-          const list = lines.get(r.line) ?? [];
-          if (!list.includes(r.address)) list.push(r.address);
-          lines.set(r.line, list);
-        }
+      // line's code is: the address belongs to the next row's line. An optimiser may leave a
+      // line nothing but such rows (its code merged into the next line's): a breakpoint there
+      // uses them, as the only place the line begins.
+      // A statement starts where the line changes (or a sequence begins); rows of the same
+      // address in between (views) do not count as a change.
+      if (r.isStmt && r.line > 0 && (!before || before.line !== r.line || before.file !== r.file)) {
+        this.addStart(empty ? this.fallbackStarts : this.starts, r);
       }
+      if (!empty) before = r;
     }
     this.ranges.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   }
 
-  get files(): string[] { return [...this.starts.keys()]; }
+  /** Statement starts whose range is empty, for lines that have no other. */
+  private readonly fallbackStarts = new Map<string, Map<number, bigint[]>>();
+
+  private addStart(into: Map<string, Map<number, bigint[]>>, r: LineRow): void {
+    const file = normalize(r.file);
+    let lines = into.get(file);
+    if (!lines) { lines = new Map(); into.set(file, lines); }
+    const list = lines.get(r.line) ?? [];
+    if (!list.includes(r.address)) list.push(r.address);
+    lines.set(r.line, list);
+  }
+
+  get files(): string[] { return [...new Set([...this.starts.keys(), ...this.fallbackStarts.keys()])]; }
 
   /** The source line whose code holds `addr`. */
   lookup(addr: bigint): SourceLocation | undefined {
@@ -59,10 +70,10 @@ export class LineIndex {
   /** The table's name for a client path: the same path, or the one sharing the longest tail. */
   resolveFile(path: string): string | undefined {
     const want = normalize(path);
-    if (this.starts.has(want)) return want;
+    if (this.starts.has(want) || this.fallbackStarts.has(want)) return want;
     const parts = want.split('/');
     let best: string | undefined, bestLen = 0;
-    for (const f of this.starts.keys()) {
+    for (const f of this.files) {
       const fp = f.split('/');
       let n = 0;
       while (n < fp.length && n < parts.length && fp[fp.length - 1 - n] === parts[parts.length - 1 - n]) n++;
@@ -76,10 +87,10 @@ export class LineIndex {
    * nearest following line with code (within `maxShift` lines).
    */
   addressesFor(file: string, line: number, maxShift = 20): { line: number; addresses: bigint[] } | undefined {
-    const lines = this.starts.get(file);
-    if (!lines) return undefined;
+    const lines = this.starts.get(file), fallback = this.fallbackStarts.get(file);
+    if (!lines && !fallback) return undefined;
     for (let l = line; l <= line + maxShift; l++) {
-      const a = lines.get(l);
+      const a = lines?.get(l) ?? fallback?.get(l);
       if (a && a.length) return { line: l, addresses: [...a].sort((x, y) => (x < y ? -1 : 1)) };
     }
     return undefined;

@@ -1,4 +1,4 @@
-// Reading the kernel's debug descriptor (docs/debug-descriptor.md, version 1).
+// Reading the kernel's debug descriptor (docs/debug-descriptor.md, version 1, revisions 1 and 2).
 import type { ElfFile } from '../../emulator/loader/elf.js';
 import type { Symbols } from '../symbols.js';
 import { u64, type PhysMemory } from './memory.js';
@@ -21,12 +21,32 @@ export interface Descriptor {
   nodeOffSize: number;
   nodeOffNext: number;
   minBlock: number;
+  /** Revision 2: the process table and the pid on each hart. */
+  processes?: ProcessTable;
+}
+
+/** Where a process slot's fields are (offsets in a slot), in the descriptor's order. */
+const PROC_FIELDS = ['pid', 'state', 'ppid', 'exitCode', 'rootPpn', 'name', 'nameLen', 'frames', 'quota', 'kstackBase', 'kstackTop',
+  'trapFrame', 'wait', 'killed', 'wakeAt', 'heapStart', 'brk', 'context'] as const;
+type ProcField = Exclude<(typeof PROC_FIELDS)[number], 'nameLen'>;
+
+export interface ProcessTable {
+  table: bigint;
+  slots: number;
+  stride: number;
+  off: Record<ProcField, number>;
+  nameLen: number;
+  maxHarts: number;
+  /** Address of one u32 per hart: the pid it runs, 0 for none. */
+  currentPid: bigint;
 }
 
 export const NO_DESCRIPTOR = 'this kernel has no Chronos debug descriptor (no CHRONOS_DEBUG symbol, no .chronos_debug section, no CHRNDBG magic in its image); see docs/debug-descriptor.md';
 
 const MAGIC = [0x43, 0x48, 0x52, 0x4e, 0x44, 0x42, 0x47, 0x00]; // "CHRNDBG\0"
 const SIZE = 208;
+/** Revision 2's size: the fields from 208 on. */
+const SIZE_V2 = 344;
 
 /**
  * Where the descriptor is, found once per kernel as the contract orders it: the symbol, then
@@ -56,8 +76,10 @@ export function locateDescriptor(elf: ElfFile, symbols: Symbols): bigint | undef
 
 export function readDescriptor(mem: PhysMemory, address: bigint | undefined): Descriptor | string {
   if (address === undefined) return NO_DESCRIPTOR;
-  const raw = mem.readPhys(address, SIZE);
-  if (!raw) return `the descriptor at 0x${address.toString(16)} is not in memory`;
+  const head = mem.readPhys(address, SIZE);
+  if (!head) return `the descriptor at 0x${address.toString(16)} is not in memory`;
+  const declared = head[10] | (head[11] << 8);
+  const raw = declared >= SIZE_V2 ? mem.readPhys(address, SIZE_V2) ?? head : head;
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   if (MAGIC.some((c, i) => raw[i] !== c)) return 'the descriptor has the wrong magic';
   const version = dv.getUint16(8, true), size = dv.getUint16(10, true);
@@ -76,5 +98,19 @@ export function readDescriptor(mem: PhysMemory, address: bigint | undefined): De
     bitmap: p(80), bitmapWords: Number(p(88)), basePpn: deref(96), frameCount: Number(deref(104)), frameStats: p(112),
     rootPpn: deref(120), heapHead: p(128), nodeOffSize: dv.getUint16(146, true), nodeOffNext: dv.getUint16(148, true),
     minBlock: dv.getUint16(150, true),
+    processes: raw.length >= SIZE_V2 && dv.getUint16(152, true) >= 2 ? processTable(dv) : undefined,
+  };
+}
+
+function processTable(dv: DataView): ProcessTable {
+  const off = {} as Record<ProcField, number>;
+  let nameLen = 0;
+  PROC_FIELDS.forEach((f, i) => {
+    const v = dv.getUint16(224 + 2 * i, true);
+    if (f === 'nameLen') nameLen = v; else off[f] = v;
+  });
+  return {
+    table: dv.getBigUint64(176, true), slots: dv.getUint32(216, true), stride: dv.getUint32(220, true), off, nameLen,
+    maxHarts: dv.getUint16(260, true), currentPid: dv.getBigUint64(264, true),
   };
 }

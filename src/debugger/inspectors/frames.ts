@@ -5,7 +5,11 @@ import { u64, type PhysMemory } from './memory.js';
 export interface FramesView {
   basePpn: string;
   frameCount: number;
-  total: number; free: number; allocated: number; peak: number;
+  total: number; free: number; allocated: number;
+  /** The most frames ever allocated, when the kernel keeps count. */
+  peak?: number;
+  /** Why the free list could not be read to its end (a kernel that keeps one), when it is damaged. */
+  damage?: string;
   /** One character per frame: '1' allocated, '0' free. */
   bitmap: string;
   generation: string;

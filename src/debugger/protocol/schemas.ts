@@ -57,6 +57,8 @@ export const REQUEST_SCHEMAS: Record<string, Schema> = {
   next: stepArgs,
   stepIn: stepArgs,
   stepOut: stepArgs,
+  stepBack: stepArgs,
+  reverseContinue: obj({ threadId, singleThread: bool }, ['threadId']),
   exceptionInfo: obj({ threadId }, ['threadId']),
   stackTrace: obj({ threadId, startFrame: int(0), levels: int(0), format }, ['threadId']),
   scopes: obj({ frameId: int(0) }, ['frameId']),
@@ -72,4 +74,5 @@ export const REQUEST_SCHEMAS: Record<string, Schema> = {
   'chronos/frames': obj({}),
   'chronos/heap': obj({}),
   'chronos/stats': obj({}),
+  'chronos/goto': obj({ instruction: int(0, Number.MAX_SAFE_INTEGER) }, ['instruction']),
 };

@@ -79,6 +79,11 @@ export class Hart {
 
   readonly csr: CsrFile;
   watch: WatchHook | undefined;
+  /**
+   * Whether a TLB entry for this page would let accesses bypass the watch hook (the page holds
+   * watched bytes): such pages stay on the slow path, every other page keeps its fast path.
+   */
+  watchedPage: ((vaddr: bigint, paddr: bigint) => boolean) | undefined;
   code: CodeWatcher | undefined;
   /** Environment calls the machine answers itself (the built-in SBI); true means handled. */
   ecallHandler: ((h: Hart) => boolean) | undefined;
@@ -156,6 +161,11 @@ export class Hart {
     this.translationGeneration++;
   }
 
+  /** Store translations only: the next store to each page takes the slow path, which marks it dirty. */
+  flushWriteTranslations(): void {
+    for (const t of this.tlbs) t.flushWrites();
+  }
+
   /** Load and store translations only: MPRV, MPP, SUM or MXR changed, or watchpoints. */
   flushDataTranslations(): void {
     for (const t of this.tlbs) t.flushData();
@@ -164,6 +174,9 @@ export class Hart {
   private fill(kind: AccessKind, vaddr: bigint, paddr: bigint): void {
     const off = this.bus.ram.offsetOf(paddr & ~0xfffn, 4096);
     if (off < 0) return;
+    // Translated stores reach RAM only through write entries made here: marking the page now
+    // records every store that will use the entry (memory/dirtyPages.ts).
+    if (kind === 'store') this.bus.ram.dirty.mark(off);
     this.tlbs[this.priv].fill(kind, Number(vaddr & 0xffffffffn) | 0, Number((vaddr >> 32n) & 0xffffffffn), off);
   }
 
@@ -205,7 +218,7 @@ export class Hart {
     if (this.watch?.(vaddr, paddr, size, 'load')) { this.exc = EXC_STOP; return undefined; }
     const v = this.bus.read(paddr, size);
     if (v === undefined) { this.exception(Exception.LoadAccessFault, vaddr); return undefined; }
-    if (!this.watch && !this.csr.triggers.dataArmed) this.fill('load', vaddr, paddr);
+    if (!this.csr.triggers.dataArmed && !this.watchedPage?.(vaddr, paddr)) this.fill('load', vaddr, paddr);
     return v;
   }
 
@@ -219,7 +232,8 @@ export class Hart {
     if (off >= 0) {
       if (this.code?.isCode(off, size)) this.code.invalidateRange(off, size);
       writeRam(this.bus.ram, off, size, value);
-      if (!this.watch && !this.csr.triggers.dataArmed) this.fill('store', vaddr, paddr);
+      this.bus.ram.dirty.mark(off, size);
+      if (!this.csr.triggers.dataArmed && !this.watchedPage?.(vaddr, paddr)) this.fill('store', vaddr, paddr);
       return true;
     }
     if (!this.bus.write(paddr, size, value)) { this.exception(Exception.StoreAccessFault, vaddr); return false; }

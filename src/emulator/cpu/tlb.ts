@@ -47,6 +47,9 @@ export class Tlb {
 
   flush(): void { this.r.fill(EMPTY); this.w.fill(EMPTY); this.x.fill(EMPTY); }
 
+  /** Stores only: the pages written from here on are known (memory/dirtyPages.ts). */
+  flushWrites(): void { this.w.fill(EMPTY); }
+
   /** Loads and stores only: what MPRV, SUM and MXR decide. */
   flushData(): void { this.r.fill(EMPTY); this.w.fill(EMPTY); }
 

@@ -1,6 +1,6 @@
 // Read-only memory: QEMU's MROM holds the reset vector and the fw_dynamic_info a firmware
 // may read. Only data is read from it here; the reset code's effect is applied directly when
-// the machine boots (see board/boot.ts).
+// the machine boots (see board/boot.ts), which also rewrites `bytes` at every boot.
 import type { Region } from '../board/virtMap.js';
 import type { Device } from '../memory/bus.js';
 
@@ -8,7 +8,7 @@ export class Rom implements Device {
   readonly name: string;
   readonly base: number;
   readonly size: number;
-  constructor(region: Region, private readonly bytes: Uint8Array) {
+  constructor(region: Region, readonly bytes: Uint8Array) {
     this.name = region.name; this.base = region.base; this.size = region.size;
   }
 

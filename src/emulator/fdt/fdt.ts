@@ -17,7 +17,8 @@ export const u64Cells = (v: bigint | number): number[] => {
   return [Number(b >> 32n), Number(b & 0xffffffffn)];
 };
 
-const FDT_MAGIC = 0xd00dfeed, BEGIN_NODE = 1, END_NODE = 2, PROP = 3, END = 9;
+export const FDT_MAGIC = 0xd00dfeed;
+const BEGIN_NODE = 1, END_NODE = 2, PROP = 3, END = 9;
 
 function encodeValue(v: PropValue): Uint8Array {
   if (v === null) return new Uint8Array(0);
@@ -35,7 +36,13 @@ function cells(cs: number[]): Uint8Array {
   return out;
 }
 
-export function buildFdt(root: FdtNode, bootCpu = 0): Uint8Array {
+/**
+ * The blob of a tree, packed: the header's totalsize is exactly the header, the empty
+ * reservation map and the two blocks. `reserve` makes the returned buffer that long (zeros
+ * after the tree), as QEMU reserves 1 MiB for the tree it packs: room a firmware or kernel may
+ * use to grow the tree in place.
+ */
+export function buildFdt(root: FdtNode, reserve = 0, bootCpu = 0): Uint8Array {
   const struct: number[] = [];
   const strings: number[] = [];
   const stringOffsets = new Map<string, number>();
@@ -67,9 +74,9 @@ export function buildFdt(root: FdtNode, bootCpu = 0): Uint8Array {
   const HEADER = 40, RSVMAP = 16;
   const offStruct = HEADER + RSVMAP, offStrings = offStruct + struct.length;
   const total = offStrings + strings.length;
-  const out = new Uint8Array((total + 7) & ~7);
+  const out = new Uint8Array(Math.max(total, reserve));
   const dv = new DataView(out.buffer);
-  [FDT_MAGIC, out.length, offStruct, offStrings, HEADER, 17, 16, bootCpu, strings.length, struct.length]
+  [FDT_MAGIC, total, offStruct, offStrings, HEADER, 17, 16, bootCpu, strings.length, struct.length]
     .forEach((v, i) => dv.setUint32(4 * i, v >>> 0));
   out.set(struct, offStruct);
   out.set(strings, offStrings);

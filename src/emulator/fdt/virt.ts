@@ -15,9 +15,16 @@ const reg = (r: Region): number[] => [...u64Cells(r.base), ...u64Cells(r.size)];
 /** A node named as QEMU names it, `name@base`. */
 const at = (name: string, r: Region, props: [string, PropValue][]): FdtNode => node(`${name}@${r.base.toString(16)}`, props);
 
-export interface VirtTreeOptions { ramBase: number; ramSize: number; bootargs: string; harts: number }
+export interface VirtTreeOptions { ramBase: number; ramSize: number; harts: number }
 
-export function virtDeviceTree(o: VirtTreeOptions): Uint8Array {
+/** The space QEMU 7.2 reserves for its tree (it writes the packed tree and zeros up to it, and places it by it): 1 MiB. */
+export const VIRT_FDT_SIZE = 0x100000;
+
+/**
+ * The board's tree, /chosen holding only stdout-path: the boot adds bootargs and the initrd
+ * (board/deviceTree.ts), as QEMU adds them to its tree.
+ */
+export function virtTree(o: VirtTreeOptions): FdtNode {
   const n = o.harts;
   const PHANDLE_PLIC = 2 * n + 1, PHANDLE_TEST = 2 * n + 2;
   const harts = Array.from({ length: n }, (_, k) => k);
@@ -51,17 +58,21 @@ export function virtDeviceTree(o: VirtTreeOptions): Uint8Array {
       ['compatible', ['sifive,clint0', 'riscv,clint0']],
     ]),
   ]);
-  const root = node('', [['#address-cells', 2], ['#size-cells', 2], ['compatible', 'riscv-virtio'], ['model', 'riscv-virtio,qemu']], [
+  return node('', [['#address-cells', 2], ['#size-cells', 2], ['compatible', 'riscv-virtio'], ['model', 'riscv-virtio,qemu']], [
     node('poweroff', [['value', 0x5555], ['offset', 0], ['regmap', PHANDLE_TEST], ['compatible', 'syscon-poweroff']]),
     node('reboot', [['value', 0x7777], ['offset', 0], ['regmap', PHANDLE_TEST], ['compatible', 'syscon-reboot']]),
-    node('chosen', [['bootargs', o.bootargs], ['stdout-path', `/soc/serial@${UART0.base.toString(16)}`]]),
+    node('chosen', [['stdout-path', `/soc/serial@${UART0.base.toString(16)}`]]),
     node(`memory@${o.ramBase.toString(16)}`, [['device_type', 'memory'], ['reg', [...u64Cells(o.ramBase), ...u64Cells(o.ramSize)]]]),
     node('cpus', [['#address-cells', 1], ['#size-cells', 0], ['timebase-frequency', TIMEBASE_HZ]], [
       ...cpus, node('cpu-map', [], [node('cluster0', [], harts.map((k) => node(`core${k}`, [['cpu', cpuPhandle(k, n)]])))]),
     ]),
     soc,
   ]);
-  return buildFdt(root);
+}
+
+/** The board's tree as a blob in the space QEMU reserves for it. */
+export function virtDeviceTree(o: VirtTreeOptions): Uint8Array {
+  return buildFdt(virtTree(o), VIRT_FDT_SIZE);
 }
 
 /** Where QEMU 7.2 puts the tree: the top of RAM (below 3 GiB), aligned down to 2 MiB. */

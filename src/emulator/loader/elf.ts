@@ -145,12 +145,14 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   return { bytes, entry, type, flags, segments, sections, symbols };
 }
 
+const UTF8 = new TextDecoder();
+
 function readString(bytes: Uint8Array, tabOff: number, tabSize: number, off: number): string {
   if (off >= tabSize) return '';
   let end = tabOff + off;
   const limit = Math.min(tabOff + tabSize, bytes.length);
   while (end < limit && bytes[end] !== 0) end++;
-  return new TextDecoder().decode(bytes.subarray(tabOff + off, end));
+  return UTF8.decode(bytes.subarray(tabOff + off, end));
 }
 
 /** Check the loadable segments fit a RAM window and do not overlap each other. */

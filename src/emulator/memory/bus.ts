@@ -47,7 +47,7 @@ export class Bus {
   /** A physical write; false means nothing answers there. */
   write(addr: bigint, size: 1 | 2 | 4 | 8, value: bigint): boolean {
     const off = this.ram.offsetOf(addr, size);
-    if (off >= 0) { writeRam(this.ram, off, size, value); return true; }
+    if (off >= 0) { writeRam(this.ram, off, size, value); this.ram.dirty.mark(off, size); return true; }
     const hit = this.find(addr, size);
     if (!hit) return false;
     hit.dev.write(hit.offset, size, BigInt.asUintN(size * 8, value));

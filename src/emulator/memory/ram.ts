@@ -3,6 +3,7 @@
 // VS Code runs on is.
 
 import { DRAM } from '../board/virtMap.js';
+import { DirtyPages, PAGE_SHIFT } from './dirtyPages.js';
 
 export const RAM_BASE = DRAM.base;
 
@@ -13,6 +14,8 @@ export class Ram {
   readonly r32: Int32Array; readonly ru32: Uint32Array;
   readonly r64: BigInt64Array;
   readonly view: DataView;
+  /** Pages written since time travel last took its record (memory/dirtyPages.ts). */
+  readonly dirty: DirtyPages;
 
   constructor(readonly base: number, readonly size: number) {
     if (size <= 0 || size % 4096 !== 0) throw new Error(`RAM size must be a positive multiple of 4 KiB, not ${size}`);
@@ -22,6 +25,7 @@ export class Ram {
     this.r32 = new Int32Array(this.buffer); this.ru32 = new Uint32Array(this.buffer);
     this.r64 = new BigInt64Array(this.buffer);
     this.view = new DataView(this.buffer);
+    this.dirty = new DirtyPages(size >>> PAGE_SHIFT);
   }
 
   /** Offset of a physical address inside RAM, or -1 when [addr, addr+len) is not all RAM. */

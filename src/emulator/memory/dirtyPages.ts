@@ -1,0 +1,53 @@
+// Which pages of RAM have been written since someone last asked: the record time travel's
+// checkpoints are made from (each holds only the pages written since the one before).
+//
+// Nothing here runs per store. Translated stores write through the hart's write TLB, and a
+// write entry is only ever made by the slow path, which marks its page (cpu/hart.ts); so
+// flushing every write entry when the record is taken (Hart.flushWriteTranslations) makes the
+// first store to each page after it take the slow path once. Slow-path stores, the page
+// walker's A/D updates (Bus.write), device DMA and the debugger's writes (DebugAccess.writePhys)
+// mark the pages they touch. The record may hold pages that were not changed (a write entry
+// made for a store that then wrote the same bytes), never miss one that was.
+export const PAGE_SHIFT = 12;
+
+export class DirtyPages {
+  /** One byte per page: non-zero while the page is in the list. */
+  private readonly flags: Uint8Array;
+  private list: Int32Array;
+  private count = 0;
+
+  constructor(readonly pages: number) {
+    this.flags = new Uint8Array(pages);
+    this.list = new Int32Array(Math.min(pages, 1024));
+  }
+
+  /** Mark the pages of [ramOffset, ramOffset + len). */
+  mark(ramOffset: number, len = 1): void {
+    const last = Math.min((ramOffset + Math.max(len, 1) - 1) >>> PAGE_SHIFT, this.pages - 1);
+    for (let p = ramOffset >>> PAGE_SHIFT; p <= last; p++) {
+      if (this.flags[p]) continue;
+      this.flags[p] = 1;
+      if (this.count === this.list.length) {
+        const grown = new Int32Array(Math.min(this.pages, this.list.length * 2));
+        grown.set(this.list);
+        this.list = grown;
+      }
+      this.list[this.count++] = p;
+    }
+  }
+
+  /** Every page (after the whole of RAM was replaced). */
+  markAll(): void { this.mark(0, this.pages << PAGE_SHIFT); }
+
+  get size(): number { return this.count; }
+
+  has(page: number): boolean { return this.flags[page] !== 0; }
+
+  /** The marked pages, in the order they were first written, and an empty record from here on. */
+  take(): Int32Array {
+    const out = this.list.slice(0, this.count);
+    for (const p of out) this.flags[p] = 0;
+    this.count = 0;
+    return out;
+  }
+}

@@ -1,0 +1,81 @@
+// Time travel's record of the debugger's own changes (History.edited): a register and memory
+// changed at the present are part of the past from then on, so going back before the change
+// shows the machine without it, going to it shows it, and replaying forward through it reaches
+// the same present. The guest: a loop storing a counter (sd a0,0(a1); addi a0,a0,1; j -8).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Machine } from '../../src/emulator/machine.js';
+import { History, HistoryError } from '../../src/emulator/history/history.js';
+
+const SLOT = 0x80010000n;
+
+function machine(): Machine {
+  const m = new Machine({ bios: 'none', memoryMiB: 4 });
+  [0x00a5b023, 0x00150513, 0xff9ff06f].forEach((w, i) => m.ram.view.setUint32(4 * i, w, true));
+  m.bootBare(0x80000000n);
+  m.hart.x[11] = SLOT;
+  return m;
+}
+
+const slot = (m: Machine): bigint => new DataView(m.debug.readPhys(SLOT + 8n, 8)!.buffer).getBigUint64(0, true);
+
+function runTo(h: History, target: number): void {
+  while (h.m.progress < target) assert.equal(h.run(target - h.m.progress, { resume: false }).kind, 'budget');
+}
+
+test('changes made at the present are replayed where they were made, and refused in the past', () => {
+  const m = machine();
+  const h = new History(m, 16 << 20, 1000);
+  runTo(h, 5_500);
+  const edit = m.progress;
+  const before = m.saveState();
+  m.hart.x[10] = 1_000_000n;
+  m.debug.writePhys(SLOT + 8n, new Uint8Array([0x2a, 0, 0, 0, 0, 0, 0, 0]));
+  h.edited();
+  runTo(h, 9_000);
+  const present = m.saveState();
+  assert.equal(slot(m), 0x2an);
+
+  h.seek(edit - 10);
+  assert.equal(slot(m), 0n, 'before the change, memory is as it was');
+  assert.throws(() => h.edited(), (e: Error) => e instanceof HistoryError && /in the past/.test(e.message));
+  assert.throws(() => h.uartInput(new Uint8Array([65])), HistoryError);
+  runTo(h, edit);
+  assert.deepEqual(m.saveState(), { ...before, harts: m.saveState().harts }, 'the devices and clock at the change');
+  assert.equal(m.hart.x[10], 1_000_000n, 'replay reaching the change puts it back');
+  assert.equal(slot(m), 0x2an);
+  runTo(h, 9_000);
+  assert.deepEqual(m.saveState(), present, 'and goes on to the same present');
+  h.seek(edit);
+  assert.equal(m.hart.x[10], 1_000_000n, 'a seek to the change shows it');
+  h.seek(edit - 1);
+  assert.notEqual(m.hart.x[10], 1_000_000n);
+  assert.throws(() => h.seek(9_001), /outside the recorded history/);
+});
+
+test('a machine whose time follows the host clock is not recorded', () => {
+  const m = new Machine({ bios: 'none', memoryMiB: 4, realtime: true });
+  assert.throws(() => new History(m, 16 << 20), /deterministic time/);
+});
+
+test('with two harts, every recorded position is rebuilt exactly on both', () => {
+  const boot = (): Machine => {
+    const m = new Machine({ bios: 'none', memoryMiB: 4, harts: 2 });
+    [0x00a5b023, 0x00150513, 0xff9ff06f].forEach((w, i) => m.ram.view.setUint32(4 * i, w, true));
+    m.bootBare(0x80000000n);
+    m.harts.forEach((h, i) => { h.x[11] = SLOT + 64n * BigInt(i); h.x[10] = BigInt(i) << 32n; });
+    return m;
+  };
+  const m = boot();
+  const h = new History(m, 16 << 20, 5000);
+  // Positions inside a hart's turn and across the hand-over (a turn is 10,000 instructions).
+  const positions = [3, 9_999, 10_000, 10_001, 17_777, 20_000, 33_333];
+  runTo(h, 40_000);
+  const ref = boot();
+  const expected = positions.map((p) => { while (ref.progress < p) ref.run(p - ref.progress, { resume: false }); return { state: ref.saveState(), ram: ref.debug.readPhys(SLOT, 128) }; });
+  for (const i of [6, 2, 4, 0, 5, 1, 3]) {
+    h.seek(positions[i]);
+    assert.deepEqual(m.saveState(), expected[i].state, `both harts at ${positions[i]}`);
+    assert.deepEqual(m.debug.readPhys(SLOT, 128), expected[i].ram, `memory at ${positions[i]}`);
+  }
+});
