@@ -7,6 +7,8 @@
 //   fs.img,serial=disk0         what the device's get-id request answers
 // Only raw images exist here: format=raw is accepted, any other format is refused.
 
+import { splitCommas } from './qemu/keyval.js';
+
 export interface DriveSpec {
   path: string;
   snapshot: boolean;
@@ -18,22 +20,8 @@ export class DriveSpecError extends Error {}
 
 const ON_OFF: Record<string, boolean> = { on: true, off: false, yes: true, no: false, true: true, false: false };
 
-/** Split at single commas; a doubled comma is a comma. */
-function fields(text: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] !== ',') { cur += text[i]; continue; }
-    if (text[i + 1] === ',') { cur += ','; i++; continue; }
-    out.push(cur);
-    cur = '';
-  }
-  out.push(cur);
-  return out;
-}
-
 export function parseDriveSpec(text: string): DriveSpec {
-  const [first, ...rest] = fields(text);
+  const [first, ...rest] = splitCommas(text);
   const spec: DriveSpec = { path: first.startsWith('file=') ? first.slice(5) : first, snapshot: false, readOnly: false };
   if (!spec.path) throw new DriveSpecError(`'${text}' names no image file`);
   for (const f of rest) {

@@ -13,8 +13,8 @@ export class KeyValError extends Error {
   override name = 'KeyValError';
 }
 
-/** Split `text` into properties; an item without `=` is `implied`'s value (first item only). */
-export function parseKeyVal(text: string, implied?: string): KeyVal {
+/** Split at single commas; a doubled comma is a comma (QEMU's escape for one in a value). */
+export function splitCommas(text: string): string[] {
   const items: string[] = [];
   let cur = '';
   for (let i = 0; i < text.length; i++) {
@@ -24,6 +24,12 @@ export function parseKeyVal(text: string, implied?: string): KeyVal {
     cur = '';
   }
   items.push(cur);
+  return items;
+}
+
+/** Split `text` into properties; an item without `=` is `implied`'s value (first item only). */
+export function parseKeyVal(text: string, implied?: string): KeyVal {
+  const items = splitCommas(text);
   const entries: [string, string][] = [];
   items.forEach((item, i) => {
     const eq = item.indexOf('=');
