@@ -60,4 +60,5 @@ uint64 syscall(struct trapframe *tf);
 void acquire(struct spinlock *lk);
 void release(struct spinlock *lk);
 void putstr(const char *s);
+void run_user(struct proc *p, const char *image, const char *image_end);
 #endif
