@@ -350,7 +350,35 @@ export class ChronosRuntime {
   stack(max = 64, hart = this.focus): Frame[] {
     const h = this.machine.harts[hart];
     const regs = new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
-    return this.unwinderFor(hart).stack(regs, this.pcOf(hart), max);
+    const frames = this.unwinderFor(hart).stack(regs, this.pcOf(hart), max);
+    return this.withUserFrames(frames, hart, max);
+  }
+
+  /**
+   * A kernel stack on a hart that trapped from a user program (launch.json `symbols`), with
+   * that program's frames after the kernel's: the kernel frames up to the first that is in no
+   * kernel function (the trap entry was jumped to, so the unwinder's next return address is
+   * the user's), then the user frames unwound from the registers the trap saved (the profile's
+   * trapPc, trapSp, trapFp, trapRa), read through the process's page table.
+   */
+  private withUserFrames(frames: Frame[], hart: number, max: number): Frame[] {
+    if (!this.userPrograms.length || this.machine.harts[hart].priv === Priv.U || frames.length >= max) return frames;
+    const view = this.processes();
+    if (typeof view === 'string') return frames;
+    const pid = view.harts.find((h) => h.hart === hart)?.pid;
+    const proc = view.processes.find((p) => p.pid === pid);
+    const user = proc?.trap && this.userPrograms.find((u) => u.process === proc.name);
+    if (!proc?.trap || !user || proc.root === undefined) return frames;
+    const outside = frames.findIndex((f, i) => i > 0 && this.symbols.at(f.pc) === undefined);
+    const kernel = outside < 0 ? frames : frames.slice(0, outside);
+    const satp = (8n << 60n) | (BigInt(proc.root) >> 12n);
+    const read = (a: bigint, n: number): bigint | undefined => {
+      const b = this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp);
+      return b ? b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n) : undefined;
+    };
+    const regs = new Map<number, bigint>([[1, BigInt(proc.trap.ra)], [2, BigInt(proc.trap.sp)], [8, BigInt(proc.trap.fp)]]);
+    const userFrames = new Unwinder(user.program, read).stack(regs, BigInt(proc.trap.pc), max - kernel.length);
+    return [...kernel, ...userFrames.map((f) => ({ ...f, index: f.index + kernel.length }))];
   }
 
   private unwinderFor(hart: number): Unwinder {

@@ -90,6 +90,26 @@ test('the same address as an instruction breakpoint stops in sh as well, with sh
   await c.stop();
 });
 
+test('a stop in the kernel under a user program\'s system call: the kernel frames, then the user\'s from the trap frame', async () => {
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none', smp: 3, symbols: [users.ls, users.sh] });
+  const line = readFileSync(join(PROCS_SRC, 'vm.c'), 'utf8').split('\n').findIndex((l) => l.includes('sys_uwrite prints')) + 1;
+  await c.setBreakpointsRequest({ source: { path: join(PROCS_SRC, 'vm.c') }, breakpoints: [{ line }] });
+  const [, ev] = await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped', 60_000)]);
+  const threadId = (ev as DebugProtocol.StoppedEvent).body.threadId!;
+  const program = threadId - 1 === 1 ? 'sh' : 'ls';
+  const frames = (await c.stackTraceRequest({ threadId })).body.stackFrames;
+  const names = frames.map((f) => f.name);
+  assert.deepEqual(names.slice(0, 2), ['sys_uwrite', 'usertrap'], names.join(' < '));
+  const user = names.indexOf('write');
+  assert.ok(user > 1, `the user's write under the kernel's frames: ${names.join(' < ')}`);
+  assert.equal(frames[user].source?.path, join(USER_SRC, 'start.S'));
+  assert.equal(names[user + 1], 'main', names.join(' < '));
+  assert.equal(frames[user + 1].source?.path, join(USER_SRC, `${program}.c`));
+  assert.equal(frames[user + 1].line, lineOf(`${program}.c`, program === 'ls' ? 'ls lists' : 'sh prompts'));
+  await c.stop();
+});
+
 test('a symbols entry that is wrong is a launch error naming it', async () => {
   const failure = async (symbols: unknown): Promise<string> => {
     const c = await client();

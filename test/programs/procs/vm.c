@@ -51,7 +51,7 @@ static uint64 walkaddr(pagetable_t root, uint64 va) {
   return 0;
 }
 
-static void sys_uwrite(struct proc *p, uint64 va, int n) {
+__attribute__((noinline)) static void sys_uwrite(struct proc *p, uint64 va, int n) {
   char buf[64];
   int i = 0;
   for (; i < n && i < (int)sizeof buf - 1; i++) {
@@ -68,12 +68,14 @@ void usertrap(struct trapframe *tf) {
   uint64 cause;
   asm volatile("csrr %0, mcause" : "=r"(cause));
   struct proc *p = myproc();
+  /* Where its user registers are while it is in the kernel (xv6 keeps them in p->trapframe too). */
+  p->trapframe = tf;
   if (cause != 8) { putstr("usertrap: unexpected trap\n"); leave_user(&mycpu()->context); }
   tf->epc += 4;
-  switch (tf->x[17 - 1]) {
-  case SYS_write: sys_uwrite(p, tf->x[10 - 1], (int)tf->x[11 - 1]); tf->x[10 - 1] = tf->x[11 - 1]; break;
+  switch (tf->a7) {
+  case SYS_write: sys_uwrite(p, tf->a0, (int)tf->a1); tf->a0 = tf->a1; break;
   case SYS_exit: leave_user(&mycpu()->context); break;
-  default: tf->x[10 - 1] = (uint64)-1;
+  default: tf->a0 = (uint64)-1;
   }
 }
 
