@@ -378,7 +378,9 @@ export class ChronosRuntime {
     };
     const regs = new Map<number, bigint>([[1, BigInt(proc.trap.ra)], [2, BigInt(proc.trap.sp)], [8, BigInt(proc.trap.fp)]]);
     const userFrames = new Unwinder(user.program, read).stack(regs, BigInt(proc.trap.pc), max - kernel.length);
-    return [...kernel, ...userFrames.map((f) => ({ ...f, index: f.index + kernel.length }))];
+    // Past the program's first frame (its entry was not called: the unwinder reads on into the stack's garbage) nothing is its code.
+    const end = userFrames.findIndex((f, i) => i > 0 && user.program.symbols.at(f.pc) === undefined);
+    return [...kernel, ...(end < 0 ? userFrames : userFrames.slice(0, end)).map((f) => ({ ...f, index: f.index + kernel.length }))];
   }
 
   private unwinderFor(hart: number): Unwinder {
