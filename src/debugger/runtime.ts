@@ -350,8 +350,9 @@ export class ChronosRuntime {
   stack(max = 64, hart = this.focus): Frame[] {
     const h = this.machine.harts[hart];
     const regs = new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
+    const user = this.userProgramOn(hart);
     const frames = this.unwinderFor(hart).stack(regs, this.pcOf(hart), max);
-    return this.withUserFrames(frames, hart, max);
+    return user ? untilEntry(frames, user.program) : this.withUserFrames(frames, hart, max);
   }
 
   /**
@@ -378,9 +379,7 @@ export class ChronosRuntime {
     };
     const regs = new Map<number, bigint>([[1, BigInt(proc.trap.ra)], [2, BigInt(proc.trap.sp)], [8, BigInt(proc.trap.fp)]]);
     const userFrames = new Unwinder(user.program, read).stack(regs, BigInt(proc.trap.pc), max - kernel.length);
-    // Past the program's first frame (its entry was not called: the unwinder reads on into the stack's garbage) nothing is its code.
-    const end = userFrames.findIndex((f, i) => i > 0 && user.program.symbols.at(f.pc) === undefined);
-    return [...kernel, ...(end < 0 ? userFrames : userFrames.slice(0, end)).map((f) => ({ ...f, index: f.index + kernel.length }))];
+    return [...kernel, ...untilEntry(userFrames, user.program).map((f) => ({ ...f, index: f.index + kernel.length }))];
   }
 
   private unwinderFor(hart: number): Unwinder {
@@ -734,4 +733,21 @@ export class ChronosRuntime {
   }
 
   describeCause(c: bigint): string { return describeCause(c); }
+}
+
+/**
+ * A user program's frames up to its entry function's: nothing called the entry, so what the
+ * unwinder reads past it is the stack's garbage (a return address that may even land in code),
+ * as it is past a frame in none of the program's functions.
+ */
+function untilEntry(frames: Frame[], program: Program): Frame[] {
+  const entry = program.symbols.at(program.elf.entry)?.sym;
+  const out: Frame[] = [];
+  for (const f of frames) {
+    const fn = program.symbols.at(f.pc)?.sym;
+    if (out.length > 0 && fn === undefined) break;
+    out.push(f);
+    if (entry !== undefined && fn === entry) break;
+  }
+  return out;
 }

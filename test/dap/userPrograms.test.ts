@@ -28,7 +28,7 @@ before(() => {
 
 const lineOf = (file: string, marker: string): number => readFileSync(join(USER_SRC, file), 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
 
-interface Stop { hart: number; thread: string; frame: DebugProtocol.StackFrame; pc: bigint }
+interface Stop { hart: number; thread: string; frame: DebugProtocol.StackFrame; stack: DebugProtocol.StackFrame[]; pc: bigint }
 
 /** Continue from where the session is (or configurationDone first) to every stop until the guest ends. */
 async function stopsUntilExit(c: DebugClient, start: () => Promise<unknown>): Promise<Stop[]> {
@@ -41,8 +41,9 @@ async function stopsUntilExit(c: DebugClient, start: () => Promise<unknown>): Pr
     if (!ev) return stops;
     const threadId = (ev as DebugProtocol.StoppedEvent).body.threadId!;
     const threads = (await c.threadsRequest()).body.threads;
-    const frame = (await c.stackTraceRequest({ threadId })).body.stackFrames[0];
-    stops.push({ hart: threadId - 1, thread: threads.find((t) => t.id === threadId)!.name, frame, pc: BigInt(frame.instructionPointerReference!) });
+    const stack = (await c.stackTraceRequest({ threadId })).body.stackFrames;
+    const frame = stack[0];
+    stops.push({ hart: threadId - 1, thread: threads.find((t) => t.id === threadId)!.name, frame, stack, pc: BigInt(frame.instructionPointerReference!) });
     assert.ok(stops.length < 20, 'too many stops');
     next = c.continueRequest({ threadId });
   }
@@ -63,6 +64,7 @@ test('a breakpoint in ls.c stops only where ls runs, with its line and the proce
     assert.equal(s.frame.source?.path, join(USER_SRC, 'ls.c'));
     assert.equal(s.frame.line, line);
     assert.equal(s.frame.name, 'main');
+    assert.deepEqual(s.stack.map((f) => f.name), ['main', '_start']);
   }
   await c.stop();
 });
@@ -107,6 +109,8 @@ test('a stop in the kernel under a user program\'s system call: the kernel frame
   assert.equal(names[user + 1], 'main', names.join(' < '));
   assert.equal(frames[user + 1].source?.path, join(USER_SRC, `${program}.c`));
   assert.equal(frames[user + 1].line, lineOf(`${program}.c`, program === 'ls' ? 'ls lists' : 'sh prompts'));
+  // The program's entry ends its stack: nothing called _start.
+  assert.deepEqual(names.slice(user + 2), ['_start'], names.join(' < '));
   await c.stop();
 });
 
