@@ -2,6 +2,7 @@
 // counts and log messages, the temporary one `runTo` sets, and the decision, when the machine
 // stops at one of their addresses, whether the user sees that stop.
 import type { Program } from './program.js';
+import type { UserProgram } from './userPrograms.js';
 
 export type StopKind = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
 export interface RuntimeStop {
@@ -23,6 +24,11 @@ export interface BreakpointSpec extends BreakpointOptions {
   hits: number;
   /** Set by launch's runTo: removed when hit, and left alone when the client replaces its own. */
   temporary?: string;
+  /**
+   * A source breakpoint in user programs' files: its addresses in each program, which stop only
+   * while a hart runs that program in user mode (every program is linked at the same addresses).
+   */
+  user?: { process: string; addresses: bigint[] }[];
 }
 
 export interface SetResult { id: number; verified: boolean; line?: number; message?: string; address?: bigint }
@@ -33,13 +39,15 @@ export interface StopContext {
   evaluate(expr: string): bigint;
   /** Print a logpoint's message. */
   log(text: string): void;
+  /** The process whose user program the hart runs, when it is in user mode (and the kernel's profile says which). */
+  userProcess?(): string | undefined;
 }
 
 export class Breakpoints {
   private readonly table = new Map<number, BreakpointSpec>();
   private nextId = 1;
 
-  constructor(private readonly program: Program) {}
+  constructor(private readonly program: Program, private readonly users: readonly UserProgram[] = []) {}
 
   /** Every address a breakpoint is set at, for the machine. */
   addresses(): bigint[] {
@@ -57,6 +65,7 @@ export class Breakpoints {
   setSource(path: string, specs: ({ line: number } & BreakpointOptions)[]): SetResult[] {
     this.drop((b) => b.kind === 'source' && b.path === path);
     const file = this.program.tableFile(path);
+    if (!file && this.users.length) return this.setUserSource(path, specs);
     return specs.map((s) => {
       const id = this.nextId++;
       if (!file) return { id, verified: false, line: s.line, message: 'no code from this file is in the kernel ELF (no DWARF line information for it)' };
@@ -64,6 +73,21 @@ export class Breakpoints {
       if (!found) return { id, verified: false, line: s.line, message: `no code at or after line ${s.line}` };
       this.table.set(id, { id, kind: 'source', addresses: found.addresses, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0, path });
       return { id, verified: true, line: found.line };
+    });
+  }
+
+  /** Source breakpoints in a file of the user programs (each program that has code from it). */
+  private setUserSource(path: string, specs: ({ line: number } & BreakpointOptions)[]): SetResult[] {
+    const having = this.users.map((u) => ({ u, file: u.program.tableFile(path) })).filter((x) => x.file !== undefined);
+    return specs.map((s) => {
+      const id = this.nextId++;
+      if (!having.length) return { id, verified: false, line: s.line, message: 'no code from this file is in the kernel ELF or in the user programs of symbols (no DWARF line information for it)' };
+      const found = having.map(({ u, file }) => ({ u, at: u.program.lines.addressesFor(file!, s.line) })).filter((x) => x.at !== undefined);
+      if (!found.length) return { id, verified: false, line: s.line, message: `no code at or after line ${s.line}` };
+      const user = found.map(({ u, at }) => ({ process: u.process, addresses: at!.addresses }));
+      this.table.set(id, { id, kind: 'source', addresses: [...new Set(user.flatMap((x) => x.addresses))], user, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0, path });
+      const processes = [...new Set(user.map((x) => x.process))].join(', ');
+      return { id, verified: true, line: found[0].at!.line, message: `stops only in ${processes}`, address: user[0].addresses[0] };
     });
   }
 
@@ -101,6 +125,10 @@ export class Breakpoints {
     let changed = false;
     for (const b of this.table.values()) {
       if (!b.addresses.includes(pc)) continue;
+      if (b.user) {
+        const running = ctx.userProcess?.();
+        if (running === undefined || !b.user.some((u) => u.process === running && u.addresses.includes(pc))) continue;
+      }
       if (b.condition) {
         try { if (ctx.evaluate(b.condition) === 0n) continue; } catch { /* a broken condition stops, so the user sees it */ }
       }

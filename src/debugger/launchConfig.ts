@@ -3,11 +3,13 @@
 // (scripts/gen-contributions.ts; test/unit/launchConfig.test.ts fails when package.json
 // drifts), and the README's attribute table is checked against it.
 
-type JsonType = 'string' | 'integer' | 'boolean' | 'object';
+type JsonType = 'string' | 'integer' | 'boolean' | 'object' | 'array';
 
 interface AttributeSpec {
   /** One type, or several (a value of any of them). */
   type: JsonType | readonly JsonType[];
+  /** For arrays: the schema of every element. */
+  items?: object;
   description: string;
   default?: unknown;
   enum?: readonly string[];
@@ -79,11 +81,30 @@ export const LAUNCH_ATTRIBUTES = {
     type: ['string', 'boolean'], default: '512MiB', pattern: HISTORY_PATTERN,
     description: 'Time travel: record the run so that Step Back and Reverse Continue can go back, keeping at most this much memory ("512MiB", "2GiB"; the oldest history is dropped first), or false to record nothing.',
   },
+  symbols: {
+    type: 'array', default: [],
+    items: {
+      anyOf: [
+        { type: 'string', description: 'A user program\'s ELF file, matched to the processes of that name (user/_ls runs as ls).' },
+        {
+          type: 'object', required: ['file'], additionalProperties: false,
+          properties: {
+            file: { type: 'string', description: 'The user program\'s ELF file.' },
+            process: { type: 'string', description: 'The name of the processes it runs in (as the Processes view shows them).' },
+          },
+        },
+      ],
+    },
+    description: 'User programs\' ELF files, e.g. ["${workspaceFolder}/user/_ls", {"file": "${workspaceFolder}/user/_sh", "process": "sh"}]: a breakpoint in their sources stops only in the processes that run them, and a stop in user mode shows their lines. A file is matched to the processes named as the file is (without a leading _), or as "process" says.',
+  },
   uartOutput: {
     type: 'string', enum: ['console', 'none'], default: 'console',
     description: 'Where the guest\'s UART output goes: the Chronos UART terminal and debug console, or nowhere.',
   },
 } as const satisfies Record<string, AttributeSpec>;
+
+/** One entry of `symbols`: a user program's ELF file, or the file with the process it runs in. */
+export type UserSymbols = string | { file: string; process?: string };
 
 type Attributes = typeof LAUNCH_ATTRIBUTES;
 type ValueOf<A> =
@@ -92,7 +113,8 @@ type ValueOf<A> =
     : A extends { type: 'string' } ? string
       : A extends { type: 'integer' } ? number
         : A extends { type: 'boolean' } ? boolean
-          : A extends { type: 'object' } ? Record<string, string> : never;
+          : A extends { type: 'object' } ? Record<string, string>
+            : A extends { type: 'array' } ? UserSymbols[] : never;
 type ValueOfType<T> = T extends 'string' ? string : T extends 'integer' ? number : T extends 'boolean' ? boolean : T extends 'object' ? Record<string, string> : never;
 type RequiredNames = { [K in keyof Attributes]: Attributes[K] extends { required: true } ? K : never }[keyof Attributes];
 

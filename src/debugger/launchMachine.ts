@@ -20,7 +20,7 @@ export interface LaunchMachine {
 }
 
 /** A path as the host reads it: a relative one under `cwd`, when there is one. */
-function under(cwd: string | undefined, path: string): string {
+export function under(cwd: string | undefined, path: string): string {
   if (!cwd || !path || path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(path)) return path;
   return `${cwd.replace(/[\\/]+$/, '')}/${path}`;
 }

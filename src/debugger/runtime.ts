@@ -30,7 +30,8 @@ import { flatten, readTree, translateView, type Mapping, type PteNode, type Tran
 import { historyBudget, type LaunchOptions } from './launchConfig.js';
 import type { Drive } from '../emulator/board/virtio.js';
 import type { DriveSpec } from './driveSpec.js';
-import { launchMachine } from './launchMachine.js';
+import { launchMachine, under } from './launchMachine.js';
+import { loadUserPrograms, type UserProgram } from './userPrograms.js';
 import { BootError, bootFromArgs, type ReadFile } from './machineArgs.js';
 
 export type { HostFiles, Frame, RuntimeStop };
@@ -68,6 +69,8 @@ type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
 export class ChronosRuntime {
   machine!: Machine;
   program!: Program;
+  /** The user programs of launch.json `symbols`. */
+  userPrograms: UserProgram[] = [];
   private values!: SourceValues;
   private kernelProfile: KernelProfile | undefined;
   private unwinder!: Unwinder;
@@ -138,12 +141,13 @@ export class ChronosRuntime {
       }
     }
     this.program = new Program(elf, programPath, this.files, opts.sourceMap ?? {});
+    this.userPrograms = loadUserPrograms(opts.symbols, this.files, (p) => under(opts.cwd, p), opts.sourceMap ?? {});
     for (const n of [...notes, ...booted.report.notes]) this.onOutput.fire(`Chronos: ${n}\n`);
     this.machine = m;
     this.values = new SourceValues(this.program, (m) => this.onOutput.fire(m));
     this.kernelProfile = undefined;
     this.unwinder = new Unwinder(this.program, (a, n) => this.readScalar(a, n));
-    this.breakpoints = new Breakpoints(this.program);
+    this.breakpoints = new Breakpoints(this.program, this.userPrograms);
     this.exited = false;
     if (opts.runTo) this.breakpoints.addTemporary(opts.runTo);
     this.panicAddresses = PANIC_SYMBOLS.map((n) => this.symbols.find(n)?.address).filter((a): a is bigint => a !== undefined).slice(0, 1);
@@ -240,7 +244,12 @@ export class ChronosRuntime {
 
   /** Each hart as a thread: its number, its privilege, and whether the SBI has it stopped. */
   threads(): { hart: number; name: string }[] {
-    return this.machine.harts.map((_, i) => ({ hart: i, name: hartName(this.machine, i) }));
+    const view = this.profile.kernel !== undefined ? this.processes() : undefined;
+    return this.machine.harts.map((_, i) => {
+      const pid = typeof view === 'object' ? view.harts.find((h) => h.hart === i)?.pid : undefined;
+      const proc = pid !== undefined && typeof view === 'object' ? view.processes.find((p) => p.pid === pid) : undefined;
+      return { hart: i, name: hartName(this.machine, i, proc && `${proc.name}, pid ${proc.pid}`) };
+    });
   }
 
   /** A hart's registers as the Registers scope shows them. */
@@ -395,12 +404,68 @@ export class ChronosRuntime {
   stack(max = 64, hart = this.focus): Frame[] {
     const h = this.machine.harts[hart];
     const regs = new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
-    return this.unwinderFor(hart).stack(regs, this.pcOf(hart), max);
+    const user = this.userProgramOn(hart);
+    const frames = this.unwinderFor(hart).stack(regs, this.pcOf(hart), max);
+    return user ? untilEntry(frames, user.program) : this.withUserFrames(frames, hart, max);
+  }
+
+  /**
+   * A kernel stack on a hart that trapped from a user program (launch.json `symbols`), with
+   * that program's frames after the kernel's: the kernel frames up to the first that is in no
+   * kernel function (the trap entry was jumped to, so the unwinder's next return address is
+   * the user's), then the user frames unwound from the registers the trap saved (the profile's
+   * trapPc, trapSp, trapFp, trapRa), read through the process's page table.
+   */
+  private withUserFrames(frames: Frame[], hart: number, max: number): Frame[] {
+    if (!this.userPrograms.length || this.machine.harts[hart].priv === Priv.U || frames.length >= max) return frames;
+    const view = this.processes();
+    if (typeof view === 'string') return frames;
+    const pid = view.harts.find((h) => h.hart === hart)?.pid;
+    const proc = view.processes.find((p) => p.pid === pid);
+    const user = proc?.trap && this.userPrograms.find((u) => u.process === proc.name);
+    if (!proc?.trap || !user || proc.root === undefined) return frames;
+    const outside = frames.findIndex((f, i) => i > 0 && this.symbols.at(f.pc) === undefined);
+    const kernel = outside < 0 ? frames : frames.slice(0, outside);
+    const satp = (8n << 60n) | (BigInt(proc.root) >> 12n);
+    const read = (a: bigint, n: number): bigint | undefined => {
+      const b = this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp);
+      return b ? b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n) : undefined;
+    };
+    const regs = new Map<number, bigint>([[1, BigInt(proc.trap.ra)], [2, BigInt(proc.trap.sp)], [8, BigInt(proc.trap.fp)]]);
+    const userFrames = new Unwinder(user.program, read).stack(regs, BigInt(proc.trap.pc), max - kernel.length);
+    return [...kernel, ...untilEntry(userFrames, user.program).map((f) => ({ ...f, index: f.index + kernel.length }))];
   }
 
   private unwinderFor(hart: number): Unwinder {
-    return hart === 0 ? this.unwinder : new Unwinder(this.program, (a, n) => this.readScalar(a, n, hart));
+    const program = this.programOn(hart);
+    return hart === 0 && program === this.program ? this.unwinder : new Unwinder(program, (a, n) => this.readScalar(a, n, hart));
   }
+
+  /**
+   * The name of the process a hart runs: the one the kernel's profile puts on it, else the one
+   * whose root page table is the hart's satp's. Undefined when the profile cannot say.
+   */
+  processNameOn(hart: number): string | undefined {
+    const view = this.processes();
+    if (typeof view === 'string') return undefined;
+    const pid = view.harts.find((h) => h.hart === hart)?.pid;
+    const onHart = pid !== undefined ? view.processes.find((p) => p.pid === pid) : view.processes.find((p) => p.hart === hart);
+    if (onHart) return onHart.name;
+    const satp = this.satp(hart);
+    if (satpMode(satp) !== SATP_MODE_SV39) return undefined;
+    const root = satpRootPpn(satp) << 12n;
+    return view.processes.find((p) => p.root !== undefined && BigInt(p.root) === root)?.name;
+  }
+
+  /** The user program (launch.json `symbols`) a hart runs: only in user mode, and only when the profile says which process it is. */
+  userProgramOn(hart: number): UserProgram | undefined {
+    if (!this.userPrograms.length || this.machine.harts[hart].priv !== Priv.U) return undefined;
+    const name = this.processNameOn(hart);
+    return name === undefined ? undefined : this.userPrograms.find((u) => u.process === name);
+  }
+
+  /** The symbols and lines a hart's pc means: its user program's in user mode, the kernel's otherwise. */
+  programOn(hart: number): Program { return this.userProgramOn(hart)?.program ?? this.program; }
 
   /**
    * The source variables in scope in a frame (0 = innermost): empty where the debugging
@@ -563,6 +628,7 @@ export class ChronosRuntime {
         }
         const { stop, changed } = this.breakpoints.hit(pc, {
           evaluate: (e) => this.evaluate(e, r.hart),
+          userProcess: () => this.userProgramOn(r.hart)?.process,
           log: (text) => { this.flushUart(); this.onOutput.fire(text); },
         });
         if (changed) this.applyBreakpoints();
@@ -842,4 +908,21 @@ export class ChronosRuntime {
   }
 
   describeCause(c: bigint): string { return describeCause(c); }
+}
+
+/**
+ * A user program's frames up to its entry function's: nothing called the entry, so what the
+ * unwinder reads past it is the stack's garbage (a return address that may even land in code),
+ * as it is past a frame in none of the program's functions.
+ */
+function untilEntry(frames: Frame[], program: Program): Frame[] {
+  const entry = program.symbols.at(program.elf.entry)?.sym;
+  const out: Frame[] = [];
+  for (const f of frames) {
+    const fn = program.symbols.at(f.pc)?.sym;
+    if (out.length > 0 && fn === undefined) break;
+    out.push(f);
+    if (entry !== undefined && fn === entry) break;
+  }
+  return out;
 }

@@ -156,7 +156,8 @@ export class ChronosDebugSession extends GuardedSession {
     if (!this.ready(response)) return;
     const path = args.source.path ?? '';
     const bps = this.runtime.setSourceBreakpoints(path, (args.breakpoints ?? []).map((b) => ({ line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition, logMessage: b.logMessage })));
-    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, line: b.line === undefined ? undefined : this.convertDebuggerLineToClient(b.line), message: b.message, source: args.source })) };
+    response.body = { breakpoints: bps.map((b) => ({ id: b.id, verified: b.verified, line: b.line === undefined ? undefined : this.convertDebuggerLineToClient(b.line), message: b.message, source: args.source,
+      instructionReference: b.address !== undefined ? hex(b.address) : undefined })) };
     this.sendResponse(response);
   }
 
@@ -516,7 +517,7 @@ export class ChronosDebugSession extends GuardedSession {
   protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
     if (!this.ready(response)) return;
     const reference = BigInt(args.memoryReference) + BigInt(args.offset ?? 0);
-    const lines = disassembleAround(this.runtime.program, this.runtime.evalContext(), reference, args.instructionOffset ?? 0, args.instructionCount);
+    const lines = disassembleAround(this.runtime.programOn(this.runtime.focus), this.runtime.evalContext(), reference, args.instructionOffset ?? 0, args.instructionCount);
     response.body = {
       instructions: lines.map((l): DebugProtocol.DisassembledInstruction => ({
         address: hex(l.address), instruction: l.text, instructionBytes: l.bytes, symbol: l.symbol,

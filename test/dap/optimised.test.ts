@@ -106,7 +106,7 @@ for (const version of VERSIONS) {
     const a0 = await c.evaluateRequest({ expression: 'a0', frameId: w.frames[1].id, context: 'watch' }).catch((e: Error) => e);
     assert.match(String((a0 as Error).message), /^a0 is not known in frame 1 \(trap\): the calls since did not preserve it$/);
     assert.equal((await ev('*(u32*)(tf->epc - 4)', w.frameId)).result, '0x73 (115)', 'the trap frame: epc is past an ecall');
-    assert.equal((await ev('tf->x[16]', w.frameId)).result, '16', 'a7 = SYS_write');
+    assert.equal((await ev('tf->a7', w.frameId)).result, '16', 'a7 = SYS_write');
     const hart = w.thread - 1;
     assert.equal((await ev(`cpus[${hart}].proc->pid`, w.frameId)).result, String(hart + 1));
     assert.equal((await ev(`cpus[${hart}].proc == p`, w.frameId)).result, '0x1 (1)');

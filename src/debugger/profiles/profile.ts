@@ -20,6 +20,8 @@ export interface ProcessInfo {
   kstackTop?: string;
   /** Its kernel thread's saved registers while it is not running (pc = ra), for its call stack. */
   context?: { pc: string; sp: string; fp: string };
+  /** A running process's user registers as its last trap from user mode saved them (its user frames under the kernel's). */
+  trap?: { pc: string; sp: string; fp: string; ra: string };
 }
 
 export interface ProcessesView {

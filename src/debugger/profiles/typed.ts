@@ -25,6 +25,10 @@ export const PROFILE_FIELDS = {
   contextPc: 'a slot\'s saved pc (the return address its switch saved), e.g. context.ra',
   contextSp: 'a slot\'s saved sp, e.g. context.sp',
   contextFp: 'a slot\'s saved frame pointer, e.g. context.s0',
+  trapPc: 'a running slot\'s user pc, saved by its last trap from user mode, e.g. trapframe->epc',
+  trapSp: 'that trap\'s saved user sp, e.g. trapframe->sp',
+  trapFp: 'that trap\'s saved user frame pointer, e.g. trapframe->s0',
+  trapRa: 'that trap\'s saved user return address, e.g. trapframe->ra',
   current: 'what hart $hart runs: a pointer to a slot, or a pid (0, or a null pointer on the way, for none), e.g. cpus[$hart].proc',
   freePages: 'the first free page (a pointer), e.g. kmem.freelist',
   freePageNext: 'the member of a free page that points at the next, e.g. next',
@@ -267,7 +271,12 @@ export class TypedProfile implements KernelProfile {
         const parent = this.spec.parent ? asPid('parent', this.member('parent', slot)) : 0;
         const kstack = num('kstack');
         const pc = num('contextPc'), sp = num('contextSp'), fp = num('contextFp');
+        // A trap frame a process not yet trapped has may be a null pointer: then it has none.
+        const trapNum = (field: keyof ProfileSpec): bigint | undefined => { try { return num(field); } catch { return undefined; } };
+        const trapPc = hart !== undefined ? trapNum('trapPc') : undefined;
+        const trapSp = trapPc !== undefined ? trapNum('trapSp') : undefined;
         processes.push({
+          trap: trapPc !== undefined && trapSp !== undefined ? { pc: hex(trapPc), sp: hex(trapSp), fp: hex(trapNum('trapFp') ?? 0n), ra: hex(trapNum('trapRa') ?? 0n) } : undefined,
           pid, name, state: state.toLowerCase(), hart,
           root: root ? hex(root) : undefined,
           parent: parent || undefined,

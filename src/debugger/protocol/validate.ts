@@ -23,7 +23,19 @@ export function checkArguments(command: string, args: unknown): string | undefin
   if (!v) return undefined;
   if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) return `${command}: arguments must be an object, not ${describe(args)}`;
   if (v(args ?? {})) return undefined;
-  return `${command}: ${explain(v.errors![0], args ?? {})}`;
+  return `${command}: ${explain(firstProblem(v.errors!), args ?? {})}`;
+}
+
+/**
+ * The error to tell: where a value may take one of several forms (anyOf), not that it is not
+ * the first form, but what is wrong with it in the form it has (its type's branch).
+ */
+function firstProblem(errors: ErrorObject[]): ErrorObject {
+  const anyOf = errors.find((e) => e.keyword === 'anyOf');
+  if (!anyOf) return errors[0];
+  const inBranch = errors.filter((e) => e !== anyOf && e.instancePath.startsWith(anyOf.instancePath)
+    && !(e.keyword === 'type' && e.instancePath === anyOf.instancePath));
+  return inBranch[0] ?? anyOf;
 }
 
 /** `/breakpoints/0/line` as `breakpoints[0].line`. */
@@ -48,6 +60,8 @@ function explain(e: ErrorObject, args: unknown): string {
     case 'maximum': return `${where} must be at most ${String(p.limit)}${got}`;
     case 'maxLength': return `${where} is longer than ${String(p.limit)} characters`;
     case 'minLength': return `${where} must not be empty`;
+    case 'additionalProperties': return `${where ? `${where}.` : ''}${String(p.additionalProperty)} is not one of its fields`;
+    case 'anyOf': return `${where} is none of the forms it may take${got}`;
     case 'maxItems': return `${where} has more than ${String(p.limit)} entries`;
     case 'enum': return `${where} must be one of ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}${got}`;
     case 'pattern': return where.endsWith('memoryReference') || where.endsWith('instructionReference') || where === 'satp' || where === 'root'

@@ -21,8 +21,12 @@ struct spinlock { volatile uint32_t locked; const char *name; struct cpu *cpu; }
 /* Registers a context switch saves: ra, sp and the callee-saved s0-s11. */
 struct context { uint64 ra, sp, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11; };
 
-/* What the trap entry saves (trap.S): every integer register but x0, then mepc. */
-struct trapframe { uint64 x[31]; uint64 epc; };
+/* What the trap entry saves (trap.S, user.S): every integer register but x0, in order, then mepc. */
+struct trapframe {
+  uint64 ra, sp, gp, tp, t0, t1, t2, s0, s1, a0, a1, a2, a3, a4, a5, a6, a7;
+  uint64 s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, t3, t4, t5, t6;
+  uint64 epc;
+};
 
 enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
@@ -60,4 +64,5 @@ uint64 syscall(struct trapframe *tf);
 void acquire(struct spinlock *lk);
 void release(struct spinlock *lk);
 void putstr(const char *s);
+void run_user(struct proc *p, const char *image, const char *image_end);
 #endif

@@ -8,6 +8,7 @@
 #endif
 extern void trapvec(void);
 extern uint64 ecall3(uint64 a0, uint64 a1, uint64 num);
+extern const char ls_image[], ls_image_end[], sh_image[], sh_image_end[];
 
 static volatile int started;
 static volatile int finished;
@@ -38,6 +39,11 @@ int main(int hart) {
   const char *msg = pid == 1 ? "init runs\n" : "a process runs\n";
   ecall3((uint64)msg, 32, 16); /* main writes */
   putstr(msg);
+#ifdef USER
+  /* Harts 1 and 2 then run the user programs of sh and ls (the same virtual addresses). */
+  if (hart == 1) run_user(c->proc, sh_image, sh_image_end);
+  if (hart == 2) run_user(c->proc, ls_image, ls_image_end);
+#endif
   __sync_fetch_and_add(&finished, 1);
   if (hart == 0) while (finished < HARTS) {}
 #ifdef STAY

@@ -6,8 +6,8 @@ enum { SYS_getpid = 11, SYS_write = 16 };
 static uint64 sys_getpid(void) { return myproc()->pid; }
 
 static uint64 sys_write(struct trapframe *tf) {
-  const char *s = (const char *)tf->x[10 - 1];
-  int n = (int)tf->x[11 - 1];
+  const char *s = (const char *)tf->a0;
+  int n = (int)tf->a1;
   struct proc *p = myproc();
   int written = 0;
   for (int i = 0; i < n && s[i]; i++) written++;
@@ -16,7 +16,7 @@ static uint64 sys_write(struct trapframe *tf) {
 }
 
 uint64 syscall(struct trapframe *tf) {
-  int num = (int)tf->x[17 - 1];
+  int num = (int)tf->a7;
   switch (num) {
   case SYS_getpid: return sys_getpid();
   case SYS_write: return sys_write(tf);
@@ -29,6 +29,6 @@ void trap(struct trapframe *tf) {
   asm volatile("csrr %0, mcause" : "=r"(cause));
   if (cause == 11) {
     tf->epc += 4;
-    tf->x[10 - 1] = syscall(tf);
+    tf->a0 = syscall(tf);
   }
 }

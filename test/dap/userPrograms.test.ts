@@ -1,0 +1,131 @@
+// User programs (launch.json `symbols`) over the DAP, on the xv6-shaped test kernel built with
+// its two user programs (test/programs/procs/user: sh and ls, linked at the same virtual
+// addresses, each run in U-mode on its own hart under its own page table): a breakpoint in ls.c
+// stops only on the hart that runs ls, with ls.c's line and ls named on the thread; the same
+// address set as an instruction breakpoint stops in sh too, with sh.c's line (so it is the
+// program, not the address, that decides); a bad `symbols` entry is a clear launch error.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { GCC, OBJCOPY, requireTools } from '../support/toolchain.js';
+import { buildProcsKernel, procsUserPrograms, PROCS_SRC } from '../support/procsKernel.js';
+import { client, launch } from './support.js';
+import { readFileSync } from 'node:fs';
+
+requireTools(GCC, OBJCOPY);
+let elf = '';
+let users = { ls: '', sh: '' };
+const USER_SRC = join(PROCS_SRC, 'user');
+
+before(() => {
+  execFileSync(process.execPath, ['esbuild.mjs']);
+  users = procsUserPrograms();
+  elf = buildProcsKernel(2, false, true);
+});
+
+const lineOf = (file: string, marker: string): number => readFileSync(join(USER_SRC, file), 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
+
+interface Stop { hart: number; thread: string; frame: DebugProtocol.StackFrame; stack: DebugProtocol.StackFrame[]; pc: bigint }
+
+/** Continue from where the session is (or configurationDone first) to every stop until the guest ends. */
+async function stopsUntilExit(c: DebugClient, start: () => Promise<unknown>): Promise<Stop[]> {
+  const stops: Stop[] = [];
+  const ended = c.waitForEvent('terminated', 60_000);
+  let next: Promise<unknown> = start();
+  for (;;) {
+    const ev = await Promise.race([c.waitForEvent('stopped', 60_000), ended.then(() => undefined)]);
+    await next;
+    if (!ev) return stops;
+    const threadId = (ev as DebugProtocol.StoppedEvent).body.threadId!;
+    const threads = (await c.threadsRequest()).body.threads;
+    const stack = (await c.stackTraceRequest({ threadId })).body.stackFrames;
+    const frame = stack[0];
+    stops.push({ hart: threadId - 1, thread: threads.find((t) => t.id === threadId)!.name, frame, stack, pc: BigInt(frame.instructionPointerReference!) });
+    assert.ok(stops.length < 20, 'too many stops');
+    next = c.continueRequest({ threadId });
+  }
+}
+
+test('a breakpoint in ls.c stops only where ls runs, with its line and the process named', async () => {
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none', smp: 3, symbols: [users.ls, { file: users.sh, process: 'sh' }] });
+  const line = lineOf('ls.c', 'ls lists');
+  const set = await c.setBreakpointsRequest({ source: { path: join(USER_SRC, 'ls.c') }, breakpoints: [{ line }] });
+  assert.equal(set.body.breakpoints[0].verified, true, set.body.breakpoints[0].message);
+  const stops = await stopsUntilExit(c, () => c.configurationDoneRequest());
+  // GCC unrolls main's loop; the line's first instruction runs once.
+  assert.equal(stops.length, 1, JSON.stringify(stops.map((s) => s.thread)));
+  for (const s of stops) {
+    assert.equal(s.hart, 2, 'ls runs on hart 2');
+    assert.match(s.thread, /^hart 2 \(U-mode, ls, pid 3\)/);
+    assert.equal(s.frame.source?.path, join(USER_SRC, 'ls.c'));
+    assert.equal(s.frame.line, line);
+    assert.equal(s.frame.name, 'main');
+    assert.deepEqual(s.stack.map((f) => f.name), ['main', '_start']);
+  }
+  await c.stop();
+});
+
+test('the same address as an instruction breakpoint stops in sh as well, with sh.c\'s line', async () => {
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none', smp: 3, symbols: [users.ls, users.sh] });
+  const set = await c.setBreakpointsRequest({ source: { path: join(USER_SRC, 'ls.c') }, breakpoints: [{ line: lineOf('ls.c', 'ls lists') }] });
+  assert.equal(set.body.breakpoints[0].verified, true);
+  const address = set.body.breakpoints[0].instructionReference!;
+  assert.ok(address, 'a user breakpoint says where it is');
+  await c.setBreakpointsRequest({ source: { path: join(USER_SRC, 'ls.c') }, breakpoints: [] });
+  await c.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: address }] });
+  const stops = await stopsUntilExit(c, () => c.configurationDoneRequest());
+  const ls = stops.filter((s) => s.hart === 2);
+  assert.ok(ls.length >= 1, `ls (hart 2) stops at ${address}: ${JSON.stringify(stops.map((s) => s.thread))}`);
+  for (const s of ls) assert.equal(s.frame.source?.path, join(USER_SRC, 'ls.c'));
+  const sh = stops.filter((s) => s.hart === 1);
+  assert.ok(sh.length >= 1, `sh (hart 1) passes ${address} too: ${JSON.stringify(stops.map((s) => s.thread))}`);
+  for (const s of sh) {
+    assert.match(s.thread, /^hart 1 \(U-mode, sh, pid 2\)/);
+    assert.equal(s.frame.source?.path, join(USER_SRC, 'sh.c'));
+    assert.equal(s.frame.line, lineOf('sh.c', 'sh prompts'));
+  }
+  await c.stop();
+});
+
+test('a stop in the kernel under a user program\'s system call: the kernel frames, then the user\'s from the trap frame', async () => {
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none', smp: 3, symbols: [users.ls, users.sh] });
+  const line = readFileSync(join(PROCS_SRC, 'vm.c'), 'utf8').split('\n').findIndex((l) => l.includes('sys_uwrite prints')) + 1;
+  await c.setBreakpointsRequest({ source: { path: join(PROCS_SRC, 'vm.c') }, breakpoints: [{ line }] });
+  const [, ev] = await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped', 60_000)]);
+  const threadId = (ev as DebugProtocol.StoppedEvent).body.threadId!;
+  const program = threadId - 1 === 1 ? 'sh' : 'ls';
+  const frames = (await c.stackTraceRequest({ threadId })).body.stackFrames;
+  const names = frames.map((f) => f.name);
+  assert.deepEqual(names.slice(0, 2), ['sys_uwrite', 'usertrap'], names.join(' < '));
+  const user = names.indexOf('write');
+  assert.ok(user > 1, `the user's write under the kernel's frames: ${names.join(' < ')}`);
+  assert.equal(frames[user].source?.path, join(USER_SRC, 'start.S'));
+  assert.equal(names[user + 1], 'main', names.join(' < '));
+  assert.equal(frames[user + 1].source?.path, join(USER_SRC, `${program}.c`));
+  assert.equal(frames[user + 1].line, lineOf(`${program}.c`, program === 'ls' ? 'ls lists' : 'sh prompts'));
+  // The program's entry ends its stack: nothing called _start.
+  assert.deepEqual(names.slice(user + 2), ['_start'], names.join(' < '));
+  await c.stop();
+});
+
+test('a symbols entry that is wrong is a launch error naming it', async () => {
+  const failure = async (symbols: unknown): Promise<string> => {
+    const c = await client();
+    try {
+      await launch(c, { program: elf, bios: 'none', smp: 3, symbols });
+      return 'launched';
+    } catch (e) {
+      return (e as Error).message;
+    } finally { await c.stop(); }
+  };
+  assert.match(await failure(['/nonexistent/_ls']), /symbols\[0\]: \/nonexistent\/_ls does not exist/);
+  assert.match(await failure([users.ls, { file: users.sh, proc: 'sh' }]), /symbols\[1\]\.proc is not one of its fields/);
+  assert.match(await failure('user/_ls'), /symbols must be an array/);
+  assert.match(await failure([join(USER_SRC, 'ls.c')]), /symbols\[0\]: .*ls\.c: /);
+});
