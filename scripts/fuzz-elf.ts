@@ -31,7 +31,7 @@ if (replay >= 0) {
     onProgress: (done) => { if (Date.now() - last > 10_000) { last = Date.now(); process.stderr.write(`fuzz-elf: ${done}/${cases}\n`); } },
   });
   console.log(`fuzz-elf: ${r.cases} cases, seed ${r.seed}, ${r.seconds.toFixed(0)} s (${(r.cases / r.seconds).toFixed(0)} cases/s)`);
-  console.log(`  rejected with an ElfError: ${r.rejected} (${Object.entries(r.rejectedAt).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  console.log(`  rejected with an ElfError or LoadError: ${r.rejected} (${Object.entries(r.rejectedAt).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   console.log(`  loaded, booted and ran: ${r.ran} (stops: ${Object.entries(r.stops).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   console.log(`  failures (other exceptions, unclear messages): ${r.failures.length}; hangs: ${r.hangs.length}`);
   console.log(`  time per case: median ${r.ms.median.toFixed(2)} ms, 99th percentile ${r.ms.p99.toFixed(2)} ms, max ${r.ms.max.toFixed(1)} ms`

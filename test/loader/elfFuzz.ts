@@ -2,11 +2,13 @@
 // where a loader is easiest to fool (header fields, program and section headers, sizes and
 // offsets, string and symbol tables, truncations, random bytes, copied regions, garbage at the
 // end), each mutant then taken the way `chronos run` and `chronos disasm` take a file:
-// parseElf and checkSegments, Machine.loadElf, boot and a short run, and the listing. The one
-// exception allowed is an ElfError with a clear message. Every case has its own generator,
+// parseElf and checkSegments, Machine.loadElf, boot and a short run, and the listing. The
+// exceptions allowed are the two a user is shown as they are, with a clear message: an ElfError
+// (the file) and a LoadError (placing its image on the board). Every case has its own generator,
 // seeded from (seed, case number), so any case can be replayed alone.
 import { disassembleElf } from '../../src/emulator/disasm/listing.js';
 import { checkSegments, ElfError, parseElf } from '../../src/emulator/loader/elf.js';
+import { LoadError } from '../../src/emulator/loader/image.js';
 import { Machine } from '../../src/emulator/machine.js';
 
 export interface SeedFile { name: string; bytes: Uint8Array; bios: 'none' | 'builtin' }
@@ -208,10 +210,10 @@ export function mutate(seed: SeedFile, rng: Rng): { bytes: Uint8Array; what: str
 export type Stage = 'parse' | 'segments' | 'load' | 'boot' | 'run' | 'disasm';
 
 export interface CaseResult {
-  /** rejected: an ElfError (the expected end for most); ran: loaded, booted and ran; failed: anything else. */
+  /** rejected: an ElfError or a LoadError (the expected end for most); ran: loaded, booted and ran; failed: anything else. */
   outcome: 'rejected' | 'ran' | 'failed';
   stage: Stage;
-  /** The ElfError's message, or the failure (with its stack). */
+  /** The ElfError's or LoadError's message, or the failure (with its stack). */
   message?: string;
   /** Why the short run stopped. */
   stop?: string;
@@ -238,8 +240,8 @@ export function runCase(bytes: Uint8Array, bios: SeedFile['bios']): CaseResult {
     if (bytes.length <= DISASM_LIMIT) { stage = 'disasm'; disassembleElf(elf, 'fuzz.elf'); }
     return { outcome: 'ran', stage, stop: r.kind };
   } catch (e) {
-    if (e instanceof ElfError) {
-      if (!clearMessage(e.message)) return { outcome: 'failed', stage, message: `unclear ElfError message: ${JSON.stringify(e.message)}` };
+    if (e instanceof ElfError || e instanceof LoadError) {
+      if (!clearMessage(e.message)) return { outcome: 'failed', stage, message: `unclear ${e.name} message: ${JSON.stringify(e.message)}` };
       return { outcome: 'rejected', stage, message: e.message };
     }
     return { outcome: 'failed', stage, message: (e as Error)?.stack ?? String(e) };

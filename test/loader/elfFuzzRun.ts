@@ -15,7 +15,7 @@ export interface FuzzReport {
   seconds: number;
   rejected: number;
   ran: number;
-  /** Exceptions other than a clear ElfError. */
+  /** Exceptions other than a clear ElfError or LoadError. */
   failures: CaseReport[];
   /** Cases that never reported back within hangMs. */
   hangs: { index: number; seed: string; what: string }[];

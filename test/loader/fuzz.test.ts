@@ -1,6 +1,6 @@
 // The ELF fuzzer in CI: a few thousand mutants of real ELF files (elfSeeds.ts) through the
-// loader, the machine and the disassembler; the only exception allowed is an ElfError with a
-// clear message, and no case may hang. The long run is scripts/fuzz-elf.ts (100,000 cases).
+// loader, the machine and the disassembler; the only exceptions allowed are an ElfError or a
+// LoadError with a clear message, and no case may hang. The long run is scripts/fuzz-elf.ts (100,000 cases).
 // ELF_FUZZ_SEED and ELF_FUZZ_CASES change the run; a failure names the case that replays it.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ const CASES = Number(process.env.ELF_FUZZ_CASES ?? 2_000);
 let seeds: SeedFile[];
 before(() => { seeds = buildSeeds(); });
 
-test(`${CASES} mutated ELF files: ElfErrors with clear messages, nothing else, no hang`, { timeout: 30 * 60_000 }, async () => {
+test(`${CASES} mutated ELF files: ElfErrors or LoadErrors with clear messages, nothing else, no hang`, { timeout: 30 * 60_000 }, async () => {
   const r = await fuzzElf({ seeds, cases: CASES, seed: SEED, hangMs: 30_000 });
   const show = (c: { index: number; seed: string; what: string }): string => `case ${c.index} (${c.seed}: ${c.what}); replay: node --import tsx scripts/fuzz-elf.ts --seed ${SEED} --replay ${c.index}`;
   assert.deepEqual(r.failures.map((f) => `${show(f)}\n  at ${f.result.stage}: ${f.result.message}`), []);
