@@ -6,8 +6,12 @@
 import type { Machine, StopReason } from '../emulator/machine.js';
 import { HartStatus } from '../emulator/sbi/sbi.js';
 
-/** Instructions per slice: about a tenth of a second of guest time on a fast hart. */
-const SLICE = 20_000_000;
+/**
+ * Instructions per slice. Input, signals, a gdb connecting and the monitor are only heard
+ * between slices, so a slice must stay short on slow code too: 20 M instructions took over 2 s
+ * on xv6's three harts, past gdb's timeout for its first packet. 2 M is some tens of ms.
+ */
+const SLICE = 2_000_000;
 
 /** A step asked for with step() is done: the hart ran one instruction or entered one trap. */
 export interface StepDone { kind: 'step'; hart: number }
