@@ -14,17 +14,9 @@
 //   - mstatus.MPRV and lower privileges (test/priv/smode.test.ts covers them, PMP included);
 //   - counters (cycle, time, instret) and marchid/mimpid, which name the implementation.
 import { ABI_NAMES } from '../../src/emulator/isa/registers.js';
+import { Rng } from '../support/rng.js';
 
-/** Deterministic 32-bit PRNG (xorshift32): a seed replays a program exactly. */
-export class Rng {
-  private x: number;
-  constructor(seed: number) { this.x = (seed >>> 0) || 0x9e3779b9; for (let i = 0; i < 4; i++) this.next(); }
-  next(): number { let x = this.x; x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; this.x = x >>> 0; return this.x; }
-  below(n: number): number { return this.next() % n; }
-  pick<T>(xs: readonly T[]): T { return xs[this.below(xs.length)]; }
-  chance(p: number): boolean { return this.next() / 2 ** 32 < p; }
-  u64(): bigint { return (BigInt(this.next()) << 32n) | BigInt(this.next()); }
-}
+export { Rng };
 
 const MIN64 = -(1n << 63n), MAX64 = (1n << 63n) - 1n;
 /** Edge values for register contents and memory. */

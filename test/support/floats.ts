@@ -2,16 +2,9 @@
 // the normal range's ends, infinities, quiet and signalling NaNs, integer-conversion edges,
 // ties) and seeded random bit patterns, single or double, as raw bits.
 
-/** Deterministic 32-bit PRNG (xorshift32). */
-export class Rng {
-  private x: number;
-  constructor(seed: number) { this.x = (seed >>> 0) || 0x9e3779b9; for (let i = 0; i < 4; i++) this.next(); }
-  next(): number { let x = this.x; x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; this.x = x >>> 0; return this.x; }
-  below(n: number): number { return this.next() % n; }
-  pick<T>(xs: readonly T[]): T { return xs[this.below(xs.length)]; }
-  chance(p: number): boolean { return this.next() / 2 ** 32 < p; }
-  u64(): bigint { return (BigInt(this.next()) << 32n) | BigInt(this.next()); }
-}
+import { Rng } from './rng.js';
+
+export { Rng };
 
 const buf = new ArrayBuffer(8);
 const f64 = new Float64Array(buf), f32 = new Float32Array(buf), u64 = new BigUint64Array(buf), u32 = new Uint32Array(buf);
