@@ -7,9 +7,9 @@
 // and fcsr and prints the log. Probes turn FS to Clean before an instruction and log mstatus
 // after it (which instructions make FS Dirty), or turn FS Off (every F/D instruction and FP CSR
 // is then illegal); reserved rounding modes, static and in frm, must be illegal too. The trap
-// handler prints mcause, mtval and mepc and resumes after the instruction.
+// handler (generate.ts's) prints mcause, mtval and mepc and resumes after the instruction.
 import { Rng, D, S, bitsOfD, bitsOfS, edges, operand, valueOfD, valueOfS } from '../support/floats.js';
-import { UART_PRINT } from './generate.js';
+import { PRINTING_TRAP, UART_PRINT } from './generate.js';
 
 /** Every operation the generator must emit over a run, with each rounding mode where it has one. */
 export const ROUNDING_SUFFIXES = ['', 'rne', 'rtz', 'rdn', 'rup', 'rmm'] as const;
@@ -300,43 +300,7 @@ dumplog:
 2:  jr s2
 
 ${UART_PRINT}
-    .option rvc
-    .balign 4
-    .option norvc
-# Print "T", mcause, mtval and mepc; resume after the instruction.
-trap:
-    csrw mscratch, t0
-    la t0, tsave
-    sd t1, 0(t0)
-    sd t2, 8(t0)
-    sd a0, 16(t0)
-    sd a1, 24(t0)
-    sd ra, 32(t0)
-    li a0, 'T'
-    jal ra, putc
-    csrr a0, mcause
-    jal ra, puthex
-    csrr a0, mtval
-    jal ra, puthex
-    csrr a0, mepc
-    la t1, _start
-    sub a0, a0, t1
-    jal ra, puthex
-    csrr t1, mepc
-    lhu t2, 0(t1)
-    andi t2, t2, 3
-    li a1, 3
-    addi t1, t1, 2
-    bne t2, a1, 5f
-    addi t1, t1, 2
-5:  csrw mepc, t1
-    ld t1, 0(t0)
-    ld t2, 8(t0)
-    ld a0, 16(t0)
-    ld a1, 24(t0)
-    ld ra, 32(t0)
-    csrr t0, mscratch
-    mret
+${PRINTING_TRAP}
 
     .data
     .balign 4096

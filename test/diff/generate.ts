@@ -531,7 +531,6 @@ function rawCompressed(r: Rng, emit: (l: string, n?: string) => void, mode: (rvc
   mode(caseMode());
 }
 
-/** The dump routine and the trap handler: assembly that saves before it touches anything. */
 /** puthex and putc over the 16550, shared with the fuzzer's sandbox (fuzz.ts). */
 export const UART_PRINT = `# Print a0 as 16 hex digits and a newline; uses t1, t2, a1.
 puthex:
@@ -560,39 +559,12 @@ putc:
     ret
 `;
 
-const DUMP_ROUTINES = `    .option norvc
-# Print case a0: "C" and its number, x1..x31 from save, the CSRs, the data checksum.
-dump:
-    mv s2, ra
-    mv s3, a0
-    li a0, 'C'
-    jal ra, putc
-    mv a0, s3
-    jal ra, puthex
-    la s4, save + 8
-    li s5, 31
-1:  ld a0, 0(s4)
-    jal ra, puthex
-    addi s4, s4, 8
-    addi s5, s5, -1
-    bnez s5, 1b
-${['mstatus', 'mie', 'mip', 'mtvec', 'mscratch', 'mepc', 'mcause', 'mtval', 'medeleg', 'mideleg', 'mcounteren', 'misa',
-    'mhartid', 'sstatus', 'sie', 'sip', 'stvec', 'sepc', 'scause', 'stval'].map((c) => `    csrr a0, ${c}\n    jal ra, puthex`).join('\n')}
-    la s4, data
-    la s5, data_end
-    li a0, 0
-2:  ld t1, 0(s4)
-    slli t2, a0, 5
-    srli a0, a0, 59
-    or a0, a0, t2
-    xor a0, a0, t1
-    addi s4, s4, 8
-    bltu s4, s5, 2b
-    jal ra, puthex
-    jr s2
-
-${UART_PRINT}
-# Print "T", mcause, mtval and mepc. An exception resumes after the trapping instruction (a
+/**
+ * The M-mode trap handler of the generated programs, shared with floatGen.ts: it prints "T",
+ * mcause, mtval and mepc, saving what it touches first. It keeps t0 in sscratch, not mscratch,
+ * because the generated cases write mscratch and compare it.
+ */
+export const PRINTING_TRAP = `# Print "T", mcause, mtval and mepc. An exception resumes after the trapping instruction (a
 # fetch fault at the link address in ra); an interrupt clears its pending bit and resumes.
     .option rvc            # (with norvc, GAS cannot pad from a 2-byte boundary)
     .balign 4
@@ -638,3 +610,38 @@ trap:
     ld ra, 32(t0)
     csrr t0, sscratch
     mret`;
+
+/** The dump routine, then puthex/putc and the trap handler. */
+const DUMP_ROUTINES = `    .option norvc
+# Print case a0: "C" and its number, x1..x31 from save, the CSRs, the data checksum.
+dump:
+    mv s2, ra
+    mv s3, a0
+    li a0, 'C'
+    jal ra, putc
+    mv a0, s3
+    jal ra, puthex
+    la s4, save + 8
+    li s5, 31
+1:  ld a0, 0(s4)
+    jal ra, puthex
+    addi s4, s4, 8
+    addi s5, s5, -1
+    bnez s5, 1b
+${['mstatus', 'mie', 'mip', 'mtvec', 'mscratch', 'mepc', 'mcause', 'mtval', 'medeleg', 'mideleg', 'mcounteren', 'misa',
+    'mhartid', 'sstatus', 'sie', 'sip', 'stvec', 'sepc', 'scause', 'stval'].map((c) => `    csrr a0, ${c}\n    jal ra, puthex`).join('\n')}
+    la s4, data
+    la s5, data_end
+    li a0, 0
+2:  ld t1, 0(s4)
+    slli t2, a0, 5
+    srli a0, a0, 59
+    or a0, a0, t2
+    xor a0, a0, t1
+    addi s4, s4, 8
+    bltu s4, s5, 2b
+    jal ra, puthex
+    jr s2
+
+${UART_PRINT}
+${PRINTING_TRAP}`;
