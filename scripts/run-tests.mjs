@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ORDER = ['test/unit', 'test/isa', 'test/loader', 'test/disasm', 'test/diff', 'test/priv', 'test/kernel',
+const ORDER = ['test/unit', 'test/isa', 'test/loader', 'test/disasm', 'test/diff', 'test/priv', 'test/kernel', 'test/linux',
   'test/language', 'test/dap', 'test/extension', 'test/e2e'];
 
 // Mocha suites that run inside VS Code's extension host (test/extension/exthost.test.ts starts them).

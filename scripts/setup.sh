@@ -11,6 +11,7 @@ PACKAGES=(
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf  # test programs, objdump
   rustc cargo rust-src librust-compiler-builtins-dev # the kernel, offline, with a hand-built sysroot
   device-tree-compiler u-boot-qemu                   # dtc for --dump-dtb; U-Boot for the qemu drop-in tests
+  linux-source-6.1 gcc-riscv64-linux-gnu flex bison bc cpio  # the Linux image (scripts/linux-image.sh)
 )
 E2E_PACKAGES=(chromium libkrb5-dev pkg-config ripgrep)
 e2e=0

@@ -2,7 +2,8 @@
 // test/bench/cpu.c (integer) bare and paged, test/bench/fp.c (floating point, rv64gc),
 // test/programs/aspace.c (a satp write and sfence.vma every few hundred instructions, paged)
 // and test/programs/cold.S (16,384 small functions, each run once); prints both rates and
-// their ratio; then time travel's costs (history.ts). QEMU does not count
+// their ratio; the Linux boot of scripts/linux-image.sh to its init and power-off, whole
+// processes on both (test/support/linux.ts); then time travel's costs (history.ts). QEMU does not count
 // instructions, so its rate is Chronos's instruction count for the same program over QEMU's
 // run time less its start-up time (measured with an empty program).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,6 +11,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../src/emulator/machine.js';
 import { chronosOs, measureHistory } from './history.js';
+import { bootOnChronos, bootOnQemu, INIT_LINES, instructionsOf, linuxImage, type Boot } from '../support/linux.js';
+import { loadavg } from 'node:os';
 
 const ROOT = process.cwd();
 const OUT = join(ROOT, 'build', 'bench');
@@ -81,13 +84,57 @@ function measure(title: string, elf: string, empty: string, source = INTEGER.sou
   return result;
 }
 
+/**
+ * The Linux boot, whole processes (`chronos run --kernel Image`, `qemu-system-riscv64 -kernel
+ * Image`) from start to power-off, runs alternating between the two machines; the best of each
+ * by CPU seconds. The built-in SBI against QEMU's own OpenSBI (each machine's default), and
+ * Debian's OpenSBI fw_jump on Chronos (the same firmware work QEMU does).
+ */
+function measureLinux(): Record<string, unknown> | undefined {
+  let image: string;
+  try { image = linuxImage().image; } catch {
+    console.log('Linux boot: scripts/linux-image.sh could not build the image (see above), not measured');
+    return undefined;
+  }
+  const reached = (b: Boot, where: string): Boot => {
+    if (b.status !== 0 || !INIT_LINES.every((l) => b.console.includes(l))) throw new Error(`${where}: Linux did not reach its init and power off:\n${b.console.slice(-800)}${b.stderr.slice(-400)}`);
+    return b;
+  };
+  const load0 = loadavg()[0];
+  const runs: Record<'builtin' | 'fwJump' | 'qemu', Boot[]> = { builtin: [], fwJump: [], qemu: [] };
+  for (let i = 0; i < REPEAT; i++) {
+    runs.builtin.push(reached(bootOnChronos(image, { firmware: 'builtin', smp: 1, timeoutMs: 600_000 }), 'Chronos'));
+    if (have(QEMU)) runs.qemu.push(reached(bootOnQemu(image, { firmware: 'default', smp: 1, timeoutMs: 120_000 }), 'QEMU'));
+    runs.fwJump.push(reached(bootOnChronos(image, { firmware: 'fw_jump', smp: 1, timeoutMs: 600_000 }), 'Chronos under fw_jump'));
+  }
+  const load1 = loadavg()[0];
+  const fastest = (b: Boot[]): Boot => b.reduce((x, y) => (y.cpuSeconds < x.cpuSeconds ? y : x));
+  const builtin = fastest(runs.builtin), fwJump = fastest(runs.fwJump);
+  const instructions = instructionsOf(builtin), fwInstructions = instructionsOf(fwJump);
+  const line = (b: Boot, n: number): string => `${b.cpuSeconds.toFixed(2)} s CPU, ${b.wallSeconds.toFixed(2)} s wall, ${rate(n / b.cpuSeconds / 1e6)} M instructions per CPU second`;
+  console.log(`Linux boot to its init and power-off: ${image} (1 hart, 128 MiB), best of ${REPEAT} by CPU time, load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
+  console.log(`  chronos (built-in SBI): ${instructions} instructions, ${line(builtin, instructions)}`);
+  console.log(`  chronos (OpenSBI fw_jump): ${fwInstructions} instructions, ${line(fwJump, fwInstructions)}`);
+  const result: Record<string, unknown> = { image, instructions, chronosCpuSeconds: builtin.cpuSeconds, chronosWallSeconds: builtin.wallSeconds,
+    fwJumpInstructions: fwInstructions, fwJumpCpuSeconds: fwJump.cpuSeconds, fwJumpWallSeconds: fwJump.wallSeconds, loadAverage: [load0, load1] };
+  if (runs.qemu.length) {
+    const q = fastest(runs.qemu);
+    console.log(`  qemu (its OpenSBI):     ${q.cpuSeconds.toFixed(2)} s CPU, ${q.wallSeconds.toFixed(2)} s wall (whole process)`);
+    console.log(`  ratio:   chronos/qemu time = ${(builtin.cpuSeconds / q.cpuSeconds).toFixed(1)}x CPU, ${(builtin.wallSeconds / q.wallSeconds).toFixed(1)}x wall`);
+    Object.assign(result, { qemuCpuSeconds: q.cpuSeconds, qemuWallSeconds: q.wallSeconds, ratioCpu: builtin.cpuSeconds / q.cpuSeconds, ratioWall: builtin.wallSeconds / q.wallSeconds });
+  } else {
+    console.log('  qemu:    not installed (apt-get install qemu-system-misc), no ratio');
+  }
+  return result;
+}
+
 function main(): void {
   if (!have(GCC)) {
     console.error(`bench: ${GCC} is not installed (apt-get install gcc-riscv64-unknown-elf)`);
     process.exit(1);
   }
   const result: Record<string, unknown> = { date: new Date().toISOString() };
-  // `node dist/bench.js aspace cold` runs only those (`history` names time travel's costs).
+  // `node dist/bench.js aspace cold` runs only those (`linux` names the Linux boot, `history` time travel's costs).
   const only = process.argv.slice(2);
   const cases: [string, () => Record<string, unknown>][] = [
     ['bare', () => measure('M-mode, no paging', build('cpu', 1500), build('cpu-empty', 0))],
@@ -99,6 +146,7 @@ function main(): void {
       build('cold', 1, undefined, COLD), build('cold-empty', 0, undefined, COLD), COLD.sources.join(' '))],
   ];
   for (const [name, run] of cases) if (only.length === 0 || only.includes(name)) result[name] = run();
+  if (only.length === 0 || only.includes('linux')) result.linux = measureLinux();
   if (only.length === 0 || only.includes('history')) {
     const paged = build('cpu-paged', 1500, 'test/bench/paged.S');
     result.historyPaged = measureHistory('S-mode paged benchmark', () => { const m = new Machine(); m.bootBare(m.loadElf(readFileSync(paged)).entry); return m; });
@@ -106,6 +154,7 @@ function main(): void {
     if (os) result.historyChronosOs = measureHistory('Chronos OS boot and user tests', os);
     else console.log('time travel on Chronos OS: the kernel is not built (npm run build:kernel), not measured');
   }
+  mkdirSync(OUT, { recursive: true });
   writeFileSync(join(OUT, 'result.json'), JSON.stringify(result, null, 2));
   if (!existsSync(join(OUT, 'result.json'))) process.exit(1);
 }
