@@ -21,7 +21,7 @@ import { Program, type HostFiles } from './program.js';
 import { Breakpoints, type BreakpointOptions, type RuntimeStop, type SetResult } from './breakpoints.js';
 import { PANIC_FILTER, PANIC_SYMBOLS, TRAP_FILTERS } from './trapFilters.js';
 import { Unwinder, type Frame } from './unwind.js';
-import { stepLine, stepOut, type StepControl } from './stepping.js';
+import { nextInstruction, stepLine, stepOut, type StepControl } from './stepping.js';
 import type { FramesView } from './inspectors/frames.js';
 import type { HeapView } from './inspectors/heap.js';
 import type { KernelProfile, ProcessesView } from './profiles/profile.js';
@@ -66,6 +66,14 @@ export interface HistoryInfo {
 /** Why a run returned to its caller. */
 type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
 
+/**
+ * Where a step's run ends: a hart at a pc, in a privilege mode, with sp at or above minSp
+ * (a step's return address: a deeper recursion, or another hart running the same code, passes
+ * by) and, for a user-mode target, in the address space whose root page number is `space`
+ * (another process at the same virtual address passes by).
+ */
+interface RunTarget { pc: bigint; minSp: bigint; hart: number; mode: Priv; space?: bigint }
+
 export class ChronosRuntime {
   machine!: Machine;
   program!: Program;
@@ -76,8 +84,8 @@ export class ChronosRuntime {
   private unwinder!: Unwinder;
   private breakpoints!: Breakpoints;
   private options!: LaunchOptions;
-  /** The pc a step or step-out runs to (a breakpoint only while that run lasts). */
-  private runTarget: bigint | undefined;
+  /** The pcs a step or step-out runs to (breakpoints only while that run lasts). */
+  private runTargets: bigint[] = [];
   private panicAddresses: bigint[] = [];
   /** What exceptionInfo reports after an exception stop. */
   private lastException: { id: string; description: string } | undefined;
@@ -224,7 +232,7 @@ export class ChronosRuntime {
   private applyBreakpoints(): void {
     if (!this.machine) return;
     const all = this.breakpoints.addresses();
-    if (this.runTarget !== undefined) all.push(this.runTarget);
+    all.push(...this.runTargets);
     if (this.panicEnabled) all.push(...this.panicAddresses);
     this.machine.setBreakpoints(all);
   }
@@ -405,7 +413,14 @@ export class ChronosRuntime {
     const h = this.machine.harts[hart];
     const regs = new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
     const user = this.userProgramOn(hart);
-    const frames = this.unwinderFor(hart).stack(regs, this.pcOf(hart), max);
+    const pc = this.pcOf(hart), at = this.codeAddress(hart, pc);
+    if (at !== pc) {
+      // Kernel code at a second address (a trampoline): named and placed by its ELF address, it
+      // was jumped to, so what called it is the interrupted user code (the trap frame's).
+      const f: Frame = { index: 0, pc, fp: regs.get(8)!, name: this.program.functionName(at), location: this.program.location(at), regs };
+      return this.userFramesUnder([f], hart, max);
+    }
+    const frames = this.unwinderFor(hart).stack(regs, pc, max);
     return user ? untilEntry(frames, user.program) : this.withUserFrames(frames, hart, max);
   }
 
@@ -418,22 +433,28 @@ export class ChronosRuntime {
    */
   private withUserFrames(frames: Frame[], hart: number, max: number): Frame[] {
     if (!this.userPrograms.length || this.machine.harts[hart].priv === Priv.U || frames.length >= max) return frames;
-    const view = this.processes();
-    if (typeof view === 'string') return frames;
-    const pid = view.harts.find((h) => h.hart === hart)?.pid;
-    const proc = view.processes.find((p) => p.pid === pid);
-    const user = proc?.trap && this.userPrograms.find((u) => u.process === proc.name);
-    if (!proc?.trap || !user || proc.root === undefined) return frames;
+    // The trap vector was jumped to: it is the kernel's outermost frame (what the unwinder
+    // reads past it is the vector's own return address, or the user's).
+    const vectors = [CSR.stvec, CSR.mtvec].map((c) => this.symbols.at(BigInt.asUintN(64, this.csr(c, hart) ?? 0n) & ~3n)?.sym).filter((v) => v !== undefined);
+    const vector = frames.findIndex((f) => { const fn = this.symbols.at(f.pc)?.sym; return fn !== undefined && vectors.includes(fn); });
     const outside = frames.findIndex((f, i) => i > 0 && this.symbols.at(f.pc) === undefined);
-    const kernel = outside < 0 ? frames : frames.slice(0, outside);
-    const satp = (8n << 60n) | (BigInt(proc.root) >> 12n);
+    const end = Math.min(...[vector + 1, outside].filter((i) => i > 0), frames.length);
+    return this.userFramesUnder(frames.slice(0, end), hart, max);
+  }
+
+  /** Kernel frames, then the frames of the user program whose trap they serve (when there is one). */
+  private userFramesUnder(kernel: Frame[], hart: number, max: number): Frame[] {
+    const trapped = this.trappedUser(hart);
+    if (!trapped || kernel.length >= max) return kernel;
+    const { user, regs: t, space } = trapped;
+    const satp = (BigInt(SATP_MODE_SV39) << 60n) | space;
     const read = (a: bigint, n: number): bigint | undefined => {
       const b = this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp);
       return b ? b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n) : undefined;
     };
-    const regs = new Map<number, bigint>([[1, BigInt(proc.trap.ra)], [2, BigInt(proc.trap.sp)], [8, BigInt(proc.trap.fp)]]);
-    const userFrames = new Unwinder(user.program, read).stack(regs, BigInt(proc.trap.pc), max - kernel.length);
-    return [...kernel, ...untilEntry(userFrames, user.program).map((f) => ({ ...f, index: f.index + kernel.length }))];
+    const regs = new Map<number, bigint>([[1, t.ra], [2, t.sp], [8, t.fp]]);
+    const userFrames = new Unwinder(user.program, read).stack(regs, t.pc, max - kernel.length);
+    return [...kernel, ...untilEntry(userFrames, user.program).map((f) => ({ ...f, index: f.index + kernel.length, user: { program: user.program, satp, first: kernel.length } }))];
   }
 
   private unwinderFor(hart: number): Unwinder {
@@ -466,6 +487,21 @@ export class ChronosRuntime {
 
   /** The symbols and lines a hart's pc means: its user program's in user mode, the kernel's otherwise. */
   programOn(hart: number): Program { return this.userProgramOn(hart)?.program ?? this.program; }
+
+  /** The program whose symbols and lines describe the code a hart runs at pc (see codeAddress). */
+  private codeAt(hart: number, _pc: bigint): Program { return this.programOn(hart); }
+
+  /**
+   * The address to look pc up at in codeAt's program: pc itself, but kernel code the hart runs
+   * at a second virtual address (xv6's trampoline page, mapped at the top of every address
+   * space from the kernel's image) is looked up where the kernel's ELF has it, the physical
+   * address the page maps.
+   */
+  private codeAddress(hart: number, pc: bigint): bigint {
+    if (this.machine.harts[hart].priv === Priv.U || this.userProgramOn(hart) || this.symbols.at(pc)) return pc;
+    const t = this.machine.debug.translate(pc, this.satp(hart));
+    return t.ok && t.paddr !== pc && this.symbols.at(t.paddr) ? t.paddr : pc;
+  }
 
   /**
    * The source variables in scope in a frame (0 = innermost): empty where the debugging
@@ -654,8 +690,8 @@ export class ChronosRuntime {
    * target pc with sp at or above minSp (a step's return address: a deeper recursion, or another
    * hart running the same code, passes by).
    */
-  private async runUntil(generation: number, target?: { pc: bigint; minSp: bigint; hart: number }): Promise<Outcome> {
-    if (target) { this.runTarget = target.pc; this.applyBreakpoints(); }
+  private async runUntil(generation: number, targets: RunTarget[] = []): Promise<Outcome> {
+    if (targets.length) { this.runTargets = [...new Set(targets.map((t) => t.pc))]; this.applyBreakpoints(); }
     let lastYield = Date.now();
     // The first slice resumes from a stop (the hart there passes its breakpoint once), and so
     // does every slice after a stop that did not end the run; a slice after a used-up budget
@@ -668,8 +704,7 @@ export class ChronosRuntime {
         this.flushUart();
         if (this.finish(r)) return 'exited';
         if (r.kind !== 'budget') {
-          if (target && r.kind === 'breakpoint' && r.hart === target.hart && BigInt.asUintN(64, r.pc) === target.pc
-            && BigInt.asUintN(64, this.reg(2, r.hart)) >= target.minSp) return 'arrived';
+          if (r.kind === 'breakpoint' && targets.some((t) => this.at(t, r.hart, BigInt.asUintN(64, r.pc)))) return 'arrived';
           const s = this.stopFor(r);
           if (s) { this.emitStop(s); return 'stopped'; }
           // A breakpoint that declined: run on, yielding now and then so pause still answers.
@@ -681,8 +716,64 @@ export class ChronosRuntime {
         if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return 'stopped'; }
       }
     } finally {
-      if (target) { this.runTarget = undefined; this.applyBreakpoints(); }
+      if (targets.length) { this.runTargets = []; this.applyBreakpoints(); }
     }
+  }
+
+  /** Whether a hart stopped at pc is where a run target wants it. */
+  private at(t: RunTarget, hart: number, pc: bigint): boolean {
+    const h = this.machine.harts[hart];
+    return t.hart === hart && t.pc === pc && h.priv === t.mode && BigInt.asUintN(64, h.x[2]) >= t.minSp
+      && (t.space === undefined || this.spaceOf(hart) === t.space);
+  }
+
+  /** The root page number of a hart's address space (0 without paging). */
+  private spaceOf(hart: number): bigint {
+    const satp = this.satp(hart);
+    return satpMode(satp) === SATP_MODE_SV39 ? satpRootPpn(satp) : 0n;
+  }
+
+  /**
+   * Where the process a hart serves in the kernel goes back to user mode, when it runs a user
+   * program of launch.json `symbols`: the pc its trap saved, or the next instruction (a system
+   * call returns past its ecall), under its own page table with its user sp.
+   */
+  private userReturn(hart: number): RunTarget[] {
+    if (!this.userPrograms.length || this.machine.harts[hart].priv === Priv.U) return [];
+    const trap = this.trappedUser(hart);
+    if (!trap) return [];
+    const { pc, sp } = trap.regs;
+    return [pc, pc + 4n].map((p) => ({ pc: p, minSp: sp, hart, mode: Priv.U, space: trap.space }));
+  }
+
+  /**
+   * The user program a hart in the kernel serves (its process's trap from user mode), with the
+   * registers that trap saved and the process's address space; undefined when the profile
+   * cannot say or the process runs no program of `symbols`.
+   */
+  private trappedUser(hart: number): { user: UserProgram; regs: { pc: bigint; sp: bigint; fp: bigint; ra: bigint }; space: bigint } | undefined {
+    const view = this.processes();
+    if (typeof view === 'string') return undefined;
+    const pid = view.harts.find((h) => h.hart === hart)?.pid;
+    const proc = view.processes.find((p) => p.pid === pid);
+    const user = proc?.trap && this.userPrograms.find((u) => u.process === proc.name);
+    if (!proc?.trap || !user || proc.root === undefined) return undefined;
+    const t = proc.trap, space = BigInt(proc.root) >> 12n;
+    const h = this.machine.harts[hart];
+    if (h.priv !== Priv.U && BigInt.asUintN(64, h.pc) === this.trapVector(hart)) {
+      // At the vector's first instruction nothing is saved yet (the trap frame holds the last
+      // trap's registers): the user's are still the hart's, and its pc is in xepc.
+      const epc = this.csr(h.priv === Priv.M ? CSR.mepc : CSR.sepc, hart) ?? 0n;
+      const x = (i: number): bigint => BigInt.asUintN(64, h.x[i]);
+      return { user, regs: { pc: BigInt.asUintN(64, epc), sp: x(2), fp: x(8), ra: x(1) }, space };
+    }
+    return { user, regs: { pc: BigInt(t.pc), sp: BigInt(t.sp), fp: BigInt(t.fp), ra: BigInt(t.ra) }, space };
+  }
+
+  /** The address a hart's traps enter at (xtvec's base, of the mode it is in). */
+  private trapVector(hart: number): bigint {
+    const tvec = this.csr(this.machine.harts[hart].priv === Priv.M ? CSR.mtvec : CSR.stvec, hart) ?? 0n;
+    return BigInt.asUintN(64, tvec) & ~3n;
   }
 
   /** Machine.run, through the history when there is one (it records, and replays in the past). */
@@ -738,15 +829,35 @@ export class ChronosRuntime {
     if (this.stepOnce(hart) === 'done') this.emitStop({ kind: 'step', hart });
   }
 
+  /** One instruction, but a user program's ecall is stepped over: back in user mode at the next instruction. */
+  async nextInstruction(hart = this.focus): Promise<void> {
+    if (this.exited) return;
+    const generation = this.begin();
+    try {
+      if (await nextInstruction(this.stepControl(generation, hart)) === 'done') this.emitStop({ kind: 'step', hart });
+    } finally {
+      if (generation === this.generation) this.running = false;
+    }
+  }
+
   private stepControl(generation: number, hart: number): StepControl {
+    const arrived = async (targets: RunTarget[]): Promise<'arrived' | 'stopped'> => await this.runUntil(generation, targets) === 'arrived' ? 'arrived' : 'stopped';
     return {
       pc: () => this.pcOf(hart),
       sp: () => BigInt.asUintN(64, this.reg(2, hart)),
-      line: (pc) => this.program.lines.lookup(pc),
-      functionStart: (pc) => this.symbols.at(pc)?.sym.address,
+      mode: () => this.machine.harts[hart].priv,
+      space: () => this.spaceOf(hart),
+      line: (pc) => this.codeAt(hart, pc)?.lines.lookup(this.codeAddress(hart, pc)),
+      functionStart: (pc) => this.codeAt(hart, pc)?.symbols.at(this.codeAddress(hart, pc))?.sym.address,
       callAt: (pc) => this.unwinderFor(hart).callAt(pc),
+      ecallAt: (pc) => this.unwinderFor(hart).ecallAt(pc),
       stepInstruction: () => this.stepOnce(hart) === 'done' ? 'done' : 'stopped',
-      runTo: async (pc, minSp) => await this.runUntil(generation, { pc, minSp, hart }) === 'arrived' ? 'arrived' : 'stopped',
+      runTo: (pc, minSp) => {
+        const h = this.machine.harts[hart];
+        const space = h.priv === Priv.U ? this.spaceOf(hart) : undefined;
+        return arrived([{ pc, minSp, hart, mode: h.priv, space }, ...this.userReturn(hart)]);
+      },
+      runToUser: (pcs, minSp, space) => arrived(pcs.map((pc) => ({ pc, minSp, hart, mode: Priv.U, space }))),
       breathe: async () => {
         await nextTick();
         if (generation !== this.generation || this.exited) return false;

@@ -18,6 +18,12 @@ export interface Frame {
    * caller's frame sp, gp, tp and the registers calls preserve (from the CFI, or unchanged).
    */
   regs?: ReadonlyMap<number, bigint>;
+  /**
+   * A user program's frame under the kernel's (a stop in the kernel on that program's behalf):
+   * the program whose symbols and DWARF describe it, the address space it runs in, and the
+   * index of the program's innermost frame in the stack.
+   */
+  user?: { program: Program; satp: bigint; first: number };
 }
 
 /** Reads `size` bytes of guest memory at a virtual address, little-endian, or undefined. */
@@ -164,6 +170,12 @@ export class Unwinder {
       a += BigInt(insn.len);
     }
     return a < pc;
+  }
+
+  /** Whether the instruction at pc is an ecall (a system call, from user code). */
+  ecallAt(pc: bigint): boolean {
+    const insn = instructionAt({ read: this.read }, pc);
+    return insn !== undefined && decode(insn.word)?.def.name === 'ecall';
   }
 
   /** Whether the instruction at pc is a call (jal/jalr linking ra); its length if so. */
