@@ -438,7 +438,10 @@ export class ChronosRuntime {
     const vectors = [CSR.stvec, CSR.mtvec].map((c) => this.symbols.at(BigInt.asUintN(64, this.csr(c, hart) ?? 0n) & ~3n)?.sym).filter((v) => v !== undefined);
     const vector = frames.findIndex((f) => { const fn = this.symbols.at(f.pc)?.sym; return fn !== undefined && vectors.includes(fn); });
     const outside = frames.findIndex((f, i) => i > 0 && this.symbols.at(f.pc) === undefined);
-    const end = Math.min(...[vector + 1, outside].filter((i) => i > 0), frames.length);
+    // Assembly without a frame (the way back to user mode, jumped to) seems to call itself: the
+    // unwinder took its ra, which is its own pc.
+    const jumped = frames.findIndex((f, i) => i > 0 && !f.location && f.pc === frames[i - 1].pc);
+    const end = Math.min(...[vector + 1, outside, jumped].filter((i) => i > 0), frames.length);
     return this.userFramesUnder(frames.slice(0, end), hart, max);
   }
 
