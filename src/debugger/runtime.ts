@@ -15,7 +15,7 @@ import { HartStatus } from '../emulator/sbi/sbi.js';
 import { hartName, PRIV_NAMES } from './harts.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
 import { evaluate, evaluatePath, ExpressionError, type EvalContext } from './expression.js';
-import type { ValueNode } from './locals.js';
+import type { Locals, ValueNode } from './locals.js';
 import { SourceValues, type FrameState } from './sourceValues.js';
 import { Program, type HostFiles } from './program.js';
 import { Breakpoints, type BreakpointOptions, type RuntimeStop, type SetResult } from './breakpoints.js';
@@ -80,6 +80,8 @@ export class ChronosRuntime {
   /** The user programs of launch.json `symbols`. */
   userPrograms: UserProgram[] = [];
   private values!: SourceValues;
+  /** The user programs' source values, by program. */
+  private userValues = new Map<Program, SourceValues>();
   private kernelProfile: KernelProfile | undefined;
   private unwinder!: Unwinder;
   private breakpoints!: Breakpoints;
@@ -153,6 +155,7 @@ export class ChronosRuntime {
     for (const n of [...notes, ...booted.report.notes]) this.onOutput.fire(`Chronos: ${n}\n`);
     this.machine = m;
     this.values = new SourceValues(this.program, (m) => this.onOutput.fire(m));
+    this.userValues = new Map();
     this.kernelProfile = undefined;
     this.unwinder = new Unwinder(this.program, (a, n) => this.readScalar(a, n));
     this.breakpoints = new Breakpoints(this.program, this.userPrograms);
@@ -339,16 +342,21 @@ export class ChronosRuntime {
    */
   evalContext(hart = this.focus, frameIndex = 0): EvalContext {
     const h = this.machine.harts[hart];
-    const reader = this.valueReader(hart);
+    // A frame past the innermost is read with its own program and address space (frameScope).
+    const scope = frameIndex > 0 ? this.frameScope(hart, frameIndex) : undefined;
+    const program = scope?.program ?? this.programOn(hart), satp = scope?.satp ?? this.satp(hart);
+    const values = this.valuesOf(program);
+    const reader = values.reader(satp, (a, n) => this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp) ?? undefined);
     let state: FrameState | undefined;
-    const frameState = (): FrameState => (state ??= this.frameState(hart, frameIndex + 3));
+    const frameState = (): FrameState => (state ??= scope?.state ?? { frames: this.stack(frameIndex + 3, hart), fpBits: (r) => h.fpu.bits(r) });
+    const index = scope?.index ?? frameIndex;
     return {
       register: (name) => {
         const m = /^x(\d+)$/.exec(name);
         const i = name === 'fp' ? 8 : m && Number(m[1]) < 32 ? Number(m[1]) : ABI_NAMES.indexOf(name);
         if (frameIndex > 0) {
           // A caller's frame: its pc and the registers the unwinder recovered for it.
-          const frame = frameState().frames[frameIndex];
+          const frame = frameState().frames[index];
           if (!frame) throw new ExpressionError(`there is no frame ${frameIndex}`);
           if (name === 'pc') return frame.pc;
           if (i >= 0 || floatRegisterIndex(name) !== undefined) {
@@ -364,11 +372,14 @@ export class ChronosRuntime {
         if (f !== undefined) return h.fpu.bits(f);
         return undefined;
       },
-      symbol: (name) => this.symbols.find(name)?.address,
+      symbol: (name) => program.symbols.find(name)?.address,
       variable: (name) => this.locals(frameIndex, hart)?.find((n) => n.name === name)?.scalar,
-      read: (addr, size) => this.readScalar(addr, size, hart),
+      read: (addr, size) => {
+        const b = this.machine.debug.readVirt(BigInt.asUintN(64, addr), size, satp);
+        return b ? b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n) : undefined;
+      },
       special: (name) => this.special(name, hart),
-      typed: reader && this.values.typedOps(reader, () => this.values.locals(frameState(), frameIndex, reader)),
+      typed: reader && values.typedOps(reader, () => values.locals(frameState(), index, reader)),
     };
   }
 
@@ -449,14 +460,13 @@ export class ChronosRuntime {
   private userFramesUnder(kernel: Frame[], hart: number, max: number): Frame[] {
     const trapped = this.trappedUser(hart);
     if (!trapped || kernel.length >= max) return kernel;
-    const { user, regs: t, space } = trapped;
+    const { user, pc, regs, space } = trapped;
     const satp = (BigInt(SATP_MODE_SV39) << 60n) | space;
     const read = (a: bigint, n: number): bigint | undefined => {
       const b = this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp);
       return b ? b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n) : undefined;
     };
-    const regs = new Map<number, bigint>([[1, t.ra], [2, t.sp], [8, t.fp]]);
-    const userFrames = new Unwinder(user.program, read).stack(regs, t.pc, max - kernel.length);
+    const userFrames = new Unwinder(user.program, read).stack(regs, pc, max - kernel.length);
     return [...kernel, ...untilEntry(userFrames, user.program).map((f) => ({ ...f, index: f.index + kernel.length, user: { program: user.program, satp, first: kernel.length } }))];
   }
 
@@ -513,25 +523,40 @@ export class ChronosRuntime {
    * variables never pays for them.
    */
   locals(frameIndex: number, hart = this.focus): ValueNode[] | undefined {
-    // Two callers more than asked: entry values are found in the caller's frame.
-    return this.values.locals(this.frameState(hart, frameIndex + 3), frameIndex, this.valueReader(hart));
+    const s = this.frameScope(hart, frameIndex);
+    return s.values.locals(s.state, s.index, s.reader());
   }
 
   /** Whether locals(frameIndex) has an answer, without reading any variable. */
   hasLocals(frameIndex: number, hart = this.focus): boolean {
-    return this.values.available && this.stack(frameIndex + 1, hart)[frameIndex] !== undefined;
+    const frame = this.stack(frameIndex + 1, hart)[frameIndex];
+    return frame !== undefined && this.valuesOf(frame.user?.program ?? this.programOn(hart)).available;
   }
 
-  /** A hart's frames (as deep as asked) with its FP registers, for the variables of one of them. */
-  private frameState(hart: number, depth: number): FrameState {
+  /**
+   * What a frame of a hart's stack is read with: the source values of its program (a user
+   * program's for its frames, in user mode or under the kernel's frames of its trap), that
+   * program's part of the stack with the frame's index in it (its innermost frame is 0), the
+   * address space it runs in, and its symbols. Two callers more than the frame are unwound:
+   * entry values are found in the caller's frame.
+   */
+  private frameScope(hart: number, frameIndex: number): { values: SourceValues; program: Program; state: FrameState; index: number; satp: bigint; reader: () => Locals | undefined } {
     const h = this.machine.harts[hart];
-    return { frames: this.stack(depth, hart), fpBits: (r) => h.fpu.bits(r) };
+    const frames = this.stack(frameIndex + 3, hart);
+    const user = frames[frameIndex]?.user;
+    const program = user?.program ?? this.programOn(hart), values = this.valuesOf(program);
+    const satp = user?.satp ?? this.satp(hart);
+    const state: FrameState = user ? { frames: frames.slice(user.first) } : { frames, fpBits: (r) => h.fpu.bits(r) };
+    const reader = () => values.reader(satp, (a, n) => this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp) ?? undefined);
+    return { values, program, state, index: frameIndex - (user?.first ?? 0), satp, reader };
   }
 
-  /** The source-value reader for the address space a hart runs in. */
-  private valueReader(hart: number) {
-    const satp = this.satp(hart);
-    return this.values.reader(satp, (a, n) => this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp) ?? undefined);
+  /** The source values of a program: the kernel's, or a user program's (read on first use). */
+  private valuesOf(program: Program): SourceValues {
+    if (program === this.program) return this.values;
+    let v = this.userValues.get(program);
+    if (!v) this.userValues.set(program, v = new SourceValues(program, (m) => this.onOutput.fire(m)));
+    return v;
   }
 
   // ---- the inspectors ------------------------------------------------------------------------------
@@ -745,8 +770,8 @@ export class ChronosRuntime {
     if (!this.userPrograms.length || this.machine.harts[hart].priv === Priv.U) return [];
     const trap = this.trappedUser(hart);
     if (!trap) return [];
-    const { pc, sp } = trap.regs;
-    return [pc, pc + 4n].map((p) => ({ pc: p, minSp: sp, hart, mode: Priv.U, space: trap.space }));
+    const { pc, regs } = trap;
+    return [pc, pc + 4n].map((p) => ({ pc: p, minSp: regs.get(2)!, hart, mode: Priv.U, space: trap.space }));
   }
 
   /**
@@ -754,7 +779,7 @@ export class ChronosRuntime {
    * registers that trap saved and the process's address space; undefined when the profile
    * cannot say or the process runs no program of `symbols`.
    */
-  private trappedUser(hart: number): { user: UserProgram; regs: { pc: bigint; sp: bigint; fp: bigint; ra: bigint }; space: bigint } | undefined {
+  private trappedUser(hart: number): { user: UserProgram; pc: bigint; regs: Map<number, bigint>; space: bigint } | undefined {
     const view = this.processes();
     if (typeof view === 'string') return undefined;
     const pid = view.harts.find((h) => h.hart === hart)?.pid;
@@ -767,10 +792,12 @@ export class ChronosRuntime {
       // At the vector's first instruction nothing is saved yet (the trap frame holds the last
       // trap's registers): the user's are still the hart's, and its pc is in xepc.
       const epc = this.csr(h.priv === Priv.M ? CSR.mepc : CSR.sepc, hart) ?? 0n;
-      const x = (i: number): bigint => BigInt.asUintN(64, h.x[i]);
-      return { user, regs: { pc: BigInt.asUintN(64, epc), sp: x(2), fp: x(8), ra: x(1) }, space };
+      return { user, pc: BigInt.asUintN(64, epc), regs: new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])])), space };
     }
-    return { user, regs: { pc: BigInt(t.pc), sp: BigInt(t.sp), fp: BigInt(t.fp), ra: BigInt(t.ra) }, space };
+    // Every register the profile has from the trap (all of them, with trapRegs), at least ra, sp and fp.
+    const regs = new Map<number, bigint>([[0, 0n], [1, BigInt(t.ra)], [2, BigInt(t.sp)], [8, BigInt(t.fp)]]);
+    for (const [name, v] of Object.entries(t.regs ?? {})) { const i = ABI_NAMES.indexOf(name); if (i > 0) regs.set(i, BigInt(v)); }
+    return { user, pc: BigInt(t.pc), regs, space };
   }
 
   /** The address a hart's traps enter at (xtvec's base, of the mode it is in). */

@@ -56,7 +56,6 @@ test('a breakpoint in ls.c stops only where ls runs, with its line and the proce
   const set = await c.setBreakpointsRequest({ source: { path: join(USER_SRC, 'ls.c') }, breakpoints: [{ line }] });
   assert.equal(set.body.breakpoints[0].verified, true, set.body.breakpoints[0].message);
   const stops = await stopsUntilExit(c, () => c.configurationDoneRequest());
-  // GCC unrolls main's loop; the line's first instruction runs once.
   assert.equal(stops.length, 1, JSON.stringify(stops.map((s) => s.thread)));
   for (const s of stops) {
     assert.equal(s.hart, 2, 'ls runs on hart 2');
@@ -225,5 +224,45 @@ test('stepping out of the kernel\'s system call returns to the user program that
   assert.equal(s.stack[0].name, 'write');
   assert.equal(BigInt(s.stack[0].instructionPointerReference!), BigInt(write.instructionPointerReference!), 'past the ecall, where the trap frame said');
   assert.equal(s.stack[0].line, startLine("write's ecall") + 1);
+  await c.stop();
+});
+
+/** A frame's Locals as name = value. */
+async function localsOf(c: DebugClient, frameId: number): Promise<Record<string, string>> {
+  const scopes = (await c.scopesRequest({ frameId })).body.scopes;
+  const locals = scopes.find((x) => x.name === 'Locals');
+  assert.ok(locals, `a Locals scope: ${scopes.map((x) => x.name).join(', ')}`);
+  const vars = (await c.variablesRequest({ variablesReference: locals.variablesReference })).body.variables;
+  return Object.fromEntries(vars.map((v) => [v.name, v.value]));
+}
+
+test('Locals and evaluate in a user program\'s frames: stopped in ls, and under the kernel\'s system call', async () => {
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none', smp: 3, symbols: [users.ls, users.sh] });
+  await c.setBreakpointsRequest({ source: { path: join(USER_SRC, 'ls.c') }, breakpoints: [{ line: lineOf('ls.c', 'ls lists') }] });
+  const [, ev] = await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped', 60_000)]);
+  const threadId = (ev as DebugProtocol.StoppedEvent).body.threadId!;
+  const frame = (await c.stackTraceRequest({ threadId })).body.stackFrames[0];
+  // total is not made yet: the first write's answer will be.
+  assert.match((await localsOf(c, frame.id)).total, /optimi[sz]ed out/);
+  // ls's own static, read in ls's address space (sh's program has `prompt` at that address).
+  assert.match((await c.evaluateRequest({ expression: 'listing', frameId: frame.id, context: 'hover' })).body.result, /ls: README/);
+  await c.setBreakpointsRequest({ source: { path: join(USER_SRC, 'ls.c') }, breakpoints: [] });
+
+  // ls's third write, in the kernel: its user frames read ls's variables from the trap frame's registers.
+  const line = readFileSync(join(PROCS_SRC, 'vm.c'), 'utf8').split('\n').findIndex((l) => l.includes('sys_uwrite prints')) + 1;
+  await c.setBreakpointsRequest({ source: { path: join(PROCS_SRC, 'vm.c') }, breakpoints: [{ line, condition: '$pid == 3', hitCondition: '3' }] });
+  const [, ev2] = await Promise.all([c.continueRequest({ threadId }), c.waitForEvent('stopped', 60_000)]);
+  assert.equal((ev2 as DebugProtocol.StoppedEvent).body.threadId, threadId);
+  const stack = (await c.stackTraceRequest({ threadId })).body.stackFrames;
+  assert.equal(stack[0].name, 'sys_uwrite');
+  assert.equal((await localsOf(c, stack[0].id)).n, '11', 'the kernel\'s frame reads the kernel\'s DWARF');
+  const main = stack.find((f) => f.name === 'main')!;
+  assert.equal(main.source?.path, join(USER_SRC, 'ls.c'));
+  assert.deepEqual(await localsOf(c, main.id), { total: '22' });
+  assert.match((await c.evaluateRequest({ expression: 'listing', frameId: main.id, context: 'hover' })).body.result, /ls: README/);
+  assert.match((await c.evaluateRequest({ expression: 'total + 2', frameId: main.id, context: 'watch' })).body.result, /\(24\)/);
+  // In the kernel's frame, the kernel's names: ls's static is not one of them.
+  await assert.rejects(c.evaluateRequest({ expression: 'listing', frameId: stack[0].id, context: 'watch' }));
   await c.stop();
 });

@@ -6,6 +6,7 @@ import { readFrames } from '../inspectors/frames.js';
 import { readHeap } from '../inspectors/heap.js';
 import { hex, u64, type PhysMemory } from '../inspectors/memory.js';
 import type { KernelProfile, ProcessInfo, ProcessesView } from './profile.js';
+import { ABI_NAMES } from '../../emulator/isa/registers.js';
 
 /** sepc's index in a TrapFrame (docs/debug-descriptor.md). */
 const TRAP_FRAME_SEPC = 33;
@@ -40,7 +41,9 @@ export class ChronosProfile implements KernelProfile {
     if (frame === 0n) return undefined;
     const x = (i: number): bigint | undefined => u64(this.mem, frame + BigInt(8 * i));
     const pc = x(TRAP_FRAME_SEPC), sp = x(2), fp = x(8), ra = x(1);
-    return pc === undefined || sp === undefined ? undefined : { pc: hex(pc), sp: hex(sp), fp: hex(fp ?? 0n), ra: hex(ra ?? 0n) };
+    const regs: Record<string, string> = {};
+    for (let i = 1; i < 32; i++) { const v = x(i); if (v !== undefined) regs[ABI_NAMES[i]] = hex(v); }
+    return pc === undefined || sp === undefined ? undefined : { pc: hex(pc), sp: hex(sp), fp: hex(fp ?? 0n), ra: hex(ra ?? 0n), regs };
   }
 
   processes(): ProcessesView | string {
