@@ -266,3 +266,23 @@ test('Locals and evaluate in a user program\'s frames: stopped in ls, and under 
   await assert.rejects(c.evaluateRequest({ expression: 'listing', frameId: stack[0].id, context: 'watch' }));
   await c.stop();
 });
+
+test('function breakpoints by a user program\'s symbol: ls!main in ls only, a name both have in both, mistakes explained', async () => {
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none', smp: 3, symbols: [users.ls, users.sh] });
+  const set = (await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'ls!main' }, { name: 'write' }, { name: 'cat!main' }, { name: 'ls!nothing' }, { name: 'nothing' }] })).body.breakpoints;
+  assert.deepEqual(set.map((b) => b.verified), [true, true, false, false, false]);
+  assert.equal(set[0].message, 'stops only in ls');
+  assert.equal(set[1].message, 'stops only in ls, sh (ls!write names one)');
+  assert.equal(set[2].message, 'no user program \'cat\' in symbols (the programs are ls, sh)');
+  assert.equal(set[3].message, 'no function \'nothing\' in ls\'s symbols');
+  assert.equal(set[4].message, 'no function \'nothing\' in the kernel\'s symbols or the user programs\'');
+  const stops = await stopsUntilExit(c, () => c.configurationDoneRequest());
+  const where = stops.map((s) => `${s.thread.replace(/\).*/, ')')} ${s.frame.name}`);
+  // main once in ls; write three times in each program (the kernel's main is not ls's).
+  assert.deepEqual(where.filter((w) => w.endsWith(' main')), ['hart 2 (U-mode, ls, pid 3) main'], where.join('; '));
+  assert.equal(where.filter((w) => w === 'hart 2 (U-mode, ls, pid 3) write').length, 3, where.join('; '));
+  assert.equal(where.filter((w) => w === 'hart 1 (U-mode, sh, pid 2) write').length, 3, where.join('; '));
+  assert.equal(stops.length, 7, where.join('; '));
+  await c.stop();
+});
