@@ -460,13 +460,15 @@ export class ChronosRuntime {
   private userFramesUnder(kernel: Frame[], hart: number, max: number): Frame[] {
     const trapped = this.trappedUser(hart);
     if (!trapped || kernel.length >= max) return kernel;
-    const { user, pc, regs, space } = trapped;
+    const { user, pc, regs, space, pcOnly } = trapped;
     const satp = (BigInt(SATP_MODE_SV39) << 60n) | space;
     const read = (a: bigint, n: number): bigint | undefined => {
       const b = this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp);
       return b ? b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n) : undefined;
     };
-    const userFrames = new Unwinder(user.program, read).stack(regs, pc, max - kernel.length);
+    const userFrames = pcOnly
+      ? [{ index: 0, pc, fp: 0n, name: user.program.functionName(pc), location: user.program.location(pc), regs: new Map([[0, 0n]]) }]
+      : new Unwinder(user.program, read).stack(regs, pc, max - kernel.length);
     return [...kernel, ...untilEntry(userFrames, user.program).map((f) => ({ ...f, index: f.index + kernel.length, user: { program: user.program, satp, first: kernel.length } }))];
   }
 
@@ -771,7 +773,7 @@ export class ChronosRuntime {
     const trap = this.trappedUser(hart);
     if (!trap) return [];
     const { pc, regs } = trap;
-    return [pc, pc + 4n].map((p) => ({ pc: p, minSp: regs.get(2)!, hart, mode: Priv.U, space: trap.space }));
+    return [pc, pc + 4n].map((p) => ({ pc: p, minSp: regs.get(2) ?? 0n, hart, mode: Priv.U, space: trap.space }));
   }
 
   /**
@@ -779,7 +781,7 @@ export class ChronosRuntime {
    * registers that trap saved and the process's address space; undefined when the profile
    * cannot say or the process runs no program of `symbols`.
    */
-  private trappedUser(hart: number): { user: UserProgram; pc: bigint; regs: Map<number, bigint>; space: bigint } | undefined {
+  private trappedUser(hart: number): { user: UserProgram; pc: bigint; regs: Map<number, bigint>; space: bigint; pcOnly?: boolean } | undefined {
     const view = this.processes();
     if (typeof view === 'string') return undefined;
     const pid = view.harts.find((h) => h.hart === hart)?.pid;
@@ -788,11 +790,18 @@ export class ChronosRuntime {
     if (!proc?.trap || !user || proc.root === undefined) return undefined;
     const t = proc.trap, space = BigInt(proc.root) >> 12n;
     const h = this.machine.harts[hart];
-    if (h.priv !== Priv.U && BigInt.asUintN(64, h.pc) === this.trapVector(hart)) {
+    const pc = BigInt.asUintN(64, h.pc), vector = this.trapVector(hart);
+    const epc = BigInt.asUintN(64, this.csr(h.priv === Priv.M ? CSR.mepc : CSR.sepc, hart) ?? 0n);
+    if (h.priv !== Priv.U && pc === vector) {
       // At the vector's first instruction nothing is saved yet (the trap frame holds the last
       // trap's registers): the user's are still the hart's, and its pc is in xepc.
-      const epc = this.csr(h.priv === Priv.M ? CSR.mepc : CSR.sepc, hart) ?? 0n;
-      return { user, pc: BigInt.asUintN(64, epc), regs: new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])])), space };
+      return { user, pc: epc, regs: new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])])), space };
+    }
+    const fn = (a: bigint) => this.symbols.at(this.codeAddress(hart, a))?.sym;
+    if (h.priv !== Priv.U && fn(pc) !== undefined && fn(pc) === fn(vector) && BigInt(t.pc) !== epc && BigInt(t.pc) !== epc + 4n) {
+      // Inside the vector, saving: the trap frame is still the last trap's (its pc is not this
+      // trap's) and the hart's registers are being replaced. Only the pc, in xepc, is known.
+      return { user, pc: epc, regs: new Map([[0, 0n]]), space, pcOnly: true };
     }
     // Every register the profile has from the trap (all of them, with trapRegs), at least ra, sp and fp.
     const regs = new Map<number, bigint>([[0, 0n], [1, BigInt(t.ra)], [2, BigInt(t.sp)], [8, BigInt(t.fp)]]);
