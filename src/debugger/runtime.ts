@@ -888,6 +888,7 @@ export class ChronosRuntime {
       space: () => this.spaceOf(hart),
       line: (pc) => this.codeAt(hart, pc)?.lines.lookup(this.codeAddress(hart, pc)),
       functionStart: (pc) => this.codeAt(hart, pc)?.symbols.at(this.codeAddress(hart, pc))?.sym.address,
+      statementAt: (pc) => this.codeAt(hart, pc).lines.statementAt(this.codeAddress(hart, pc)),
       callAt: (pc) => this.unwinderFor(hart).callAt(pc),
       ecallAt: (pc) => this.unwinderFor(hart).ecallAt(pc),
       stepInstruction: () => this.stepOnce(hart) === 'done' ? 'done' : 'stopped',

@@ -22,6 +22,8 @@ export interface StepControl {
   line(pc: bigint): SourceLocation | undefined;
   /** The start of the function holding pc. */
   functionStart(pc: bigint): bigint | undefined;
+  /** Whether a statement (an is_stmt row of the line table) begins at pc. */
+  statementAt(pc: bigint): boolean;
   callAt(pc: bigint): { len: number } | undefined;
   /** Whether the instruction at pc is an `ecall`. */
   ecallAt(pc: bigint): boolean;
@@ -71,7 +73,12 @@ export async function stepLine(c: StepControl, over: boolean): Promise<'done' | 
     if (here && (here.line !== start.line || here.file !== start.file)) {
       // Stepping over: a line inside a deeper call (sp below) is not where we stop; across a
       // change of mode (into user code, or another address space) the stacks are not comparable.
-      if (over && c.mode() === startMode && c.space() === startSpace && c.sp() < startSp && c.functionStart(c.pc()) !== startFn) continue;
+      const sameFrame = c.mode() === startMode && c.space() === startSpace;
+      if (over && sameFrame && c.sp() < startSp && c.functionStart(c.pc()) !== startFn) continue;
+      // Optimised code interleaves its lines (line 10's code, a load of line 11's, line 10's
+      // again): in the same function a step stops only where a statement begins, so it
+      // neither stops in moved code nor comes back to the line it left.
+      if (sameFrame && c.functionStart(c.pc()) === startFn && !c.statementAt(c.pc())) continue;
       break;
     }
     if (n % 10_000 === 9_999 && !await c.breathe()) return 'stopped';
