@@ -6,6 +6,8 @@ import { Priv, describeCause } from '../emulator/cpu/causes.js';
 import { CSR } from '../emulator/isa/csrs.js';
 import { ABI_NAMES } from '../emulator/isa/registers.js';
 import { floatRegisterIndex } from './floatRegisters.js';
+import { instructionAt } from './fetch.js';
+import { decode } from '../emulator/isa/decode.js';
 import { Emitter } from '../emulator/events.js';
 import { ElfError, parseElf } from '../emulator/loader/elf.js';
 import type { Machine, RunOptions, StopReason, Watchpoint } from '../emulator/machine.js';
@@ -45,6 +47,9 @@ const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export interface PageTablesView { satp: bigint; mode: 'Bare' | 'Sv39'; root?: bigint; tree: PteNode[]; flat: Mapping[]; truncated?: boolean }
 
+
+/** How far past the trap vector its entry code is looked for (bytes): xv6's uservec is 156. */
+const TRAP_ENTRY_SCAN = 512n;
 
 /** How far a line step back goes before it gives up and stops where it is. */
 const STEP_BACK_LIMIT = 100_000;
@@ -797,16 +802,37 @@ export class ChronosRuntime {
       // trap's registers): the user's are still the hart's, and its pc is in xepc.
       return { user, pc: epc, regs: new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])])), space };
     }
-    const fn = (a: bigint) => this.symbols.at(this.codeAddress(hart, a))?.sym;
-    if (h.priv !== Priv.U && fn(pc) !== undefined && fn(pc) === fn(vector) && BigInt(t.pc) !== epc && BigInt(t.pc) !== epc + 4n) {
-      // Inside the vector, saving: the trap frame is still the last trap's (its pc is not this
-      // trap's) and the hart's registers are being replaced. Only the pc, in xepc, is known.
+    if (h.priv !== Priv.U && this.inTrapEntry(hart, pc, vector)) {
+      // Inside the vector, saving: the trap frame is still the last trap's and the hart's
+      // registers are being replaced. Only the pc, in xepc, is known.
       return { user, pc: epc, regs: new Map([[0, 0n]]), space, pcOnly: true };
     }
     // Every register the profile has from the trap (all of them, with trapRegs), at least ra, sp and fp.
     const regs = new Map<number, bigint>([[0, 0n], [1, BigInt(t.ra)], [2, BigInt(t.sp)], [8, BigInt(t.fp)]]);
     for (const [name, v] of Object.entries(t.regs ?? {})) { const i = ABI_NAMES.indexOf(name); if (i > 0) regs.set(i, BigInt(v)); }
     return { user, pc: BigInt(t.pc), regs, space };
+  }
+
+  /**
+   * Whether pc is in the code a trap enters before the kernel proper: from the vector on, with
+   * no call on the way (xv6's uservec up to its jump to usertrap; a vector that calls its
+   * handler returns after that call, with the trap frame complete).
+   */
+  private inTrapEntry(hart: number, pc: bigint, vector: bigint): boolean {
+    if (pc < vector || pc - vector > TRAP_ENTRY_SCAN) return false;
+    // An M-mode hart fetches without translation, whatever satp holds (a kernel on its way in may not have switched it yet).
+    const satp = this.machine.harts[hart].priv === Priv.M ? 0n : this.satp(hart);
+    const read = (x: bigint, n: number): bigint | undefined => {
+      const b = this.machine.debug.readVirt(BigInt.asUintN(64, x), n, satp);
+      return b ? b.reduceRight((v, y) => (v << 8n) | BigInt(y), 0n) : undefined;
+    };
+    for (let a = vector; a < pc;) {
+      const insn = instructionAt({ read }, a);
+      const d = insn && decode(insn.word);
+      if (!insn || !d || ((d.def.name === 'jal' || d.def.name === 'jalr') && d.rd === 1)) return false;
+      a += BigInt(insn.len);
+    }
+    return true;
   }
 
   /** The address a hart's traps enter at (xtvec's base, of the mode it is in). */

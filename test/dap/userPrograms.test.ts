@@ -180,6 +180,10 @@ test('stepping into a user ecall stops in the kernel\'s trap entry, with the ker
     const csrs = (await c.variablesRequest({ variablesReference: scopes.find((x) => x.name === 'CSRs')!.variablesReference })).body.variables;
     assert.equal(BigInt(s.stack[0].instructionPointerReference!), BigInt(csrs.find((v) => v.name === 'mtvec')!.value.split(' ')[0]), 'at mtvec');
     assert.deepEqual(s.stack.map((f) => f.name), ['uservec', 'write', 'main', '_start'], 'the user\'s frames under the vector');
+    // One instruction on, the vector is saving the user's registers over the last trap's: only the pc it trapped at is known.
+    const saving = await step(c, threadId, 'stepIn', 'instruction');
+    assert.deepEqual(saving.stack.map((f) => f.name), ['uservec', 'write']);
+    assert.equal(saving.stack[1].line, startLine("write's ecall"));
     await c.stop();
   }
 });
