@@ -25,8 +25,8 @@ export interface BreakpointSpec extends BreakpointOptions {
   /** Set by launch's runTo: removed when hit, and left alone when the client replaces its own. */
   temporary?: string;
   /**
-   * A source breakpoint in user programs' files: its addresses in each program, which stop only
-   * while a hart runs that program in user mode (every program is linked at the same addresses).
+   * A source or function breakpoint in user programs: its addresses in each program, which stop
+   * only while a hart runs that program in user mode (every program is linked at the same addresses).
    */
   user?: { process: string; addresses: bigint[] }[];
 }
@@ -91,14 +91,36 @@ export class Breakpoints {
     });
   }
 
+  /**
+   * Function breakpoints by symbol. A name is the kernel's when the kernel has it; one only user
+   * programs (launch.json `symbols`) have is set in each of them; `ls!main` names the program
+   * (by its process name) when several have the function, or the kernel has one of that name.
+   */
   setFunctions(specs: ({ name: string } & BreakpointOptions)[]): SetResult[] {
     this.drop((b) => b.kind === 'function' && !b.temporary);
     return specs.map((s) => {
       const id = this.nextId++;
-      const sym = this.program.symbols.find(s.name);
-      if (!sym) return { id, verified: false, message: `no function '${s.name}' in the kernel's symbols` };
-      this.table.set(id, { id, kind: 'function', addresses: [sym.address], condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
-      return { id, verified: true, address: sym.address };
+      const bang = s.name.indexOf('!');
+      const sym = bang < 0 ? this.program.symbols.find(s.name) : undefined;
+      if (sym) {
+        this.table.set(id, { id, kind: 'function', addresses: [sym.address], condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+        return { id, verified: true, address: sym.address };
+      }
+      const name = bang < 0 ? s.name : s.name.slice(bang + 1);
+      const wanted = bang < 0 ? undefined : s.name.slice(0, bang);
+      const programs = wanted === undefined ? this.users : this.users.filter((u) => u.process === wanted);
+      if (wanted !== undefined && !programs.length) {
+        const known = [...new Set(this.users.map((u) => u.process))];
+        return { id, verified: false, message: `no user program '${wanted}' in symbols${known.length ? ` (the programs are ${known.join(', ')})` : ''}` };
+      }
+      const user = programs.flatMap((u) => { const f = u.program.symbols.find(name); return f ? [{ process: u.process, addresses: [f.address] }] : []; });
+      if (!user.length) {
+        return { id, verified: false, message: wanted !== undefined ? `no function '${name}' in ${wanted}'s symbols` : `no function '${name}' in the kernel's symbols${this.users.length ? ' or the user programs\'' : ''}` };
+      }
+      this.table.set(id, { id, kind: 'function', addresses: [...new Set(user.flatMap((x) => x.addresses))], user, condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      const processes = [...new Set(user.map((x) => x.process))];
+      const which = processes.length > 1 ? ` (${processes[0]}!${name} names one)` : '';
+      return { id, verified: true, message: `stops only in ${processes.join(', ')}${which}`, address: user[0].addresses[0] };
     });
   }
 

@@ -6,6 +6,8 @@ import { Priv, describeCause } from '../emulator/cpu/causes.js';
 import { CSR } from '../emulator/isa/csrs.js';
 import { ABI_NAMES } from '../emulator/isa/registers.js';
 import { floatRegisterIndex } from './floatRegisters.js';
+import { instructionAt } from './fetch.js';
+import { decode } from '../emulator/isa/decode.js';
 import { Emitter } from '../emulator/events.js';
 import { ElfError, parseElf } from '../emulator/loader/elf.js';
 import type { Machine, RunOptions, StopReason, Watchpoint } from '../emulator/machine.js';
@@ -15,13 +17,13 @@ import { HartStatus } from '../emulator/sbi/sbi.js';
 import { hartName, PRIV_NAMES } from './harts.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
 import { evaluate, evaluatePath, ExpressionError, type EvalContext } from './expression.js';
-import type { ValueNode } from './locals.js';
+import type { Locals, ValueNode } from './locals.js';
 import { SourceValues, type FrameState } from './sourceValues.js';
 import { Program, type HostFiles } from './program.js';
 import { Breakpoints, type BreakpointOptions, type RuntimeStop, type SetResult } from './breakpoints.js';
 import { PANIC_FILTER, PANIC_SYMBOLS, TRAP_FILTERS } from './trapFilters.js';
 import { Unwinder, type Frame } from './unwind.js';
-import { stepLine, stepOut, type StepControl } from './stepping.js';
+import { nextInstruction, stepLine, stepOut, type StepControl } from './stepping.js';
 import type { FramesView } from './inspectors/frames.js';
 import type { HeapView } from './inspectors/heap.js';
 import type { KernelProfile, ProcessesView } from './profiles/profile.js';
@@ -46,6 +48,9 @@ const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 export interface PageTablesView { satp: bigint; mode: 'Bare' | 'Sv39'; root?: bigint; tree: PteNode[]; flat: Mapping[]; truncated?: boolean }
 
 
+/** How far past the trap vector its entry code is looked for (bytes): xv6's uservec is 156. */
+const TRAP_ENTRY_SCAN = 512n;
+
 /** How far a line step back goes before it gives up and stops where it is. */
 const STEP_BACK_LIMIT = 100_000;
 
@@ -66,18 +71,28 @@ export interface HistoryInfo {
 /** Why a run returned to its caller. */
 type Outcome = 'arrived' | 'stopped' | 'exited' | 'superseded';
 
+/**
+ * Where a step's run ends: a hart at a pc, in a privilege mode, with sp at or above minSp
+ * (a step's return address: a deeper recursion, or another hart running the same code, passes
+ * by) and, for a user-mode target, in the address space whose root page number is `space`
+ * (another process at the same virtual address passes by).
+ */
+interface RunTarget { pc: bigint; minSp: bigint; hart: number; mode: Priv; space?: bigint }
+
 export class ChronosRuntime {
   machine!: Machine;
   program!: Program;
   /** The user programs of launch.json `symbols`. */
   userPrograms: UserProgram[] = [];
   private values!: SourceValues;
+  /** The user programs' source values, by program. */
+  private userValues = new Map<Program, SourceValues>();
   private kernelProfile: KernelProfile | undefined;
   private unwinder!: Unwinder;
   private breakpoints!: Breakpoints;
   private options!: LaunchOptions;
-  /** The pc a step or step-out runs to (a breakpoint only while that run lasts). */
-  private runTarget: bigint | undefined;
+  /** The pcs a step or step-out runs to (breakpoints only while that run lasts). */
+  private runTargets: bigint[] = [];
   private panicAddresses: bigint[] = [];
   /** What exceptionInfo reports after an exception stop. */
   private lastException: { id: string; description: string } | undefined;
@@ -145,6 +160,7 @@ export class ChronosRuntime {
     for (const n of [...notes, ...booted.report.notes]) this.onOutput.fire(`Chronos: ${n}\n`);
     this.machine = m;
     this.values = new SourceValues(this.program, (m) => this.onOutput.fire(m));
+    this.userValues = new Map();
     this.kernelProfile = undefined;
     this.unwinder = new Unwinder(this.program, (a, n) => this.readScalar(a, n));
     this.breakpoints = new Breakpoints(this.program, this.userPrograms);
@@ -224,7 +240,7 @@ export class ChronosRuntime {
   private applyBreakpoints(): void {
     if (!this.machine) return;
     const all = this.breakpoints.addresses();
-    if (this.runTarget !== undefined) all.push(this.runTarget);
+    all.push(...this.runTargets);
     if (this.panicEnabled) all.push(...this.panicAddresses);
     this.machine.setBreakpoints(all);
   }
@@ -331,16 +347,21 @@ export class ChronosRuntime {
    */
   evalContext(hart = this.focus, frameIndex = 0): EvalContext {
     const h = this.machine.harts[hart];
-    const reader = this.valueReader(hart);
+    // A frame past the innermost is read with its own program and address space (frameScope).
+    const scope = frameIndex > 0 ? this.frameScope(hart, frameIndex) : undefined;
+    const program = scope?.program ?? this.programOn(hart), satp = scope?.satp ?? this.satp(hart);
+    const values = this.valuesOf(program);
+    const reader = values.reader(satp, (a, n) => this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp) ?? undefined);
     let state: FrameState | undefined;
-    const frameState = (): FrameState => (state ??= this.frameState(hart, frameIndex + 3));
+    const frameState = (): FrameState => (state ??= scope?.state ?? { frames: this.stack(frameIndex + 3, hart), fpBits: (r) => h.fpu.bits(r) });
+    const index = scope?.index ?? frameIndex;
     return {
       register: (name) => {
         const m = /^x(\d+)$/.exec(name);
         const i = name === 'fp' ? 8 : m && Number(m[1]) < 32 ? Number(m[1]) : ABI_NAMES.indexOf(name);
         if (frameIndex > 0) {
           // A caller's frame: its pc and the registers the unwinder recovered for it.
-          const frame = frameState().frames[frameIndex];
+          const frame = frameState().frames[index];
           if (!frame) throw new ExpressionError(`there is no frame ${frameIndex}`);
           if (name === 'pc') return frame.pc;
           if (i >= 0 || floatRegisterIndex(name) !== undefined) {
@@ -356,11 +377,14 @@ export class ChronosRuntime {
         if (f !== undefined) return h.fpu.bits(f);
         return undefined;
       },
-      symbol: (name) => this.symbols.find(name)?.address,
+      symbol: (name) => program.symbols.find(name)?.address,
       variable: (name) => this.locals(frameIndex, hart)?.find((n) => n.name === name)?.scalar,
-      read: (addr, size) => this.readScalar(addr, size, hart),
+      read: (addr, size) => {
+        const b = this.machine.debug.readVirt(BigInt.asUintN(64, addr), size, satp);
+        return b ? b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n) : undefined;
+      },
       special: (name) => this.special(name, hart),
-      typed: reader && this.values.typedOps(reader, () => this.values.locals(frameState(), frameIndex, reader)),
+      typed: reader && values.typedOps(reader, () => values.locals(frameState(), index, reader)),
     };
   }
 
@@ -405,7 +429,14 @@ export class ChronosRuntime {
     const h = this.machine.harts[hart];
     const regs = new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
     const user = this.userProgramOn(hart);
-    const frames = this.unwinderFor(hart).stack(regs, this.pcOf(hart), max);
+    const pc = this.pcOf(hart), at = this.codeAddress(hart, pc);
+    if (at !== pc) {
+      // Kernel code at a second address (a trampoline): named and placed by its ELF address, it
+      // was jumped to, so what called it is the interrupted user code (the trap frame's).
+      const f: Frame = { index: 0, pc, fp: regs.get(8)!, name: this.program.functionName(at), location: this.program.location(at), regs };
+      return this.userFramesUnder([f], hart, max);
+    }
+    const frames = this.unwinderFor(hart).stack(regs, pc, max);
     return user ? untilEntry(frames, user.program) : this.withUserFrames(frames, hart, max);
   }
 
@@ -418,22 +449,32 @@ export class ChronosRuntime {
    */
   private withUserFrames(frames: Frame[], hart: number, max: number): Frame[] {
     if (!this.userPrograms.length || this.machine.harts[hart].priv === Priv.U || frames.length >= max) return frames;
-    const view = this.processes();
-    if (typeof view === 'string') return frames;
-    const pid = view.harts.find((h) => h.hart === hart)?.pid;
-    const proc = view.processes.find((p) => p.pid === pid);
-    const user = proc?.trap && this.userPrograms.find((u) => u.process === proc.name);
-    if (!proc?.trap || !user || proc.root === undefined) return frames;
+    // The trap vector was jumped to: it is the kernel's outermost frame (what the unwinder
+    // reads past it is the vector's own return address, or the user's).
+    const vectors = [CSR.stvec, CSR.mtvec].map((c) => this.symbols.at(BigInt.asUintN(64, this.csr(c, hart) ?? 0n) & ~3n)?.sym).filter((v) => v !== undefined);
+    const vector = frames.findIndex((f) => { const fn = this.symbols.at(f.pc)?.sym; return fn !== undefined && vectors.includes(fn); });
     const outside = frames.findIndex((f, i) => i > 0 && this.symbols.at(f.pc) === undefined);
-    const kernel = outside < 0 ? frames : frames.slice(0, outside);
-    const satp = (8n << 60n) | (BigInt(proc.root) >> 12n);
+    // Assembly without a frame (the way back to user mode, jumped to) seems to call itself: the
+    // unwinder took its ra, which is its own pc.
+    const jumped = frames.findIndex((f, i) => i > 0 && !f.location && f.pc === frames[i - 1].pc);
+    const end = Math.min(...[vector + 1, outside, jumped].filter((i) => i > 0), frames.length);
+    return this.userFramesUnder(frames.slice(0, end), hart, max);
+  }
+
+  /** Kernel frames, then the frames of the user program whose trap they serve (when there is one). */
+  private userFramesUnder(kernel: Frame[], hart: number, max: number): Frame[] {
+    const trapped = this.trappedUser(hart);
+    if (!trapped || kernel.length >= max) return kernel;
+    const { user, pc, regs, space, pcOnly } = trapped;
+    const satp = (BigInt(SATP_MODE_SV39) << 60n) | space;
     const read = (a: bigint, n: number): bigint | undefined => {
       const b = this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp);
       return b ? b.reduceRight((v, x) => (v << 8n) | BigInt(x), 0n) : undefined;
     };
-    const regs = new Map<number, bigint>([[1, BigInt(proc.trap.ra)], [2, BigInt(proc.trap.sp)], [8, BigInt(proc.trap.fp)]]);
-    const userFrames = new Unwinder(user.program, read).stack(regs, BigInt(proc.trap.pc), max - kernel.length);
-    return [...kernel, ...untilEntry(userFrames, user.program).map((f) => ({ ...f, index: f.index + kernel.length }))];
+    const userFrames = pcOnly
+      ? [{ index: 0, pc, fp: 0n, name: user.program.functionName(pc), location: user.program.location(pc), regs: new Map([[0, 0n]]) }]
+      : new Unwinder(user.program, read).stack(regs, pc, max - kernel.length);
+    return [...kernel, ...untilEntry(userFrames, user.program).map((f) => ({ ...f, index: f.index + kernel.length, user: { program: user.program, satp, first: kernel.length } }))];
   }
 
   private unwinderFor(hart: number): Unwinder {
@@ -467,6 +508,21 @@ export class ChronosRuntime {
   /** The symbols and lines a hart's pc means: its user program's in user mode, the kernel's otherwise. */
   programOn(hart: number): Program { return this.userProgramOn(hart)?.program ?? this.program; }
 
+  /** The program whose symbols and lines describe the code a hart runs at pc (see codeAddress). */
+  private codeAt(hart: number, _pc: bigint): Program { return this.programOn(hart); }
+
+  /**
+   * The address to look pc up at in codeAt's program: pc itself, but kernel code the hart runs
+   * at a second virtual address (xv6's trampoline page, mapped at the top of every address
+   * space from the kernel's image) is looked up where the kernel's ELF has it, the physical
+   * address the page maps.
+   */
+  private codeAddress(hart: number, pc: bigint): bigint {
+    if (this.machine.harts[hart].priv === Priv.U || this.userProgramOn(hart) || this.symbols.at(pc)) return pc;
+    const t = this.machine.debug.translate(pc, this.satp(hart));
+    return t.ok && t.paddr !== pc && this.symbols.at(t.paddr) ? t.paddr : pc;
+  }
+
   /**
    * The source variables in scope in a frame (0 = innermost): empty where the debugging
    * information describes no function; undefined when the kernel has no .debug_info or there
@@ -474,25 +530,40 @@ export class ChronosRuntime {
    * variables never pays for them.
    */
   locals(frameIndex: number, hart = this.focus): ValueNode[] | undefined {
-    // Two callers more than asked: entry values are found in the caller's frame.
-    return this.values.locals(this.frameState(hart, frameIndex + 3), frameIndex, this.valueReader(hart));
+    const s = this.frameScope(hart, frameIndex);
+    return s.values.locals(s.state, s.index, s.reader());
   }
 
   /** Whether locals(frameIndex) has an answer, without reading any variable. */
   hasLocals(frameIndex: number, hart = this.focus): boolean {
-    return this.values.available && this.stack(frameIndex + 1, hart)[frameIndex] !== undefined;
+    const frame = this.stack(frameIndex + 1, hart)[frameIndex];
+    return frame !== undefined && this.valuesOf(frame.user?.program ?? this.programOn(hart)).available;
   }
 
-  /** A hart's frames (as deep as asked) with its FP registers, for the variables of one of them. */
-  private frameState(hart: number, depth: number): FrameState {
+  /**
+   * What a frame of a hart's stack is read with: the source values of its program (a user
+   * program's for its frames, in user mode or under the kernel's frames of its trap), that
+   * program's part of the stack with the frame's index in it (its innermost frame is 0), the
+   * address space it runs in, and its symbols. Two callers more than the frame are unwound:
+   * entry values are found in the caller's frame.
+   */
+  private frameScope(hart: number, frameIndex: number): { values: SourceValues; program: Program; state: FrameState; index: number; satp: bigint; reader: () => Locals | undefined } {
     const h = this.machine.harts[hart];
-    return { frames: this.stack(depth, hart), fpBits: (r) => h.fpu.bits(r) };
+    const frames = this.stack(frameIndex + 3, hart);
+    const user = frames[frameIndex]?.user;
+    const program = user?.program ?? this.programOn(hart), values = this.valuesOf(program);
+    const satp = user?.satp ?? this.satp(hart);
+    const state: FrameState = user ? { frames: frames.slice(user.first) } : { frames, fpBits: (r) => h.fpu.bits(r) };
+    const reader = () => values.reader(satp, (a, n) => this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp) ?? undefined);
+    return { values, program, state, index: frameIndex - (user?.first ?? 0), satp, reader };
   }
 
-  /** The source-value reader for the address space a hart runs in. */
-  private valueReader(hart: number) {
-    const satp = this.satp(hart);
-    return this.values.reader(satp, (a, n) => this.machine.debug.readVirt(BigInt.asUintN(64, a), n, satp) ?? undefined);
+  /** The source values of a program: the kernel's, or a user program's (read on first use). */
+  private valuesOf(program: Program): SourceValues {
+    if (program === this.program) return this.values;
+    let v = this.userValues.get(program);
+    if (!v) this.userValues.set(program, v = new SourceValues(program, (m) => this.onOutput.fire(m)));
+    return v;
   }
 
   // ---- the inspectors ------------------------------------------------------------------------------
@@ -654,8 +725,8 @@ export class ChronosRuntime {
    * target pc with sp at or above minSp (a step's return address: a deeper recursion, or another
    * hart running the same code, passes by).
    */
-  private async runUntil(generation: number, target?: { pc: bigint; minSp: bigint; hart: number }): Promise<Outcome> {
-    if (target) { this.runTarget = target.pc; this.applyBreakpoints(); }
+  private async runUntil(generation: number, targets: RunTarget[] = []): Promise<Outcome> {
+    if (targets.length) { this.runTargets = [...new Set(targets.map((t) => t.pc))]; this.applyBreakpoints(); }
     let lastYield = Date.now();
     // The first slice resumes from a stop (the hart there passes its breakpoint once), and so
     // does every slice after a stop that did not end the run; a slice after a used-up budget
@@ -668,8 +739,7 @@ export class ChronosRuntime {
         this.flushUart();
         if (this.finish(r)) return 'exited';
         if (r.kind !== 'budget') {
-          if (target && r.kind === 'breakpoint' && r.hart === target.hart && BigInt.asUintN(64, r.pc) === target.pc
-            && BigInt.asUintN(64, this.reg(2, r.hart)) >= target.minSp) return 'arrived';
+          if (r.kind === 'breakpoint' && targets.some((t) => this.at(t, r.hart, BigInt.asUintN(64, r.pc)))) return 'arrived';
           const s = this.stopFor(r);
           if (s) { this.emitStop(s); return 'stopped'; }
           // A breakpoint that declined: run on, yielding now and then so pause still answers.
@@ -681,8 +751,94 @@ export class ChronosRuntime {
         if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return 'stopped'; }
       }
     } finally {
-      if (target) { this.runTarget = undefined; this.applyBreakpoints(); }
+      if (targets.length) { this.runTargets = []; this.applyBreakpoints(); }
     }
+  }
+
+  /** Whether a hart stopped at pc is where a run target wants it. */
+  private at(t: RunTarget, hart: number, pc: bigint): boolean {
+    const h = this.machine.harts[hart];
+    return t.hart === hart && t.pc === pc && h.priv === t.mode && BigInt.asUintN(64, h.x[2]) >= t.minSp
+      && (t.space === undefined || this.spaceOf(hart) === t.space);
+  }
+
+  /** The root page number of a hart's address space (0 without paging). */
+  private spaceOf(hart: number): bigint {
+    const satp = this.satp(hart);
+    return satpMode(satp) === SATP_MODE_SV39 ? satpRootPpn(satp) : 0n;
+  }
+
+  /**
+   * Where the process a hart serves in the kernel goes back to user mode, when it runs a user
+   * program of launch.json `symbols`: the pc its trap saved, or the next instruction (a system
+   * call returns past its ecall), under its own page table with its user sp.
+   */
+  private userReturn(hart: number): RunTarget[] {
+    if (!this.userPrograms.length || this.machine.harts[hart].priv === Priv.U) return [];
+    const trap = this.trappedUser(hart);
+    if (!trap) return [];
+    const { pc, regs } = trap;
+    return [pc, pc + 4n].map((p) => ({ pc: p, minSp: regs.get(2) ?? 0n, hart, mode: Priv.U, space: trap.space }));
+  }
+
+  /**
+   * The user program a hart in the kernel serves (its process's trap from user mode), with the
+   * registers that trap saved and the process's address space; undefined when the profile
+   * cannot say or the process runs no program of `symbols`.
+   */
+  private trappedUser(hart: number): { user: UserProgram; pc: bigint; regs: Map<number, bigint>; space: bigint; pcOnly?: boolean } | undefined {
+    const view = this.processes();
+    if (typeof view === 'string') return undefined;
+    const pid = view.harts.find((h) => h.hart === hart)?.pid;
+    const proc = view.processes.find((p) => p.pid === pid);
+    const user = proc?.trap && this.userPrograms.find((u) => u.process === proc.name);
+    if (!proc?.trap || !user || proc.root === undefined) return undefined;
+    const t = proc.trap, space = BigInt(proc.root) >> 12n;
+    const h = this.machine.harts[hart];
+    const pc = BigInt.asUintN(64, h.pc), vector = this.trapVector(hart);
+    const epc = BigInt.asUintN(64, this.csr(h.priv === Priv.M ? CSR.mepc : CSR.sepc, hart) ?? 0n);
+    if (h.priv !== Priv.U && pc === vector) {
+      // At the vector's first instruction nothing is saved yet (the trap frame holds the last
+      // trap's registers): the user's are still the hart's, and its pc is in xepc.
+      return { user, pc: epc, regs: new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])])), space };
+    }
+    if (h.priv !== Priv.U && this.inTrapEntry(hart, pc, vector)) {
+      // Inside the vector, saving: the trap frame is still the last trap's and the hart's
+      // registers are being replaced. Only the pc, in xepc, is known.
+      return { user, pc: epc, regs: new Map([[0, 0n]]), space, pcOnly: true };
+    }
+    // Every register the profile has from the trap (all of them, with trapRegs), at least ra, sp and fp.
+    const regs = new Map<number, bigint>([[0, 0n], [1, BigInt(t.ra)], [2, BigInt(t.sp)], [8, BigInt(t.fp)]]);
+    for (const [name, v] of Object.entries(t.regs ?? {})) { const i = ABI_NAMES.indexOf(name); if (i > 0) regs.set(i, BigInt(v)); }
+    return { user, pc: BigInt(t.pc), regs, space };
+  }
+
+  /**
+   * Whether pc is in the code a trap enters before the kernel proper: from the vector on, with
+   * no call on the way (xv6's uservec up to its jump to usertrap; a vector that calls its
+   * handler returns after that call, with the trap frame complete).
+   */
+  private inTrapEntry(hart: number, pc: bigint, vector: bigint): boolean {
+    if (pc < vector || pc - vector > TRAP_ENTRY_SCAN) return false;
+    // An M-mode hart fetches without translation, whatever satp holds (a kernel on its way in may not have switched it yet).
+    const satp = this.machine.harts[hart].priv === Priv.M ? 0n : this.satp(hart);
+    const read = (x: bigint, n: number): bigint | undefined => {
+      const b = this.machine.debug.readVirt(BigInt.asUintN(64, x), n, satp);
+      return b ? b.reduceRight((v, y) => (v << 8n) | BigInt(y), 0n) : undefined;
+    };
+    for (let a = vector; a < pc;) {
+      const insn = instructionAt({ read }, a);
+      const d = insn && decode(insn.word);
+      if (!insn || !d || ((d.def.name === 'jal' || d.def.name === 'jalr') && d.rd === 1)) return false;
+      a += BigInt(insn.len);
+    }
+    return true;
+  }
+
+  /** The address a hart's traps enter at (xtvec's base, of the mode it is in). */
+  private trapVector(hart: number): bigint {
+    const tvec = this.csr(this.machine.harts[hart].priv === Priv.M ? CSR.mtvec : CSR.stvec, hart) ?? 0n;
+    return BigInt.asUintN(64, tvec) & ~3n;
   }
 
   /** Machine.run, through the history when there is one (it records, and replays in the past). */
@@ -738,15 +894,36 @@ export class ChronosRuntime {
     if (this.stepOnce(hart) === 'done') this.emitStop({ kind: 'step', hart });
   }
 
+  /** One instruction, but a user program's ecall is stepped over: back in user mode at the next instruction. */
+  async nextInstruction(hart = this.focus): Promise<void> {
+    if (this.exited) return;
+    const generation = this.begin();
+    try {
+      if (await nextInstruction(this.stepControl(generation, hart)) === 'done') this.emitStop({ kind: 'step', hart });
+    } finally {
+      if (generation === this.generation) this.running = false;
+    }
+  }
+
   private stepControl(generation: number, hart: number): StepControl {
+    const arrived = async (targets: RunTarget[]): Promise<'arrived' | 'stopped'> => await this.runUntil(generation, targets) === 'arrived' ? 'arrived' : 'stopped';
     return {
       pc: () => this.pcOf(hart),
       sp: () => BigInt.asUintN(64, this.reg(2, hart)),
-      line: (pc) => this.program.lines.lookup(pc),
-      functionStart: (pc) => this.symbols.at(pc)?.sym.address,
+      mode: () => this.machine.harts[hart].priv,
+      space: () => this.spaceOf(hart),
+      line: (pc) => this.codeAt(hart, pc)?.lines.lookup(this.codeAddress(hart, pc)),
+      functionStart: (pc) => this.codeAt(hart, pc)?.symbols.at(this.codeAddress(hart, pc))?.sym.address,
+      statementAt: (pc) => this.codeAt(hart, pc).lines.statementAt(this.codeAddress(hart, pc)),
       callAt: (pc) => this.unwinderFor(hart).callAt(pc),
+      ecallAt: (pc) => this.unwinderFor(hart).ecallAt(pc),
       stepInstruction: () => this.stepOnce(hart) === 'done' ? 'done' : 'stopped',
-      runTo: async (pc, minSp) => await this.runUntil(generation, { pc, minSp, hart }) === 'arrived' ? 'arrived' : 'stopped',
+      runTo: (pc, minSp) => {
+        const h = this.machine.harts[hart];
+        const space = h.priv === Priv.U ? this.spaceOf(hart) : undefined;
+        return arrived([{ pc, minSp, hart, mode: h.priv, space }, ...this.userReturn(hart)]);
+      },
+      runToUser: (pcs, minSp, space) => arrived(pcs.map((pc) => ({ pc, minSp, hart, mode: Priv.U, space }))),
       breathe: async () => {
         await nextTick();
         if (generation !== this.generation || this.exited) return false;

@@ -242,7 +242,8 @@ export class ChronosDebugSession extends GuardedSession {
     if (!this.ready(response, true)) return;
     const hart = this.hartArg(args.threadId);
     this.sendResponse(response);
-    if (args.granularity === 'instruction') this.runtime.stepInstruction(hart); else this.go('next', this.runtime.stepLine(true, hart));
+    // An instruction step over a user program's ecall runs the system call to its return.
+    if (args.granularity === 'instruction') this.go('next', this.runtime.nextInstruction(hart)); else this.go('next', this.runtime.stepLine(true, hart));
   }
 
   /** The hart a request's thread names (the focus hart for thread 0, which some clients send). */

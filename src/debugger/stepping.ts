@@ -1,19 +1,42 @@
 // Source-level stepping: into (one line, entering calls), over (calls run to completion) and
 // out (to the caller). Built on two moves the runtime offers, one instruction and "run until
 // the pc reaches this address with sp at or above this", so stepping has no run loop of its own.
+//
+// A user program's `ecall` is a call into the kernel that no `ret` ends: stepping into it stops
+// in the kernel's trap entry, stepping over it runs until the hart is back in user mode, in the
+// same address space, at the next instruction (other processes may run meanwhile). A trap the
+// step did not ask for (an interrupt, a page fault the kernel handles) is stepped over the same
+// way, back to the instruction it interrupted.
+import { Priv } from '../emulator/cpu/causes.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
 
 /** What stepping needs from the runtime. Every move reports 'stopped' when something else stopped the guest first. */
 export interface StepControl {
   pc(): bigint;
   sp(): bigint;
+  /** The hart's privilege now. */
+  mode(): Priv;
+  /** The address space the hart runs in now (its satp's root page number, 0 without paging). */
+  space(): bigint;
+  /** The source line of pc, as the code the hart runs now reads it (a user program's in user mode). */
   line(pc: bigint): SourceLocation | undefined;
   /** The start of the function holding pc. */
   functionStart(pc: bigint): bigint | undefined;
+  /** Whether a statement (an is_stmt row of the line table) begins at pc. */
+  statementAt(pc: bigint): boolean;
   callAt(pc: bigint): { len: number } | undefined;
+  /** Whether the instruction at pc is an `ecall`. */
+  ecallAt(pc: bigint): boolean;
   /** One instruction (or one trap entry). */
   stepInstruction(): 'done' | 'stopped';
+  /**
+   * Run until the pc reaches target with sp at or above minSp, in the mode the hart is in now
+   * (in user mode, in this address space); in the kernel on a user program's behalf, a return
+   * to that program's user code arrives too (the kernel may never come back to target).
+   */
   runTo(target: bigint, minSp: bigint): Promise<'arrived' | 'stopped'>;
+  /** Run until the hart is in user mode in address space `space` at one of pcs, with sp at or above minSp. */
+  runToUser(pcs: bigint[], minSp: bigint, space: bigint): Promise<'arrived' | 'stopped'>;
   /** Let the host breathe; false when the user paused or another command took over. */
   breathe(): Promise<boolean>;
   /** The caller's return address, when the stack has a caller. */
@@ -23,22 +46,39 @@ export interface StepControl {
 /** How many instructions a line step may take before it gives up and stops where it is. */
 const STEP_LIMIT = 2_000_000;
 
+/** ecall is 4 bytes: there is no compressed form. */
+const ECALL_LEN = 4n;
+
 /** Step one source line; `over` runs calls to completion. Resolves 'done' at the new line. */
 export async function stepLine(c: StepControl, over: boolean): Promise<'done' | 'stopped'> {
   const start = c.line(c.pc());
   const startFn = c.functionStart(c.pc());
-  const startSp = c.sp();
+  const startSp = c.sp(), startMode = c.mode(), startSpace = c.space();
   for (let n = 0; n < STEP_LIMIT; n++) {
-    const pc = c.pc();
-    const call = over || !start ? c.callAt(pc) : undefined;
-    if (call && over) {
-      if (await c.runTo(pc + BigInt(call.len), c.sp()) === 'stopped') return 'stopped';
-    } else if (c.stepInstruction() === 'stopped') return 'stopped';
+    const pc = c.pc(), sp = c.sp(), inUser = c.mode() === Priv.U;
+    const ecall = inUser && c.ecallAt(pc);
+    const call = (over || !start) && !ecall ? c.callAt(pc) : undefined;
+    if (ecall && over) {
+      if (await c.runToUser([pc + ECALL_LEN], sp, c.space()) === 'stopped') return 'stopped';
+    } else if (call && over) {
+      if (await c.runTo(pc + BigInt(call.len), sp) === 'stopped') return 'stopped';
+    } else {
+      const space = c.space();
+      if (c.stepInstruction() === 'stopped') return 'stopped';
+      // A trap the step did not ask for: back to the instruction it interrupted.
+      if (inUser && c.mode() !== Priv.U && !ecall && await c.runToUser([pc], sp, space) === 'stopped') return 'stopped';
+    }
     const here = c.line(c.pc());
     if (!start) { if (here) break; continue; }
     if (here && (here.line !== start.line || here.file !== start.file)) {
-      // Stepping over: a line inside a deeper call (sp below) is not where we stop.
-      if (over && c.sp() < startSp && c.functionStart(c.pc()) !== startFn) continue;
+      // Stepping over: a line inside a deeper call (sp below) is not where we stop; across a
+      // change of mode (into user code, or another address space) the stacks are not comparable.
+      const sameFrame = c.mode() === startMode && c.space() === startSpace;
+      if (over && sameFrame && c.sp() < startSp && c.functionStart(c.pc()) !== startFn) continue;
+      // Optimised code interleaves its lines (line 10's code, a load of line 11's, line 10's
+      // again): in the same function a step stops only where a statement begins, so it
+      // neither stops in moved code nor comes back to the line it left.
+      if (sameFrame && c.functionStart(c.pc()) === startFn && !c.statementAt(c.pc())) continue;
       break;
     }
     if (n % 10_000 === 9_999 && !await c.breathe()) return 'stopped';
@@ -46,10 +86,18 @@ export async function stepLine(c: StepControl, over: boolean): Promise<'done' | 
   return 'done';
 }
 
+/** One instruction, stepping over a user program's `ecall` (to the next instruction, back in user mode). */
+export async function nextInstruction(c: StepControl): Promise<'done' | 'stopped'> {
+  const pc = c.pc();
+  if (c.mode() === Priv.U && c.ecallAt(pc)) return await c.runToUser([pc + ECALL_LEN], c.sp(), c.space()) === 'arrived' ? 'done' : 'stopped';
+  return c.stepInstruction();
+}
+
 /** Run until the current function returns to its caller; with no caller, one instruction. */
 export async function stepOut(c: StepControl): Promise<'done' | 'stopped'> {
   const ret = c.returnAddress();
   if (ret === undefined) return c.stepInstruction();
-  // The caller's sp is at least ours (equal while our prologue has not run yet).
+  // The caller's sp is at least ours (equal while our prologue has not run yet). A caller in
+  // user code (the kernel's outermost frame of a trap) is reached by runTo's return to user mode.
   return await c.runTo(ret, c.sp()) === 'arrived' ? 'done' : 'stopped';
 }

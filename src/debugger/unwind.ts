@@ -18,6 +18,12 @@ export interface Frame {
    * caller's frame sp, gp, tp and the registers calls preserve (from the CFI, or unchanged).
    */
   regs?: ReadonlyMap<number, bigint>;
+  /**
+   * A user program's frame under the kernel's (a stop in the kernel on that program's behalf):
+   * the program whose symbols and DWARF describe it, the address space it runs in, and the
+   * index of the program's innermost frame in the stack.
+   */
+  user?: { program: Program; satp: bigint; first: number };
 }
 
 /** Reads `size` bytes of guest memory at a virtual address, little-endian, or undefined. */
@@ -94,19 +100,24 @@ export class Unwinder {
     let pc = startPc, fp = regs.get(FP)!;
     const sp = regs.get(SP)!;
     frames.push(this.frame(0, pc, regs, pc));
-    const callerFrame = (next: bigint, nextFp: bigint): Frame =>
-      ({ index: frames.length, pc: next, fp: nextFp, name: this.program.functionName(next), location: this.program.location(next - 2n) });
+    const callerFrame = (next: bigint, nextFp: bigint, known?: Map<number, bigint>): Frame =>
+      ({ index: frames.length, pc: next, fp: nextFp, name: this.program.functionName(next), location: this.program.location(next - 2n), regs: known });
     const exit = this.epilogueExit(pc, regs);
     if (exit) {
       pc = exit.get(RA)!;
       fp = exit.get(FP)!;
       if (pc === 0n) return frames;
-      frames.push(callerFrame(pc, fp));
+      frames.push(callerFrame(pc, fp, callerKnown(exit)));
     } else if (!this.frameReady(pc)) {
       const ra = regs.get(RA)!;
       if (ra === 0n) return frames;
       pc = ra;
-      frames.push(callerFrame(pc, fp));
+      // Before its frame is set up a function has changed none of the registers calls
+      // preserve (saving them changes nothing): they are still the caller's. Not sp, which
+      // the prologue may have moved already.
+      const known = callerKnown(new Map(regs));
+      known.delete(SP);
+      frames.push(callerFrame(pc, fp, known));
     }
     while (frames.length < max) {
       if (fp === 0n || fp < sp || fp % 8n !== 0n) break;
@@ -164,6 +175,12 @@ export class Unwinder {
       a += BigInt(insn.len);
     }
     return a < pc;
+  }
+
+  /** Whether the instruction at pc is an ecall (a system call, from user code). */
+  ecallAt(pc: bigint): boolean {
+    const insn = instructionAt({ read: this.read }, pc);
+    return insn !== undefined && decode(insn.word)?.def.name === 'ecall';
   }
 
   /** Whether the instruction at pc is a call (jal/jalr linking ra); its length if so. */

@@ -42,3 +42,73 @@ test('Chronos OS: a breakpoint in utest.rs stops in the utest process, with its 
   assert.ok(processes.processes.some((p) => p.name === 'init'), JSON.stringify(processes));
   await c.stop();
 });
+
+const SYSCALL_SRC = resolve('kernel/user/src/syscall.rs');
+const TRAP_SRC = resolve('kernel/src/trap.rs');
+
+test('Chronos OS: over a system call in utest, and from its wrapper into the kernel\'s dispatch and back out', async () => {
+  const c = await client();
+  await launch(c, { program: KERNEL, symbols: [UTEST] });
+  const ecallLine = readFileSync(SYSCALL_SRC, 'utf8').split('\n').findIndex((l) => l.includes('asm!("ecall"')) + 1;
+  const breakAtEcall = () => c.setBreakpointsRequest({ source: { path: SYSCALL_SRC }, breakpoints: [{ line: ecallLine }] });
+  assert.equal((await breakAtEcall()).body.breakpoints[0].verified, true);
+  const [, ev] = await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped', 240_000)]);
+  const threadId = (ev as DebugProtocol.StoppedEvent).body.threadId!;
+  await c.setBreakpointsRequest({ source: { path: SYSCALL_SRC }, breakpoints: [] });
+  const here = async (): Promise<{ thread: string; stack: DebugProtocol.StackFrame[]; pc: bigint }> => {
+    const thread = (await c.threadsRequest()).body.threads.find((t) => t.id === threadId)!.name;
+    const stack = (await c.stackTraceRequest({ threadId })).body.stackFrames;
+    return { thread, stack, pc: BigInt(stack[0].instructionPointerReference!) };
+  };
+  const step = async (request: 'stepIn' | 'next' | 'stepOut'): Promise<Awaited<ReturnType<typeof here>>> => {
+    const send = request === 'stepIn' ? c.stepInRequest({ threadId }) : request === 'next' ? c.nextRequest({ threadId }) : c.stepOutRequest({ threadId });
+    const [, e] = await Promise.all([send, c.waitForEvent('stopped', 60_000)]);
+    assert.equal((e as DebugProtocol.StoppedEvent).body.reason, 'step');
+    assert.equal((e as DebugProtocol.StoppedEvent).body.threadId, threadId, 'the same hart');
+    return here();
+  };
+  const user = /^user_lib::syscall::syscall$/;
+  let at = await here();
+  assert.match(at.thread, /U-mode, utest, pid \d+/);
+  assert.match(at.stack[0].name, user);
+  const callers = at.stack.slice(1).map((f) => f.name);
+
+  // Over: the system call runs; utest is back in its wrapper after the ecall.
+  const ecall = at.pc;
+  at = await step('next');
+  assert.match(at.thread, /U-mode, utest, pid \d+/);
+  assert.match(at.stack[0].name, user);
+  assert.equal(at.stack[0].source?.path, SYSCALL_SRC);
+  assert.notEqual(at.stack[0].line, ecallLine);
+  assert.ok(at.pc > ecall, `past the ecall at 0x${ecall.toString(16)}: 0x${at.pc.toString(16)}`);
+  assert.deepEqual(at.stack.slice(1).map((f) => f.name), callers, 'the same callers');
+
+  // Into: the next system call's ecall enters the kernel's trap handling, the wrapper under it.
+  await breakAtEcall();
+  await Promise.all([c.continueRequest({ threadId }), c.waitForEvent('stopped', 60_000)]);
+  await c.setBreakpointsRequest({ source: { path: SYSCALL_SRC }, breakpoints: [] });
+  const next = (await here()).pc;
+  at = await step('stepIn');
+  assert.match(at.thread, /S-mode, utest, pid \d+/);
+  assert.equal(at.stack[0].name, 'user_trap');
+  assert.equal(at.stack[0].source?.path, TRAP_SRC);
+  const wrapper = at.stack.findIndex((f) => user.test(f.name));
+  assert.ok(wrapper > 0, `the user's wrapper under the kernel's frames: ${at.stack.map((f) => f.name).join(' < ')}`);
+  assert.equal(at.stack[wrapper].source?.path, SYSCALL_SRC);
+  const dispatchLine = readFileSync(TRAP_SRC, 'utf8').split('\n').findIndex((l) => l.includes('crate::syscall::dispatch(')) + 1;
+  for (let i = 0; i < 20 && at.stack[0].line !== dispatchLine; i++) at = await step('next');
+  assert.equal(at.stack[0].line, dispatchLine, 'at user_trap\'s call of dispatch');
+  at = await step('stepIn');
+  assert.match(at.stack[0].name, /syscall::dispatch$/);
+  assert.equal(at.stack[0].source?.path, resolve('kernel/src/syscall/mod.rs'));
+  assert.deepEqual(at.stack.slice(1, 2).map((f) => f.name), ['user_trap']);
+
+  // Out, frame by frame, to the wrapper: past its ecall, in U-mode again.
+  at = await step('stepOut');
+  assert.equal(at.stack[0].name, 'user_trap');
+  for (let i = 0; i < 3 && !at.thread.includes('U-mode'); i++) at = await step('stepOut');
+  assert.match(at.thread, /U-mode, utest, pid \d+/);
+  assert.match(at.stack[0].name, user);
+  assert.equal(at.pc, next + 4n, 'the instruction after the ecall');
+  await c.stop();
+});

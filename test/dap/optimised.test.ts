@@ -12,12 +12,12 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { GCC, requireTools } from '../support/toolchain.js';
+import { GCC, OBJDUMP, requireTools } from '../support/toolchain.js';
 import { buildProcsKernel, procsLine, PROCS_SRC } from '../support/procsKernel.js';
 import { buildRustProgram } from '../support/rustProgram.js';
 import { client, launch } from './support.js';
 
-requireTools(GCC);
+requireTools(GCC, OBJDUMP);
 const VERSIONS = [2, 4, 5] as const;
 const elfs = new Map<number, string>();
 
@@ -148,4 +148,31 @@ test('rustc -C opt-level=2: arguments in registers, a struct in pieces of comput
   assert.match((await ex('rust_opt::OBSERVED')).result, /^\{ v: \{…\} \}$|^\{ v: \{ value: \d+ \} \}$/);
   // A static rustc folded into its uses has no address: said so, not "unknown".
   assert.equal((await ex('rust_opt::mm::LIMIT')).result, '<optimized out>');
+});
+
+/** The addresses where a statement of `file` begins, as objdump decodes the line table (rows marked x). */
+function statements(elf: string, file: string): Set<bigint> {
+  const rows = execFileSync(OBJDUMP, ['--dwarf=decodedline', elf], { maxBuffer: 1 << 28 }).toString().split('\n');
+  return new Set(rows.map((r) => r.trim().split(/\s+/)).filter((f) => f[0] === file && f[f.length - 1] === 'x').map((f) => BigInt(f[2])));
+}
+
+test('GCC -O: stepping over a function stops only where a statement begins, never twice on one line in a row', async () => {
+  const elf = elfs.get(2)!;
+  const stmts = statements(elf, 'trap.c');
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none' });
+  const { thread } = await stopAt(c, 'trap.c', 'sys_write begins', true);
+  const end = procsLine('trap.c', 'sys_write counts');
+  const stops: { line: number; pc: bigint }[] = [];
+  for (let i = 0; i < 12; i++) {
+    const frames = (await c.stackTraceRequest({ threadId: thread })).body.stackFrames;
+    stops.push({ line: frames[0].line, pc: BigInt(frames[0].instructionPointerReference!) });
+    if (frames[0].line >= end) break;
+    await Promise.all([c.nextRequest({ threadId: thread }), c.waitForEvent('stopped')]);
+  }
+  const shown = stops.map((s) => `${s.line}@0x${s.pc.toString(16)}`).join(' ');
+  assert.equal(stops[stops.length - 1].line, end, shown);
+  for (const s of stops.slice(1)) assert.ok(stmts.has(s.pc), `0x${s.pc.toString(16)} (line ${s.line}) begins no statement: ${shown}`);
+  for (let i = 1; i < stops.length; i++) assert.notEqual(stops[i].line, stops[i - 1].line, shown);
+  await c.stop();
 });

@@ -34,3 +34,17 @@ test('optimised code: views of one address do not hide a line; a line with only 
   assert.equal(idx.lookup(0x3ben)?.line, 29, 'the code at 0x3be is line 29');
   assert.deepEqual(idx.addressesFor('/k/src/sbi.rs', 29), { line: 29, addresses: [0x3ben] });
 });
+
+test('optimised code: rows that are not statements start none and do not hide the statement after them', () => {
+  // As GCC -O lays out a loop: line 10's hoisted load (not a statement) at 0x26, then line 10's
+  // statement at 0x2a, more of line 10 that is not one at 0x32, line 9's at 0x36.
+  const ns = { isStmt: false };
+  const idx = new LineIndex([
+    row(0x20, 9), row(0x20, 7, ns), row(0x24, 8, ns), row(0x26, 10, ns), row(0x2a, 10), row(0x2a, 10, ns),
+    row(0x32, 10, ns), row(0x36, 9), row(0x3a, 11), row(0x40, 0, { endSequence: true }),
+  ]);
+  assert.deepEqual(idx.addressesFor('/k/src/sbi.rs', 10), { line: 10, addresses: [0x2an] });
+  assert.deepEqual(idx.addressesFor('/k/src/sbi.rs', 9), { line: 9, addresses: [0x36n] }, '0x20 is an empty row: its code is line 7\'s');
+  assert.deepEqual([0x20, 0x24, 0x26, 0x2a, 0x32, 0x36, 0x3a].map((a) => idx.statementAt(BigInt(a))), [true, false, false, true, false, true, true]);
+  assert.equal(idx.lookup(0x26n)?.line, 10, 'moved code still has its line');
+});

@@ -33,13 +33,22 @@ export class LineIndex {
       // uses them, as the only place the line begins.
       // A statement starts where the line changes (or a sequence begins); rows of the same
       // address in between (views) do not count as a change.
+      // Rows that are not statements (code the optimiser moved into another line's, GCC's
+      // hoisted loads) neither start one nor hide the next statement of their line.
       if (r.isStmt && r.line > 0 && (!before || before.line !== r.line || before.file !== r.file)) {
         this.addStart(empty ? this.fallbackStarts : this.starts, r);
       }
-      if (!empty) before = r;
+      if (r.isStmt && r.line > 0) this.statements.add(r.address);
+      if (!empty && r.isStmt) before = r;
     }
     this.ranges.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   }
+
+  /** Every address where a statement begins (an is_stmt row of a line). */
+  private readonly statements = new Set<bigint>();
+
+  /** Whether a statement begins at addr: where a line step may stop. */
+  statementAt(addr: bigint): boolean { return this.statements.has(addr); }
 
   /** Statement starts whose range is empty, for lines that have no other. */
   private readonly fallbackStarts = new Map<string, Map<number, bigint[]>>();

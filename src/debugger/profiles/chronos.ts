@@ -6,6 +6,10 @@ import { readFrames } from '../inspectors/frames.js';
 import { readHeap } from '../inspectors/heap.js';
 import { hex, u64, type PhysMemory } from '../inspectors/memory.js';
 import type { KernelProfile, ProcessInfo, ProcessesView } from './profile.js';
+import { ABI_NAMES } from '../../emulator/isa/registers.js';
+
+/** sepc's index in a TrapFrame (docs/debug-descriptor.md). */
+const TRAP_FRAME_SEPC = 33;
 
 /** Slot states as the descriptor numbers them. */
 const STATES = ['unused', 'ready', 'running', 'sleeping', 'zombie'];
@@ -27,6 +31,19 @@ export class ChronosProfile implements KernelProfile {
     if (hart >= d.processes.maxHarts) return 0;
     const b = this.mem.readPhys(d.processes.currentPid + BigInt(4 * hart), 4);
     return b ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true) : 'the pid of each hart (current_pid) is not readable';
+  }
+
+  /**
+   * A running process's user registers as its TrapFrame holds them (x1..x31 at their register
+   * numbers, sepc at index 33): what its last trap from user mode saved.
+   */
+  private trapRegisters(frame: bigint): ProcessInfo['trap'] {
+    if (frame === 0n) return undefined;
+    const x = (i: number): bigint | undefined => u64(this.mem, frame + BigInt(8 * i));
+    const pc = x(TRAP_FRAME_SEPC), sp = x(2), fp = x(8), ra = x(1);
+    const regs: Record<string, string> = {};
+    for (let i = 1; i < 32; i++) { const v = x(i); if (v !== undefined) regs[ABI_NAMES[i]] = hex(v); }
+    return pc === undefined || sp === undefined ? undefined : { pc: hex(pc), sp: hex(sp), fp: hex(fp ?? 0n), ra: hex(ra ?? 0n), regs };
   }
 
   processes(): ProcessesView | string {
@@ -69,6 +86,7 @@ export class ChronosProfile implements KernelProfile {
         parent: Number(at('ppid', 4)) || undefined,
         kstack: hex(at('kstackBase', 8)), kstackTop: hex(at('kstackTop', 8)),
         context: state === 2 ? undefined : { pc: reg(0), sp: reg(1), fp: reg(2) },
+        trap: state === 2 ? this.trapRegisters(at('trapFrame', 8)) : undefined,
       });
     }
     return { kernel: this.kernel, processes, harts };

@@ -21,7 +21,7 @@ export interface ProcessInfo {
   /** Its kernel thread's saved registers while it is not running (pc = ra), for its call stack. */
   context?: { pc: string; sp: string; fp: string };
   /** A running process's user registers as its last trap from user mode saved them (its user frames under the kernel's). */
-  trap?: { pc: string; sp: string; fp: string; ra: string };
+  trap?: { pc: string; sp: string; fp: string; ra: string; regs?: Record<string, string> };
 }
 
 export interface ProcessesView {

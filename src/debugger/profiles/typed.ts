@@ -8,6 +8,7 @@ import type { Locals, ValueNode } from '../locals.js';
 import type { FramesView } from '../inspectors/frames.js';
 import { hex, type PhysMemory } from '../inspectors/memory.js';
 import type { KernelProfile, ProcessInfo, ProcessesView } from './profile.js';
+import { ABI_NAMES } from '../../emulator/isa/registers.js';
 
 const PAGE = 4096n;
 
@@ -29,6 +30,7 @@ export const PROFILE_FIELDS = {
   trapSp: 'that trap\'s saved user sp, e.g. trapframe->sp',
   trapFp: 'that trap\'s saved user frame pointer, e.g. trapframe->s0',
   trapRa: 'that trap\'s saved user return address, e.g. trapframe->ra',
+  trapRegs: 'all of that trap\'s saved user registers: a struct (or a pointer to one) whose members are named as the registers are (ra, sp, gp, tp, t0, s0, a0, …), e.g. trapframe',
   current: 'what hart $hart runs: a pointer to a slot, or a pid (0, or a null pointer on the way, for none), e.g. cpus[$hart].proc',
   freePages: 'the first free page (a pointer), e.g. kmem.freelist',
   freePageNext: 'the member of a free page that points at the next, e.g. next',
@@ -135,6 +137,21 @@ export class TypedProfile implements KernelProfile {
       for (const part of this.spec[field]!.split(/\.|->/).map((p) => p.trim())) n = this.k.values.member(n, part);
       return n;
     });
+  }
+
+  /** A slot's saved user registers by ABI name (trapRegs), those its struct has; undefined without trapRegs or a readable struct. */
+  private trapRegs(slot: ValueNode): Record<string, string> | undefined {
+    if (!this.spec.trapRegs) return undefined;
+    let frame: ValueNode;
+    try { frame = this.member('trapRegs', slot); } catch { return undefined; }
+    const regs: Record<string, string> = {};
+    for (const name of ABI_NAMES.slice(1)) {
+      try {
+        const v = this.k.values.member(frame, name).scalar;
+        if (v !== undefined) regs[name] = hex(BigInt.asUintN(64, v));
+      } catch { /* a register the struct does not hold */ }
+    }
+    return regs;
   }
 
   private scalarOf(field: keyof ProfileSpec, n: ValueNode): bigint {
@@ -276,7 +293,7 @@ export class TypedProfile implements KernelProfile {
         const trapPc = hart !== undefined ? trapNum('trapPc') : undefined;
         const trapSp = trapPc !== undefined ? trapNum('trapSp') : undefined;
         processes.push({
-          trap: trapPc !== undefined && trapSp !== undefined ? { pc: hex(trapPc), sp: hex(trapSp), fp: hex(trapNum('trapFp') ?? 0n), ra: hex(trapNum('trapRa') ?? 0n) } : undefined,
+          trap: trapPc !== undefined && trapSp !== undefined ? { pc: hex(trapPc), sp: hex(trapSp), fp: hex(trapNum('trapFp') ?? 0n), ra: hex(trapNum('trapRa') ?? 0n), regs: this.trapRegs(slot) } : undefined,
           pid, name, state: state.toLowerCase(), hart,
           root: root ? hex(root) : undefined,
           parent: parent || undefined,

@@ -10,7 +10,7 @@ export const XV6: ProfileSpec = {
   processes: 'proc', pid: 'pid', procName: 'name', state: 'state', unused: 'UNUSED',
   root: 'pagetable', parent: 'parent', kstack: 'kstack',
   contextPc: 'context.ra', contextSp: 'context.sp', contextFp: 'context.s0',
-  trapPc: 'trapframe->epc', trapSp: 'trapframe->sp', trapFp: 'trapframe->s0', trapRa: 'trapframe->ra',
+  trapPc: 'trapframe->epc', trapSp: 'trapframe->sp', trapFp: 'trapframe->s0', trapRa: 'trapframe->ra', trapRegs: 'trapframe',
   current: 'cpus[$hart].proc',
   freePages: 'kmem.freelist', freePageNext: 'next', pagesStart: '&end',
   kernelSatp: '(8 << 60) | (kernel_pagetable >> 12)',

@@ -6,7 +6,7 @@ enum { SYS_getpid = 11, SYS_write = 16 };
 static uint64 sys_getpid(void) { return myproc()->pid; }
 
 static uint64 sys_write(struct trapframe *tf) {
-  const char *s = (const char *)tf->a0;
+  const char *s = (const char *)tf->a0; /* sys_write begins */
   int n = (int)tf->a1;
   struct proc *p = myproc();
   int written = 0;

@@ -12,5 +12,5 @@ _start:
     .globl write
 write:
     li      a7, 16          # SYS_write
-    ecall
+    ecall                   # write's ecall
     ret
