@@ -75,8 +75,14 @@ export class TimelineView implements vscode.WebviewViewProvider {
     const travel = m.first === undefined ? 'recording is off: the timeline cannot travel' : `recorded window: instructions ${m.first} to ${m.last}`;
     const notes = [m.framesNote && `free frames: ${m.framesNote}`, m.heapNote && `heap: ${m.heapNote}`].filter(Boolean).map((n) => `<p class="note">${escapeHtml(String(n))}</p>`).join('');
     const counts = Object.entries(m.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${LABELS[k] ?? k}`).join(' · ');
+    // Each line spans the plot's height between its own least and greatest value (a few frames
+    // in thirty thousand would be a flat line at the top otherwise); the legend says the range.
+    const range = (key: 'freeFrames' | 'heapUsed'): string => {
+      const v = m.samples.flatMap((p) => (p[key] === undefined ? [] : [p[key]!]));
+      return v.length ? ` ${Math.min(...v)}–${Math.max(...v)}` : '';
+    };
     const body = `<p class="head" id="head">position ${m.position} · ${escapeHtml(travel)}</p>${notes}
-<div class="legend"><span class="frames">━ free frames${m.totalFrames ? ` (of ${m.totalFrames})` : ''}</span> <span class="heap">━ heap in use${m.heapSize ? ` (of ${m.heapSize} bytes)` : ''}</span> <span>${escapeHtml(counts)}</span></div>
+<div class="legend"><span class="frames">━ free frames${range('freeFrames')}${m.totalFrames ? ` of ${m.totalFrames}` : ''}</span> <span class="heap">━ heap bytes in use${range('heapUsed')}${m.heapSize ? ` of ${m.heapSize}` : ''}</span> <span>${escapeHtml(counts)}</span></div>
 <svg id="plot" role="slider" tabindex="0" aria-label="timeline: arrow keys move between samples, Page Up and Page Down between markers, Enter travels there" aria-valuemin="${m.from}" aria-valuemax="${m.to}" aria-valuenow="${m.position}"></svg>
 <p id="cursor" aria-live="polite"></p>`;
     const data = JSON.stringify({ ...m, labels: LABELS });
@@ -121,14 +127,18 @@ const atOf = (px) => Math.round(d.from + Math.min(1, Math.max(0, (px - 1) / (W -
 const el = (name, attrs) => { const e = document.createElementNS(NS, name); for (const k in attrs) e.setAttribute(k, attrs[k]); svg.appendChild(e); return e; };
 if (d.first !== undefined) el('rect', { class: 'window', x: x(d.first), y: 0, width: Math.max(1, x(d.last) - x(d.first)), height: H });
 el('line', { class: 'axis', x1: 0, x2: W, y1: PLOT, y2: PLOT });
-const series = (key, max, cls) => {
+const series = (key, cls) => {
   const pts = d.samples.filter((s) => s[key] !== undefined);
-  if (!pts.length || !max) return;
-  const y = (v) => PLOT - 2 - (v / max) * (PLOT - 6);
-  el('polyline', { class: cls, points: pts.map((s) => x(s.at).toFixed(1) + ',' + y(s[key]).toFixed(1)).join(' ') });
+  if (!pts.length) return;
+  let lo = Math.min(...pts.map((s) => s[key])), hi = Math.max(...pts.map((s) => s[key]));
+  if (lo === hi) { lo -= 1; hi += 1; }
+  const y = (v) => PLOT - 4 - ((v - lo) / (hi - lo)) * (PLOT - 10);
+  // A value holds until the next sample: steps, not slopes.
+  const path = pts.map((s, i) => (i ? x(s.at).toFixed(1) + ',' + y(pts[i - 1][key]).toFixed(1) + ' ' : '') + x(s.at).toFixed(1) + ',' + y(s[key]).toFixed(1));
+  el('polyline', { class: cls, points: path.join(' ') });
 };
-series('freeFrames', d.totalFrames || Math.max(...d.samples.map((s) => s.freeFrames || 0)), 'frames-line');
-series('heapUsed', d.heapSize || Math.max(...d.samples.map((s) => s.heapUsed || 0)), 'heap-line');
+series('freeFrames', 'frames-line');
+series('heapUsed', 'heap-line');
 const rowH = (H - PLOT - 4) / ROWS.length;
 for (const m of d.markers) {
   const r = ROWS.indexOf(m.kind), y0 = PLOT + 2 + Math.max(0, r) * rowH;

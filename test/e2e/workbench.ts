@@ -1,7 +1,7 @@
 // Driving the VS Code workbench in Chromium with Playwright: the few gestures the end-to-end
 // tests need, by CSS selector and keyboard, as VS Code's own smoke tests do.
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,10 +27,16 @@ export class Workbench {
     await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
   }
 
-  async screenshot(name: string): Promise<string> {
+  /**
+   * A screenshot in test-results/; with CHRONOS_README_SHOTS=1, also at `readme` (the README's
+   * pictures in docs/images/), so that they are remade by `CHRONOS_README_SHOTS=1 node
+   * scripts/run-tests.mjs test/e2e` and never by a plain test run.
+   */
+  async screenshot(name: string, readme?: string): Promise<string> {
     mkdirSync(ARTIFACTS, { recursive: true });
     const path = join(ARTIFACTS, `${name}.png`);
     await this.page.screenshot({ path });
+    if (readme && process.env.CHRONOS_README_SHOTS === '1') copyFileSync(path, readme);
     return path;
   }
 
