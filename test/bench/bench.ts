@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../src/emulator/machine.js';
-import { chronosOs, measureHistory } from './history.js';
+import { chronosOs, chronosOsProfile, measureHistory } from './history.js';
 
 const ROOT = process.cwd();
 const OUT = join(ROOT, 'build', 'bench');
@@ -103,7 +103,7 @@ function main(): void {
     const paged = build('cpu-paged', 1500, 'test/bench/paged.S');
     result.historyPaged = measureHistory('S-mode paged benchmark', () => { const m = new Machine(); m.bootBare(m.loadElf(readFileSync(paged)).entry); return m; });
     const os = chronosOs();
-    if (os) result.historyChronosOs = measureHistory('Chronos OS boot and user tests', os);
+    if (os) result.historyChronosOs = measureHistory('Chronos OS boot and user tests', os, chronosOsProfile());
     else console.log('time travel on Chronos OS: the kernel is not built (npm run build:kernel), not measured');
   }
   writeFileSync(join(OUT, 'result.json'), JSON.stringify(result, null, 2));
