@@ -74,7 +74,7 @@ export class TimelineView implements vscode.WebviewViewProvider {
     }
     const travel = m.first === undefined ? 'recording is off: the timeline cannot travel' : `recorded window: instructions ${m.first} to ${m.last}`;
     const notes = [m.framesNote && `free frames: ${m.framesNote}`, m.heapNote && `heap: ${m.heapNote}`].filter(Boolean).map((n) => `<p class="note">${escapeHtml(String(n))}</p>`).join('');
-    const counts = Object.entries(m.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${LABELS[k] ?? k}`).join(' · ');
+    const counts = Object.entries(m.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${(n === 1 ? ONE[k] : LABELS[k]) ?? k}`).join(' · ');
     // Each line spans the plot's height between its own least and greatest value (a few frames
     // in thirty thousand would be a flat line at the top otherwise); the legend says the range.
     const range = (key: 'freeFrames' | 'heapUsed'): string => {
@@ -93,6 +93,11 @@ export class TimelineView implements vscode.WebviewViewProvider {
 const LABELS: Record<string, string> = {
   interrupt: 'interrupts', exception: 'exceptions', syscall: 'system calls', sbi: 'SBI calls',
   switch: 'context switches', panic: 'panics', breakpoint: 'breakpoint hits',
+};
+
+const ONE: Record<string, string> = {
+  interrupt: 'interrupt', exception: 'exception', syscall: 'system call', sbi: 'SBI call',
+  switch: 'context switch', panic: 'panic', breakpoint: 'breakpoint hit',
 };
 
 const STYLE = `body{color:var(--vscode-foreground);font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);margin:0 8px}
