@@ -19,6 +19,10 @@ const KERNEL = join(ROOT, 'kernel');
 const ELF = join(KERNEL, 'target/riscv64gc-unknown-none-elf/release/chronos-kernel');
 const BREAK_AT = 'let mut v: Vec<i32> = Vec::new();';
 const BREAK_LINE = readFileSync(join(KERNEL, 'src/boot.rs'), 'utf8').split('\n').findIndex((l) => l.includes(BREAK_AT)) + 1;
+/** A user program's line (utest's summary) and the launch configuration that gives utest's symbols. */
+const UTEST_AT = 'println!("utest: {} passed, {} failed"';
+const UTEST_LINE = readFileSync(join(KERNEL, 'user/src/bin/utest.rs'), 'utf8').split('\n').findIndex((l) => l.includes(UTEST_AT)) + 1;
+const USER_CONFIG = 'Chronos OS: utest at source level';
 
 const missing = [
   [codeServerInstalled(), 'code-server is not installed (scripts/setup.sh --e2e)'],
@@ -100,7 +104,7 @@ test('a gutter breakpoint in a kernel source file: F5 runs to rust_main, then on
 test('step over moves to the next line of the function', { timeout: 60_000 }, async () => {
   await page.keyboard.press('F10');
   await wb.cursorAt(BREAK_LINE + 1, 30_000);
-  assert.match(await text('.debug-call-stack'), /heap_vec/);
+  await waitForText('.debug-call-stack', /heap_vec/, 'the call stack after the step');
 });
 
 test('the Variables view shows the Rust locals, the registers and decoded CSRs', { timeout: 60_000 }, async () => {
@@ -224,6 +228,33 @@ test('the Memory Timeline: a click travels to that instruction; Home and Enter t
     assert.ok(Date.now() < deadline, 'back at the present');
     await page.waitForTimeout(200);
   }
+});
+
+test('a user program at source level: a breakpoint in utest.rs stops in U-mode; the Processes view shows utest and init', { timeout: 360_000 }, async () => {
+  await page.keyboard.press('Shift+F5');
+  // The session has ended when its instruction count leaves the status bar.
+  await page.locator('.statusbar-item', { hasText: /Chronos \d+ instructions/ }).waitFor({ state: 'hidden', timeout: 30_000 });
+  await wb.openFile('user/src/bin/utest.rs');
+  // The kernel's breakpoint from the tests above would stop the boot first.
+  await wb.command('Remove All Breakpoints');
+  await wb.goToLine(UTEST_LINE);
+  await wb.clickGutter(UTEST_AT);
+  await wb.command('Debug: Select and Start Debugging');
+  await wb.pick(USER_CONFIG);
+  await waitForText('.debug-call-stack', /rust_main/, 'the stop in rust_main', 90_000);
+  await page.keyboard.press('F5');
+  await waitForText('.debug-call-stack', /main\s+utest\.rs/, 'the stop in utest.rs', 300_000);
+  await page.locator('.tab.active[aria-label*="utest.rs"]').waitFor();
+  await wb.cursorAt(UTEST_LINE);
+  for (const section of ['Page Tables', 'Physical Frames', 'Heap', 'Breakpoints']) await wb.collapseSection(section);
+  const processes = await wb.viewSection('Processes');
+  await processes.locator('.monaco-list-row', { hasText: 'utest' }).first().waitFor({ timeout: 30_000 });
+  const table = (await processes.innerText()).replace(/\s+/g, ' ');
+  assert.match(table, /utest/);
+  assert.match(table, /init/);
+  assert.match(table, /running/);
+  await page.waitForTimeout(1000); // let the sections finish resizing
+  await wb.screenshot('10-user-program', 'docs/images/user-program.png');
 });
 
 /** The webview frame (views nest their page in two iframes) whose page has `selector`. */

@@ -50,15 +50,32 @@ export class Workbench {
     await input.press('Enter');
   }
 
+  /** Choose an entry of the quick pick that is open (a launch configuration, say) by its label. */
+  async pick(label: string): Promise<void> {
+    // The list is short (launch configurations): click the row rather than type into an input
+    // that may still be the command palette's, closing.
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    try {
+      await row.waitFor({ timeout: 30_000 });
+    } catch (e) {
+      await this.screenshot(`failed-pick-${label.replace(/\W+/g, '-')}`);
+      throw e;
+    }
+    await row.click();
+  }
+
   /** Open a workspace file by (part of) its path through Quick Open. */
   async openFile(path: string): Promise<void> {
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(path);
-    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await input.press('Enter');
-    await this.page.locator(`.tab.active[aria-label*="${path.split('/').pop()}"]`).waitFor();
+    // The file's own row, not a recently opened one shown while the search runs.
+    const name = path.split('/').pop()!;
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
   }
 
   async goToLine(line: number): Promise<void> {
