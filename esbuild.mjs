@@ -21,7 +21,7 @@ const entries = [
   // The emulator alone, for web pages (test/e2e/browser.test.ts loads it in Chromium).
   { entryPoints: ['src/emulator/browser.ts'], outfile: 'dist/emulator.browser.js', platform: 'browser', format: 'esm', target: 'es2022', external: [] },
   // The extension-host tests (test/extension-host), loaded by VS Code as extensionTestsPath.
-  { entryPoints: ['test/extension-host/index.ts', 'test/extension-host/views.test.ts', 'test/extension-host/qemuArgs.test.ts'], outdir: 'dist/test/extensionHost', external: ['vscode', 'mocha'] },
+  { entryPoints: ['test/extension-host/index.ts', 'test/extension-host/views.test.ts', 'test/extension-host/qemuArgs.test.ts', 'test/extension-host/timeTravel.test.ts'], outdir: 'dist/test/extensionHost', external: ['vscode', 'mocha'] },
 ];
 
 for (const e of entries) {

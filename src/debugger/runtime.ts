@@ -34,6 +34,8 @@ import type { Drive } from '../emulator/board/virtio.js';
 import type { DriveSpec } from './driveSpec.js';
 import { launchMachine, under } from './launchMachine.js';
 import { loadUserPrograms, type UserProgram } from './userPrograms.js';
+import { lastWriteSearch, type WriteTarget } from './lastWrite.js';
+import { Timeline, type TimelineView } from './timeline.js';
 import { BootError, bootFromArgs, type ReadFile } from './machineArgs.js';
 
 export type { HostFiles, Frame, RuntimeStop };
@@ -106,6 +108,10 @@ export class ChronosRuntime {
   private uartBuffer: number[] = [];
   /** The record time travel goes back through (launch.json history), when there is one. */
   private history: History | undefined;
+  /** The data breakpoints the client set (a run back to a write watches its own bytes meanwhile). */
+  private watchpoints: Watchpoint[] = [];
+  /** Free frames, heap use and events over the run, for the Timeline view. */
+  timeline: Timeline | undefined;
   private historyOff = 'history is false in the launch configuration';
   /** A drive of this launch writes to its file (no snapshot=on): nothing can undo that. */
   private writesToFile = false;
@@ -178,6 +184,8 @@ export class ChronosRuntime {
       }
       if (!this.history) this.onOutput.fire(`Chronos: time travel is off: ${this.historyOff}\n`);
     }
+    this.timeline?.dispose();
+    this.timeline = new Timeline(m, () => this.profile, () => this.history?.replaying ?? false);
     // Output replayed on the way back to the present was shown when it was first made.
     m.onUartOutput.event((b) => { if (!this.history?.replaying) this.uartBuffer.push(b); });
     m.trapFilter = (cause) => TRAP_FILTERS.some((f) => this.trapFilterIds.has(f.id) && f.causes(cause));
@@ -234,6 +242,7 @@ export class ChronosRuntime {
   }
 
   setWatchpoints(list: Watchpoint[]): void {
+    this.watchpoints = list;
     this.machine.setWatchpoints(list);
   }
 
@@ -672,6 +681,10 @@ export class ChronosRuntime {
     this.flushUart();
     this.running = false;
     const stop = { ...s, hart: s.hart ?? this.machine.currentHart };
+    this.timeline?.sample(true);
+    const at = this.machine.progress;
+    if (stop.exception?.id === 'panic') this.timeline?.note({ at, kind: 'panic', hart: stop.hart, text: stop.exception.description });
+    else if (stop.kind.endsWith('breakpoint')) this.timeline?.note({ at, kind: 'breakpoint', hart: stop.hart, text: `${stop.kind} in ${this.functionName(this.pcOf(stop.hart))}` });
     this.focus = stop.hart;
     this.lastException = stop.exception;
     this.onStop.fire(stop);
@@ -843,7 +856,9 @@ export class ChronosRuntime {
 
   /** Machine.run, through the history when there is one (it records, and replays in the past). */
   private run(budget: number, opts: RunOptions): StopReason {
-    return this.history ? this.history.run(budget, opts) : this.machine.run(budget, opts);
+    const r = this.history ? this.history.run(budget, opts) : this.machine.run(budget, opts);
+    this.timeline?.sample();
+    return r;
   }
 
   /** Begin a command that runs the guest: newer than any run loop still going. */
@@ -1067,6 +1082,50 @@ export class ChronosRuntime {
     }
     if (r.kind === 'watchpoint' || r.kind === 'trap') return this.stopFor(r);
     return undefined;
+  }
+
+  /**
+   * Run back to the instruction that last wrote the target's bytes before here (chronos/lastWrite),
+   * and stop there, before the write, with the writer's stack. Only the target is watched
+   * meanwhile (the client's data breakpoints come back after). When nothing in the recorded
+   * window wrote the bytes, the machine stays where it was and the answer says so.
+   */
+  async runBackToWrite(t: WriteTarget): Promise<{ found: boolean; position: number; message: string }> {
+    const h = this.travel;
+    const generation = this.begin();
+    const from = this.machine.progress;
+    const what = `${t.label} (${t.size} byte${t.size === 1 ? '' : 's'} at ${t.physical ? 'physical ' : ''}0x${t.address.toString(16)}${t.bit === undefined ? '' : `, bit ${t.bit}`})`;
+    const notFound = (): { found: boolean; position: number; message: string } => ({
+      found: false, position: this.machine.progress,
+      message: `nothing in the recorded window (instructions ${h.window.first} to ${from}) wrote ${what}${t.bit === undefined ? '' : ' so that the bit changed'}`,
+    });
+    this.machine.setWatchpoints([{ address: t.address, size: t.size, access: 'write', physical: t.physical }]);
+    try {
+      const { accept, settle } = lastWriteSearch(this.machine, t);
+      const search = h.searchBack(from, accept, settle);
+      for (;;) {
+        const n = search.next();
+        if (n.done) {
+          if (!n.value || n.value.kind !== 'watchpoint') return notFound();
+          const r = n.value;
+          const message = `the last write of ${what}: instruction ${this.machine.progress}, pc 0x${BigInt.asUintN(64, r.pc).toString(16)} in ${this.functionName(BigInt.asUintN(64, r.pc))}`;
+          this.emitStop({ kind: 'data breakpoint', description: message, hart: r.hart });
+          return { found: true, position: this.machine.progress, message };
+        }
+        await nextTick();
+        if (generation !== this.generation || this.exited) { search.return(undefined); return { found: false, position: this.machine.progress, message: 'the search was superseded by another command' }; }
+        if (this.pauseRequested) { search.return(undefined); this.emitStop({ kind: 'pause' }); return { found: false, position: this.machine.progress, message: 'paused before the write was found' }; }
+      }
+    } finally {
+      this.machine.setWatchpoints(this.watchpoints);
+      if (generation === this.generation) this.running = false;
+    }
+  }
+
+  /** The Timeline view's data (chronos/timeline): the record between two positions, the window and where the machine is. */
+  timelineView(from?: number, to?: number, points?: number): TimelineView & { position: number; history: HistoryInfo } {
+    const v = this.timeline!.view(from, to, points);
+    return { ...v, position: this.machine.progress, history: this.historyInfo() };
   }
 
   /** Go to a recorded position (chronos/goto): instructions retired plus traps taken. */

@@ -15,6 +15,7 @@ import { examine, isExamine } from './examine.js';
 import { ExpressionError } from './expression.js';
 import type { ValueNode } from './locals.js';
 import { disassembleAround } from './disassembly.js';
+import type { WriteTarget } from './lastWrite.js';
 import { GuardedSession, RequestError, type Log } from './protocol/guardedSession.js';
 
 /** DAP threads are harts: thread 1 is hart 0. */
@@ -28,6 +29,14 @@ const frameOf = (id: number | undefined): { hart: number; index: number } | unde
 
 type VarRef = { kind: 'registers'; hart: number } | { kind: 'float'; hart: number } | { kind: 'csrs'; hart: number } | { kind: 'csr'; index: number; hart: number }
   | { kind: 'locals'; frame: number; hart: number } | { kind: 'value'; node: ValueNode };
+
+/** chronos/lastWrite's arguments (schemas.ts checks their types). */
+interface LastWriteArgs {
+  address?: string; size?: number; physical?: boolean; bit?: number;
+  expression?: string; frameId?: number;
+  variablesReference?: number; name?: string;
+  label?: string;
+}
 
 export type ChronosLaunchArguments = DebugProtocol.LaunchRequestArguments & LaunchOptions;
 
@@ -529,6 +538,35 @@ export class ChronosDebugSession extends GuardedSession {
     this.sendResponse(response);
   }
 
+  /**
+   * The bytes chronos/lastWrite follows: a variable's own (from the Variables view by its
+   * container, or a Watch expression by its path), or an address the views give (a page-table
+   * entry, a heap node, a frame's bit in the bitmap). A string says why there are none.
+   */
+  private writeTarget(a: LastWriteArgs): WriteTarget | string {
+    const ownBytes = (n: ValueNode | undefined, name: string): WriteTarget | string => {
+      if (!n) return `there is no variable ${name} here`;
+      if (n.address === undefined || !n.size || n.address >= 1n << 64n) return `${name} is not in memory (it lives in registers, or was optimized out): nothing writes it with a store`;
+      return { address: n.address, size: Math.min(n.size, 1 << 16), physical: false, label: a.label ?? name };
+    };
+    if (a.variablesReference !== undefined) {
+      const ref = this.vars.get(a.variablesReference);
+      if (ref?.kind !== 'locals' && ref?.kind !== 'value') return 'that container holds registers, not variables in memory (a register is written by every instruction that names it)';
+      return ownBytes(this.sourceVariable(ref, a.name ?? ''), a.name ?? '');
+    }
+    if (a.expression !== undefined) {
+      const text = a.expression.trim();
+      const frame = this.frameArg(a.frameId);
+      return ownBytes(this.findLocal(text, frame) ?? this.runtime.evaluateValue(text, frame.hart, frame.index), text);
+    }
+    if (a.address === undefined) return 'give an address (with size), an expression, or a variablesReference and name';
+    if (a.bit !== undefined && !a.physical) return 'bit is only followed in physical memory (give physical: true)';
+    const size = a.size ?? 8;
+    if (a.bit !== undefined && a.bit >= size * 8) return `bit ${a.bit} is outside the ${size} bytes`;
+    const address = BigInt.asUintN(64, BigInt(a.address.trim()));
+    return { address, size, physical: a.physical ?? false, bit: a.bit, label: a.label ?? `0x${address.toString(16)}` };
+  }
+
   // ---- custom requests: UART input and the memory inspectors ------------------------------------------------
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: Record<string, unknown>): void {
@@ -547,6 +585,20 @@ export class ChronosDebugSession extends GuardedSession {
           if (at < w.first! || at > w.last!) { this.sendErrorResponse(response, 7003, `instruction ${at} is outside the recorded history (${w.first} to ${w.last})`); return; }
           this.sendResponse(response);
           rt.goto(at);
+          return;
+        }
+        case 'chronos/lastWrite': {
+          if (!this.canGoBack(response)) return;
+          const target = this.writeTarget((args ?? {}) as LastWriteArgs);
+          if (typeof target === 'string') { this.sendErrorResponse(response, 7004, `chronos/lastWrite: ${target}`); return; }
+          const work = rt.runBackToWrite(target).then((r) => {
+            response.body = r;
+            this.sendResponse(response);
+          }, (e: unknown) => {
+            this.sendErrorResponse(response, 7005, `internal error in chronos/lastWrite: ${(e as Error)?.message ?? String(e)}`);
+            throw e;
+          });
+          this.background('chronos/lastWrite', work, () => rt.stopAfterFailure('internal error in chronos/lastWrite'));
           return;
         }
         case 'chronos/pageTables': {
@@ -582,6 +634,12 @@ export class ChronosDebugSession extends GuardedSession {
             available: true,
             frames: v.map((f) => ({ name: f.name, pc: hex(f.pc), file: f.location?.file, line: f.location?.line })),
           };
+          break;
+        }
+        case 'chronos/timeline': {
+          const a = (args ?? {}) as { from?: number; to?: number; points?: number };
+          if (a.from !== undefined && a.to !== undefined && a.from > a.to) { this.sendErrorResponse(response, 6003, `chronos/timeline: from (${a.from}) is after to (${a.to})`); return; }
+          response.body = rt.timelineView(a.from, a.to, a.points);
           break;
         }
         case 'chronos/stats':

@@ -104,6 +104,11 @@ export class Machine {
   fdtAddr = 0n;
   /** Exceptions and interrupts entered since power-on (see progress). */
   trapsTaken = 0;
+  /**
+   * Told of every trap as its handler is entered (after it is counted in progress): a
+   * debugger's timeline. Traps are rare next to instructions, so this costs only when set.
+   */
+  onTrapTaken: ((hart: number, cause: bigint) => void) | undefined;
 
   constructor(opts: MachineOptions = {}) {
     this.options = { memoryMiB: opts.memoryMiB ?? 128, bios: opts.bios ?? 'none', bootargs: opts.bootargs ?? '', realtime: opts.realtime ?? false, harts: opts.harts ?? 1 };

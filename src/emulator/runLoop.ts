@@ -294,6 +294,7 @@ export class RunLoop {
     }
     r.trapAcknowledged = false;
     m.trapsTaken++;
+    if (m.onTrapTaken) m.onTrapTaken(r.hart.hartId, cause);
     return false;
   }
 

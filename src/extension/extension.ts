@@ -8,7 +8,9 @@ import type { HostFiles } from '../debugger/runtime.js';
 import { openDrive } from '../debugger/fileDisk.js';
 import { ChronosConfigurationProvider } from './configProvider.js';
 import { UartTerminal } from './uartTerminal.js';
-import { FramesView, HeapView, PageTablesView } from './memoryViews.js';
+import { FramesView, HeapView, PageTablesView, type WriteTarget } from './memoryViews.js';
+import { TimelineView } from './timelineView.js';
+import { runBackToWrite, type RunBackArgument } from './runBack.js';
 import { ProcessesView } from './processesView.js';
 import { bindCondition } from './conditions.js';
 import { startAsmLanguageClient } from '../language/client.js';
@@ -17,17 +19,18 @@ import { MEMORY_SCHEME, MemoryDocuments } from './memoryDocument.js';
 
 /** What activate() hands to other extensions, and to our extension-host tests. */
 export interface ChronosApi {
-  views: { pageTables: PageTablesView; heap: HeapView; frames: FramesView; processes: ProcessesView };
+  views: { pageTables: PageTablesView; heap: HeapView; frames: FramesView; processes: ProcessesView; timeline: TimelineView };
   unpackDemo: (parent: string) => string;
 }
 
 const files: HostFiles = { readFile: (p) => readFileSync(p), exists: (p) => existsSync(p), openDisk: openDrive };
 
 export function activate(context: vscode.ExtensionContext): ChronosApi {
-  const pageTables = new PageTablesView(), heap = new HeapView(), frames = new FramesView(), processes = new ProcessesView();
+  const runBack = (t: WriteTarget): unknown => vscode.commands.executeCommand('chronos.runBackToWrite', t);
+  const pageTables = new PageTablesView(), heap = new HeapView(), frames = new FramesView(runBack), processes = new ProcessesView(), timeline = new TimelineView();
   /** Read every view again; `atStop` when the guest has just stopped (frames marks what changed). */
   const refresh = (atStop = false): void => {
-    void pageTables.refresh(); void heap.refresh(); void frames.refresh(atStop); void processes.refresh();
+    void pageTables.refresh(); void heap.refresh(); void frames.refresh(atStop); void processes.refresh(); void timeline.refresh();
   };
   const terminals = new Map<string, UartTerminal>();
   const memoryDocuments = new MemoryDocuments();
@@ -68,6 +71,8 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
       vscode.debug.addBreakpoints(bound);
     }),
     vscode.window.registerWebviewViewProvider('chronos.frames', frames),
+    vscode.window.registerWebviewViewProvider('chronos.timeline', timeline),
+    vscode.commands.registerCommand('chronos.runBackToWrite', (arg?: RunBackArgument) => runBackToWrite(arg)),
     vscode.commands.registerCommand('chronos.refreshViews', () => refresh()),
     vscode.commands.registerCommand('chronos.openDemo', (parent?: string) => openDemo(context, parent)),
     vscode.commands.registerCommand('chronos.togglePageTableMode', () => { pageTables.flat = !pageTables.flat; void pageTables.refresh(); }),
@@ -142,7 +147,7 @@ export function activate(context: vscode.ExtensionContext): ChronosApi {
   };
   if (vscode.workspace.textDocuments.some(asm)) startClient();
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => { if (asm(d)) startClient(); }));
-  return { views: { pageTables, heap, frames, processes }, unpackDemo: (parent) => unpackDemo(context.extensionPath, parent) };
+  return { views: { pageTables, heap, frames, processes, timeline }, unpackDemo: (parent) => unpackDemo(context.extensionPath, parent) };
 }
 
 export function deactivate(): void {}

@@ -12,7 +12,12 @@ export type Item = {
   root?: string;
   /** A process's pid, for the commands on it (its context menu). */
   pid?: number;
+  /** The bytes "Run Back to the Last Write" follows from this item (its context menu). */
+  write?: WriteTarget;
 };
+
+/** chronos/lastWrite's arguments for bytes a view shows (docs/architecture.md, custom requests). */
+export interface WriteTarget { address: string; size: number; physical: boolean; bit?: number; label: string }
 
 export const session = (): vscode.DebugSession | undefined => {
   const s = vscode.debug.activeDebugSession;
@@ -44,6 +49,7 @@ export abstract class InspectorTree implements vscode.TreeDataProvider<Item> {
     if (i.memory) t.command = { command: 'chronos.openMemory', title: 'Open memory', arguments: [i.memory] };
     if (i.root) t.command = { command: 'chronos.showAddressSpace', title: 'Show its page tables', arguments: [i.root] };
     if (i.pid !== undefined) t.contextValue = 'chronos.process';
+    if (i.write) t.contextValue = 'chronos.written';
     return t;
   }
 
@@ -70,6 +76,7 @@ export class PageTablesView extends InspectorTree {
       tooltip: `level ${n.level}, entry ${n.index}: ${n.leaf ? `${n.size} page` : 'next-level table'} at ${n.pa}`,
       children: n.children?.map(toItem),
       memory: n.leaf ? n.vaStart : undefined,
+      write: { address: n.pteAddress, size: 8, physical: true, label: `the L${n.level}[${n.index}] entry for ${n.vaStart}` },
     });
     return [head, ...(r.tree as PteNode[]).map(toItem)];
   }
@@ -85,7 +92,8 @@ export class HeapView extends InspectorTree {
     ];
     if (r.damage) items.push({ label: `⚠ damaged free list: ${r.damage}` });
     for (const b of r.blocks as { address: string; size: number; next: string }[]) {
-      items.push({ label: b.address, description: `${b.size} bytes → next ${b.next}`, memory: b.address });
+      // A free block's header: its size and next fields, what the allocator writes.
+      items.push({ label: b.address, description: `${b.size} bytes → next ${b.next}`, memory: b.address, write: { address: b.address, size: 16, physical: true, label: `heap block ${b.address}` } });
     }
     return items;
   }
@@ -93,7 +101,20 @@ export class HeapView extends InspectorTree {
 
 /** The frame bitmap as a picture: one cell per frame, changed cells marked since the last stop. */
 /** What the Physical Frames picture shows at the latest refresh. */
-export interface FramesModel { total: number; free: number; allocated: number; peak?: number; basePpn: string; bitmap: string; changed: number[]; damage?: string }
+export interface FramesModel { total: number; free: number; allocated: number; peak?: number; basePpn: string; bitmap: string; changed: number[]; damage?: string; bitmapAddress?: string }
+
+/**
+ * What a frame's last write is: the write that last changed its bit in the bitmap, for a kernel
+ * that keeps one (Chronos OS); otherwise the frame's first 8 bytes, where a free-list kernel
+ * (xv6) links a free frame into its list.
+ */
+export function frameWriteTarget(m: FramesModel, frame: number): WriteTarget {
+  const ppn = BigInt(m.basePpn) + BigInt(frame);
+  if (m.bitmapAddress) {
+    return { address: `0x${(BigInt(m.bitmapAddress) + BigInt(frame >> 3)).toString(16)}`, size: 1, physical: true, bit: frame & 7, label: `frame ${frame} (PPN 0x${ppn.toString(16)})` };
+  }
+  return { address: `0x${(ppn << 12n).toString(16)}`, size: 8, physical: true, label: `frame ${frame} (PPN 0x${ppn.toString(16)})` };
+}
 
 export class FramesView implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
@@ -103,9 +124,17 @@ export class FramesView implements vscode.WebviewViewProvider {
   /** The latest picture's data, or the reason there is none. */
   model: FramesModel | { message: string } = { message: 'No Chronos debug session.' };
 
+  /** Called with a frame the user asks to run back to the last write of (the page's button, or w). */
+  constructor(private readonly runBack: (t: WriteTarget) => unknown = () => undefined) {}
+
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     view.webview.options = { enableScripts: true };
+    view.webview.onDidReceiveMessage((msg: { type?: string; frame?: unknown }) => {
+      if (msg?.type === 'lastWrite' && typeof msg.frame === 'number' && 'bitmap' in this.model && msg.frame >= 0 && msg.frame < this.model.bitmap.length) {
+        this.runBack(frameWriteTarget(this.model, msg.frame));
+      }
+    });
     void this.refresh();
   }
 
@@ -129,10 +158,11 @@ export class FramesView implements vscode.WebviewViewProvider {
           const previous = bits === this.atLastStop ? this.beforeLastStop : this.atLastStop;
           const changed: number[] = [];
           if (previous.length === bits.length) for (let i = 0; i < bits.length; i++) if (bits[i] !== previous[i]) changed.push(i);
-          this.model = { total: r.total, free: r.free, allocated: r.allocated, peak: r.peak, basePpn: r.basePpn, bitmap: bits, changed, damage: r.damage };
+          this.model = { total: r.total, free: r.free, allocated: r.allocated, peak: r.peak, basePpn: r.basePpn, bitmap: bits, changed, damage: r.damage, bitmapAddress: r.bitmapAddress };
           // A kernel that keeps no peak (xv6) has none to show; a damaged free list is said first.
           body = `${r.damage ? `<p class="damage" role="alert">⚠ damaged free list: ${escapeHtml(r.damage)}</p>` : ''}<p class="totals" tabindex="0">total ${r.total} · free ${r.free} · allocated ${r.allocated}${r.peak === undefined ? '' : ` · peak ${r.peak}`}</p>
-<canvas id="map" tabindex="0" aria-label="frame bitmap: arrow keys move between frames, n goes to the next changed one"></canvas><p id="hover" aria-live="polite"></p>`;
+<canvas id="map" tabindex="0" aria-label="frame bitmap: arrow keys move between frames, n goes to the next changed one, w runs back to the last write of the frame"></canvas><p id="hover" aria-live="polite"></p>
+<button id="lastWrite" disabled>Run back to the last write of the selected frame</button>`;
           data = JSON.stringify({ bits, changed, base: r.basePpn });
         }
       } catch (e) {
@@ -161,6 +191,14 @@ if (c && d.bits) {
     const i = Math.floor(e.offsetY / cell) * cols + Math.floor(e.offsetX / cell);
     if (i < d.bits.length) describe(i);
   });
+  // A frame chosen (clicked, or the keyboard's cursor): the button runs back to its last write.
+  const vscode = acquireVsCodeApi(), button = document.getElementById('lastWrite');
+  const runBack = () => { if (cursor >= 0) vscode.postMessage({ type: 'lastWrite', frame: cursor }); };
+  button.addEventListener('click', runBack);
+  c.addEventListener('click', (e) => {
+    const i = Math.floor(e.offsetY / cell) * cols + Math.floor(e.offsetX / cell);
+    if (i < d.bits.length) move(i);
+  });
   // Keyboard: arrows move a cursor cell by cell or row by row, Home/End jump, and n jumps to the
   // next changed frame; the description is read out through the live region.
   let cursor = -1;
@@ -170,6 +208,8 @@ if (c && d.bits) {
     cursor = Math.max(0, Math.min(d.bits.length - 1, i));
     paint(cursor, outline);
     describe(cursor);
+    button.disabled = false;
+    button.textContent = 'Run back to the last write of frame ' + cursor;
   };
   c.addEventListener('keydown', (e) => {
     const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols }[e.key];
@@ -177,11 +217,14 @@ if (c && d.bits) {
     else if (e.key === 'Home') move(0);
     else if (e.key === 'End') move(d.bits.length - 1);
     else if (e.key === 'n' && d.changed.length) move(d.changed.find((i) => i > cursor) ?? d.changed[0]);
+    else if (e.key === 'w') runBack();
     else return;
     e.preventDefault();
   });
 }`;
-    const style = 'body{color:var(--vscode-foreground);font-family:var(--vscode-font-family)} canvas{image-rendering:pixelated}';
+    const style = 'body{color:var(--vscode-foreground);font-family:var(--vscode-font-family)} canvas{image-rendering:pixelated}'
+      + ' button{color:var(--vscode-button-foreground);background:var(--vscode-button-background);border:none;padding:4px 8px;font-family:inherit}'
+      + ' button:hover{background:var(--vscode-button-hoverBackground)} button:disabled{opacity:.5}';
     this.view.webview.html = page(this.view.webview, 'Physical Frames', body, script, style);
   }
 }

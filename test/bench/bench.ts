@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../src/emulator/machine.js';
-import { chronosOs, measureHistory } from './history.js';
+import { chronosOs, chronosOsProfile, measureHistory } from './history.js';
 import { bootOnChronos, bootOnQemu, INIT_LINES, instructionsOf, linuxImage, type Boot } from '../support/linux.js';
 import { loadavg } from 'node:os';
 
@@ -151,7 +151,7 @@ function main(): void {
     const paged = build('cpu-paged', 1500, 'test/bench/paged.S');
     result.historyPaged = measureHistory('S-mode paged benchmark', () => { const m = new Machine(); m.bootBare(m.loadElf(readFileSync(paged)).entry); return m; });
     const os = chronosOs();
-    if (os) result.historyChronosOs = measureHistory('Chronos OS boot and user tests', os);
+    if (os) result.historyChronosOs = measureHistory('Chronos OS boot and user tests', os, chronosOsProfile());
     else console.log('time travel on Chronos OS: the kernel is not built (npm run build:kernel), not measured');
   }
   mkdirSync(OUT, { recursive: true });

@@ -25,7 +25,7 @@ const COMMANDS = ['setBreakpoints', 'setFunctionBreakpoints', 'setInstructionBre
   'setDataBreakpoints', 'threads', 'continue', 'pause', 'next', 'stepIn', 'stepOut', 'exceptionInfo', 'stackTrace', 'scopes', 'variables',
   'setVariable', 'evaluate', 'readMemory', 'writeMemory', 'disassemble', 'restart', 'configurationDone', 'initialize',
   'chronos/uartInput', 'chronos/pageTables', 'chronos/translate', 'chronos/frames', 'chronos/heap', 'chronos/processes', 'chronos/stats',
-  'source', 'loadedSources', 'modules', 'completions', 'gotoTargets', 'cancel', 'noSuchCommand', 'chronos/nope'];
+  'chronos/timeline', 'source', 'loadedSources', 'modules', 'completions', 'gotoTargets', 'cancel', 'noSuchCommand', 'chronos/nope'];
 
 const EXPRESSIONS = ['1+1', 'counter', 'table[3]', 'state', 'i', 'pc', '$a0', 'sp + 8', '*(u64*)sp', '*(u32*)0', 'x/4xw pc', 'x/2i pc',
   'mix', '&counter', '0b', '0x', '1/0', '(((', ')', '~~~~', '-', 'a0 ==', '"str"', 'x/99999xw 0', 'x/4s sp', '> hello', 'p->x', 'table[99999999]',
@@ -78,6 +78,7 @@ function argumentsFor(command: string, r: Rng, t: FuzzTarget): Json {
     case 'initialize': return { adapterID: 'chronos', linesStartAt1: r.below(2) === 0 };
     case 'chronos/uartInput': return { text: r.pick(['x', '\r', '', 'hello\n']) };
     case 'chronos/pageTables': return r.pick([{}, { satp: addr(r) }, { root: '0x80001000' }]);
+    case 'chronos/timeline': return r.pick([{}, { points: 2 }, { from: 0, to: 10 }, { from: 1000 }, { points: 10_000 }]);
     case 'chronos/translate': return { address: r.pick(EXPRESSIONS.concat(['0x80000000', '0x4000000000'])), satp: r.below(3) ? undefined : '0x8000000000080000' };
     default: return {};
   }

@@ -1,8 +1,10 @@
 // Chronos in a real VS Code: code-server with the packaged .vsix installed, driven in Chromium
 // as a user would drive it. A breakpoint set by clicking the gutter of a kernel source file,
 // F5, the stop at that line, a step, registers in the Variables view, the Disassembly view, the
-// Page Tables, Physical Frames and Heap views, and the kernel's shell in the UART terminal.
-// Screenshots go to test-results/.
+// Page Tables, Physical Frames and Heap views, and the kernel's shell in the UART terminal; then
+// time travel: the Step Back and Reverse buttons, the Physical Frames view showing the past, and
+// a click on the Memory Timeline. Screenshots go to test-results/ (and, with
+// CHRONOS_README_SHOTS=1, the README's pictures to docs/images/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +19,10 @@ const KERNEL = join(ROOT, 'kernel');
 const ELF = join(KERNEL, 'target/riscv64gc-unknown-none-elf/release/chronos-kernel');
 const BREAK_AT = 'let mut v: Vec<i32> = Vec::new();';
 const BREAK_LINE = readFileSync(join(KERNEL, 'src/boot.rs'), 'utf8').split('\n').findIndex((l) => l.includes(BREAK_AT)) + 1;
+/** A user program's line (utest's summary) and the launch configuration that gives utest's symbols. */
+const UTEST_AT = 'println!("utest: {} passed, {} failed"';
+const UTEST_LINE = readFileSync(join(KERNEL, 'user/src/bin/utest.rs'), 'utf8').split('\n').findIndex((l) => l.includes(UTEST_AT)) + 1;
+const USER_CONFIG = 'Chronos OS: utest at source level';
 
 const missing = [
   [codeServerInstalled(), 'code-server is not installed (scripts/setup.sh --e2e)'],
@@ -98,7 +104,7 @@ test('a gutter breakpoint in a kernel source file: F5 runs to rust_main, then on
 test('step over moves to the next line of the function', { timeout: 60_000 }, async () => {
   await page.keyboard.press('F10');
   await wb.cursorAt(BREAK_LINE + 1, 30_000);
-  assert.match(await text('.debug-call-stack'), /heap_vec/);
+  await waitForText('.debug-call-stack', /heap_vec/, 'the call stack after the step');
 });
 
 test('the Variables view shows the Rust locals, the registers and decoded CSRs', { timeout: 60_000 }, async () => {
@@ -109,6 +115,23 @@ test('the Variables view shows the Rust locals, the registers and decoded CSRs',
   const vars = await waitForText('.debug-variables', /pc = 0x802[0-9a-f]{5}\b/, 'registers');
   assert.match(vars, /sp = 0x[0-9a-f]+/);
   assert.match(vars, /privilege = S/);
+});
+
+test('the Step Back button returns to the breakpoint\'s line, in the past; stepping forward again gives the same Locals', { timeout: 60_000 }, async () => {
+  await page.locator('.action-label[aria-label^="Step Back"]').first().click();
+  await wb.cursorAt(BREAK_LINE, 30_000);
+  await waitForText('.statusbar', /in the past: \d+ of \d+/, 'the status bar in the past');
+  await page.keyboard.press('F10');
+  await wb.cursorAt(BREAK_LINE + 1, 30_000);
+  await waitForText('.debug-variables', /Locals v = len 0 Registers/, 'the same locals after replaying');
+});
+
+test('the Reverse button runs back to the breakpoint\'s hit, a step earlier', { timeout: 60_000 }, async () => {
+  await page.locator('.action-label[aria-label^="Reverse"]').first().click();
+  await wb.cursorAt(BREAK_LINE, 30_000);
+  assert.match(await page.locator('.pane-header', { hasText: 'Call Stack' }).innerText(), /Paused on breakpoint/i);
+  assert.match(await text('.debug-call-stack'), /heap_vec/);
+  await waitForText('.statusbar', /in the past: \d+ of \d+/, 'the status bar in the past');
 });
 
 test('the Disassembly view lists the instructions around the pc', { timeout: 60_000 }, async () => {
@@ -174,3 +197,77 @@ test('the UART terminal shows the kernel and takes input for its shell', { timeo
   await waitForFrames(frame, allocatedAtBreakpoint + 3);
   await wb.screenshot('06-paused-in-shell');
 });
+
+test('the Memory Timeline: a click travels to that instruction; Home and Enter to the boot, which the Physical Frames view shows; End and Enter back', { timeout: 120_000 }, async () => {
+  await wb.command('Focus on Memory Timeline View');
+  let timeline = await webviewWith('svg#plot');
+  const plot = (): ReturnType<Page['locator']> => timeline.locator('svg#plot');
+  await plot().locator('polyline').first().waitFor({ timeout: 30_000 });
+  const box = (await plot().boundingBox())!;
+  await plot().click({ position: { x: box.width * 0.3, y: box.height / 3 } });
+  const at = /^instruction (\d+)/.exec(await timeline.locator('#cursor').innerText())?.[1];
+  assert.ok(at, 'the cursor names an instruction');
+  await waitForText('.statusbar', new RegExp(`in the past: ${at} of \\d+`), 'the travel to the clicked instruction');
+  await page.waitForTimeout(1000); // the stop redraws the page
+  await wb.screenshot('09-timeline-click', 'docs/images/timeline.png');
+  // The keyboard: Home is the record's first point, early in the boot, before the frame allocator.
+  timeline = await webviewWith('svg#plot');
+  await plot().focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Enter');
+  await waitForText('.statusbar', /in the past: \d+ of \d+/, 'the travel to the first point');
+  await webviewWith('body', /the frame allocator is not initialised yet/);
+  timeline = await webviewWith('svg#plot');
+  await plot().focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  const frames = await webviewWith('.totals');
+  await frames.locator('.totals', { hasText: `allocated ${allocatedAtBreakpoint + 3} ` }).waitFor({ timeout: 30_000 });
+  const deadline = Date.now() + 30_000;
+  while (/in the past/.test(await text('.statusbar'))) {
+    assert.ok(Date.now() < deadline, 'back at the present');
+    await page.waitForTimeout(200);
+  }
+});
+
+test('a user program at source level: a breakpoint in utest.rs stops in U-mode; the Processes view shows utest and init', { timeout: 360_000 }, async () => {
+  await page.keyboard.press('Shift+F5');
+  // The session has ended when its instruction count leaves the status bar.
+  await page.locator('.statusbar-item', { hasText: /Chronos \d+ instructions/ }).waitFor({ state: 'hidden', timeout: 30_000 });
+  await wb.openFile('user/src/bin/utest.rs');
+  // The kernel's breakpoint from the tests above would stop the boot first.
+  await wb.command('Remove All Breakpoints');
+  await wb.goToLine(UTEST_LINE);
+  await wb.clickGutter(UTEST_AT);
+  await wb.command('Debug: Select and Start Debugging');
+  await wb.pick(USER_CONFIG);
+  await waitForText('.debug-call-stack', /rust_main/, 'the stop in rust_main', 90_000);
+  await page.keyboard.press('F5');
+  await waitForText('.debug-call-stack', /main\s+utest\.rs/, 'the stop in utest.rs', 300_000);
+  await page.locator('.tab.active[aria-label*="utest.rs"]').waitFor();
+  await wb.cursorAt(UTEST_LINE);
+  for (const section of ['Page Tables', 'Physical Frames', 'Heap', 'Breakpoints']) await wb.collapseSection(section);
+  const processes = await wb.viewSection('Processes');
+  await processes.locator('.monaco-list-row', { hasText: 'utest' }).first().waitFor({ timeout: 30_000 });
+  const table = (await processes.innerText()).replace(/\s+/g, ' ');
+  assert.match(table, /utest/);
+  assert.match(table, /init/);
+  assert.match(table, /running/);
+  await page.waitForTimeout(1000); // let the sections finish resizing
+  await wb.screenshot('10-user-program', 'docs/images/user-program.png');
+});
+
+/** The webview frame (views nest their page in two iframes) whose page has `selector`. */
+async function webviewWith(selector: string, pattern?: RegExp): Promise<import('playwright-core').Frame> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame()) continue;
+      const found = f.locator(selector);
+      if (!await found.count().catch(() => 0)) continue;
+      if (!pattern || pattern.test(await found.first().innerText().catch(() => ''))) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}${pattern ? ` with ${pattern}` : ''}`);
+    await page.waitForTimeout(200);
+  }
+}

@@ -1,7 +1,7 @@
 // Driving the VS Code workbench in Chromium with Playwright: the few gestures the end-to-end
 // tests need, by CSS selector and keyboard, as VS Code's own smoke tests do.
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,10 +27,16 @@ export class Workbench {
     await this.page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 60_000 });
   }
 
-  async screenshot(name: string): Promise<string> {
+  /**
+   * A screenshot in test-results/; with CHRONOS_README_SHOTS=1, also at `readme` (the README's
+   * pictures in docs/images/), so that they are remade by `CHRONOS_README_SHOTS=1 node
+   * scripts/run-tests.mjs test/e2e` and never by a plain test run.
+   */
+  async screenshot(name: string, readme?: string): Promise<string> {
     mkdirSync(ARTIFACTS, { recursive: true });
     const path = join(ARTIFACTS, `${name}.png`);
     await this.page.screenshot({ path });
+    if (readme && process.env.CHRONOS_README_SHOTS === '1') copyFileSync(path, readme);
     return path;
   }
 
@@ -44,15 +50,32 @@ export class Workbench {
     await input.press('Enter');
   }
 
+  /** Choose an entry of the quick pick that is open (a launch configuration, say) by its label. */
+  async pick(label: string): Promise<void> {
+    // The list is short (launch configurations): click the row rather than type into an input
+    // that may still be the command palette's, closing.
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    try {
+      await row.waitFor({ timeout: 30_000 });
+    } catch (e) {
+      await this.screenshot(`failed-pick-${label.replace(/\W+/g, '-')}`);
+      throw e;
+    }
+    await row.click();
+  }
+
   /** Open a workspace file by (part of) its path through Quick Open. */
   async openFile(path: string): Promise<void> {
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(path);
-    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await input.press('Enter');
-    await this.page.locator(`.tab.active[aria-label*="${path.split('/').pop()}"]`).waitFor();
+    // The file's own row, not a recently opened one shown while the search runs.
+    const name = path.split('/').pop()!;
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
   }
 
   async goToLine(line: number): Promise<void> {

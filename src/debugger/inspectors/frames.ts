@@ -10,6 +10,8 @@ export interface FramesView {
   peak?: number;
   /** Why the free list could not be read to its end (a kernel that keeps one), when it is damaged. */
   damage?: string;
+  /** Where the bitmap is (physical), when the kernel keeps one: frame i is bit i % 8 of its byte i / 8. */
+  bitmapAddress?: string;
   /** One character per frame: '1' allocated, '0' free. */
   bitmap: string;
   generation: string;
@@ -27,5 +29,5 @@ export function readFrames(mem: PhysMemory, d: Descriptor): FramesView | string 
     for (let b = 0; b < 64 && w * 64 + b < d.frameCount; b++) bits += (v >> BigInt(b)) & 1n ? '1' : '0';
   }
   const stat = (i: number): number => Number(u64(mem, d.frameStats + BigInt(8 * i)) ?? 0n);
-  return { basePpn: `0x${d.basePpn.toString(16)}`, frameCount: d.frameCount, total: stat(0), free: stat(1), allocated: stat(2), peak: stat(3), bitmap: bits, generation: d.generation.toString() };
+  return { basePpn: `0x${d.basePpn.toString(16)}`, frameCount: d.frameCount, total: stat(0), free: stat(1), allocated: stat(2), peak: stat(3), bitmapAddress: `0x${d.bitmap.toString(16)}`, bitmap: bits, generation: d.generation.toString() };
 }

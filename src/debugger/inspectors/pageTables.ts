@@ -11,6 +11,8 @@ export interface PteNode {
   vaStart: string;
   vaEnd: string;
   pa: string;
+  /** Where the entry itself is (physical): what the hart's walk reads, and the kernel writes. */
+  pteAddress: string;
   flags: string;
   leaf: boolean;
   /** Size of what the entry maps: 4K, 2M or 1G (leaves), or the table below it. */
@@ -44,7 +46,7 @@ export function readTree(mem: PhysMemory, rootPpn: bigint, maxEntries = 200_000)
       const va = signExtend(vaBase + BigInt(i) * span);
       const pa = pteToPpn(pte) << 12n;
       const leaf = isLeaf(pte);
-      const node: PteNode = { level, index: i, vaStart: hex(va), vaEnd: hex(va + span), pa: hex(pa), flags: flagString(pte), leaf, size: leaf ? SIZES[level] : 'table' };
+      const node: PteNode = { level, index: i, vaStart: hex(va), vaEnd: hex(va + span), pa: hex(pa), pteAddress: hex((ppn << 12n) + BigInt(i * 8)), flags: flagString(pte), leaf, size: leaf ? SIZES[level] : 'table' };
       if (!leaf && level > 0) node.children = visit(pa >> 12n, level - 1, vaBase + BigInt(i) * span, new Set(seen));
       out.push(node);
     }

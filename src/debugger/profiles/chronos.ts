@@ -5,7 +5,7 @@ import { readDescriptor, type Descriptor } from '../inspectors/descriptor.js';
 import { readFrames } from '../inspectors/frames.js';
 import { readHeap } from '../inspectors/heap.js';
 import { hex, u64, type PhysMemory } from '../inspectors/memory.js';
-import type { KernelProfile, ProcessInfo, ProcessesView } from './profile.js';
+import type { KernelProfile, ProcessInfo, ProcessesView, Usage } from './profile.js';
 import { ABI_NAMES } from '../../emulator/isa/registers.js';
 
 /** sepc's index in a TrapFrame (docs/debug-descriptor.md). */
@@ -23,6 +23,21 @@ export class ChronosProfile implements KernelProfile {
 
   frames() { const d = this.descriptor(); return typeof d === 'string' ? d : readFrames(this.mem, d); }
   heap() { const d = this.descriptor(); return typeof d === 'string' ? d : readHeap(this.mem, d); }
+
+  usage(): Usage {
+    const d = this.descriptor();
+    if (typeof d === 'string') return { framesNote: d, heapNote: d };
+    const u: Usage = {};
+    if (d.stage < 2) u.framesNote = 'the frame allocator is not initialised yet';
+    else {
+      const stat = (i: number): number | undefined => { const v = u64(this.mem, d.frameStats + BigInt(8 * i)); return v === undefined ? undefined : Number(v); };
+      u.totalFrames = stat(0); u.freeFrames = stat(1);
+    }
+    const heap = readHeap(this.mem, d);
+    if (typeof heap === 'string') u.heapNote = heap;
+    else { u.heapUsed = heap.used; u.heapSize = heap.heapSize; }
+    return u;
+  }
 
   currentPid(hart: number): number | string {
     const d = this.descriptor();

@@ -31,6 +31,8 @@ export interface ProcessesView {
   harts: { hart: number; pid?: number }[];
 }
 
+export interface Usage { freeFrames?: number; totalFrames?: number; heapUsed?: number; heapSize?: number; framesNote?: string; heapNote?: string }
+
 export interface KernelProfile {
   /** Which kernel this is ("Chronos OS", "xv6-riscv"), or none that Chronos recognises. */
   readonly kernel: string | undefined;
@@ -38,6 +40,12 @@ export interface KernelProfile {
   frames(): FramesView | string;
   heap(): HeapView | string;
   processes(): ProcessesView | string;
+  /**
+   * The totals alone (free and total frames, heap bytes in use and in all), cheaper than
+   * frames() and heap(): what the timeline samples while the guest runs. Undefined fields are
+   * ones the kernel does not show yet (an allocator not initialised).
+   */
+  usage?(): Usage;
   /** The pid hart `hart` runs (0 for none), without reading the whole table: for conditions on $pid. */
   currentPid?(hart: number): number | string;
   /** The satp under which a process's kernel stack is mapped, when it is not the hart's own. */

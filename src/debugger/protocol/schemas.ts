@@ -74,5 +74,10 @@ export const REQUEST_SCHEMAS: Record<string, Schema> = {
   'chronos/frames': obj({}),
   'chronos/heap': obj({}),
   'chronos/stats': obj({}),
+  'chronos/lastWrite': obj({
+    address: memoryReference, size: int(1, 1 << 16), physical: bool, bit: int(0, (1 << 16) * 8 - 1),
+    expression: str(10_000), frameId: int(0), variablesReference: int(0), name: str(10_000), label: str(1000),
+  }),
+  'chronos/timeline': obj({ from: int(0, Number.MAX_SAFE_INTEGER), to: int(0, Number.MAX_SAFE_INTEGER), points: int(2, 10_000) }),
   'chronos/goto': obj({ instruction: int(0, Number.MAX_SAFE_INTEGER) }, ['instruction']),
 };

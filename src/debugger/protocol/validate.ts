@@ -64,7 +64,7 @@ function explain(e: ErrorObject, args: unknown): string {
     case 'anyOf': return `${where} is none of the forms it may take${got}`;
     case 'maxItems': return `${where} has more than ${String(p.limit)} entries`;
     case 'enum': return `${where} must be one of ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}${got}`;
-    case 'pattern': return where.endsWith('memoryReference') || where.endsWith('instructionReference') || where === 'satp' || where === 'root'
+    case 'pattern': return where.endsWith('memoryReference') || where.endsWith('instructionReference') || where === 'satp' || where === 'root' || where === 'address'
       ? `${where} must be an address (decimal or 0x hex, at most 64 bits)${got}`
       : `${where} is not well formed${got}`;
     default: return `${where || 'the arguments'} ${e.message ?? 'are not valid'}`;

@@ -51,6 +51,14 @@ export interface HistoryWindow { first: number; last: number; checkpoints: numbe
 
 export class HistoryError extends Error {}
 
+/**
+ * searchBack's second look at an interval: called with the machine at the interval's end and
+ * the number of the last stop `accept` took there (0: none), it returns the stop to land on (0:
+ * none). A caller that judges a stop by what happened after it (did that write change the
+ * bytes?) counts the stops `accept` saw and decides here, when the interval's end is known.
+ */
+export type Settle = (lastAccepted: number) => number;
+
 export class History {
   private readonly checkpoints: Checkpoint[] = [];
   private readonly inputs: Input[] = [];
@@ -219,14 +227,16 @@ export class History {
   /**
    * findLast in steps: the generator yields after each interval it searched, so that a caller
    * can answer requests between them; ending it early (return()) puts the machine back where it was.
+   * With `settle`, each interval's choice is settle's (see Settle).
    */
-  *searchBack(before: number, accept: (r: StopReason) => boolean): Generator<void, StopReason | undefined> {
+  *searchBack(before: number, accept: (r: StopReason) => boolean, settle?: Settle): Generator<void, StopReason | undefined> {
     const start = this.m.progress;
     let landed = false;
     try {
       for (let j = this.lastBefore(before); j >= 0; j--) {
         const end = Math.min(before, this.checkpoints[j + 1]?.at ?? before);
-        const found = this.scan(j, end, accept);
+        let found = this.scan(j, end, accept);
+        if (settle) found = settle(found);
         if (found > 0) {
           let hit: StopReason | undefined;
           this.scan(j, end, (r) => { hit = r; return true; }, found);
