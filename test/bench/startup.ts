@@ -44,11 +44,11 @@ export function lineOf(text: string, file = BOOT_RS): number {
 }
 
 /** One launch to the first stop; rejects when the adapter errs or takes over `timeoutMs`. */
-export function startupOnce(nodeArgs: string[] = [], timeoutMs = 60_000): Promise<StartupRun> {
+export function startupOnce(nodeArgs: string[] = [], timeoutMs = 60_000, adapter = ADAPTER): Promise<StartupRun> {
   const line = lineOf(BREAK_AT);
   const t0 = process.hrtime.bigint();
   const ms = (): number => Number(process.hrtime.bigint() - t0) / 1e6;
-  const child = spawn(process.execPath, [...nodeArgs, ADAPTER], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, adapter], { stdio: ['pipe', 'pipe', 'inherit'] });
   let seq = 1;
   const send = (command: string, args: unknown): number => {
     const body = JSON.stringify({ seq, type: 'request', command, arguments: args });
