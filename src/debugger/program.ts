@@ -18,12 +18,22 @@ export interface HostFiles {
   openDisk?(spec: DriveSpec): { drive: Drive; close(): void };
 }
 
+/**
+ * A section's bytes as a plain Uint8Array over the file's memory. The file is often a Node
+ * Buffer, and a Buffer's subarray is a Buffer, several times slower to make than a Uint8Array's:
+ * the readers cut thousands of pieces from these (one per FDE in .debug_frame, say).
+ */
+function sectionBytes(elf: ElfFile, name: string): Uint8Array | undefined {
+  const s = elf.sections.find((x) => x.name === name);
+  if (!s) return undefined;
+  // Clamped to the file as subarray would (a NOBITS section's offset may lie past its end).
+  const start = Math.min(s.offset, elf.bytes.length);
+  return new Uint8Array(elf.bytes.buffer, elf.bytes.byteOffset + start, Math.max(0, Math.min(s.size, elf.bytes.length - start)));
+}
+
 /** The sections the debugging-information reader needs, when the ELF has .debug_info. */
 export function infoSections(elf: ElfFile): InfoSections | undefined {
-  const sec = (n: string): Uint8Array | undefined => {
-    const s = elf.sections.find((x) => x.name === n);
-    return s ? elf.bytes.subarray(s.offset, s.offset + s.size) : undefined;
-  };
+  const sec = (n: string): Uint8Array | undefined => sectionBytes(elf, n);
   const debugInfo = sec('.debug_info'), debugAbbrev = sec('.debug_abbrev');
   return debugInfo && debugAbbrev
     ? { debugInfo, debugAbbrev, debugStr: sec('.debug_str'), debugLineStr: sec('.debug_line_str'), debugRanges: sec('.debug_ranges'),
@@ -43,10 +53,7 @@ export class Program {
 
   constructor(readonly elf: ElfFile, readonly path: string, private readonly files: HostFiles,
     private readonly sourceMap: Record<string, string> = {}) {
-    const sec = (n: string): Uint8Array | undefined => {
-      const s = elf.sections.find((x) => x.name === n);
-      return s ? elf.bytes.subarray(s.offset, s.offset + s.size) : undefined;
-    };
+    const sec = (n: string): Uint8Array | undefined => sectionBytes(elf, n);
     this.symbols = new Symbols(elf);
     this.descriptorAddress = locateDescriptor(elf, this.symbols);
     const debugLine = sec('.debug_line');

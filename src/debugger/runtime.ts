@@ -172,7 +172,13 @@ export class ChronosRuntime {
     this.breakpoints = new Breakpoints(this.program, this.userPrograms);
     this.exited = false;
     if (opts.runTo) this.breakpoints.addTemporary(opts.runTo);
-    this.panicAddresses = PANIC_SYMBOLS.map((n) => this.symbols.find(n)?.address).filter((a): a is bigint => a !== undefined).slice(0, 1);
+    // The first of them the kernel has; looking no further spares demangling every symbol at
+    // launch when the first is there (a name that is not mangled-exact makes find demangle all).
+    this.panicAddresses = [];
+    for (const n of PANIC_SYMBOLS) {
+      const a = this.symbols.find(n)?.address;
+      if (a !== undefined) { this.panicAddresses.push(a); break; }
+    }
     this.history = undefined;
     if (budget !== false) {
       if (this.writesToFile) this.historyOff = 'a drive writes to its file, which going back cannot undo (give it snapshot=on to keep its writes in memory)';

@@ -24,6 +24,9 @@ export class BreakpointSet {
     return added;
   }
 
+  /** Whether some breakpoint's low 32 bits are these (a pc's low half, as the register file's Uint32Array holds it). */
+  hasLow(lo: number): boolean { return this.byLow.has(lo); }
+
   has(pc: bigint): boolean {
     const v = BigInt.asUintN(64, pc);
     return this.byLow.get(Number(v & 0xffffffffn))?.includes(v >> 32n) ?? false;

@@ -176,7 +176,9 @@ export class RunLoop {
       }
       h.loopLimit = Math.min(limit, r.deadlineInstret);
       const lo = u[64], hi = u[65];
-      if (bps.size !== 0) {
+      // The pc's low half (a number) rules out nearly every block before any BigInt is made:
+      // with a breakpoint set, that is most of what a run to it costs per block.
+      if (bps.size !== 0 && (r.passBreakpoint !== undefined || bps.hasLow(lo))) {
         const pc = BigInt.asUintN(64, h.pc);
         if (r.passBreakpoint === pc) r.passBreakpoint = undefined;
         else if (bps.has(pc)) { m.stop({ kind: 'breakpoint', pc: h.pc, hart: h.hartId }); return m.stopReason; }

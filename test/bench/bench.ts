@@ -3,7 +3,8 @@
 // test/programs/aspace.c (a satp write and sfence.vma every few hundred instructions, paged)
 // and test/programs/cold.S (16,384 small functions, each run once); prints both rates and
 // their ratio; the Linux boot of scripts/linux-image.sh to its init and power-off, whole
-// processes on both (test/support/linux.ts); then time travel's costs (history.ts). QEMU does not count
+// processes on both (test/support/linux.ts); then time travel's costs (history.ts); then the
+// debug adapter's time from its spawn to the first breakpoint in Chronos OS (startup.ts). QEMU does not count
 // instructions, so its rate is Chronos's instruction count for the same program over QEMU's
 // run time less its start-up time (measured with an empty program).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { Machine } from '../../src/emulator/machine.js';
 import { chronosOs, chronosOsProfile, measureHistory } from './history.js';
 import { bootOnChronos, bootOnQemu, INIT_LINES, instructionsOf, linuxImage, type Boot } from '../support/linux.js';
 import { loadavg } from 'node:os';
+import { measureStartup } from './startup.js';
 
 const ROOT = process.cwd();
 const OUT = join(ROOT, 'build', 'bench');
@@ -128,13 +130,14 @@ function measureLinux(): Record<string, unknown> | undefined {
   return result;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (!have(GCC)) {
     console.error(`bench: ${GCC} is not installed (apt-get install gcc-riscv64-unknown-elf)`);
     process.exit(1);
   }
   const result: Record<string, unknown> = { date: new Date().toISOString() };
-  // `node dist/bench.js aspace cold` runs only those (`linux` names the Linux boot, `history` time travel's costs).
+  // `node dist/bench.js aspace cold` runs only those (`linux` names the Linux boot, `history` time
+  // travel's costs, `startup` F5 to the first breakpoint).
   const only = process.argv.slice(2);
   const cases: [string, () => Record<string, unknown>][] = [
     ['bare', () => measure('M-mode, no paging', build('cpu', 1500), build('cpu-empty', 0))],
@@ -154,9 +157,10 @@ function main(): void {
     if (os) result.historyChronosOs = measureHistory('Chronos OS boot and user tests', os, chronosOsProfile());
     else console.log('time travel on Chronos OS: the kernel is not built (npm run build:kernel), not measured');
   }
+  if (only.length === 0 || only.includes('startup')) result.startup = await measureStartup();
   mkdirSync(OUT, { recursive: true });
   writeFileSync(join(OUT, 'result.json'), JSON.stringify(result, null, 2));
   if (!existsSync(join(OUT, 'result.json'))) process.exit(1);
 }
 
-main();
+void main();

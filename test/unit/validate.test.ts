@@ -2,7 +2,19 @@
 // that say which field, what it must be and what it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkArguments, knownRequest } from '../../src/debugger/protocol/validate.js';
+import Ajv from 'ajv';
+import { checkArguments, knownRequest, SCHEMA_OPTIONS } from '../../src/debugger/protocol/validate.js';
+import { REQUEST_SCHEMAS } from '../../src/debugger/protocol/schemas.js';
+
+// The adapter compiles the schemas without checking them against the meta-schema (that costs
+// start-up time), so this is where a malformed schema is caught.
+test('every request schema is a valid JSON Schema', () => {
+  const ajv = new Ajv(SCHEMA_OPTIONS);
+  for (const [command, schema] of Object.entries(REQUEST_SCHEMAS)) {
+    assert.equal(ajv.validateSchema(schema), true, `${command}: ${ajv.errorsText(ajv.errors)}`);
+  }
+  assert.equal(ajv.validateSchema({ type: 'object', properties: { line: { type: 'integr' } } }), false, 'a malformed schema is refused');
+});
 
 test('messages a user can act on', () => {
   assert.equal(checkArguments('setBreakpoints', { source: { path: '/a.c' }, breakpoints: [{ line: -5 }] }),

@@ -148,7 +148,8 @@ export function parseElf(bytes: Uint8Array): ElfFile {
 const UTF8 = new TextDecoder();
 
 function readString(bytes: Uint8Array, tabOff: number, tabSize: number, off: number): string {
-  if (off >= tabSize) return '';
+  // Most of a Rust kernel's 80,000 symbols are unnamed locals: no decoder call for those.
+  if (off >= tabSize || bytes[tabOff + off] === 0) return '';
   let end = tabOff + off;
   const limit = Math.min(tabOff + tabSize, bytes.length);
   while (end < limit && bytes[end] !== 0) end++;
