@@ -115,6 +115,8 @@ export class Machine {
     this.code = new CodeMap(this.ram.size);
     this.clock = new Clock(this.options.realtime, n);
     this.harts = Array.from({ length: n }, (_, id) => new Hart(this.bus, id));
+    // A spinning hart hands its turn over only when there is someone to hand it to.
+    for (const h of this.harts) h.handOff = n > 1;
     this.runners = this.harts.map((h) => new HartRunner(h, this.code));
     this.clint = new Clint(CLINT, n, () => this.time());
     this.plic = new Plic(PLIC, n);

@@ -1,11 +1,13 @@
 // The run loop: the harts interleaved in a fixed order with a fixed quantum, each running its
-// translated blocks until its slice, the budget or a stop ends it. Nothing here depends on the
-// host's timing, so two runs of a guest are the same instruction for instruction, on every
+// translated blocks until its slice, the budget or a stop ends it. A hart that spins on a lock
+// another holds (an AMO finding it taken, a failed SC, `pause`) hands the rest of its turn
+// over, which passes as idle time, as a waiting hart's does: the holder's turn comes sooner.
+// Nothing here depends on the host's timing, so two runs of a guest are the same instruction for instruction, on every
 // hart, and a run the debugger stops and resumes is the same as one it never stopped (the
 // schedule's position is kept across run() calls).
 import { describeCause } from './cpu/causes.js';
 import { Exception } from './cpu/causes.js';
-import { EXC_NONE, EXC_STOP, type Hart } from './cpu/hart.js';
+import { EXC_HAND_OFF, EXC_NONE, EXC_STOP, type Hart } from './cpu/hart.js';
 import { CAUSE_INTERRUPT, enterTrap, pendingInterrupt } from './cpu/trap.js';
 import { compileBlock, MAX_BLOCK, promote, type Block } from './jit/compiler.js';
 import type { BlockCache } from './jit/blockCache.js';
@@ -63,6 +65,8 @@ export class RunLoop {
   private readonly quantum: number;
   /** Per hart: whether it may run in the current run() (not stopped by the SBI, not held). */
   private readonly runnable: boolean[];
+  /** Set by dispatch when the hart's translated code asked to hand its turn over. */
+  private handedOff = false;
 
   constructor(private readonly m: Machine) {
     this.quantum = m.harts.length === 1 ? Number.MAX_SAFE_INTEGER : QUANTUM;
@@ -120,6 +124,12 @@ export class RunLoop {
     const startInstret = r.hart.instret, startTraps = this.m.trapsTaken;
     const stop = this.dispatch(r, allowance, stepping);
     this.sliceLeft -= (r.hart.instret - startInstret) + (this.m.trapsTaken - startTraps);
+    if (this.handedOff) {
+      // The rest of the turn would have gone on spinning: it passes as idle time, so the
+      // machine's time runs as if it had (and the timers fire when they would have).
+      this.handedOff = false;
+      if (this.sliceLeft > 0) { this.m.clock.idleCycles += this.sliceLeft; this.sliceLeft = 0; }
+    }
     return stop;
   }
 
@@ -140,6 +150,12 @@ export class RunLoop {
       if (h.exc !== EXC_NONE) {
         // A trap left pending by a block, a fetch, or a previous run stopped before its handler.
         if (h.exc === EXC_STOP) { h.exc = EXC_NONE; r.watchSkip = m.stopReason?.kind === 'watchpoint'; }
+        else if (h.exc === EXC_HAND_OFF) {
+          // The instruction that found the lock taken has retired: the turn ends here.
+          h.exc = EXC_NONE;
+          this.handedOff = true;
+          return stepping ? m.stopReason ?? { kind: 'budget' } : m.stopReason;
+        }
         else if (this.enterException(r)) return m.stopReason;
         else {
           limit--;

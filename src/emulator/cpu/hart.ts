@@ -5,6 +5,7 @@ import { ADDR_SLOT, DATA_SLOT, PC_SLOT, REG_SLOTS } from '../jit/codegen.js';
 import { Bus, writeRam } from '../memory/bus.js';
 import { Exception, Priv } from './causes.js';
 import { CsrFile, type CsrState } from './csrFile.js';
+import { EXC_HAND_OFF, EXC_NONE, EXC_STOP, EXC_TRAP } from './exits.js';
 import { mret, sfenceVma, sret, wfi } from './privileged.js';
 import { enterTrap } from './trap.js';
 import { Tlb } from './tlb.js';
@@ -14,8 +15,7 @@ import { Fpu, type FpuState } from '../fpu/fpu.js';
 
 const EMPTY_CHUNKS = new Uint16Array(0);
 
-/** Why the translated code left early without a trap: the debugger asked for it. */
-export const EXC_NONE = 0, EXC_TRAP = 1, EXC_STOP = 2;
+export { EXC_HAND_OFF, EXC_NONE, EXC_STOP, EXC_TRAP };
 
 export type AccessKind = 'fetch' | 'load' | 'store';
 
@@ -73,6 +73,14 @@ export class Hart {
   insn = 0;
   /** Set by wfi: nothing to do until an interrupt is pending. */
   waiting = false;
+  /**
+   * Whether other harts share the machine, so that spinning on a lock (an AMO that finds it
+   * taken, a failed SC, `pause`) ends this hart's turn: then the holder gets to run and release
+   * it instead of the spinner burning its whole quantum. Fixed when the machine is made, and
+   * the translated code is generated with or without the checks accordingly, so a lone hart
+   * pays nothing for them.
+   */
+  handOff = false;
   /** LR/SC reservation: the reserved (virtual) address, or -1n when none is held, and the value LR read. */
   reservation = -1n;
   reservationValue = 0n;
@@ -341,6 +349,8 @@ export class Hart {
       }
     }
     if (rd !== 0) this.x[rd] = ok ? 0n : 1n;
+    // Another hart got there first (or a trap came between): it is running, let it go on.
+    if (!ok && this.handOff) this.exc = EXC_HAND_OFF;
     return true;
   }
 
@@ -374,6 +384,9 @@ export class Hart {
     }
     if (!this.store(vaddr, size, BigInt.asUintN(bitsN, r))) return false;
     if (rd !== 0) this.x[rd] = a;
+    // A test-and-set that found its lock already taken (xv6's acquire: amoswap of 1 that
+    // loads 1): memory is unchanged and nonzero, so some other hart holds it.
+    if (this.handOff && a !== 0n && r === a && (op === 'swap' || op === 'or')) this.exc = EXC_HAND_OFF;
     return true;
   }
 

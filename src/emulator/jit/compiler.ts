@@ -145,6 +145,7 @@ export function promote(h: Hart, b: Block): void {
 function emitBlock(h: Hart, b: Block, calls: boolean): () => void {
   const g = new Gen();
   g.calls = calls;
+  g.handOff = h.handOff;
   const pc = BigInt.asIntN(64, (BigInt(b.hi >>> 0) << 32n) | BigInt(b.lo >>> 0));
   g.blockStart = pc;
   const parts: string[] = [];
