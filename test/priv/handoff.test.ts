@@ -1,0 +1,137 @@
+// A hart spinning on a lock another hart holds hands the rest of its turn over (runLoop.ts):
+// test/programs/smp/contend.c holds each of three kinds of lock (amoswap, amoor, a wait loop
+// with `pause`) across several turns while the other harts wait. Its counts must be QEMU's, the
+// attempts that found a lock taken must stay few (a spinner that kept its turn would make
+// thousands per turn), and runs must stay exact: two runs, a run in odd slices, a run stepped
+// through hand-offs, and a run restored from a snapshot all end the same, on every hart.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Machine } from '../../src/emulator/machine.js';
+import { QUANTUM } from '../../src/emulator/runLoop.js';
+import { GCC, QEMU, requireTools } from '../support/toolchain.js';
+
+const SRC = join('test', 'programs', 'smp');
+const OUT = join('test', 'programs', 'build', 'smp');
+const FLAGS = ['-march=rv64imac_zicsr_zifencei', '-mabi=lp64', '-mcmodel=medany', '-O2', '-g', '-ffreestanding', '-nostdlib',
+  '-static', '-Wl,--no-warn-rwx-segments'];
+/** contend.c's ROUNDS: lock acquisitions per hart and kind. */
+const ROUNDS = 12;
+const HARTS = [2, 3, 4];
+const elf = (harts: number): string => join(OUT, `contend-${harts}.elf`);
+
+before(() => {
+  requireTools(GCC, QEMU);
+  mkdirSync(OUT, { recursive: true });
+  for (const n of HARTS) execFileSync(GCC, [...FLAGS, '-T', join(SRC, 'mlink.ld'), `-DHARTS=${n}`, join(SRC, 'mcrt0.S'), join(SRC, 'contend.c'), '-o', elf(n)]);
+});
+
+interface Run { machine: Machine; output: () => string }
+
+function boot(harts: number): Run {
+  const m = new Machine({ harts, bios: 'none' });
+  m.loadElf(readFileSync(elf(harts)));
+  m.boot();
+  let output = '';
+  m.onUartOutput.event((b) => { output += String.fromCharCode(b); });
+  return { machine: m, output: () => output };
+}
+
+interface Result { output: string; status: number | string; perHart: number[]; idle: number }
+
+function finish(run: Run, budget = 200_000_000): Result {
+  const m = run.machine;
+  const r = m.run(budget);
+  return { output: run.output(), status: r.kind === 'exit' ? r.status : r.kind, perHart: m.harts.map((h) => h.instret), idle: m.clock.idleCycles };
+}
+
+/** The attempts that found each kind of lock taken, from the program's last line. */
+function failedAttempts(output: string): { amoswap: number; amoor: number; pause: number } {
+  const m = /failed attempts: amoswap (\d+) amoor (\d+) pause (\d+)/.exec(output);
+  assert.ok(m, `no count of failed attempts in:\n${output}`);
+  return { amoswap: Number(m[1]), amoor: Number(m[2]), pause: Number(m[3]) };
+}
+
+/** What must agree with QEMU: everything but the attempts, which depend on the interleaving. */
+const counted = (output: string): string => output.replace(/\r/g, '').split('\n').filter((l) => !l.startsWith('failed attempts')).join('\n');
+
+for (const n of HARTS) {
+  test(`contended locks on ${n} harts count what QEMU counts, and spinners make few attempts`, () => {
+    const q = spawnSync(QEMU, ['-machine', 'virt', '-nographic', '-smp', String(n), '-bios', 'none', '-kernel', elf(n)], { timeout: 60_000, encoding: 'latin1' });
+    assert.equal(q.status, 0, `QEMU ended with ${q.status}:\n${q.stdout}`);
+    const r = finish(boot(n));
+    assert.equal(r.status, 0, r.output);
+    assert.equal(counted(r.output), counted(q.stdout));
+    assert.match(r.output, new RegExp(`amoswap lock counted ${n * ROUNDS * 4000}\n`));
+    // Each acquisition waits for at most a few turns of the holder, and a spinner makes one
+    // attempt per turn: a bound per acquisition, independent of how long the lock is held.
+    // Without the hand-off a spinner retries for its whole turn (over 100,000 attempts here).
+    const bound = 4 * n * ROUNDS;
+    const f = failedAttempts(r.output);
+    for (const [kind, count] of Object.entries(f)) {
+      assert.ok(count <= bound, `${kind}: ${count} failed attempts on ${n} harts, more than ${bound}`);
+      assert.ok(count > 0, `${kind}: no hart ever found the lock taken, so nothing was tested`);
+    }
+    // The turns handed over pass as idle time.
+    assert.ok(r.idle > 0);
+  });
+}
+
+test('two runs with hand-offs are the same, instruction for instruction on every hart', () => {
+  for (const n of HARTS) {
+    const a = finish(boot(n)), b = finish(boot(n));
+    assert.deepEqual(b.perHart, a.perHart, `${n} harts`);
+    assert.equal(b.idle, a.idle, `${n} harts`);
+    assert.equal(b.output, a.output, `${n} harts`);
+  }
+});
+
+test('a contended run in odd slices is the same as one run straight through', () => {
+  const straight = finish(boot(3));
+  const run = boot(3), m = run.machine;
+  let r;
+  do r = m.run(7_919); while (r.kind === 'budget');
+  assert.equal(run.output(), straight.output);
+  assert.deepEqual(m.harts.map((h) => h.instret), straight.perHart);
+  assert.equal(m.clock.idleCycles, straight.idle);
+});
+
+test('single steps through hand-offs keep the schedule of a run straight through', () => {
+  const straight = finish(boot(3));
+  const run = boot(3), m = run.machine;
+  // Into the first kind's rounds, where two harts wait while one holds the lock.
+  assert.equal(m.run(300_000).kind, 'budget');
+  // Step until several turns have ended early (a hand-off), counting each turn's instructions.
+  // The turn we start in began before the steps did, so the count starts at the next one.
+  let early = 0, steps = 0, turn = m.currentHart, inTurn = 0, counting = false;
+  while (early < 3 && steps < 400_000) {
+    assert.equal(m.step().kind, 'budget');
+    steps++;
+    if (m.currentHart !== turn) {
+      if (counting && inTurn < QUANTUM - 1) early++;
+      counting = true;
+      turn = m.currentHart;
+      inTurn = 0;
+    }
+    inTurn++;
+  }
+  assert.equal(early, 3, `only ${early} early ends of a turn in ${steps} steps`);
+  const r = finish(run);
+  assert.equal(r.output, straight.output);
+  assert.deepEqual(r.perHart, straight.perHart);
+  assert.equal(r.idle, straight.idle);
+});
+
+test('a contended run restored from a snapshot goes on as it did', () => {
+  const run = boot(3), m = run.machine;
+  assert.equal(m.run(1_234_567).kind, 'budget');
+  const snap = m.snapshot(), outputAtSnap = run.output();
+  const first = finish(run);
+  m.restore(snap);
+  const again = finish(run);
+  assert.equal(again.output.slice(first.output.length), first.output.slice(outputAtSnap.length));
+  assert.deepEqual(again.perHart, first.perHart);
+  assert.equal(again.idle, first.idle);
+});
