@@ -60,6 +60,8 @@ export class Gen {
    * they emit no check at all.
    */
   handOff = false;
+  /** The start of the wait loop the current instruction closes, if it closes one (waitLoop.ts). */
+  waitStart: bigint | undefined = undefined;
 
   /** Bring h.instret up to date before a slow path that reads it (CSRs, ecall). */
   sync(): string {
@@ -80,6 +82,10 @@ export class Gen {
   /** Leave the block at a known pc, counting this instruction as retired. */
   exit(target: bigint): string {
     const n = this.index + 1 - this.committed;
+    if (target === this.waitStart) {
+      // The back edge of a wait loop: go round again on a later turn, after the others'.
+      return `{ h.exc = ${EXC_HAND_OFF}; h.instret += ${n}; x[${PC_SLOT}] = ${lit(target)}; return; }`;
+    }
     if (target === this.blockStart) {
       // A jump back to the block's own start (a tight loop) stays inside the function while a
       // whole further pass fits the run's budget; h.loopLimit drops to 0 when someone asks the
