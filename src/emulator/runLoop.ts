@@ -129,6 +129,9 @@ export class RunLoop {
       // machine's time runs as if it had (and the timers fire when they would have).
       this.handedOff = false;
       if (this.sliceLeft > 0) { this.m.clock.idleCycles += this.sliceLeft; this.sliceLeft = 0; }
+      // Time moved on without this hart retiring anything: its timer deadline, counted in its
+      // instructions, must be worked out again before it next runs.
+      r.irqDirty = true;
     }
     return stop;
   }

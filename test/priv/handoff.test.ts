@@ -24,11 +24,14 @@ const HARTS = [2, 3, 4];
 /** The program built for one hart: the same work with nobody to wait for. */
 const ALONE = 1;
 const elf = (harts: number): string => join(OUT, `contend-${harts}.elf`);
+/** timers.c with every hart waiting for its timer in a loop of loads rather than wfi. */
+const SPIN_TIMERS = join(OUT, 'timers-spin-3.elf');
 
 before(() => {
   requireTools(GCC, QEMU);
   mkdirSync(OUT, { recursive: true });
   for (const n of [ALONE, ...HARTS]) execFileSync(GCC, [...FLAGS, '-T', join(SRC, 'mlink.ld'), `-DHARTS=${n}`, join(SRC, 'mcrt0.S'), join(SRC, 'contend.c'), '-o', elf(n)]);
+  execFileSync(GCC, [...FLAGS, '-T', join(SRC, 'mlink.ld'), '-DHARTS=3', '-DSPIN', join(SRC, 'mcrt0.S'), join(SRC, 'timers.c'), '-o', SPIN_TIMERS]);
 });
 
 interface Run { machine: Machine; output: () => string }
@@ -169,4 +172,19 @@ test('time travel over contended locks rebuilds every position exactly, on every
     assert.deepEqual(m.saveState(), expected[i].state, `the machine at ${positions[i]}`);
     assert.deepEqual(m.debug.readPhys(0x80000000n, 4096), expected[i].ram, `the program's memory at ${positions[i]}`);
   }
+});
+
+test('harts waiting for their timers in wait loops get their interrupts, as on QEMU', () => {
+  // Every hart hands every turn over, so time moves on by the turns handed over alone: each
+  // hart's deadline must still be seen when its time comes.
+  const q = spawnSync(QEMU, ['-machine', 'virt', '-nographic', '-smp', '3', '-bios', 'none', '-kernel', SPIN_TIMERS], { timeout: 60_000, encoding: 'latin1' });
+  assert.equal(q.status, 0, `QEMU ended with ${q.status}:\n${q.stdout}`);
+  const m = new Machine({ harts: 3, bios: 'none' });
+  m.loadElf(readFileSync(SPIN_TIMERS));
+  m.boot();
+  let output = '';
+  m.onUartOutput.event((b) => { output += String.fromCharCode(b); });
+  const r = m.run(20_000_000);
+  assert.equal(r.kind, 'exit', `${r.kind} after ${m.instret} instructions:\n${output}`);
+  assert.equal(output, q.stdout.replace(/\r/g, ''));
 });
