@@ -67,6 +67,13 @@ export class RunLoop {
   private readonly runnable: boolean[];
   /** Set by dispatch when the hart's translated code asked to hand its turn over. */
   private handedOff = false;
+  /**
+   * A turn given away: `donee` (a hart, or -1) runs the next turn in place of the order, and
+   * the order goes on from `resumeAt` after it. A hart that finds a lock taken gives its turn
+   * to the lock's holder, when the holder would not run next anyway.
+   */
+  donee = -1;
+  resumeAt = -1;
 
   constructor(private readonly m: Machine) {
     this.quantum = m.harts.length === 1 ? Number.MAX_SAFE_INTEGER : QUANTUM;
@@ -112,8 +119,23 @@ export class RunLoop {
   }
 
   private next(): void {
-    this.current = (this.current + 1) % this.m.runners.length;
+    if (this.donee >= 0) { this.current = this.donee; this.donee = -1; }
+    else if (this.resumeAt >= 0) { this.current = this.resumeAt; this.resumeAt = -1; }
+    else this.current = (this.current + 1) % this.m.runners.length;
     this.sliceLeft = this.quantum;
+  }
+
+  /** The hart that found a lock taken gives its next turn to the lock's holder, if it knows it. */
+  private giveTurn(r: HartRunner): void {
+    const h = r.hart, lock = h.spinLock, n = this.m.runners.length;
+    h.spinLock = -1n;
+    if (lock < 0n || this.donee >= 0) return;
+    const following = this.resumeAt >= 0 ? this.resumeAt : (this.current + 1) % n;
+    for (const o of this.m.runners) {
+      if (o === r || !o.hart.heldLocks.includes(lock)) continue;
+      if (o.hart.hartId !== following && this.canRun(o)) { this.donee = o.hart.hartId; if (this.resumeAt < 0) this.resumeAt = following; }
+      return;
+    }
   }
 
   /**
@@ -132,6 +154,7 @@ export class RunLoop {
       // Time moved on without this hart retiring anything: its timer deadline, counted in its
       // instructions, must be worked out again before it next runs.
       r.irqDirty = true;
+      this.giveTurn(r);
     }
     return stop;
   }

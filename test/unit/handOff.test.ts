@@ -16,6 +16,8 @@ const AMOSWAP_W = amo(0b00001, A4), AMOOR_W = amo(0b01000, A4), AMOADD_W = amo(0
 const LR_W = amo(0b00010, 0), SC_W = amo(0b00011, A4);
 const PAUSE = 0x0100000f, FENCE = 0x0ff0000f;
 const ADDI_A6 = ((1 << 20) | (A6 << 15) | (A6 << 7) | 0x13) >>> 0;
+/** jal x0, -4: back to the instruction before (with addi a6 before it, a count: no wait loop). */
+const JAL_BACK_4 = 0xffdff06f;
 
 interface Outcome { handedOff: boolean; ranOn: boolean; pc: bigint; lock: number; a5: bigint }
 
@@ -86,3 +88,50 @@ test('on one hart nothing hands over: the same instructions run on', () => {
     assert.equal(o.pc, SLOT + 8n);
   }
 });
+
+test('a hart that finds a lock taken gives its turn to the hart holding it', () => {
+  // Hart 2 holds the lock (taken with amoswap) and counts; hart 1 counts; hart 0 spins on the
+  // lock. Hart 0's first attempt hands over, and the turn goes to hart 2, not to hart 1 whose
+  // turn it would be; then the order goes on from hart 1.
+  const m = new Machine({ memoryMiB: 1, harts: 3 });
+  const view = m.ram.view, off = (a: bigint): number => Number(a - 0x80000000n);
+  const SPIN = 0x80001000n, TAKE = 0x80001100n, COUNT = 0x80001200n;
+  const BNEZ_A5_BACK = encodeBranchBack();
+  const code: [bigint, number[]][] = [
+    [SPIN, [AMOSWAP_W, BNEZ_A5_BACK]],
+    [TAKE, [AMOSWAP_W, ADDI_A6, JAL_BACK_4]],
+    [COUNT, [ADDI_A6, JAL_BACK_4]],
+  ];
+  m.bootBare(SPIN); // before the code: on 1 MiB the device tree lands at the bottom of RAM
+  for (const [at, words] of code) words.forEach((w, i) => view.setUint32(off(at) + 4 * i, w, true));
+  view.setUint32(off(LOCK), 0, true);
+  m.harts.forEach((h) => { h.x[A0] = LOCK; h.x[A4] = 1n; });
+  m.harts[1].pc = COUNT;
+  m.harts[2].pc = TAKE;
+  // Hart 2 takes the lock, as if it had in an earlier turn (one instruction, on its own).
+  const take = compileBlock(m.harts[2], TAKE, 1)!;
+  take.fn();
+  assert.equal(view.getUint32(off(LOCK), true), 1);
+  assert.equal(m.currentHart, 0);
+  assert.equal(m.step().kind, 'budget'); // hart 0's amoswap: taken
+  assert.deepEqual(m.harts.map((h) => h.instret), [1, 0, 1]);
+  assert.equal(m.step().kind, 'budget');
+  assert.deepEqual(m.harts.map((h) => h.instret), [1, 0, 2], 'the holder runs next');
+  // The rest of hart 2's turn, then whole turns: which hart each one ran.
+  const order: number[] = [];
+  const ran = (budget: number): number[] => {
+    const before = m.harts.map((h) => h.instret);
+    assert.equal(m.run(budget).kind, 'budget');
+    return m.harts.map((h, i) => h.instret - before[i]);
+  };
+  for (const budget of [9_999, 10_000, 10_000]) order.push(ran(budget).indexOf(budget));
+  assert.deepEqual(order, [2, 1, 2]);
+  // Hart 0's turn: it tries again (bnez, amoswap), finds the lock still taken, and hart 2 runs.
+  assert.deepEqual(ran(10_000), [2, 0, 9_998]);
+});
+
+/** bnez a5, back to the instruction before. */
+function encodeBranchBack(): number {
+  const imm = -4 & 0x1fff;
+  return ((((imm >> 12) & 1) << 31) | (((imm >> 5) & 63) << 25) | (0 << 20) | (A5 << 15) | (1 << 12) | (((imm >> 1) & 15) << 8) | (((imm >> 11) & 1) << 7) | 0x63) >>> 0;
+}

@@ -14,6 +14,8 @@ import type { CsrKind } from '../isa/system.js';
 import { Fpu, type FpuState } from '../fpu/fpu.js';
 
 const EMPTY_CHUNKS = new Uint16Array(0);
+/** How many locks a hart remembers holding (Hart.heldLocks): kernels nest a few at most. */
+const HELD_LOCKS = 4;
 
 export { EXC_HAND_OFF, EXC_NONE, EXC_STOP, EXC_TRAP };
 
@@ -36,6 +38,7 @@ export interface HartState {
   regs: BigInt64Array; priv: Priv; instret: number;
   exc: number; excCause: number; excTval: bigint; insn: number;
   waiting: boolean; reservation: bigint; reservationValue: bigint;
+  heldLocks: bigint[]; spinLock: bigint;
   csr: CsrState;
   fpu: FpuState;
 }
@@ -81,6 +84,15 @@ export class Hart {
    * pays nothing for them.
    */
   handOff = false;
+  /**
+   * Physical addresses of the test-and-set locks this hart took with an AMO and has not yet
+   * released with one, newest last (a few: the oldest is forgotten), so that a hart finding
+   * one taken can hand its turn to the holder. A lock released by a plain store stays listed
+   * until forgotten, which costs only a wrong guess. Only kept when handOff is on.
+   */
+  heldLocks: bigint[] = [];
+  /** Set with EXC_HAND_OFF by an AMO that found its lock taken: the lock's physical address, else -1n. */
+  spinLock = -1n;
   /** LR/SC reservation: the reserved (virtual) address, or -1n when none is held, and the value LR read. */
   reservation = -1n;
   reservationValue = 0n;
@@ -108,6 +120,7 @@ export class Hart {
       regs: this.x.slice(0, PC_SLOT + 1), priv: this.priv, instret: this.instret,
       exc: this.exc, excCause: this.excCause, excTval: this.excTval, insn: this.insn,
       waiting: this.waiting, reservation: this.reservation, reservationValue: this.reservationValue,
+      heldLocks: this.heldLocks.slice(), spinLock: this.spinLock,
       csr: this.csr.save(),
       fpu: this.fpu.save(),
     };
@@ -120,6 +133,7 @@ export class Hart {
     this.priv = s.priv; this.instret = s.instret;
     this.exc = s.exc; this.excCause = s.excCause; this.excTval = s.excTval; this.insn = s.insn;
     this.waiting = s.waiting; this.reservation = s.reservation; this.reservationValue = s.reservationValue;
+    this.heldLocks = s.heldLocks.slice(); this.spinLock = s.spinLock;
     this.fpu.restore(s.fpu);
     this.csr.restore(s.csr);
     this.flushTranslations();
@@ -359,7 +373,8 @@ export class Hart {
     // QEMU 7.2 checks an AMO's alignment as a load (mcause 4, load address misaligned),
     // although the specification names the store/AMO cause; we follow QEMU.
     if ((vaddr & BigInt(size - 1)) !== 0n) { this.exception(Exception.LoadMisaligned, vaddr); return false; }
-    if (this.translate(vaddr, 'store') === undefined) return false;
+    const paddr = this.translate(vaddr, 'store');
+    if (paddr === undefined) return false;
     const raw = this.load(vaddr, size);
     if (raw === undefined) {
       // QEMU 7.2 reports an AMO on an address with nothing behind it as a load access fault;
@@ -386,7 +401,11 @@ export class Hart {
     if (rd !== 0) this.x[rd] = a;
     // A test-and-set that found its lock already taken (xv6's acquire: amoswap of 1 that
     // loads 1): memory is unchanged and nonzero, so some other hart holds it.
-    if (this.handOff && a !== 0n && r === a && (op === 'swap' || op === 'or')) this.exc = EXC_HAND_OFF;
+    if (this.handOff && (op === 'swap' || op === 'or')) {
+      if (a !== 0n && r === a) { this.exc = EXC_HAND_OFF; this.spinLock = paddr; }
+      else if (a === 0n && r !== 0n) { this.heldLocks.push(paddr); if (this.heldLocks.length > HELD_LOCKS) this.heldLocks.shift(); }
+      else if (r === 0n) { const i = this.heldLocks.lastIndexOf(paddr); if (i >= 0) this.heldLocks.splice(i, 1); }
+    }
     return true;
   }
 
