@@ -1,10 +1,11 @@
 // The run loop: the harts interleaved in a fixed order with a fixed quantum, each running its
-// translated blocks until its slice, the budget or a stop ends it. A hart that spins on a lock
-// another holds (an AMO finding it taken, a failed SC, `pause`) hands the rest of its turn
-// over, which passes as idle time, as a waiting hart's does: the holder's turn comes sooner.
-// Nothing here depends on the host's timing, so two runs of a guest are the same instruction for instruction, on every
-// hart, and a run the debugger stops and resumes is the same as one it never stopped (the
-// schedule's position is kept across run() calls).
+// translated blocks until its slice, the budget or a stop ends it. A hart that spins (an AMO
+// finding its lock taken, a failed SC, `pause`, a wait loop: see Hart.handOff) hands the rest
+// of its turn over, which passes as idle time, as a waiting hart's does; when it knows which
+// hart holds the lock, that hart runs the next turn. Nothing here depends on the host's
+// timing, so two runs of a guest are the same instruction for instruction, on every hart, and
+// a run the debugger stops and resumes is the same as one it never stopped (the schedule's
+// position is kept across run() calls).
 import { describeCause } from './cpu/causes.js';
 import { Exception } from './cpu/causes.js';
 import { EXC_HAND_OFF, EXC_NONE, EXC_STOP, type Hart } from './cpu/hart.js';

@@ -77,9 +77,10 @@ export class Hart {
   /** Set by wfi: nothing to do until an interrupt is pending. */
   waiting = false;
   /**
-   * Whether other harts share the machine, so that spinning on a lock (an AMO that finds it
-   * taken, a failed SC, `pause`) ends this hart's turn: then the holder gets to run and release
-   * it instead of the spinner burning its whole quantum. Fixed when the machine is made, and
+   * Whether other harts share the machine, so that spinning (an AMO that finds its lock taken,
+   * a failed SC, `pause`, the back edge of a wait loop: jit/waitLoop.ts) ends this hart's turn:
+   * then the holder gets to run and release the lock instead of the spinner burning its whole
+   * quantum. Fixed when the machine is made, and
    * the translated code is generated with or without the checks accordingly, so a lone hart
    * pays nothing for them.
    */
@@ -399,8 +400,9 @@ export class Hart {
     }
     if (!this.store(vaddr, size, BigInt.asUintN(bitsN, r))) return false;
     if (rd !== 0) this.x[rd] = a;
-    // A test-and-set that found its lock already taken (xv6's acquire: amoswap of 1 that
-    // loads 1): memory is unchanged and nonzero, so some other hart holds it.
+    // A test-and-set that finds its lock taken (xv6's acquire: an amoswap of 1 that loads 1)
+    // leaves memory unchanged and nonzero: some other hart holds it. One that loads 0 and
+    // stores nonzero takes the lock; a swap of 0 releases it.
     if (this.handOff && (op === 'swap' || op === 'or')) {
       if (a !== 0n && r === a) { this.exc = EXC_HAND_OFF; this.spinLock = paddr; }
       else if (a === 0n && r !== 0n) { this.heldLocks.push(paddr); if (this.heldLocks.length > HELD_LOCKS) this.heldLocks.shift(); }
