@@ -68,7 +68,7 @@ export interface MachineSnapshot extends MachineState { ram: Uint8Array }
 /** A snapshot without RAM: what time travel's checkpoints hold beside the pages written (history/). */
 export interface MachineState {
   harts: HartState[]; runners: HartRunnerState[]; devices: Record<string, unknown>; clock: ClockState;
-  trapsTaken: number; schedule: { current: number; sliceLeft: number };
+  trapsTaken: number; schedule: { current: number; sliceLeft: number; donee: number; resumeAt: number };
 }
 
 export class Machine {
@@ -120,6 +120,8 @@ export class Machine {
     this.code = new CodeMap(this.ram.size);
     this.clock = new Clock(this.options.realtime, n);
     this.harts = Array.from({ length: n }, (_, id) => new Hart(this.bus, id));
+    // A spinning hart hands its turn over only when there is someone to hand it to.
+    for (const h of this.harts) h.handOff = n > 1;
     this.runners = this.harts.map((h) => new HartRunner(h, this.code));
     this.clint = new Clint(CLINT, n, () => this.time());
     this.plic = new Plic(PLIC, n);
@@ -346,7 +348,7 @@ export class Machine {
     for (const d of this.bus.list()) if (d.save) devices[d.name] = d.save();
     return {
       harts: this.harts.map((h) => h.save()), runners: this.runners.map((r) => r.save()), devices,
-      clock: this.clock.save(), trapsTaken: this.trapsTaken, schedule: { current: this.loop.current, sliceLeft: this.loop.sliceLeft },
+      clock: this.clock.save(), trapsTaken: this.trapsTaken, schedule: { current: this.loop.current, sliceLeft: this.loop.sliceLeft, donee: this.loop.donee, resumeAt: this.loop.resumeAt },
     };
   }
 
@@ -362,6 +364,8 @@ export class Machine {
     this.trapsTaken = s.trapsTaken;
     this.loop.current = s.schedule.current;
     this.loop.sliceLeft = s.schedule.sliceLeft;
+    this.loop.donee = s.schedule.donee;
+    this.loop.resumeAt = s.schedule.resumeAt;
     this.stopReason = undefined;
   }
 }

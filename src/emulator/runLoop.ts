@@ -1,11 +1,14 @@
 // The run loop: the harts interleaved in a fixed order with a fixed quantum, each running its
-// translated blocks until its slice, the budget or a stop ends it. Nothing here depends on the
-// host's timing, so two runs of a guest are the same instruction for instruction, on every
-// hart, and a run the debugger stops and resumes is the same as one it never stopped (the
-// schedule's position is kept across run() calls).
+// translated blocks until its slice, the budget or a stop ends it. A hart that spins (an AMO
+// finding its lock taken, a failed SC, `pause`, a wait loop: see Hart.handOff) hands the rest
+// of its turn over, which passes as idle time, as a waiting hart's does; when it knows which
+// hart holds the lock, that hart runs the next turn. Nothing here depends on the host's
+// timing, so two runs of a guest are the same instruction for instruction, on every hart, and
+// a run the debugger stops and resumes is the same as one it never stopped (the schedule's
+// position is kept across run() calls).
 import { describeCause } from './cpu/causes.js';
 import { Exception } from './cpu/causes.js';
-import { EXC_NONE, EXC_STOP, type Hart } from './cpu/hart.js';
+import { EXC_HAND_OFF, EXC_NONE, EXC_STOP, type Hart } from './cpu/hart.js';
 import { CAUSE_INTERRUPT, enterTrap, pendingInterrupt } from './cpu/trap.js';
 import { compileBlock, MAX_BLOCK, promote, type Block } from './jit/compiler.js';
 import type { BlockCache } from './jit/blockCache.js';
@@ -63,6 +66,15 @@ export class RunLoop {
   private readonly quantum: number;
   /** Per hart: whether it may run in the current run() (not stopped by the SBI, not held). */
   private readonly runnable: boolean[];
+  /** Set by dispatch when the hart's translated code asked to hand its turn over. */
+  private handedOff = false;
+  /**
+   * A turn given away: `donee` (a hart, or -1) runs the next turn in place of the order, and
+   * the order goes on from `resumeAt` after it. A hart that finds a lock taken gives its turn
+   * to the lock's holder, when the holder would not run next anyway.
+   */
+  donee = -1;
+  resumeAt = -1;
 
   constructor(private readonly m: Machine) {
     this.quantum = m.harts.length === 1 ? Number.MAX_SAFE_INTEGER : QUANTUM;
@@ -108,8 +120,23 @@ export class RunLoop {
   }
 
   private next(): void {
-    this.current = (this.current + 1) % this.m.runners.length;
+    if (this.donee >= 0) { this.current = this.donee; this.donee = -1; }
+    else if (this.resumeAt >= 0) { this.current = this.resumeAt; this.resumeAt = -1; }
+    else this.current = (this.current + 1) % this.m.runners.length;
     this.sliceLeft = this.quantum;
+  }
+
+  /** The hart that found a lock taken gives its next turn to the lock's holder, if it knows it. */
+  private giveTurn(r: HartRunner): void {
+    const h = r.hart, lock = h.spinLock, n = this.m.runners.length;
+    h.spinLock = -1n;
+    if (lock < 0n || this.donee >= 0) return;
+    const following = this.resumeAt >= 0 ? this.resumeAt : (this.current + 1) % n;
+    for (const o of this.m.runners) {
+      if (o === r || !o.hart.heldLocks.includes(lock)) continue;
+      if (o.hart.hartId !== following && this.canRun(o)) { this.donee = o.hart.hartId; if (this.resumeAt < 0) this.resumeAt = following; }
+      return;
+    }
   }
 
   /**
@@ -120,6 +147,16 @@ export class RunLoop {
     const startInstret = r.hart.instret, startTraps = this.m.trapsTaken;
     const stop = this.dispatch(r, allowance, stepping);
     this.sliceLeft -= (r.hart.instret - startInstret) + (this.m.trapsTaken - startTraps);
+    if (this.handedOff) {
+      // The rest of the turn would have gone on spinning: it passes as idle time, so the
+      // machine's time runs as if it had (and the timers fire when they would have).
+      this.handedOff = false;
+      if (this.sliceLeft > 0) { this.m.clock.idleCycles += this.sliceLeft; this.sliceLeft = 0; }
+      // Time moved on without this hart retiring anything: its timer deadline, counted in its
+      // instructions, must be worked out again before it next runs.
+      r.irqDirty = true;
+      this.giveTurn(r);
+    }
     return stop;
   }
 
@@ -140,6 +177,12 @@ export class RunLoop {
       if (h.exc !== EXC_NONE) {
         // A trap left pending by a block, a fetch, or a previous run stopped before its handler.
         if (h.exc === EXC_STOP) { h.exc = EXC_NONE; r.watchSkip = m.stopReason?.kind === 'watchpoint'; }
+        else if (h.exc === EXC_HAND_OFF) {
+          // The instruction that found the lock taken has retired: the turn ends here.
+          h.exc = EXC_NONE;
+          this.handedOff = true;
+          return stepping ? m.stopReason ?? { kind: 'budget' } : m.stopReason;
+        }
         else if (this.enterException(r)) return m.stopReason;
         else {
           limit--;

@@ -31,8 +31,8 @@ test('the hart saves every field that decides its next step', () => {
   const saved = h.save() as unknown as Record<string, unknown>;
   // Registers are saved as `regs`; loopLimit is the dispatcher's, reset before every block;
   // tlbs and translationGeneration are caches of the CSRs' translations (restore drops them);
-  // hartId never changes.
-  const expected = stateFields(h).filter((k) => !['loopLimit', 'hartId', 'translationGeneration', 'tlbs'].includes(k));
+  // hartId and handOff (whether other harts share the machine) never change.
+  const expected = stateFields(h).filter((k) => !['loopLimit', 'hartId', 'handOff', 'translationGeneration', 'tlbs'].includes(k));
   assert.deepEqual(Object.keys(saved).filter((k) => k !== 'regs').sort(), expected);
 });
 

@@ -5,6 +5,7 @@ import { ADDR_SLOT, DATA_SLOT, PC_SLOT, REG_SLOTS } from '../jit/codegen.js';
 import { Bus, writeRam } from '../memory/bus.js';
 import { Exception, Priv } from './causes.js';
 import { CsrFile, type CsrState } from './csrFile.js';
+import { EXC_HAND_OFF, EXC_NONE, EXC_STOP, EXC_TRAP } from './exits.js';
 import { mret, sfenceVma, sret, wfi } from './privileged.js';
 import { enterTrap } from './trap.js';
 import { Tlb } from './tlb.js';
@@ -13,9 +14,10 @@ import type { CsrKind } from '../isa/system.js';
 import { Fpu, type FpuState } from '../fpu/fpu.js';
 
 const EMPTY_CHUNKS = new Uint16Array(0);
+/** How many locks a hart remembers holding (Hart.heldLocks): kernels nest a few at most. */
+const HELD_LOCKS = 4;
 
-/** Why the translated code left early without a trap: the debugger asked for it. */
-export const EXC_NONE = 0, EXC_TRAP = 1, EXC_STOP = 2;
+export { EXC_HAND_OFF, EXC_NONE, EXC_STOP, EXC_TRAP };
 
 export type AccessKind = 'fetch' | 'load' | 'store';
 
@@ -36,6 +38,7 @@ export interface HartState {
   regs: BigInt64Array; priv: Priv; instret: number;
   exc: number; excCause: number; excTval: bigint; insn: number;
   waiting: boolean; reservation: bigint; reservationValue: bigint;
+  heldLocks: bigint[]; spinLock: bigint;
   csr: CsrState;
   fpu: FpuState;
 }
@@ -73,6 +76,24 @@ export class Hart {
   insn = 0;
   /** Set by wfi: nothing to do until an interrupt is pending. */
   waiting = false;
+  /**
+   * Whether other harts share the machine, so that spinning (an AMO that finds its lock taken,
+   * a failed SC, `pause`, the back edge of a wait loop: jit/waitLoop.ts) ends this hart's turn:
+   * then the holder gets to run and release the lock instead of the spinner burning its whole
+   * quantum. Fixed when the machine is made, and
+   * the translated code is generated with or without the checks accordingly, so a lone hart
+   * pays nothing for them.
+   */
+  handOff = false;
+  /**
+   * Physical addresses of the test-and-set locks this hart took with an AMO and has not yet
+   * released with one, newest last (a few: the oldest is forgotten), so that a hart finding
+   * one taken can hand its turn to the holder. A lock released by a plain store stays listed
+   * until forgotten, which costs only a wrong guess. Only kept when handOff is on.
+   */
+  heldLocks: bigint[] = [];
+  /** Set with EXC_HAND_OFF by an AMO that found its lock taken: the lock's physical address, else -1n. */
+  spinLock = -1n;
   /** LR/SC reservation: the reserved (virtual) address, or -1n when none is held, and the value LR read. */
   reservation = -1n;
   reservationValue = 0n;
@@ -100,6 +121,7 @@ export class Hart {
       regs: this.x.slice(0, PC_SLOT + 1), priv: this.priv, instret: this.instret,
       exc: this.exc, excCause: this.excCause, excTval: this.excTval, insn: this.insn,
       waiting: this.waiting, reservation: this.reservation, reservationValue: this.reservationValue,
+      heldLocks: this.heldLocks.slice(), spinLock: this.spinLock,
       csr: this.csr.save(),
       fpu: this.fpu.save(),
     };
@@ -112,6 +134,7 @@ export class Hart {
     this.priv = s.priv; this.instret = s.instret;
     this.exc = s.exc; this.excCause = s.excCause; this.excTval = s.excTval; this.insn = s.insn;
     this.waiting = s.waiting; this.reservation = s.reservation; this.reservationValue = s.reservationValue;
+    this.heldLocks = s.heldLocks.slice(); this.spinLock = s.spinLock;
     this.fpu.restore(s.fpu);
     this.csr.restore(s.csr);
     this.flushTranslations();
@@ -341,6 +364,8 @@ export class Hart {
       }
     }
     if (rd !== 0) this.x[rd] = ok ? 0n : 1n;
+    // Another hart got there first (or a trap came between): it is running, let it go on.
+    if (!ok && this.handOff) this.exc = EXC_HAND_OFF;
     return true;
   }
 
@@ -349,7 +374,8 @@ export class Hart {
     // QEMU 7.2 checks an AMO's alignment as a load (mcause 4, load address misaligned),
     // although the specification names the store/AMO cause; we follow QEMU.
     if ((vaddr & BigInt(size - 1)) !== 0n) { this.exception(Exception.LoadMisaligned, vaddr); return false; }
-    if (this.translate(vaddr, 'store') === undefined) return false;
+    const paddr = this.translate(vaddr, 'store');
+    if (paddr === undefined) return false;
     const raw = this.load(vaddr, size);
     if (raw === undefined) {
       // QEMU 7.2 reports an AMO on an address with nothing behind it as a load access fault;
@@ -374,6 +400,14 @@ export class Hart {
     }
     if (!this.store(vaddr, size, BigInt.asUintN(bitsN, r))) return false;
     if (rd !== 0) this.x[rd] = a;
+    // A test-and-set that finds its lock taken (xv6's acquire: an amoswap of 1 that loads 1)
+    // leaves memory unchanged and nonzero: some other hart holds it. One that loads 0 and
+    // stores nonzero takes the lock; a swap of 0 releases it.
+    if (this.handOff && (op === 'swap' || op === 'or')) {
+      if (a !== 0n && r === a) { this.exc = EXC_HAND_OFF; this.spinLock = paddr; }
+      else if (a === 0n && r !== 0n) { this.heldLocks.push(paddr); if (this.heldLocks.length > HELD_LOCKS) this.heldLocks.shift(); }
+      else if (r === 0n) { const i = this.heldLocks.lastIndexOf(paddr); if (i >= 0) this.heldLocks.splice(i, 1); }
+    }
     return true;
   }
 

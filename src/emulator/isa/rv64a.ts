@@ -1,5 +1,6 @@
-// RV64A atomics (ISA manual vol. I, ch. 14). With one hart and no reordering, aq/rl need no
-// action; the reservation for LR/SC lives in the hart. AMOs are rare enough to run through
+// RV64A atomics (ISA manual vol. I, ch. 14). Harts take turns and never reorder, so aq/rl need
+// no action; the reservation for LR/SC lives in the hart. On several harts, an SC that fails
+// or an AMO that finds a lock taken ends the hart's turn (Hart.handOff). AMOs are rare enough to run through
 // the hart's slow path, which also checks alignment (a misaligned AMO is a store/AMO
 // address-misaligned trap, as on QEMU).
 import type { InsnDef } from './types.js';
@@ -24,11 +25,12 @@ export const RV64A: InsnDef[] = widths.flatMap(([sfx, f3, size]) => [
   {
     name: `sc.${sfx}`, ext: 'A' as const, format: 'AMO' as const, match: 0x2f | (f3 << 12) | (3 << 27), mask: MASK,
     syntax: 'rd,rs2,(rs1)' as const, flow: 'next' as const, doc: `store-conditional ${size * 8}-bit word; rd = 0 on success`,
-    emit: (d, g) => g.guard(`h.sc(${size}, ${d.rd}, ${d.rs1}, ${d.rs2})`),
+    emit: (d, g) => g.guard(`h.sc(${size}, ${d.rd}, ${d.rs1}, ${d.rs2})`) + g.handOffCheck(),
   },
   ...(Object.keys(AMO_F5) as AmoOp[]).map((o): InsnDef => ({
     name: `amo${o}.${sfx}`, ext: 'A', format: 'AMO', match: 0x2f | (f3 << 12) | (AMO_F5[o] << 27), mask: MASK,
     syntax: 'rd,rs2,(rs1)', flow: 'next', doc: `atomic ${docs[o]} on a ${size * 8}-bit word; rd = old value`,
-    emit: (d, g) => g.guard(`h.amo('${o}', ${size}, ${d.rd}, ${d.rs1}, ${d.rs2})`),
+    // Only a swap or an or can be a test-and-set finding its lock taken (Hart.amo).
+    emit: (d, g) => g.guard(`h.amo('${o}', ${size}, ${d.rd}, ${d.rs1}, ${d.rs2})`) + (o === 'swap' || o === 'or' ? g.handOffCheck() : ''),
   })),
 ]);

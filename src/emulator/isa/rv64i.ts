@@ -8,6 +8,9 @@ const R = 'rd,rs1,rs2' as const;
 const I = 'rd,rs1,imm' as const;
 
 type Body = (d: Decoded, g: Gen) => string;
+
+/** Zihintpause's `pause`: fence w,0 with fm, rd and rs1 all zero. */
+const isPause = (d: Decoded): boolean => d.fm === 0 && d.pred === 0b0001 && d.succ === 0 && d.rd === 0 && d.rs1 === 0;
 const op = (name: string, format: InsnDef['format'], match: number, mask: number, syntax: InsnDef['syntax'],
   doc: string, emit: Body, flow: InsnDef['flow'] = 'next'): InsnDef =>
   ({ name, ext: 'I', format, match, mask, syntax, flow, emit, doc });
@@ -96,7 +99,10 @@ export const RV64I: InsnDef[] = [
   op('srlw', 'R', 0x503b, MR, R, 'rd = sext32(rs1[31:0] >> (rs2 & 31)) (logical)', (d, g) => g.set(d.rd, `BigInt((u[${2 * d.rs1}] >>> (u[${2 * d.rs2}] & 31)) | 0)`)),
   op('sraw', 'R', 0x4000503b, MR, R, 'rd = sext32(rs1[31:0] >> (rs2 & 31)) (arithmetic)', (d, g) => g.set(d.rd, `BigInt(i32[${2 * d.rs1}] >> (u[${2 * d.rs2}] & 31))`)),
 
-  op('fence', 'FENCE', 0x0f, MI, 'fence', 'order memory accesses (a no-op on one in-order hart)', () => ''),
+  // Harts take turns and run in order, so a fence orders nothing. `pause` (Zihintpause) is the
+  // fence with pred=W, succ=0: a spin-wait hint, which on several harts ends the hart's turn.
+  op('fence', 'FENCE', 0x0f, MI, 'fence', 'order memory accesses (pause: a spin-wait hint)',
+    (d, g) => (isPause(d) ? g.handOffNow() : '')),
   op('ecall', 'NONE', 0x00000073, 0xffffffff, '', 'environment call: trap to the more privileged mode',
     (_d, g) => `${g.sync()}h.ecall(); ${g.fault()}`, 'end'),
   op('ebreak', 'NONE', 0x00100073, 0xffffffff, '', 'breakpoint trap',

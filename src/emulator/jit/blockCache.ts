@@ -57,7 +57,7 @@ export class BlockCache {
   }
 
   private mark(b: Block, delta: 1 | -1): void {
-    this.code.mark(b.ramOffset, b.firstBytes, delta);
+    this.code.mark(b.ramOffset - b.codeBefore, b.codeBefore + b.firstBytes, delta);
     if (b.page2 >= 0) this.code.mark(b.page2, b.bytes - b.firstBytes, delta);
   }
 
@@ -111,7 +111,7 @@ export class BlockCache {
 }
 
 function overlaps(b: Block, start: number, end: number): boolean {
-  if (b.ramOffset < end && start < b.ramOffset + b.firstBytes) return true;
+  if (b.ramOffset - b.codeBefore < end && start < b.ramOffset + b.firstBytes) return true;
   return b.page2 >= 0 && b.page2 < end && start < b.page2 + (b.bytes - b.firstBytes);
 }
 

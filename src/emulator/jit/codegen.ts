@@ -15,6 +15,7 @@
 //   f64 f32 fu fx   views of the floating-point registers (Float64, Float32, Uint32, BigInt64)
 // V8 compiles BigInt64Array element arithmetic to native 64-bit code, which is why registers
 // are BigInts here; see docs/performance.md for the measurements behind that choice.
+import { EXC_HAND_OFF } from '../cpu/exits.js';
 
 export const PC_SLOT = 32;
 /** Scratch slots: the address of a memory access and the value being stored. */
@@ -53,6 +54,14 @@ export class Gen {
    * first; compiler.ts's promote() translates it again without.
    */
   calls = true;
+  /**
+   * The hart shares the machine with others (Hart.handOff): instructions that can find a lock
+   * taken end the block when they do, so that the run loop ends the hart's turn. Without it
+   * they emit no check at all.
+   */
+  handOff = false;
+  /** The start of the wait loop the current instruction closes, if it closes one (waitLoop.ts). */
+  waitStart: bigint | undefined = undefined;
 
   /** Bring h.instret up to date before a slow path that reads it (CSRs, ecall). */
   sync(): string {
@@ -73,6 +82,10 @@ export class Gen {
   /** Leave the block at a known pc, counting this instruction as retired. */
   exit(target: bigint): string {
     const n = this.index + 1 - this.committed;
+    if (target === this.waitStart) {
+      // The back edge of a wait loop: go round again on a later turn, after the others'.
+      return `{ h.exc = ${EXC_HAND_OFF}; h.instret += ${n}; x[${PC_SLOT}] = ${lit(target)}; return; }`;
+    }
     if (target === this.blockStart) {
       // A jump back to the block's own start (a tight loop) stays inside the function while a
       // whole further pass fits the run's budget; h.loopLimit drops to 0 when someone asks the
@@ -81,6 +94,21 @@ export class Gen {
       return `{ h.instret += ${n}; if (h.instret + __BLOCK_LEN__ <= h.loopLimit) continue loop; x[${PC_SLOT}] = ${lit(target)}; return; }`;
     }
     return `{ h.instret += ${n}; x[${PC_SLOT}] = ${lit(target)}; return; }`;
+  }
+
+  /**
+   * After a slow path that may ask for a hand-off (an AMO, SC): leave at the next instruction,
+   * this one retired, with h.exc left at EXC_HAND_OFF for the dispatcher. Nothing on one hart.
+   */
+  handOffCheck(): string {
+    if (!this.handOff) return '';
+    return ` if (h.exc === ${EXC_HAND_OFF}) { h.instret += ${this.index + 1 - this.committed}; x[${PC_SLOT}] = ${lit(this.nextPc)}; return; }`;
+  }
+
+  /** `pause`: leave at the next instruction and hand the turn over; nothing on one hart. */
+  handOffNow(): string {
+    if (!this.handOff) return '';
+    return `{ h.exc = ${EXC_HAND_OFF}; h.instret += ${this.index + 1 - this.committed}; x[${PC_SLOT}] = ${lit(this.nextPc)}; return; }`;
   }
 
   /** Leave the block after the slow path has already written the pc (mret, jalr helper...). */

@@ -8,6 +8,7 @@ import type { Hart } from '../cpu/hart.js';
 import { Gen, lit } from './codegen.js';
 import { runtime } from './runtime.js';
 import { MemAccess } from './memAccess.js';
+import { waitLoopStart } from './waitLoop.js';
 
 export const MAX_BLOCK = 64;
 
@@ -44,6 +45,16 @@ export interface Block {
   readonly firstBytes: number;
   readonly page2: number;
   readonly decoded: readonly Decoded[];
+  /**
+   * Per instruction, the start of the wait loop it closes (waitLoop.ts), where the machine has
+   * several harts; undefined when it closes none, or when none does.
+   */
+  readonly waitStarts: readonly (bigint | undefined)[] | undefined;
+  /**
+   * Bytes before ramOffset that the translation depends on too: a wait loop that starts before
+   * the block, whose body was read to recognise it. Rewriting them retranslates the block.
+   */
+  readonly codeBefore: number;
   /** The next block translated from the same physical start (BlockCache's chain). */
   alias: Block | undefined;
 }
@@ -122,9 +133,26 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   // for only the instructions before it must stop before it, not take its trap.
   const count = Math.max(decoded.length + (illegal >= 0 ? 1 : 0), 1);
   const bytes = Math.max(Number(cur - pc), 2);
+  const ramOffset = page * 4096 + Number(BigInt.asUintN(12, pc));
+  let waitStarts: (bigint | undefined)[] | undefined, codeBefore = 0;
+  if (h.handOff) {
+    // The loop's body is on the edge's page, which is the block's first page.
+    const view = h.bus.ram.view, pageBase = page * 4096;
+    const half = (p: bigint): number => view.getUint16(pageBase + Number(BigInt.asUintN(12, p)), true);
+    let at = pc;
+    decoded.forEach((d, i) => {
+      const start = (at >> 12n) === startPage ? waitLoopStart(d, at, half) : undefined;
+      if (start !== undefined) {
+        (waitStarts ??= [])[i] = start;
+        if (start < pc) codeBefore = Math.max(codeBefore, Number(pc - start));
+      }
+      at = BigInt.asIntN(64, at + BigInt(d.len));
+    });
+  }
   const b: Block = {
     fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, cold: true, work: 0, loops: false,
-    ramOffset: page * 4096 + Number(BigInt.asUintN(12, pc)),
+    waitStarts, codeBefore,
+    ramOffset,
     bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
     lo: Number(BigInt.asUintN(64, pc) & 0xffffffffn),
     hi: Number(BigInt.asUintN(64, pc) >> 32n),
@@ -145,6 +173,7 @@ export function promote(h: Hart, b: Block): void {
 function emitBlock(h: Hart, b: Block, calls: boolean): () => void {
   const g = new Gen();
   g.calls = calls;
+  g.handOff = h.handOff;
   const pc = BigInt.asIntN(64, (BigInt(b.hi >>> 0) << 32n) | BigInt(b.lo >>> 0));
   g.blockStart = pc;
   const parts: string[] = [];
@@ -154,6 +183,7 @@ function emitBlock(h: Hart, b: Block, calls: boolean): () => void {
     g.pc = cur;
     g.len = d.len;
     g.raw = d.raw;
+    g.waitStart = b.waitStarts?.[i];
     parts.push(`// ${lit(cur)} ${d.def.name}\n${d.def.emit(d, g)}`);
     cur = BigInt.asIntN(64, cur + BigInt(d.len));
   });
