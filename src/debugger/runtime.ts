@@ -50,8 +50,8 @@ const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 export interface PageTablesView { satp: bigint; mode: 'Bare' | 'Sv39'; root?: bigint; tree: PteNode[]; flat: Mapping[]; truncated?: boolean }
 
 
-/** How far past the trap vector its entry code is looked for (bytes): xv6's uservec is 156. */
-const TRAP_ENTRY_SCAN = 512n;
+/** How many instructions of the trap vector's entry code are followed at most (saving 31 registers takes far fewer). */
+const TRAP_ENTRY_SCAN = 512;
 
 /** How far a line step back goes before it gives up and stops where it is. */
 const STEP_BACK_LIMIT = 100_000;
@@ -833,25 +833,35 @@ export class ChronosRuntime {
   }
 
   /**
-   * Whether pc is in the code a trap enters before the kernel proper: from the vector on, with
-   * no call on the way (xv6's uservec up to its jump to usertrap; a vector that calls its
-   * handler returns after that call, with the trap frame complete).
+   * Whether pc is in the code a trap enters before the kernel proper: reached from the vector
+   * by its own branches and jumps, with no call on the way (xv6's uservec up to its jump to
+   * usertrap; Chronos OS's __trap_entry and the __user_trap it branches to, laid out after the
+   * kernel-trap path's call). A vector that calls its handler returns after that call, with
+   * the trap frame complete; an indirect jump or xret leaves the entry code.
    */
   private inTrapEntry(hart: number, pc: bigint, vector: bigint): boolean {
-    if (pc < vector || pc - vector > TRAP_ENTRY_SCAN) return false;
     // An M-mode hart fetches without translation, whatever satp holds (a kernel on its way in may not have switched it yet).
     const satp = this.machine.harts[hart].priv === Priv.M ? 0n : this.satp(hart);
     const read = (x: bigint, n: number): bigint | undefined => {
       const b = this.machine.debug.readVirt(BigInt.asUintN(64, x), n, satp);
       return b ? b.reduceRight((v, y) => (v << 8n) | BigInt(y), 0n) : undefined;
     };
-    for (let a = vector; a < pc;) {
+    const seen = new Set<bigint>();
+    const todo = [vector];
+    while (todo.length && seen.size < TRAP_ENTRY_SCAN) {
+      const a = todo.pop()!;
+      if (seen.has(a)) continue;
+      seen.add(a);
+      if (a === pc) return true;
       const insn = instructionAt({ read }, a);
       const d = insn && decode(insn.word);
-      if (!insn || !d || ((d.def.name === 'jal' || d.def.name === 'jalr') && d.rd === 1)) return false;
-      a += BigInt(insn.len);
+      if (!insn || !d) continue;
+      const name = d.def.name;
+      if (name === 'jal' && d.rd !== 1) todo.push(BigInt.asUintN(64, a + BigInt(d.imm)));
+      else if (d.def.format === 'B') todo.push(BigInt.asUintN(64, a + BigInt(d.imm)), a + BigInt(insn.len));
+      else if (name !== 'jal' && name !== 'jalr' && name !== 'mret' && name !== 'sret') todo.push(a + BigInt(insn.len));
     }
-    return true;
+    return false;
   }
 
   /** The address a hart's traps enter at (xtvec's base, of the mode it is in). */

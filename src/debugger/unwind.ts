@@ -44,25 +44,59 @@ export class Unwinder {
 
   /** Frames from the innermost out, given the hart's x0-x31 (unsigned) and pc. */
   stack(regs: ReadonlyMap<number, bigint>, pc: bigint, max = 64): Frame[] {
-    return this.fromCfi(regs, pc, max) ?? this.fromFramePointers(regs, pc, max);
+    return this.fromCfi(regs, pc, max) ?? this.outOfStub(regs, pc, max) ?? this.fromFramePointers(regs, pc, max);
+  }
+
+  /**
+   * An assembly stub without CFI (xv6's usys.S system calls) called from code that has it: a
+   * leaf that has not touched sp or ra yet, so its caller is at ra with sp unchanged. One hop
+   * out of it, then the CFI from the caller on (frame pointers alone would lose every register
+   * past the first caller). Undefined when that is not the case.
+   */
+  private outOfStub(regs: ReadonlyMap<number, bigint>, pc: bigint, max: number): Frame[] | undefined {
+    const ra = regs.get(RA);
+    if (max < 2 || ra === undefined || ra === 0n || !this.program.frames.ruleAt(ra - 2n) || !this.leafSoFar(pc)) return undefined;
+    const callers = this.fromCfi(callerKnown(new Map(regs)), ra, max - 1, true);
+    if (!callers) return undefined;
+    return [this.frame(0, pc, regs, pc), ...callers.map((f) => ({ ...f, index: f.index + 1 }))];
+  }
+
+  /** Whether the function at pc has written neither sp nor ra on its way to pc (a straight scan from its symbol). */
+  private leafSoFar(pc: bigint): boolean {
+    const f = this.program.symbols.at(pc);
+    if (!f) return false;
+    let a = f.sym.address;
+    for (let n = 0; a < pc; n++) {
+      const insn = instructionAt({ read: this.read }, a);
+      const d = insn && decode(insn.word);
+      // Stores and branches have no rd (their field holds immediate bits).
+      const writes = d && d.def.format !== 'S' && d.def.format !== 'B';
+      if (!insn || !d || n >= 64 || (writes && (d.rd === SP || d.rd === RA))) return false;
+      a += BigInt(insn.len);
+    }
+    return a === pc;
   }
 
   private frame(index: number, pc: bigint, regs: ReadonlyMap<number, bigint>, at: bigint): Frame {
     return { index, pc, fp: regs.get(FP)!, name: this.program.functionName(pc), location: this.program.location(at), regs: new Map(regs) };
   }
 
-  /** Undefined when the kernel has no .debug_frame for the current pc (then frame pointers serve). */
-  fromCfi(start: ReadonlyMap<number, bigint>, startPc: bigint, max: number): Frame[] | undefined {
+  /**
+   * Undefined when the kernel has no .debug_frame for the current pc (then frame pointers serve).
+   * `returned`: startPc is a return address (a caller's frame, after the call), not a stop's pc.
+   */
+  fromCfi(start: ReadonlyMap<number, bigint>, startPc: bigint, max: number, returned = false): Frame[] | undefined {
     const table = this.program.frames;
-    if (table.size === 0 || !table.ruleAt(startPc)) return undefined;
+    if (table.size === 0 || !table.ruleAt(returned ? startPc - 2n : startPc)) return undefined;
     const regs = new Map(start);
     const out: Frame[] = [];
     let pc = startPc;
     for (let depth = 0; depth < max; depth++) {
+      const inner = depth === 0 && !returned;
       // A return address points after the call: the call itself is the caller's line.
-      const at = depth === 0 ? pc : pc - 2n;
+      const at = inner ? pc : pc - 2n;
       out.push(this.frame(depth, pc, regs, at));
-      const exit = depth === 0 ? this.epilogueExit(pc, regs) : undefined;
+      const exit = inner ? this.epilogueExit(pc, regs) : undefined;
       if (exit) {
         const ra = exit.get(RA)!;
         if (ra === 0n || ra === pc) break;

@@ -112,3 +112,31 @@ test('Chronos OS: over a system call in utest, and from its wrapper into the ker
   assert.equal(at.pc, next + 4n, 'the instruction after the ecall');
   await c.stop();
 });
+
+test('Chronos OS: an instruction into __user_trap (laid out past the kernel-trap path\'s call), only the interrupted pc under it', async () => {
+  const c = await client();
+  await launch(c, { program: KERNEL, symbols: [UTEST] });
+  const ecallLine = readFileSync(SYSCALL_SRC, 'utf8').split('\n').findIndex((l) => l.includes('asm!("ecall"')) + 1;
+  // The second system call: the TrapFrame then holds the first one's registers.
+  await c.setBreakpointsRequest({ source: { path: SYSCALL_SRC }, breakpoints: [{ line: ecallLine, hitCondition: '2' }] });
+  const [, ev] = await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped', 240_000)]);
+  const threadId = (ev as DebugProtocol.StoppedEvent).body.threadId!;
+  await c.setBreakpointsRequest({ source: { path: SYSCALL_SRC }, breakpoints: [] });
+  const stepInstruction = async (): Promise<DebugProtocol.StackFrame[]> => {
+    const [, e] = await Promise.all([c.stepInRequest({ threadId, granularity: 'instruction' }), c.waitForEvent('stopped', 60_000)]);
+    assert.equal((e as DebugProtocol.StoppedEvent).body.threadId, threadId);
+    return (await c.stackTraceRequest({ threadId })).body.stackFrames;
+  };
+  const ecall = BigInt((await c.stackTraceRequest({ threadId })).body.stackFrames[0].instructionPointerReference!);
+  let stack = await stepInstruction();
+  assert.equal(stack[0].name, '__trap_entry');
+  // csrrw sp, sscratch, sp; bnez sp, __user_trap: then the first of its stores.
+  stack = await stepInstruction();
+  stack = await stepInstruction();
+  assert.equal(stack[0].name, '__user_trap');
+  assert.equal(stack.length, 2, stack.map((f) => `${f.name} ${f.instructionPointerReference}`).join(' < '));
+  assert.match(stack[1].name, /^user_lib::syscall::syscall$/);
+  assert.equal(BigInt(stack[1].instructionPointerReference!), ecall, 'the ecall this trap came from, not the last trap\'s pc');
+  assert.equal(stack[1].line, ecallLine);
+  await c.stop();
+});

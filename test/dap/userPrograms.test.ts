@@ -271,6 +271,35 @@ test('Locals and evaluate in a user program\'s frames: stopped in ls, and under 
   await c.stop();
 });
 
+test('under a system call stub without CFI, the caller\'s caller\'s Locals: one hop out of the stub, then CFI', async () => {
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none', smp: 3, symbols: [users.ls, users.sh] });
+  // ls's third write is echo's: write (start.S, no CFI) < echo < main, main two frames out.
+  const set = (await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'ls!write', hitCondition: '3' }] })).body.breakpoints;
+  assert.equal(set[0].verified, true, set[0].message);
+  const [, ev] = await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped', 60_000)]);
+  const threadId = (ev as DebugProtocol.StoppedEvent).body.threadId!;
+  const stack = (await c.stackTraceRequest({ threadId })).body.stackFrames;
+  assert.deepEqual(stack.map((f) => f.name), ['write', 'echo', 'main', '_start']);
+  assert.equal(stack[1].line, lineOf('ls.c', 'echo writes'));
+  assert.equal(stack[2].source?.path, join(USER_SRC, 'ls.c'));
+  assert.equal(stack[2].line, lineOf('ls.c', 'total += echo'));
+  assert.deepEqual(await localsOf(c, stack[2].id), { total: '22' });
+  assert.match((await c.evaluateRequest({ expression: 'total * 2', frameId: stack[2].id, context: 'watch' })).body.result, /\(44\)/);
+  await c.setFunctionBreakpointsRequest({ breakpoints: [] });
+
+  // The same stack from the kernel, unwound from the registers the ecall's trap saved.
+  const line = readFileSync(join(PROCS_SRC, 'vm.c'), 'utf8').split('\n').findIndex((l) => l.includes('sys_uwrite prints')) + 1;
+  await c.setBreakpointsRequest({ source: { path: join(PROCS_SRC, 'vm.c') }, breakpoints: [{ line, condition: '$pid == 3' }] });
+  const [, ev2] = await Promise.all([c.continueRequest({ threadId }), c.waitForEvent('stopped', 60_000)]);
+  assert.equal((ev2 as DebugProtocol.StoppedEvent).body.threadId, threadId);
+  const kernel = (await c.stackTraceRequest({ threadId })).body.stackFrames;
+  const names = kernel.map((f) => f.name);
+  assert.deepEqual(names.slice(names.indexOf('write')), ['write', 'echo', 'main', '_start'], names.join(' < '));
+  assert.deepEqual(await localsOf(c, kernel[names.indexOf('main')].id), { total: '22' });
+  await c.stop();
+});
+
 test('function breakpoints by a user program\'s symbol: ls!main in ls only, a name both have in both, mistakes explained', async () => {
   const c = await client();
   await launch(c, { program: elf, bios: 'none', smp: 3, symbols: [users.ls, users.sh] });
