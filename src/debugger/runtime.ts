@@ -1170,8 +1170,10 @@ export class ChronosRuntime {
 function untilEntry(frames: Frame[], program: Program): Frame[] {
   const entry = program.symbols.at(program.elf.entry)?.sym;
   const out: Frame[] = [];
-  for (const f of frames) {
-    const fn = program.symbols.at(f.pc)?.sym;
+  for (const [i, f] of frames.entries()) {
+    // A caller's pc is a return address: the call before it is in the caller's function (a
+    // call that ends a function returns to the next one's first byte).
+    const fn = program.symbols.at(i === 0 ? f.pc : f.pc - 2n)?.sym;
     if (out.length > 0 && fn === undefined) break;
     out.push(f);
     if (entry !== undefined && fn === entry) break;

@@ -78,7 +78,7 @@ export class Unwinder {
   }
 
   private frame(index: number, pc: bigint, regs: ReadonlyMap<number, bigint>, at: bigint): Frame {
-    return { index, pc, fp: regs.get(FP)!, name: this.program.functionName(pc), location: this.program.location(at), regs: new Map(regs) };
+    return { index, pc, fp: regs.get(FP)!, name: this.program.functionName(at), location: this.program.location(at), regs: new Map(regs) };
   }
 
   /**
@@ -135,7 +135,7 @@ export class Unwinder {
     const sp = regs.get(SP)!;
     frames.push(this.frame(0, pc, regs, pc));
     const callerFrame = (next: bigint, nextFp: bigint, known?: Map<number, bigint>): Frame =>
-      ({ index: frames.length, pc: next, fp: nextFp, name: this.program.functionName(next), location: this.program.location(next - 2n), regs: known });
+      ({ index: frames.length, pc: next, fp: nextFp, name: this.program.functionName(next - 2n), location: this.program.location(next - 2n), regs: known });
     const exit = this.epilogueExit(pc, regs);
     if (exit) {
       pc = exit.get(RA)!;

@@ -36,6 +36,9 @@ test('Chronos OS: a breakpoint in utest.rs stops in the utest process, with its 
   assert.equal(stack[0].source?.path, UTEST_SRC);
   assert.equal(stack[0].line, line);
   assert.match(stack[0].name, /main/);
+  // user_start's call of main is the last instruction of _start, the entry: the stack ends
+  // there, not in whatever function follows _start.
+  assert.deepEqual(stack.slice(1).map((f) => f.name), ['user_start', '_start'], stack.map((f) => f.name).join(' < '));
   // The process table comes from the descriptor: utest runs under init.
   const processes = (await c.customRequest('chronos/processes')).body as { processes: { name: string; state: string }[] };
   assert.ok(processes.processes.some((p) => p.name === 'utest'), JSON.stringify(processes));
