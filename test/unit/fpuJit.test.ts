@@ -29,8 +29,8 @@ m.hart.csr.mstatus |= 0x6000n;
 m.hart.csr.syncFs();
 const h = m.hart, fpu = h.fpu, xr = h.x;
 const blocks = new Map<number, [Block, Block]>();
-const INLINE: Tiering = { first: Tier.Inline, afterInterp: Tier.Inline, interpWork: 0, hotWork: 0 };
-const INTERPRETED: Tiering = { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, hotWork: 0 };
+const INLINE: Tiering = { first: Tier.Inline, afterInterp: Tier.Inline, interpWork: 0, loopWork: 0, hotWork: 0 };
+const INTERPRETED: Tiering = { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork: 0 };
 
 /**
  * Run the instruction \`word\` once on the registers as they are, translated; the interpreter

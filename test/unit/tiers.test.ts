@@ -53,12 +53,12 @@ function machine(iterations: number, tiering?: Tiering): Machine {
 }
 
 const TIERINGS: [string, Tiering, Tier][] = [
-  ['interpreted only', { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, hotWork: 0 }, Tier.Interpreted],
-  ['interpreted, then inline', { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: 3000, hotWork: 0 }, Tier.Inline],
-  ['interpreted, cold, inline', { first: Tier.Interpreted, afterInterp: Tier.Cold, interpWork: 2000, hotWork: 3000 }, Tier.Inline],
-  ['cold only', { first: Tier.Cold, afterInterp: Tier.Cold, interpWork: 0, hotWork: Infinity }, Tier.Cold],
-  ['cold, then inline', { first: Tier.Cold, afterInterp: Tier.Cold, interpWork: 0, hotWork: 3000 }, Tier.Inline],
-  ['inline only', { first: Tier.Inline, afterInterp: Tier.Inline, interpWork: 0, hotWork: 0 }, Tier.Inline],
+  ['interpreted only', { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork: 0 }, Tier.Interpreted],
+  ['interpreted, then inline', { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: 3000, loopWork: 3000, hotWork: 0 }, Tier.Inline],
+  ['interpreted, cold, inline', { first: Tier.Interpreted, afterInterp: Tier.Cold, interpWork: 2000, loopWork: 2000, hotWork: 3000 }, Tier.Inline],
+  ['cold only', { first: Tier.Cold, afterInterp: Tier.Cold, interpWork: 0, loopWork: 0, hotWork: Infinity }, Tier.Cold],
+  ['cold, then inline', { first: Tier.Cold, afterInterp: Tier.Cold, interpWork: 0, loopWork: 0, hotWork: 3000 }, Tier.Inline],
+  ['inline only', { first: Tier.Inline, afterInterp: Tier.Inline, interpWork: 0, loopWork: 0, hotWork: 0 }, Tier.Inline],
 ];
 
 for (const [name, tiering, last] of TIERINGS) {

@@ -8,6 +8,7 @@ import type { Hart } from '../cpu/hart.js';
 import { Gen, lit } from './codegen.js';
 import { runtime } from './runtime.js';
 import { MemAccess } from './memAccess.js';
+import { RAM_BASE } from '../memory/ram.js';
 import { decodeForInterpreter, interpreterFactory } from './interpreter.js';
 import { Tier, TIERING, type Tiering } from './tiers.js';
 
@@ -72,13 +73,49 @@ function memAccessFor(h: Hart, priv: number): MemAccess {
 /** Each hart's interpreter per privilege, made for the code-chunk map it was made with. */
 const interpreters = new WeakMap<Hart, { cc: Uint16Array; fns: (((b: Block) => void) | undefined)[] }>();
 
-function interpreterFor(h: Hart, priv: number): (b: Block) => void {
+export function interpreterFor(h: Hart, priv: number): (b: Block) => void {
   let all = interpreters.get(h);
   if (!all || all.cc !== h.codeChunks) { all = { cc: h.codeChunks, fns: [] }; interpreters.set(h, all); }
   return all.fns[priv] ??= bind(h, priv, interpreterFactory(PARAMS)) as (b: Block) => void;
 }
 
-/** Fetch and decode the instruction at pc; a number is the raw word of an illegal one. */
+/**
+ * Reads the halfwords of one block's code. The first fetch of a block translates its pc (and
+ * raises the fault, if any); while the block stays on that page, and no PMP region boundary
+ * lies inside the page, every fetch from it has the same answer, so the rest are read from the
+ * page in RAM directly rather than each translated again (a page-table walk under SV39).
+ */
+class CodeReader {
+  private readonly pageBase: number;
+  private readonly pageTag: bigint;
+  private readonly direct: boolean;
+
+  constructor(private readonly h: Hart, pc: bigint, page: number) {
+    this.pageBase = page * 4096;
+    this.pageTag = pc >> 12n;
+    this.direct = h.csr.pmp.uniformPage(BigInt(RAM_BASE + this.pageBase));
+  }
+
+  fetch16(pc: bigint): number | undefined {
+    if (this.direct && pc >> 12n === this.pageTag) return this.h.bus.ram.ru16[(this.pageBase + Number(pc & 0xfffn)) >>> 1];
+    return this.h.fetch16(pc);
+  }
+
+  /** Fetch and decode the instruction at pc; a number is the raw word of an illegal one. */
+  fetchDecode(pc: bigint): Decoded | number | undefined {
+    const lo = this.fetch16(pc);
+    if (lo === undefined) return undefined;
+    let word = lo;
+    if ((lo & 3) === 3) {
+      const hi = this.fetch16(pc + 2n);
+      if (hi === undefined) return undefined;
+      word = (lo | (hi << 16)) >>> 0;
+    }
+    return decode(word) ?? word;
+  }
+}
+
+/** Fetch and decode the instruction at pc through the hart's translation (its fault, if any, pending). */
 function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
   const lo = h.fetch16(pc);
   if (lo === undefined) return undefined;
@@ -108,14 +145,15 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   let illegal = -1;
   const startPage = pc >> 12n;
   let page2 = -1;
+  const code = new CodeReader(h, pc, page);
   while (decoded.length < maxLen) {
     if (decoded.length > 0 && ((cur >> 12n) !== startPage || stopBefore?.(cur))) break;
     // A 4-byte instruction in the page's last two bytes runs onto the next page, which may
     // map anywhere: it goes alone in its block, which remembers both pages.
-    const straddles = cur === endOfPage - 2n && ((h.fetch16(cur) ?? 0) & 3) === 3;
+    const straddles = cur === endOfPage - 2n && ((code.fetch16(cur) ?? 0) & 3) === 3;
     if (straddles && decoded.length > 0) break;
     const excBefore = h.exc;
-    const d = fetchDecode(h, cur);
+    const d = code.fetchDecode(cur);
     if (d === undefined) {
       if (decoded.length > 0) { h.exc = excBefore; break; } // fault later, when it runs alone
       return undefined;
@@ -139,19 +177,19 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   // for only the instructions before it must stop before it, not take its trap.
   const count = Math.max(decoded.length + (illegal >= 0 ? 1 : 0), 1);
   const bytes = Math.max(Number(cur - pc), 2);
-  const forInterpreter = decodeForInterpreter(decoded, illegal, pc);
+  const lo = Number(BigInt.asUintN(64, pc) & 0xffffffffn), hi = Number(BigInt.asUintN(64, pc) >> 32n);
+  const forInterpreter = decodeForInterpreter(decoded, illegal, lo, hi);
   const b: Block = {
     fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, tier: tiering.first, work: 0, promoteAt: 0, loops: false,
     ops: forInterpreter.ops, pcs: forInterpreter.pcs, imms: forInterpreter.imms,
     ramOffset: page * 4096 + Number(BigInt.asUintN(12, pc)),
     bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
-    lo: Number(BigInt.asUintN(64, pc) & 0xffffffffn),
-    hi: Number(BigInt.asUintN(64, pc) >> 32n),
+    lo, hi,
   };
   b.loops = decoded.some((d, i) => (d.def.format === 'B' || d.def.format === 'J') && BigInt.asIntN(64, b.pcs[i] + BigInt(d.imm)) === pc);
   // A block that jumps back to its own start is a loop, often hot: translated blocks go inline
-  // at once. An interpreted one waits for its work like any other, since the loops of cold
-  // code (a few iterations) are not worth a translation.
+  // at once. An interpreted one waits for its work (loopWork, less than other blocks wait),
+  // since the loops of cold code (a few iterations) are not worth a translation.
   const first = b.loops && tiering.first !== Tier.Interpreted ? Tier.Inline : tiering.first;
   enter(h, b, first, tiering);
   return b;
@@ -164,7 +202,7 @@ function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering): void {
   if (tier === Tier.Interpreted) {
     const interpret = interpreterFor(h, b.priv);
     b.fn = () => interpret(b);
-    b.promoteAt = tiering.interpWork;
+    b.promoteAt = b.loops ? tiering.loopWork : tiering.interpWork;
   } else {
     b.fn = emitBlock(h, b, tier === Tier.Cold);
     b.promoteAt = tier === Tier.Cold ? tiering.hotWork : Infinity;

@@ -38,30 +38,59 @@ export interface Decoding {
 }
 
 /**
- * A block's records: its decoded instructions from `pc`, then, when `illegal` is a raw word
- * (not -1), one record for the illegal instruction that ends it.
+ * Blocks' arrays are views into shared chunks: an ArrayBuffer of its own per block (memory
+ * outside V8's heap) made the garbage collector run a third of the time on cold code. A chunk
+ * is freed when no block views it any more.
  */
-export function decodeForInterpreter(decoded: readonly Decoded[], illegal: number, pc: bigint): Decoding {
+const CHUNK = 256 * 1024;
+let chunk = new ArrayBuffer(CHUNK), chunkUsed = 0;
+
+function allocate(bytes: number): [ArrayBuffer, number] {
+  if (bytes > CHUNK / 4) return [new ArrayBuffer(bytes), 0];
+  if (chunkUsed + bytes > CHUNK) { chunk = new ArrayBuffer(CHUNK); chunkUsed = 0; }
+  const at = chunkUsed;
+  chunkUsed += (bytes + 7) & ~7;
+  return [chunk, at];
+}
+
+/**
+ * A block's records: its decoded instructions from `pc`, then, when `illegal` is a raw word
+ * (not -1), one record for the illegal instruction that ends it. All three arrays share one
+ * buffer, filled as 32-bit halves (the BigInt arithmetic would allocate at every instruction:
+ * making blocks is most of what cold code costs).
+ */
+export function decodeForInterpreter(decoded: readonly Decoded[], illegal: number, pcLo: number, pcHi: number): Decoding {
   const count = decoded.length + (illegal >= 0 ? 1 : 0);
-  const ops = new Int32Array(count * OPS_WIDTH), pcs = new BigInt64Array(count + 1), imms = new BigInt64Array(count);
-  let cur = pc;
+  const opsWords = count * OPS_WIDTH + (count * OPS_WIDTH) % 2; // the BigInts after them 8-aligned
+  const bytes = opsWords * 4 + (2 * count + 1) * 8;
+  const [buf, at] = allocate(bytes);
+  const ops = new Int32Array(buf, at, bytes / 4);
+  const pcs = new BigInt64Array(buf, at + opsWords * 4, count + 1), imms = new BigInt64Array(buf, at + opsWords * 4 + (count + 1) * 8, count);
+  const pcWord = opsWords, immWord = opsWords + 2 * (count + 1);
+  let delta = 0;
+  const setPc = (i: number): void => {
+    const lo = (pcLo >>> 0) + delta;
+    ops[pcWord + 2 * i] = lo | 0;
+    ops[pcWord + 2 * i + 1] = lo >= 0x100000000 ? (pcHi + 1) | 0 : pcHi | 0;
+  };
   decoded.forEach((d, i) => {
     const o = i * OPS_WIDTH;
     ops[o + F_KIND] = KIND.get(d.def)!;
     ops[o + F_RD] = d.rd; ops[o + F_RS1] = d.rs1; ops[o + F_RS2] = d.rs2; ops[o + F_RS3] = d.rs3;
     ops[o + F_IMM] = d.imm; ops[o + F_CSR] = d.csr; ops[o + F_RM] = d.rm; ops[o + F_RAW] = d.raw;
-    imms[i] = BigInt(d.imm);
-    pcs[i] = cur;
-    cur = BigInt.asIntN(64, cur + BigInt(d.len));
+    ops[immWord + 2 * i] = d.imm;
+    ops[immWord + 2 * i + 1] = d.imm >> 31;
+    setPc(i);
+    delta += d.len;
   });
   if (illegal >= 0) {
     const o = decoded.length * OPS_WIDTH;
     ops[o + F_KIND] = KIND_ILLEGAL;
     ops[o + F_RAW] = illegal;
-    pcs[decoded.length] = cur;
-    cur = BigInt.asIntN(64, cur + ((illegal & 3) === 3 ? 4n : 2n));
+    setPc(decoded.length);
+    delta += (illegal & 3) === 3 ? 4 : 2;
   }
-  pcs[count] = cur;
+  setPc(count);
   return { ops, pcs, imms };
 }
 
@@ -86,6 +115,25 @@ function handler(kind: number, def: InsnDef | undefined, body: string): string {
   return `function k${kind}_${name.replace(/\W/g, '_')}(i, o, n) {${loads.length ? ` const ${loads.join(', ')};` : ''}\n${body}\nreturn true; }`;
 }
 
+/**
+ * The kinds every kernel runs from its first few thousand instructions on, and most: their
+ * fragments are also cases of a switch in the interpreter's loop, which saves a call each. The
+ * others only have their handler, so that a kind first run late does not deoptimize the loop.
+ */
+const INLINED = new Set(['addi', 'addiw', 'add', 'sub', 'and', 'andi', 'or', 'ori', 'xor', 'slli', 'srli', 'lui', 'auipc',
+  'ld', 'lw', 'lwu', 'lbu', 'sd', 'sw', 'sb', 'jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu']);
+
+/** A kind's fragment as a case of the interpreter's switch: its exits leave the loop's function. */
+function caseOf(kind: number, def: InsnDef): string {
+  const g = new Gen();
+  g.interp = true;
+  g.calls = true;
+  const body = def.emit(symbolic(def), g).replaceAll('return false;', 'return;');
+  const loads = LOCALS.filter(([local]) => new RegExp(`\\b${local}\\b`).test(body))
+    .map(([local, f]) => `${local} = ops[o + ${f}]${f === F_RAW ? ' >>> 0' : ''}`);
+  return `case ${kind}: {${loads.length ? ` const ${loads.join(', ')};` : ''}\n${body}\n} break;`;
+}
+
 let factory: ((...names: unknown[]) => (b: Block) => void) | undefined;
 
 /**
@@ -108,6 +156,7 @@ export function interpreterFactory(params: readonly string[]): (...names: unknow
   // One function per kind rather than one switch: a switch this size is one function for V8,
   // deoptimized and recompiled whole (some 200 ms) each time an instruction kind it has not
   // seen yet first runs.
+  const inlined = INSTRUCTIONS.flatMap((def, kind) => (INLINED.has(def.name) ? [caseOf(kind, def)] : []));
   const source = `let ops, pcs, imms;
 ${handlers.join('\n')}
 const H = [${handlers.map((h) => h.slice('function '.length, h.indexOf('('))).join(', ')}];
@@ -116,7 +165,10 @@ return function interpret(b) {
   const count = b.len;
   let n = 0;
   for (let i = 0, o = 0; i < count; i++, o += ${OPS_WIDTH}) {
-    if (!H[ops[o]](i, o, n)) return;
+    switch (ops[o]) {
+${inlined.join('\n')}
+    default: if (!H[ops[o]](i, o, n)) return;
+    }
     x[0] = 0n;
     n++;
   }

@@ -7,8 +7,9 @@
 //   CHRONOS_TIER=interp   every block stays in the interpreter
 //   CHRONOS_TIER=cold     translated at once in the cold form, then inline after HOT_WORK
 //   CHRONOS_TIER=inline   translated at once, inline (as CHRONOS_HOT_WORK=0 did)
-//   (unset)               interpreted, then translated inline after INTERP_WORK
-//   CHRONOS_INTERP_WORK=N, CHRONOS_HOT_WORK=N   the thresholds
+//   (unset)               interpreted, then translated inline after INTERP_WORK (LOOP_WORK
+//                         for a block that loops back to its own start)
+//   CHRONOS_INTERP_WORK=N, CHRONOS_LOOP_WORK=N, CHRONOS_HOT_WORK=N   the thresholds
 
 export enum Tier {
   /** The decoded instructions, run by the interpreter (jit/interpreter.ts). */
@@ -25,6 +26,11 @@ export interface Tiering {
   /** The form an interpreted block is translated to once it has done `interpWork` instructions. */
   readonly afterInterp: Tier;
   readonly interpWork: number;
+  /**
+   * The same for a block that jumps back to its own start: a loop inside one block is where hot
+   * code spends its time, and the sooner it is translated the sooner V8 optimizes it.
+   */
+  readonly loopWork: number;
   /** Instructions a cold block retires before it is translated inline. */
   readonly hotWork: number;
 }
@@ -38,12 +44,13 @@ function count(setting: string | undefined, otherwise: number): number {
 
 /** The tiering a machine gets unless told otherwise. */
 export function defaultTiering(): Tiering {
-  const interpWork = count(env.CHRONOS_INTERP_WORK, 200_000), hotWork = count(env.CHRONOS_HOT_WORK, 20_000);
+  const interpWork = count(env.CHRONOS_INTERP_WORK, 1_000_000), hotWork = count(env.CHRONOS_HOT_WORK, 20_000);
+  const loopWork = count(env.CHRONOS_LOOP_WORK, 20_000);
   switch (env.CHRONOS_TIER) {
-    case 'interp': return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, hotWork };
-    case 'cold': return { first: Tier.Cold, afterInterp: Tier.Cold, interpWork, hotWork };
-    case 'inline': return { first: Tier.Inline, afterInterp: Tier.Inline, interpWork, hotWork };
-    default: return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork, hotWork };
+    case 'interp': return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork };
+    case 'cold': return { first: Tier.Cold, afterInterp: Tier.Cold, interpWork, loopWork, hotWork };
+    case 'inline': return { first: Tier.Inline, afterInterp: Tier.Inline, interpWork, loopWork, hotWork };
+    default: return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork, loopWork, hotWork };
   }
 }
 
