@@ -6,7 +6,7 @@
 // every block in one form and the thresholds can be measured:
 //   CHRONOS_TIER=interp   every block stays in the interpreter
 //   CHRONOS_TIER=cold     translated at once in the cold form, then inline after HOT_WORK
-//   CHRONOS_TIER=inline   translated at once, inline (as CHRONOS_HOT_WORK=0 did)
+//   CHRONOS_TIER=inline   translated at once, inline (what CHRONOS_HOT_WORK=1 did before)
 //   (unset)               interpreted, then translated inline after INTERP_WORK (LOOP_WORK
 //                         for a block that loops back to its own start)
 //   CHRONOS_INTERP_WORK=N, CHRONOS_LOOP_WORK=N, CHRONOS_HOT_WORK=N   the thresholds
