@@ -11,6 +11,7 @@ import { SifiveTest } from './devices/sifiveTest.js';
 import { Uart16550 } from './devices/uart16550.js';
 import { Emitter } from './events.js';
 import { CodeMap } from './jit/codeMap.js';
+import { TIERING, type Tiering } from './jit/tiers.js';
 import { checkSegments, parseElf, type ElfFile } from './loader/elf.js';
 import { Bus } from './memory/bus.js';
 import { RAM_BASE, Ram } from './memory/ram.js';
@@ -44,6 +45,8 @@ export interface MachineOptions {
   drives?: Drive[];
   /** virtio-mmio version 1 (QEMU 7.2's default) instead of version 2. */
   virtioLegacy?: boolean;
+  /** The forms blocks run in and when they move on (jit/tiers.ts; the environment's by default). */
+  tiering?: Tiering;
 }
 
 export const MAX_HARTS = 8;
@@ -84,7 +87,8 @@ export class Machine {
   readonly code: CodeMap;
   readonly debug: DebugAccess;
   readonly clock: Clock;
-  readonly options: Required<Omit<MachineOptions, 'bios' | 'drives' | 'virtioLegacy'>> & { bios: Bios };
+  readonly options: Required<Omit<MachineOptions, 'bios' | 'drives' | 'virtioLegacy' | 'tiering'>> & { bios: Bios };
+  readonly tiering: Tiering;
   /** The eight virtio-mmio slots, in address order. */
   readonly virtio: VirtioMmio[];
   private readonly sbi: BuiltinSbi;
@@ -111,6 +115,7 @@ export class Machine {
   onTrapTaken: ((hart: number, cause: bigint) => void) | undefined;
 
   constructor(opts: MachineOptions = {}) {
+    this.tiering = opts.tiering ?? TIERING;
     this.options = { memoryMiB: opts.memoryMiB ?? 128, bios: opts.bios ?? 'none', bootargs: opts.bootargs ?? '', realtime: opts.realtime ?? false, harts: opts.harts ?? 1 };
     const mib = this.options.memoryMiB, n = this.options.harts;
     if (!Number.isInteger(mib) || mib < 1 || mib > 4096) throw new RangeError(`memory must be 1 to 4096 MiB, not ${mib}`);

@@ -10,7 +10,8 @@ import { describeCause } from './cpu/causes.js';
 import { Exception } from './cpu/causes.js';
 import { EXC_HAND_OFF, EXC_NONE, EXC_STOP, type Hart } from './cpu/hart.js';
 import { CAUSE_INTERRUPT, enterTrap, pendingInterrupt } from './cpu/trap.js';
-import { compileBlock, MAX_BLOCK, promote, type Block } from './jit/compiler.js';
+import { compileBlock, interpreterFor, MAX_BLOCK, promote, type Block } from './jit/compiler.js';
+import { Tier } from './jit/tiers.js';
 import type { BlockCache } from './jit/blockCache.js';
 import type { HartRunner } from './hartRunner.js';
 import type { Machine, StopReason } from './machine.js';
@@ -21,20 +22,6 @@ import { HartStatus } from './sbi/sbi.js';
  * lock another holds wastes little, large enough that switching costs nothing measurable.
  */
 export const QUANTUM = 10_000;
-
-/**
- * Instructions a block retires in its cold form (loads and stores as calls) before it is
- * translated again with them inline. Most of a kernel's blocks never get there; see
- * docs/performance.md for how it was chosen. The environment variable CHRONOS_HOT_WORK (where
- * there is a `process`) overrides it, so that a test suite can run with nearly every block
- * inline (CHRONOS_HOT_WORK=1) and the threshold can be measured.
- */
-export const HOT_WORK = hotWork((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.CHRONOS_HOT_WORK);
-
-function hotWork(setting: string | undefined): number {
-  const n = Number(setting);
-  return setting !== undefined && Number.isFinite(n) && n >= 0 ? n : 20_000;
-}
 
 export interface RunOptions {
   /** Return after one instruction or one trap entry (on the hart whose turn it is). */
@@ -163,6 +150,7 @@ export class RunLoop {
   /** The dispatcher: runHart's loop over translated blocks. */
   private dispatch(r: HartRunner, allowance: number, stepping: boolean): StopReason | undefined {
     const m = this.m, h = r.hart, u = h.u, blocks = r.blocks, bps = m.breakpoints, trig = h.csr.triggers;
+    const interpreters: (((b: Block) => void) | undefined)[] = [];
     // In units of h.instret, which the translated code advances. A trap retires nothing, so
     // taking one lowers the limit instead: a guest whose every instruction faults still uses up
     // its budget, and the caller gets control back.
@@ -242,12 +230,16 @@ export class RunLoop {
         b = this.lookup(r, r.singles, lo, hi, 1);
         if (b === undefined) continue;
       }
-      if (b.cold) {
-        // The cold form until the block has done enough work to be worth the inline one.
+      if (b.tier === Tier.Inline) b.fn();
+      else {
+        // Interpreted or cold until the block has done enough work to be worth its next form.
+        // The interpreter is called here rather than through the block's fn, so that this
+        // call site sees one function per privilege (V8 can inline it) rather than thousands.
         const before = h.instret;
-        b.fn();
-        if ((b.work += h.instret - before) >= HOT_WORK) promote(h, b);
-      } else b.fn();
+        if (b.tier === Tier.Interpreted) (interpreters[b.priv] ??= interpreterFor(h, b.priv))(b);
+        else b.fn();
+        if ((b.work += h.instret - before) >= b.promoteAt) promote(h, b, m.tiering);
+      }
       if (stepping && h.exc === EXC_NONE) return m.stopReason ?? { kind: 'budget' };
     }
   }
@@ -266,7 +258,7 @@ export class RunLoop {
     b = cache.find(page + (lo & 4095), lo, hi, h.priv);
     if (b !== undefined && b.page2 >= 0 && h.fetchPageOffset((lo | 4095) + 1, hi + ((lo | 4095) === -1 ? 1 : 0)) !== b.page2) b = undefined;
     if (b === undefined) {
-      b = compileBlock(h, h.pc, maxLen, this.blockEnds(h));
+      b = compileBlock(h, h.pc, maxLen, this.blockEnds(h), this.m.tiering);
       if (b === undefined) return undefined;
       cache.put(b);
     }

@@ -1,7 +1,8 @@
 // The F/D fast paths against the exact reference, as translated code runs them: every F/D
-// instruction is compiled into a one-instruction block by the JIT and run on random and edge
-// operands and on constructed hard cases (ties, cancellation, results at the underflow and
-// overflow thresholds, NaN-boxing), in every rounding mode, static and dynamic; the result
+// instruction is compiled into a one-instruction block by the JIT (and run by the interpreter
+// too, which must agree) on random and edge operands and on constructed hard cases (ties,
+// cancellation, results at the underflow and overflow thresholds, NaN-boxing), in every
+// rounding mode, static and dynamic; the result
 // register's bits and fflags must be what the exact reference (fpu/exact.ts) gives. The exact
 // reference is itself checked against JavaScript's arithmetic for round to nearest here, and
 // against QEMU by test/diff/float.test.ts.
@@ -10,6 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Machine } from '../../src/emulator/machine.js';
 import { compileBlock, type Block } from '../../src/emulator/jit/compiler.js';
+import { Tier, type Tiering } from '../../src/emulator/jit/tiers.js';
 import { BY_NAME } from '../../src/emulator/isa/table.js';
 import { productError } from '../../src/emulator/fpu/fast.js';
 import * as X from '../../src/emulator/fpu/exact.js';
@@ -26,19 +28,37 @@ m.bootBare(SLOT);
 m.hart.csr.mstatus |= 0x6000n;
 m.hart.csr.syncFs();
 const h = m.hart, fpu = h.fpu, xr = h.x;
-const blocks = new Map<number, Block>();
+const blocks = new Map<number, [Block, Block]>();
+const INLINE: Tiering = { first: Tier.Inline, afterInterp: Tier.Inline, interpWork: 0, loopWork: 0, hotWork: 0 };
+const INTERPRETED: Tiering = { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork: 0 };
 
-/** Run the instruction `word` once on the registers as they are. */
+/**
+ * Run the instruction \`word\` once on the registers as they are, translated; the interpreter
+ * (jit/interpreter.ts) runs it too from the same state and must leave the same registers and
+ * flags.
+ */
 function exec(word: number): void {
-  let b = blocks.get(word);
-  if (!b) {
+  let pair = blocks.get(word);
+  if (!pair) {
     m.ram.view.setUint32(Number(SLOT - 0x80000000n), word, true);
-    b = compileBlock(h, SLOT, 1)!;
-    blocks.set(word, b);
+    pair = [compileBlock(h, SLOT, 1, undefined, INLINE)!, compileBlock(h, SLOT, 1, undefined, INTERPRETED)!];
+    blocks.set(word, pair);
   }
+  const fpBefore = fpu.save(), xBefore = xr.slice(0, 33);
   h.pc = SLOT;
-  b.fn();
+  pair[1].fn();
+  if (h.exc !== 0) throw new Error(`0x${word.toString(16)} trapped in the interpreter (cause ${h.excCause})`);
+  const fpInterpreted = fpu.save(), xInterpreted = xr.slice(0, 33);
+  fpu.restore(fpBefore);
+  xr.set(xBefore);
+  h.pc = SLOT;
+  pair[0].fn();
   if (h.exc !== 0) throw new Error(`0x${word.toString(16)} trapped (cause ${h.excCause})`);
+  const fpNow = fpu.save();
+  if (fpNow.flags !== fpInterpreted.flags || fpNow.frm !== fpInterpreted.frm || String(fpNow.regs) !== String(fpInterpreted.regs)
+    || String(xr.slice(0, 33)) !== String(xInterpreted)) {
+    throw new Error(`0x${word.toString(16)}: the interpreter's result differs from the translated one`);
+  }
 }
 
 /** An instruction word from its table entry and fields. */

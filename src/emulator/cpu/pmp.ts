@@ -40,6 +40,16 @@ export class Pmp {
     this.anyLocked = regions.some((r) => r.locked);
   }
 
+  /**
+   * Whether every byte of the 4 KiB page at `pageBase` gets the same answer for every access
+   * (no region starts or ends inside it), so that a check of one address in it holds for all.
+   */
+  uniformPage(pageBase: bigint): boolean {
+    const end = pageBase + 4096n;
+    for (const r of this.regions) if ((r.lo > pageBase && r.lo < end) || (r.hi > pageBase && r.hi < end)) return false;
+    return true;
+  }
+
   /** Whether `priv` may make this access to physical address `pa`. */
   allows(pa: bigint, kind: AccessKind, priv: Priv): boolean {
     if (priv === Priv.M && !this.anyLocked) return true;

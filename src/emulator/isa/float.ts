@@ -45,7 +45,8 @@ interface Needs {
 }
 
 /** The rounding mode a fragment passes to the FPU: the static one, or frm at run time. */
-const rmOf = (d: Decoded): string => (d.rm === Rounding.DYN ? 'fpu.frm' : String(d.rm));
+const rmOf = (d: Decoded, g: Gen): string =>
+  (g.interp ? `(${d.rm} === ${Rounding.DYN} ? fpu.frm : ${d.rm})` : d.rm === Rounding.DYN ? 'fpu.frm' : String(d.rm));
 
 /**
  * The guard in front of a floating-point instruction's body: illegal while FS is Off or the
@@ -54,8 +55,16 @@ const rmOf = (d: Decoded): string => (d.rm === Rounding.DYN ? 'fpu.frm' : String
  */
 function guarded(d: Decoded, g: Gen, needs: Needs, body: string, dirtyAfter = false): string {
   const illegal = `{ h.insn = ${d.raw}; h.illegal(); ${g.fault()} }`;
-  if (needs.rm && (d.rm === 5 || d.rm === 6)) return illegal;
   const checks: string[] = [];
+  if (g.interp) {
+    // The interpreter's handler serves every instruction of the kind: every check at run time.
+    checks.push('fpu.fs === 0');
+    if (needs.rm) checks.push(`${d.rm} === 5 || ${d.rm} === 6 || (${d.rm} === ${Rounding.DYN} && fpu.frm > 4)`);
+    const dirty = needs.writesF ? 'if (fpu.fs !== 3) fpu.markDirty();\n' : '';
+    const check = `if (${checks.join(' || ')}) ${illegal}\n`;
+    return dirtyAfter ? `${check}${body}\n${dirty}` : `${check}${dirty}${body}`;
+  }
+  if (needs.rm && (d.rm === 5 || d.rm === 6)) return illegal;
   if (!g.fpEnabled) checks.push('fpu.fs === 0');
   if (needs.rm && d.rm === Rounding.DYN && !g.frmValid) checks.push('fpu.frm > 4');
   g.fpEnabled = true;
@@ -74,9 +83,9 @@ const P = (p: Precision): string => p.toUpperCase();
 export const loadF = (p: Precision): InsnDef => entry(p === 's' ? 'flw' : 'fld', p, 'I', 0x07 | ((p === 's' ? 2 : 3) << 12), M_FUNCT3,
   'frd,imm(rs1)', `load a ${WORDS[p]} from memory`, (d, g) => {
     const r = d.rd;
-    const hit = p === 's' ? `fu[${2 * r}] = ru32[o >>> 2]; fu[${2 * r + 1}] = 0xffffffff;`
-      : `fu[${2 * r}] = ru32[o >>> 2]; fu[${2 * r + 1}] = ru32[(o >>> 2) + 1];`;
-    const miss = p === 's' ? `fu[${2 * r}] = Number(v); fu[${2 * r + 1}] = 0xffffffff;` : `fx[${r}] = v;`;
+    const hit = p === 's' ? `fu[${g.lo(r)}] = ru32[o >>> 2]; fu[${g.hi(r)}] = 0xffffffff;`
+      : `fu[${g.lo(r)}] = ru32[o >>> 2]; fu[${g.hi(r)}] = ru32[(o >>> 2) + 1];`;
+    const miss = p === 's' ? `fu[${g.lo(r)}] = Number(v); fu[${g.hi(r)}] = 0xffffffff;` : `fx[${r}] = v;`;
     return guarded(d, g, { writesF: true }, g.loadVia(d.rs1, d.imm, p === 's' ? 4 : 8, hit, false, miss), true);
   });
 
@@ -84,8 +93,8 @@ export const loadF = (p: Precision): InsnDef => entry(p === 's' ? 'flw' : 'fld',
 export const storeF = (p: Precision): InsnDef => entry(p === 's' ? 'fsw' : 'fsd', p, 'S', 0x27 | ((p === 's' ? 2 : 3) << 12), M_FUNCT3,
   'frs2,imm(rs1)', `store a ${WORDS[p]} to memory`, (d, g) => {
     const r = d.rs2;
-    const hit = p === 's' ? `ru32[o >>> 2] = fu[${2 * r}];` : `{ ru32[o >>> 2] = fu[${2 * r}]; ru32[(o >>> 2) + 1] = fu[${2 * r + 1}]; }`;
-    const value = p === 's' ? `BigInt(fu[${2 * r}])` : `fx[${r}]`;
+    const hit = p === 's' ? `ru32[o >>> 2] = fu[${g.lo(r)}];` : `{ ru32[o >>> 2] = fu[${g.lo(r)}]; ru32[(o >>> 2) + 1] = fu[${g.hi(r)}]; }`;
+    const value = p === 's' ? `BigInt(fu[${g.lo(r)}])` : `fx[${r}]`;
     return guarded(d, g, {}, g.storeVia(d.rs1, d.imm, p === 's' ? 4 : 8, hit, value));
   });
 
@@ -98,7 +107,7 @@ const FMA_DOCS = { fmadd: 'rd = rs1 * rs2 + rs3', fmsub: 'rd = rs1 * rs2 - rs3',
 export const fusedMultiplyAdds = (p: Precision): InsnDef[] => (Object.keys(FMA_OPCODES) as (keyof typeof FMA_OPCODES)[]).map((op) => {
   const [opcode, negateProduct, negateAddend] = FMA_OPCODES[op];
   return entry(`${op}.${p}`, p, 'R4', opcode | (FMT[p] << 25), M_R4, 'frd,frs1,frs2,frs3,rm', `${FMA_DOCS[op]}, rounded once`,
-    (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.fma${P(p)}(${d.rd}, ${d.rs1}, ${d.rs2}, ${d.rs3}, ${rmOf(d)}, ${negateProduct}, ${negateAddend});`));
+    (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.fma${P(p)}(${d.rd}, ${d.rs1}, ${d.rs2}, ${d.rs3}, ${rmOf(d, g)}, ${negateProduct}, ${negateAddend});`));
 });
 
 const ARITH = { add: [0, '+'], sub: [1, '-'], mul: [2, '*'], div: [3, '/'] } as const;
@@ -106,10 +115,10 @@ const ARITH = { add: [0, '+'], sub: [1, '-'], mul: [2, '*'], div: [3, '/'] } as 
 /** fadd, fsub, fmul, fdiv. */
 export const arithmetic = (p: Precision): InsnDef[] => (Object.keys(ARITH) as (keyof typeof ARITH)[]).map((op) =>
   entry(`f${op}.${p}`, p, 'R', opFp(ARITH[op][0], p), M_RM, 'frd,frs1,frs2,rm', `rd = rs1 ${ARITH[op][1]} rs2`,
-    (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.${op}${P(p)}(${d.rd}, ${d.rs1}, ${d.rs2}, ${rmOf(d)});`)));
+    (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.${op}${P(p)}(${d.rd}, ${d.rs1}, ${d.rs2}, ${rmOf(d, g)});`)));
 
 export const squareRoot = (p: Precision): InsnDef => entry(`fsqrt.${p}`, p, 'R', opFp(11, p), M_RM_RS2, 'frd,frs1,rm', 'rd = sqrt(rs1)',
-  (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.sqrt${P(p)}(${d.rd}, ${d.rs1}, ${rmOf(d)});`));
+  (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.sqrt${P(p)}(${d.rd}, ${d.rs1}, ${rmOf(d, g)});`));
 
 // ---- sign injection, min/max, compares, classification -------------------------------------------
 
@@ -117,15 +126,15 @@ const SGNJ = [['fsgnj', 'rd = rs1 with the sign of rs2'], ['fsgnjn', 'rd = rs1 w
   ['fsgnjx', 'rd = rs1 with the sign of rs1 xor the sign of rs2']] as const;
 
 /** The sign of a double is bit 31 of its high half; the rest of its bits move unchanged. */
-function signInjectD(d: Decoded, kind: number): string {
-  const a = `fu[${2 * d.rs1 + 1}]`, b = `fu[${2 * d.rs2 + 1}]`;
+function signInjectD(d: Decoded, g: Gen, kind: number): string {
+  const a = `fu[${g.hi(d.rs1)}]`, b = `fu[${g.hi(d.rs2)}]`;
   const sign = kind === 0 ? `(${b} & 0x80000000)` : kind === 1 ? `(~${b} & 0x80000000)` : `((${a} ^ ${b}) & 0x80000000)`;
-  return `{ const hi = (${a} & 0x7fffffff) | ${sign}; fu[${2 * d.rd}] = fu[${2 * d.rs1}]; fu[${2 * d.rd + 1}] = hi; }`;
+  return `{ const hi = (${a} & 0x7fffffff) | ${sign}; fu[${g.lo(d.rd)}] = fu[${g.lo(d.rs1)}]; fu[${g.hi(d.rd)}] = hi; }`;
 }
 
 export const signInjections = (p: Precision): InsnDef[] => SGNJ.map(([name, doc], kind) =>
   entry(`${name}.${p}`, p, 'R', opFp(4, p, 0, kind), M_F3, 'frd,frs1,frs2', doc,
-    (d, g) => guarded(d, g, { writesF: true }, p === 'd' ? signInjectD(d, kind) : `fpu.sgnjS(${d.rd}, ${d.rs1}, ${d.rs2}, ${kind});`)));
+    (d, g) => guarded(d, g, { writesF: true }, p === 'd' ? signInjectD(d, g, kind) : `fpu.sgnjS(${d.rd}, ${d.rs1}, ${d.rs2}, ${kind});`)));
 
 export const minMax = (p: Precision): InsnDef[] => (['min', 'max'] as const).map((op, f3) =>
   entry(`f${op}.${p}`, p, 'R', opFp(5, p, 0, f3), M_F3, 'frd,frs1,frs2', `rd = the ${op === 'min' ? 'smaller' : 'larger'} of rs1 and rs2 (a NaN gives way to a number)`,
@@ -148,7 +157,7 @@ const INTS = [['w', 'signed word'], ['wu', 'unsigned word'], ['l', 'signed doubl
 /** fcvt.{w,wu,l,lu}.p: to an integer register, saturating. */
 export const toIntegers = (p: Precision): InsnDef[] => INTS.map(([t, what], rs2) =>
   entry(`fcvt.${t}.${p}`, p, 'R', opFp(24, p, rs2), M_RM_RS2, 'rd,frs1,rm', `convert rs1 to a ${what}`,
-    (d, g) => guarded(d, g, { rm: true }, `fpu.toInt${P(p)}(${d.rd}, ${d.rs1}, ${rmOf(d)}, ${rs2});`)));
+    (d, g) => guarded(d, g, { rm: true }, `fpu.toInt${P(p)}(${d.rd}, ${d.rs1}, ${rmOf(d, g)}, ${rs2});`)));
 
 /**
  * fcvt.p.{w,wu,l,lu}. A word always fits a double exactly; binutils 2.40 then knows only the
@@ -156,12 +165,12 @@ export const toIntegers = (p: Precision): InsnDef[] => INTS.map(([t, what], rs2)
  */
 export const fromIntegers = (p: Precision): InsnDef[] => INTS.map(([t, what], rs2) =>
   entry(`fcvt.${p}.${t}`, p, 'R', opFp(26, p, rs2), M_RM_RS2, p === 'd' && rs2 < 2 ? 'frd,rs1' : 'frd,rs1,rm', `convert the ${what} in rs1`,
-    (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.fromInt${P(p)}(${d.rd}, ${d.rs1}, ${rmOf(d)}, ${rs2});`)));
+    (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.fromInt${P(p)}(${d.rd}, ${d.rs1}, ${rmOf(d, g)}, ${rs2});`)));
 
 /** fcvt.s.d (rounds) and fcvt.d.s (exact; binutils 2.40 knows only its rm = 0 encoding). */
 export const precisionConversions = (): InsnDef[] => [
   entry('fcvt.s.d', 's', 'R', opFp(8, 's', 1), M_RM_RS2, 'frd,frs1,rm', 'convert the double in rs1 to a single',
-    (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.toSingle(${d.rd}, ${d.rs1}, ${rmOf(d)});`), 'D'),
+    (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.toSingle(${d.rd}, ${d.rs1}, ${rmOf(d, g)});`), 'D'),
   entry('fcvt.d.s', 'd', 'R', opFp(8, 'd', 0), M_RM_RS2, 'frd,frs1', 'convert the single in rs1 to a double',
     (d, g) => guarded(d, g, { rm: true, writesF: true }, `fpu.toDouble(${d.rd}, ${d.rs1});`), 'D'),
 ];
@@ -172,11 +181,11 @@ export const moves = (p: Precision): InsnDef[] => {
   return [
     entry(`fmv.x.${mem}`, p, 'R', opFp(28, p), M_F3_RS2, 'rd,frs1', `move the raw bits of rs1 to an integer register${p === 's' ? ', sign-extended' : ''}`,
       (d, g) => guarded(d, g, {}, d.rd === 0 ? '' : p === 's'
-        ? `i32[${2 * d.rd}] = fu[${2 * d.rs1}]; i32[${2 * d.rd + 1}] = i32[${2 * d.rd}] >> 31;`
-        : `u[${2 * d.rd}] = fu[${2 * d.rs1}]; u[${2 * d.rd + 1}] = fu[${2 * d.rs1 + 1}];`)),
+        ? `i32[${g.lo(d.rd)}] = fu[${g.lo(d.rs1)}]; i32[${g.hi(d.rd)}] = i32[${g.lo(d.rd)}] >> 31;`
+        : `u[${g.lo(d.rd)}] = fu[${g.lo(d.rs1)}]; u[${g.hi(d.rd)}] = fu[${g.hi(d.rs1)}];`)),
     entry(`fmv.${mem}.x`, p, 'R', opFp(30, p), M_F3_RS2, 'frd,rs1', `move raw bits from integer register rs1${p === 's' ? ', NaN-boxed' : ''}`,
       (d, g) => guarded(d, g, { writesF: true }, p === 's'
-        ? `fu[${2 * d.rd}] = u[${2 * d.rs1}]; fu[${2 * d.rd + 1}] = 0xffffffff;`
-        : `fu[${2 * d.rd}] = u[${2 * d.rs1}]; fu[${2 * d.rd + 1}] = u[${2 * d.rs1 + 1}];`)),
+        ? `fu[${g.lo(d.rd)}] = u[${g.lo(d.rs1)}]; fu[${g.hi(d.rd)}] = 0xffffffff;`
+        : `fu[${g.lo(d.rd)}] = u[${g.lo(d.rs1)}]; fu[${g.hi(d.rd)}] = u[${g.hi(d.rs1)}];`)),
   ];
 };

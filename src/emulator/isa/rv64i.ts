@@ -25,7 +25,7 @@ const s32 = (e: string): string => `BigInt.asIntN(32, ${e})`;
 /** A conditional branch: a side exit when taken, fall through otherwise. */
 const branch = (name: string, f3: number, cond: (a: string, b: string) => string, doc: string): InsnDef =>
   op(name, 'B', 0x63 | (f3 << 12), MI, 'rs1,rs2,target', doc,
-    (d, g) => `if (${cond(g.reg(d.rs1), g.reg(d.rs2))}) ${g.exit(BigInt.asIntN(64, g.pc + BigInt(d.imm)))}`, 'branch');
+    (d, g) => `if (${cond(g.reg(d.rs1), g.reg(d.rs2))}) ${g.exit(g.target(d.imm))}`, 'branch');
 
 const load = (name: string, f3: number, size: 1 | 2 | 4 | 8, signed: boolean, doc: string): InsnDef =>
   op(name, 'I', 0x03 | (f3 << 12), MI, 'rd,imm(rs1)', doc, (d, g) => g.load(d.rd, d.rs1, d.imm, size, signed));
@@ -34,18 +34,18 @@ const store = (name: string, f3: number, size: 1 | 2 | 4 | 8, doc: string): Insn
   op(name, 'S', 0x23 | (f3 << 12), MI, 'rs2,imm(rs1)', doc, (d, g) => g.store(d.rs2, d.rs1, d.imm, size));
 
 /** 64-bit shifts by a register amount go through 32-bit halves: V8 does not lower them. */
-const shiftReg = (fn: string) => (d: Decoded, _g: Gen): string =>
-  d.rd === 0 ? '' : `rt.${fn}(u, ${d.rd}, ${d.rs1}, u[${2 * d.rs2}] & 63);`;
+const shiftReg = (fn: string) => (d: Decoded, g: Gen): string =>
+  d.rd === 0 ? '' : `rt.${fn}(u, ${d.rd}, ${d.rs1}, u[${g.lo(d.rs2)}] & 63);`;
 
 export const RV64I: InsnDef[] = [
   op('lui', 'U', 0x37, 0x7f, 'rd,uimm20', 'rd = imm << 12 (sign-extended)',
-    (d, g) => g.set(d.rd, lit(BigInt((d.imm << 12) | 0)))),
+    (d, g) => g.set(d.rd, lit(g.upper(d.imm)))),
   op('auipc', 'U', 0x17, 0x7f, 'rd,uimm20', 'rd = pc + (imm << 12)',
-    (d, g) => g.set(d.rd, lit(g.pc + BigInt((d.imm << 12) | 0)))),
+    (d, g) => g.set(d.rd, lit(g.pcUpper(d.imm)))),
   op('jal', 'J', 0x6f, 0x7f, 'rd,target', 'rd = pc + 4; jump to pc + offset',
-    (d, g) => `${d.rd ? g.set(d.rd, lit(g.nextPc)) : ''} ${g.exit(BigInt.asIntN(64, g.pc + BigInt(d.imm)))}`, 'jump'),
+    (d, g) => `${d.rd ? g.set(d.rd, lit(g.nextPc)) : ''} ${g.exit(g.target(d.imm))}`, 'jump'),
   op('jalr', 'I', 0x67, MI, 'rd,imm(rs1)jalr', 'rd = pc + 4; jump to (rs1 + offset) & ~1',
-    (d, g) => `{ const t = (${g.reg(d.rs1)} + ${d.imm}n) & -2n; ${g.set(d.rd, lit(g.nextPc))} x[32] = t; } ${g.exitDynamic()}`, 'jump'),
+    (d, g) => `{ const t = (${g.reg(d.rs1)} + ${g.big(d.imm)}) & -2n; ${g.set(d.rd, lit(g.nextPc))} x[32] = t; } ${g.exitDynamic()}`, 'jump'),
 
   branch('beq', 0, (a, b) => `${a} === ${b}`, 'branch if rs1 == rs2'),
   branch('bne', 1, (a, b) => `${a} !== ${b}`, 'branch if rs1 != rs2'),
@@ -66,16 +66,16 @@ export const RV64I: InsnDef[] = [
   store('sw', 2, 4, 'store the low word of rs2'),
   store('sd', 3, 8, 'store the doubleword rs2'),
 
-  op('addi', 'I', 0x13, MI, I, 'rd = rs1 + imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} + ${d.imm}n`)),
-  op('slti', 'I', 0x2013, MI, I, 'rd = rs1 < imm (signed) ? 1 : 0', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} < ${d.imm}n ? 1n : 0n`)),
+  op('addi', 'I', 0x13, MI, I, 'rd = rs1 + imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} + ${g.big(d.imm)}`)),
+  op('slti', 'I', 0x2013, MI, I, 'rd = rs1 < imm (signed) ? 1 : 0', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} < ${g.big(d.imm)} ? 1n : 0n`)),
   op('sltiu', 'I', 0x3013, MI, I, 'rd = rs1 < imm (unsigned) ? 1 : 0',
-    (d, g) => g.set(d.rd, `${u64(g.reg(d.rs1))} < ${BigInt.asUintN(64, BigInt(d.imm))}n ? 1n : 0n`)),
-  op('xori', 'I', 0x4013, MI, I, 'rd = rs1 ^ imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} ^ ${d.imm}n`)),
-  op('ori', 'I', 0x6013, MI, I, 'rd = rs1 | imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} | ${d.imm}n`)),
-  op('andi', 'I', 0x7013, MI, I, 'rd = rs1 & imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} & ${d.imm}n`)),
-  op('slli', 'SH6', 0x1013, MSH6, I, 'rd = rs1 << shamt', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} << ${d.imm}n`)),
-  op('srli', 'SH6', 0x5013, MSH6, I, 'rd = rs1 >> shamt (logical)', (d, g) => g.set(d.rd, `${u64(g.reg(d.rs1))} >> ${d.imm}n`)),
-  op('srai', 'SH6', 0x40005013, MSH6, I, 'rd = rs1 >> shamt (arithmetic)', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} >> ${d.imm}n`)),
+    (d, g) => g.set(d.rd, `${u64(g.reg(d.rs1))} < ${g.ubig(d.imm)} ? 1n : 0n`)),
+  op('xori', 'I', 0x4013, MI, I, 'rd = rs1 ^ imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} ^ ${g.big(d.imm)}`)),
+  op('ori', 'I', 0x6013, MI, I, 'rd = rs1 | imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} | ${g.big(d.imm)}`)),
+  op('andi', 'I', 0x7013, MI, I, 'rd = rs1 & imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} & ${g.big(d.imm)}`)),
+  op('slli', 'SH6', 0x1013, MSH6, I, 'rd = rs1 << shamt', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} << ${g.big(d.imm)}`)),
+  op('srli', 'SH6', 0x5013, MSH6, I, 'rd = rs1 >> shamt (logical)', (d, g) => g.set(d.rd, `${u64(g.reg(d.rs1))} >> ${g.big(d.imm)}`)),
+  op('srai', 'SH6', 0x40005013, MSH6, I, 'rd = rs1 >> shamt (arithmetic)', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} >> ${g.big(d.imm)}`)),
 
   op('add', 'R', 0x33, MR, R, 'rd = rs1 + rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} + ${g.reg(d.rs2)}`)),
   op('sub', 'R', 0x40000033, MR, R, 'rd = rs1 - rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} - ${g.reg(d.rs2)}`)),
@@ -89,15 +89,15 @@ export const RV64I: InsnDef[] = [
   op('or', 'R', 0x6033, MR, R, 'rd = rs1 | rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} | ${g.reg(d.rs2)}`)),
   op('and', 'R', 0x7033, MR, R, 'rd = rs1 & rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} & ${g.reg(d.rs2)}`)),
 
-  op('addiw', 'I', 0x1b, MI, I, 'rd = sext32(rs1 + imm)', (d, g) => g.set(d.rd, s32(`${g.reg(d.rs1)} + ${d.imm}n`))),
-  op('slliw', 'SH5', 0x101b, MR, I, 'rd = sext32(rs1 << shamt)', (d, g) => g.set(d.rd, `BigInt(i32[${2 * d.rs1}] << ${d.imm})`)),
-  op('srliw', 'SH5', 0x501b, MR, I, 'rd = sext32(rs1[31:0] >> shamt) (logical)', (d, g) => g.set(d.rd, `BigInt((u[${2 * d.rs1}] >>> ${d.imm}) | 0)`)),
-  op('sraiw', 'SH5', 0x4000501b, MR, I, 'rd = sext32(rs1[31:0] >> shamt) (arithmetic)', (d, g) => g.set(d.rd, `BigInt(i32[${2 * d.rs1}] >> ${d.imm})`)),
+  op('addiw', 'I', 0x1b, MI, I, 'rd = sext32(rs1 + imm)', (d, g) => g.set(d.rd, s32(`${g.reg(d.rs1)} + ${g.big(d.imm)}`))),
+  op('slliw', 'SH5', 0x101b, MR, I, 'rd = sext32(rs1 << shamt)', (d, g) => g.set(d.rd, `BigInt(i32[${g.lo(d.rs1)}] << ${d.imm})`)),
+  op('srliw', 'SH5', 0x501b, MR, I, 'rd = sext32(rs1[31:0] >> shamt) (logical)', (d, g) => g.set(d.rd, `BigInt((u[${g.lo(d.rs1)}] >>> ${d.imm}) | 0)`)),
+  op('sraiw', 'SH5', 0x4000501b, MR, I, 'rd = sext32(rs1[31:0] >> shamt) (arithmetic)', (d, g) => g.set(d.rd, `BigInt(i32[${g.lo(d.rs1)}] >> ${d.imm})`)),
   op('addw', 'R', 0x3b, MR, R, 'rd = sext32(rs1 + rs2)', (d, g) => g.set(d.rd, s32(`${g.reg(d.rs1)} + ${g.reg(d.rs2)}`))),
   op('subw', 'R', 0x4000003b, MR, R, 'rd = sext32(rs1 - rs2)', (d, g) => g.set(d.rd, s32(`${g.reg(d.rs1)} - ${g.reg(d.rs2)}`))),
-  op('sllw', 'R', 0x103b, MR, R, 'rd = sext32(rs1 << (rs2 & 31))', (d, g) => g.set(d.rd, `BigInt(i32[${2 * d.rs1}] << (u[${2 * d.rs2}] & 31))`)),
-  op('srlw', 'R', 0x503b, MR, R, 'rd = sext32(rs1[31:0] >> (rs2 & 31)) (logical)', (d, g) => g.set(d.rd, `BigInt((u[${2 * d.rs1}] >>> (u[${2 * d.rs2}] & 31)) | 0)`)),
-  op('sraw', 'R', 0x4000503b, MR, R, 'rd = sext32(rs1[31:0] >> (rs2 & 31)) (arithmetic)', (d, g) => g.set(d.rd, `BigInt(i32[${2 * d.rs1}] >> (u[${2 * d.rs2}] & 31))`)),
+  op('sllw', 'R', 0x103b, MR, R, 'rd = sext32(rs1 << (rs2 & 31))', (d, g) => g.set(d.rd, `BigInt(i32[${g.lo(d.rs1)}] << (u[${g.lo(d.rs2)}] & 31))`)),
+  op('srlw', 'R', 0x503b, MR, R, 'rd = sext32(rs1[31:0] >> (rs2 & 31)) (logical)', (d, g) => g.set(d.rd, `BigInt((u[${g.lo(d.rs1)}] >>> (u[${g.lo(d.rs2)}] & 31)) | 0)`)),
+  op('sraw', 'R', 0x4000503b, MR, R, 'rd = sext32(rs1[31:0] >> (rs2 & 31)) (arithmetic)', (d, g) => g.set(d.rd, `BigInt(i32[${g.lo(d.rs1)}] >> (u[${g.lo(d.rs2)}] & 31))`)),
 
   // Harts take turns and run in order, so a fence orders nothing. `pause` (Zihintpause) is the
   // fence with pred=W, succ=0: a spin-wait hint, which on several harts ends the hart's turn.

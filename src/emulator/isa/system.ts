@@ -10,7 +10,7 @@ export type CsrKind = 'rw' | 'rs' | 'rc';
 const csr = (name: string, f3: number, kind: CsrKind, imm: boolean, doc: string): InsnDef => ({
   name, ext: 'Zicsr', format: imm ? 'CSRI' : 'CSR', match: 0x73 | (f3 << 12), mask: MI,
   syntax: imm ? 'rd,csr,zimm' : 'rd,csr,rs1', flow: 'end', doc,
-  emit: (d, g) => `${g.sync()}h.insn = ${d.raw}; ${g.guard(`h.csrOp('${kind}', ${d.csr}, ${d.rd}, ${imm ? d.imm : `${g.reg(d.rs1)}`}, ${imm ? d.imm === 0 : d.rs1 === 0})`)} ${g.exit(g.nextPc)}`,
+  emit: (d, g) => `${g.sync()}h.insn = ${d.raw}; ${g.guard(`h.csrOp('${kind}', ${d.csr}, ${d.rd}, ${imm ? d.imm : `${g.reg(d.rs1)}`}, ${g.isZero(imm ? d.imm : d.rs1)})`)} ${g.exit(g.nextPc)}`,
 });
 
 const sys = (name: string, match: number, mask: number, doc: string, call: string, syntax: InsnDef['syntax'] = ''): InsnDef => ({

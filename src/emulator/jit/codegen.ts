@@ -26,8 +26,24 @@ export const TLB_SIZE = 256;
 /** log2 of the granule in which RAM is marked as holding translated code. */
 export const CODE_CHUNK_SHIFT = 6;
 
-/** A BigInt literal for a 64-bit value, in signed form so it round-trips through BigInt64Array. */
-export const lit = (v: bigint): string => `${BigInt.asIntN(64, v)}n`;
+/**
+ * A value known when the code is generated, or (in the interpreter) an expression that computes
+ * it at run time.
+ */
+export type Value = bigint | string;
+
+/**
+ * A BigInt literal for a 64-bit value, in signed form so it round-trips through BigInt64Array;
+ * an expression stays as it is.
+ */
+export const lit = (v: Value): string => (typeof v === 'string' ? v : `${BigInt.asIntN(64, v)}n`);
+
+/**
+ * An operand of a Decoded: its number when one instruction is translated, or, when the
+ * interpreter's handler for a kind of instruction is generated, the name of the local that holds
+ * it at run time (jit/interpreter.ts passes a Decoded whose fields are those names).
+ */
+type Operand = number | string;
 
 export class Gen {
   /** Index of the current instruction within the block: instructions retired before it. */
@@ -62,25 +78,62 @@ export class Gen {
   handOff = false;
   /** The start of the wait loop the current instruction closes, if it closes one (waitLoop.ts). */
   waitStart: bigint | undefined = undefined;
+  /**
+   * Operands are read at run time rather than known: the fragment becomes the interpreter's
+   * handler for every instruction of its kind (jit/interpreter.ts), a function that returns
+   * false when it leaves the block. There the instruction's pc is `pcs[i]`, the next one's
+   * `pcs[i + 1]`, its immediate as a BigInt `imms[i]`, and `n` counts the instructions of
+   * the block retired before it (a fragment that syncs must leave the block); x0 may be
+   * written and is zeroed after every instruction and at every exit.
+   */
+  interp = false;
 
   /** Bring h.instret up to date before a slow path that reads it (CSRs, ecall). */
   sync(): string {
+    if (this.interp) return 'h.instret += n; n = 0; ';
     const n = this.index - this.committed;
     this.committed = this.index;
     return n ? `h.instret += ${n}; ` : '';
   }
 
-  get nextPc(): bigint { return BigInt.asIntN(64, this.pc + BigInt(this.len)); }
+  get nextPc(): Value { return this.interp ? 'pcs[i + 1]' : BigInt.asIntN(64, this.pc + BigInt(this.len)); }
 
-  reg(r: number): string { return r === 0 ? '0n' : `x[${r}]`; }
+  /** The pc plus the immediate: a branch's or jal's target. */
+  target(imm: Operand): Value {
+    return this.interp ? '(pcs[i] + imms[i])' : BigInt.asIntN(64, this.pc + BigInt(imm));
+  }
+
+  /** lui's value: the 20-bit immediate in bits 31:12, sign-extended. */
+  upper(imm: Operand): Value {
+    return this.interp ? `BigInt(${imm} << 12)` : BigInt((Number(imm) << 12) | 0);
+  }
+
+  /** auipc's value: the pc plus the upper immediate. */
+  pcUpper(imm: Operand): Value {
+    return this.interp ? `(pcs[i] + BigInt(${imm} << 12))` : this.pc + BigInt((Number(imm) << 12) | 0);
+  }
+
+  /** The immediate as a BigInt expression (sign-extended), and as an unsigned 64-bit one. */
+  big(imm: Operand): string { return this.interp ? 'imms[i]' : `${imm}n`; }
+  ubig(imm: Operand): string { return this.interp ? 'BigInt.asUintN(64, imms[i])' : `${BigInt.asUintN(64, BigInt(imm))}n`; }
+
+  /** The index of register r's low and high 32-bit halves in the u, i32 and fu views. */
+  lo(r: Operand): string { return typeof r === 'string' ? `(${r} << 1)` : `${2 * r}`; }
+  hi(r: Operand): string { return typeof r === 'string' ? `((${r} << 1) | 1)` : `${2 * r + 1}`; }
+
+  /** Whether an operand is 0, as a JavaScript boolean expression. */
+  isZero(v: Operand): string { return typeof v === 'string' ? `(${v} === 0)` : String(v === 0); }
+
+  reg(r: Operand): string { return r === 0 ? '0n' : `x[${r}]`; }
 
   /** Assign a register; writes to x0 vanish but the value is still computed. */
-  set(rd: number, expr: string): string {
+  set(rd: Operand, expr: string): string {
     return rd === 0 ? `${expr};` : `x[${rd}] = ${expr};`;
   }
 
   /** Leave the block at a known pc, counting this instruction as retired. */
-  exit(target: bigint): string {
+  exit(target: Value): string {
+    if (this.interp) return `{ h.instret += n + 1; x[${PC_SLOT}] = ${lit(target)}; x[0] = 0n; return false; }`;
     const n = this.index + 1 - this.committed;
     if (target === this.waitStart) {
       // The back edge of a wait loop: go round again on a later turn, after the others'.
@@ -113,11 +166,13 @@ export class Gen {
 
   /** Leave the block after the slow path has already written the pc (mret, jalr helper...). */
   exitDynamic(): string {
+    if (this.interp) return '{ h.instret += n + 1; x[0] = 0n; return false; }';
     return `{ h.instret += ${this.index + 1 - this.committed}; return; }`;
   }
 
   /** Leave the block at this instruction without retiring it: a trap or a debugger stop is pending. */
   fault(): string {
+    if (this.interp) return `{ h.instret += n; x[${PC_SLOT}] = pcs[i]; x[0] = 0n; return false; }`;
     return `{ h.instret += ${this.index - this.committed}; x[${PC_SLOT}] = ${lit(this.pc)}; return; }`;
   }
 
@@ -131,7 +186,7 @@ export class Gen {
    * compare and one typed-array read; everything else (MMIO, misaligned, TLB miss, a watched
    * page) goes to the hart's slow path, which may raise a trap.
    */
-  load(rd: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8, signed: boolean): string {
+  load(rd: Operand, rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8, signed: boolean): string {
     if (this.calls) {
       const name = { 1: signed ? 'lb' : 'lbu', 2: signed ? 'lh' : 'lhu', 4: signed ? 'lw' : 'lwu', 8: 'ld' }[size];
       return `if (!ma.${name}(${rd}, ${rs1}, ${imm})) ${this.fault()}`;
@@ -146,23 +201,23 @@ export class Gen {
    * The TLB check of a load: `hit` runs with the RAM byte offset in `o`, `miss` with the
    * zero- or sign-extended value from the slow path in `v`.
    */
-  loadVia(rs1: number, imm: number, size: 1 | 2 | 4 | 8, hit: string, signed: boolean, miss: string): string {
+  loadVia(rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8, hit: string, signed: boolean, miss: string): string {
     const align = size === 1 ? '' : ` && (lo & ${size - 1}) === 0`;
-    return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${imm}n;
+    return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${this.big(imm)};
 { const lo = u[${2 * ADDR_SLOT}], e = (lo >>> 12) & ${TLB_SIZE - 1};
   if (tlR[e] === (lo & -4096) && tlRh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { const o = tlRo[e] + (lo & 4095); ${hit} }
   else { const v = h.loadSlow(${size}, ${signed}); if (h.exc !== 0) ${this.fault()} ${miss} } }`;
   }
 
   /** A store through the TLB fast path; a store into translated code takes the slow path. */
-  store(rs2: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8): string {
+  store(rs2: Operand, rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8): string {
     if (this.calls) {
       const name = { 1: 'sb', 2: 'sh', 4: 'sw', 8: 'sd' }[size];
       return `if (!ma.${name}(${rs2}, ${rs1}, ${imm})) ${this.fault()}`;
     }
     const view = { 1: 'ru8', 2: 'ru16', 4: 'r32', 8: 'r64' }[size];
     const shift = { 1: 0, 2: 1, 4: 2, 8: 3 }[size];
-    const value = size === 8 ? this.reg(rs2) : size === 4 ? `i32[${2 * rs2}]` : `u[${2 * rs2}]`;
+    const value = size === 8 ? this.reg(rs2) : size === 4 ? `i32[${this.lo(rs2)}]` : `u[${this.lo(rs2)}]`;
     return this.storeVia(rs1, imm, size, `${view}[o${shift ? ` >>> ${shift}` : ''}] = ${value};`, this.reg(rs2));
   }
 
@@ -170,9 +225,9 @@ export class Gen {
    * The TLB check of a store: `hit` writes RAM at byte offset `o`; otherwise the slow path
    * stores `value` (a BigInt expression).
    */
-  storeVia(rs1: number, imm: number, size: 1 | 2 | 4 | 8, hit: string, value: string): string {
+  storeVia(rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8, hit: string, value: string): string {
     const align = size === 1 ? '' : ` && (lo & ${size - 1}) === 0`;
-    return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${imm}n;
+    return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${this.big(imm)};
 { const lo = u[${2 * ADDR_SLOT}], e = (lo >>> 12) & ${TLB_SIZE - 1};
   let o = -1;
   if (tlW[e] === (lo & -4096) && tlWh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { o = tlWo[e] + (lo & 4095); if (cc[o >>> ${CODE_CHUNK_SHIFT}] !== 0) o = -1; }

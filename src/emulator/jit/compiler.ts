@@ -9,15 +9,23 @@ import { Gen, lit } from './codegen.js';
 import { runtime } from './runtime.js';
 import { MemAccess } from './memAccess.js';
 import { waitLoopStart } from './waitLoop.js';
+import { RAM_BASE } from '../memory/ram.js';
+import { decodeForInterpreter, interpreterFactory } from './interpreter.js';
+import { Tier, TIERING, type Tiering } from './tiers.js';
 
 export const MAX_BLOCK = 64;
 
 export interface Block {
-  /** Its code: the cold form first, the inline form once promoted. */
+  /** Runs it in its current form: interpreted, then translated (tiers.ts). */
   fn: () => void;
-  /** Whether fn is still the cold form, and how many instructions it has retired in it. */
-  cold: boolean;
+  tier: Tier;
+  /** Instructions it has retired in its current form, and how many it retires before the next. */
   work: number;
+  promoteAt: number;
+  /** Its instructions as the interpreter reads them (interpreter.ts). */
+  readonly ops: Int32Array;
+  readonly pcs: BigInt64Array;
+  readonly imms: BigInt64Array;
   /** Whether it jumps back to its own start (and loops inside its function). */
   loops: boolean;
   /** The raw word of a trailing instruction we do not implement, or -1. */
@@ -73,7 +81,52 @@ function memAccessFor(h: Hart, priv: number): MemAccess {
   return ma;
 }
 
-/** Fetch and decode the instruction at pc; a number is the raw word of an illegal one. */
+/** Each hart's interpreter per privilege, made for the code-chunk map it was made with. */
+const interpreters = new WeakMap<Hart, { cc: Uint16Array; fns: (((b: Block) => void) | undefined)[] }>();
+
+export function interpreterFor(h: Hart, priv: number): (b: Block) => void {
+  let all = interpreters.get(h);
+  if (!all || all.cc !== h.codeChunks) { all = { cc: h.codeChunks, fns: [] }; interpreters.set(h, all); }
+  return all.fns[priv] ??= bind(h, priv, interpreterFactory(PARAMS)) as (b: Block) => void;
+}
+
+/**
+ * Reads the halfwords of one block's code. The first fetch of a block translates its pc (and
+ * raises the fault, if any); while the block stays on that page, and no PMP region boundary
+ * lies inside the page, every fetch from it has the same answer, so the rest are read from the
+ * page in RAM directly rather than each translated again (a page-table walk under SV39).
+ */
+class CodeReader {
+  private readonly pageBase: number;
+  private readonly pageTag: bigint;
+  private readonly direct: boolean;
+
+  constructor(private readonly h: Hart, pc: bigint, page: number) {
+    this.pageBase = page * 4096;
+    this.pageTag = pc >> 12n;
+    this.direct = h.csr.pmp.uniformPage(BigInt(RAM_BASE + this.pageBase));
+  }
+
+  fetch16(pc: bigint): number | undefined {
+    if (this.direct && pc >> 12n === this.pageTag) return this.h.bus.ram.ru16[(this.pageBase + Number(pc & 0xfffn)) >>> 1];
+    return this.h.fetch16(pc);
+  }
+
+  /** Fetch and decode the instruction at pc; a number is the raw word of an illegal one. */
+  fetchDecode(pc: bigint): Decoded | number | undefined {
+    const lo = this.fetch16(pc);
+    if (lo === undefined) return undefined;
+    let word = lo;
+    if ((lo & 3) === 3) {
+      const hi = this.fetch16(pc + 2n);
+      if (hi === undefined) return undefined;
+      word = (lo | (hi << 16)) >>> 0;
+    }
+    return decode(word) ?? word;
+  }
+}
+
+/** Fetch and decode the instruction at pc through the hart's translation (its fault, if any, pending). */
 function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
   const lo = h.fetch16(pc);
   if (lo === undefined) return undefined;
@@ -92,7 +145,8 @@ function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
  * start (breakpoints). The block starts in its cold form (loads and stores as calls);
  * `promote` gives it the inline form once it has run enough.
  */
-export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (pc: bigint) => boolean): Block | undefined {
+export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (pc: bigint) => boolean,
+  tiering: Tiering = TIERING): Block | undefined {
   const page = h.fetchPage(pc);
   if (page < 0) { fetchDecode(h, pc); return undefined; }
   const endOfPage = BigInt.asIntN(64, (pc | 0xfffn) + 1n);
@@ -102,14 +156,15 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   let illegal = -1;
   const startPage = pc >> 12n;
   let page2 = -1;
+  const code = new CodeReader(h, pc, page);
   while (decoded.length < maxLen) {
     if (decoded.length > 0 && ((cur >> 12n) !== startPage || stopBefore?.(cur))) break;
     // A 4-byte instruction in the page's last two bytes runs onto the next page, which may
     // map anywhere: it goes alone in its block, which remembers both pages.
-    const straddles = cur === endOfPage - 2n && ((h.fetch16(cur) ?? 0) & 3) === 3;
+    const straddles = cur === endOfPage - 2n && ((code.fetch16(cur) ?? 0) & 3) === 3;
     if (straddles && decoded.length > 0) break;
     const excBefore = h.exc;
-    const d = fetchDecode(h, cur);
+    const d = code.fetchDecode(cur);
     if (d === undefined) {
       if (decoded.length > 0) { h.exc = excBefore; break; } // fault later, when it runs alone
       return undefined;
@@ -148,25 +203,46 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
       }
       at = BigInt.asIntN(64, at + BigInt(d.len));
     });
+    // The interpreter's handlers are shared by every instruction of a kind and know nothing of
+    // a block's wait loops or hand-offs: a hart that shares the machine translates at once.
+    if (tiering.first === Tier.Interpreted) tiering = { ...tiering, first: Tier.Cold };
   }
+  const lo = Number(BigInt.asUintN(64, pc) & 0xffffffffn), hi = Number(BigInt.asUintN(64, pc) >> 32n);
+  const forInterpreter = decodeForInterpreter(decoded, illegal, lo, hi);
   const b: Block = {
-    fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, cold: true, work: 0, loops: false,
+    fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, tier: tiering.first, work: 0, promoteAt: 0, loops: false,
     waitStarts, codeBefore,
+    ops: forInterpreter.ops, pcs: forInterpreter.pcs, imms: forInterpreter.imms,
     ramOffset,
     bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
-    lo: Number(BigInt.asUintN(64, pc) & 0xffffffffn),
-    hi: Number(BigInt.asUintN(64, pc) >> 32n),
+    lo, hi,
   };
-  b.fn = emitBlock(h, b, true);
-  // A block that jumps back to its own start is a loop: hot by nature, inline from the start.
-  if (b.loops) promote(h, b);
+  b.loops = decoded.some((d, i) => (d.def.format === 'B' || d.def.format === 'J') && BigInt.asIntN(64, b.pcs[i] + BigInt(d.imm)) === pc);
+  // A block that jumps back to its own start is a loop, often hot: translated blocks go inline
+  // at once. An interpreted one waits for its work (loopWork, less than other blocks wait),
+  // since the loops of cold code (a few iterations) are not worth a translation.
+  const first = b.loops && tiering.first !== Tier.Interpreted ? Tier.Inline : tiering.first;
+  enter(h, b, first, tiering);
   return b;
 }
 
-/** Give a block that has run enough its inline form (the same instructions, the same effects). */
-export function promote(h: Hart, b: Block): void {
-  b.fn = emitBlock(h, b, false);
-  b.cold = false;
+/** Give a block its form `tier` and the work after which it moves on. */
+function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering): void {
+  b.tier = tier;
+  b.work = 0;
+  if (tier === Tier.Interpreted) {
+    const interpret = interpreterFor(h, b.priv);
+    b.fn = () => interpret(b);
+    b.promoteAt = b.loops ? tiering.loopWork : tiering.interpWork;
+  } else {
+    b.fn = emitBlock(h, b, tier === Tier.Cold);
+    b.promoteAt = tier === Tier.Cold ? tiering.hotWork : Infinity;
+  }
+}
+
+/** Move a block that has run enough to its next form (the same instructions, the same effects). */
+export function promote(h: Hart, b: Block, tiering: Tiering = TIERING): void {
+  enter(h, b, b.tier === Tier.Interpreted ? tiering.afterInterp : Tier.Inline, tiering);
 }
 
 /** The function for a block's instructions: loads and stores as calls (`calls`) or inline. */
@@ -197,11 +273,14 @@ function emitBlock(h: Hart, b: Block, calls: boolean): () => void {
     g.pc = BigInt.asIntN(64, cur - BigInt(b.decoded[b.decoded.length - 1].len));
     parts.push(g.exit(cur));
   }
-  b.loops = g.loops;
   const body = g.loops ? `loop: for (;;) {\n${parts.join('\n')}\n}`.replaceAll('__BLOCK_LEN__', String(b.len)) : parts.join('\n');
   const name = `block_${BigInt.asUintN(64, pc).toString(16)}`;
-  const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`);
-  const ram = h.bus.ram, t = h.tlbs[b.priv];
+  return bind(h, b.priv, new Function(...PARAMS, `return function ${name}() {\n${body}\n};`) as (...names: unknown[]) => unknown) as () => void;
+}
+
+/** Give a generated factory the hart's state it closes over (PARAMS), for privilege priv. */
+function bind(h: Hart, priv: number, factory: (...names: unknown[]) => unknown): unknown {
+  const ram = h.bus.ram, t = h.tlbs[priv];
   return factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
-    t.r, t.rh, t.ro, t.w, t.wh, t.wo, h.codeChunks, h.fpu, h.fpu.f64, h.fpu.f32, h.fpu.fu, h.fpu.fx, memAccessFor(h, b.priv)) as () => void;
+    t.r, t.rh, t.ro, t.w, t.wh, t.wo, h.codeChunks, h.fpu, h.fpu.f64, h.fpu.f32, h.fpu.fu, h.fpu.fx, memAccessFor(h, priv));
 }

@@ -1,0 +1,180 @@
+// The interpreter: the first tier, which runs a block's decoded instructions without
+// translating them. Most blocks of a kernel run a few hundred to a few thousand times, too
+// rarely for V8 to optimize a function made for each of them, and making that function
+// (`new Function`, then its lazy compile) costs more than running the block does. The
+// interpreter is one function per hart and privilege, hot from the start and so optimized
+// once; blocks run in it until they have done enough work to be translated (runLoop.ts).
+//
+// It is generated from the instruction table like translated code is: each kind's `emit` is
+// given a Decoded whose operand fields name locals (`rd`, `rs1`, `immN`...) instead of holding
+// numbers, and a Gen in interpreter mode (codegen.ts), so the fragment reads its operands at
+// run time; each fragment becomes the body of its kind's handler. A block's
+// instructions are kept as records of OPS_WIDTH 32-bit fields (`ops`), with each
+// instruction's pc (`pcs`, one more for the pc after the block) and immediate as a BigInt
+// (`imms`). See docs/performance.md for the candidates measured.
+import { INSTRUCTIONS } from '../isa/table.js';
+import type { Decoded, InsnDef } from '../isa/types.js';
+import { Gen } from './codegen.js';
+import type { Block } from './compiler.js';
+
+/** The fields of one instruction record in a block's `ops`. */
+export const OPS_WIDTH = 9;
+const F_KIND = 0, F_RD = 1, F_RS1 = 2, F_RS2 = 3, F_RS3 = 4, F_IMM = 5, F_CSR = 6, F_RM = 7, F_RAW = 8;
+
+/** Each kind's number in `ops`: its index in the table; one past them, an illegal instruction. */
+const KIND = new Map<InsnDef, number>(INSTRUCTIONS.map((d, i) => [d, i]));
+export const KIND_ILLEGAL = INSTRUCTIONS.length;
+
+/** The locals a handler reads its operands from, and the record field each comes from. */
+const LOCALS: readonly [string, number][] = [
+  ['rd', F_RD], ['rs1', F_RS1], ['rs2', F_RS2], ['rs3', F_RS3], ['immN', F_IMM], ['csr', F_CSR], ['rm', F_RM], ['raw', F_RAW],
+];
+
+/** The decoded instructions of a block as the interpreter reads them. */
+export interface Decoding {
+  ops: Int32Array;
+  pcs: BigInt64Array;
+  imms: BigInt64Array;
+}
+
+/**
+ * Blocks' arrays are views into shared chunks: an ArrayBuffer of its own per block (memory
+ * outside V8's heap) made the garbage collector run a third of the time on cold code. A chunk
+ * is freed when no block views it any more.
+ */
+const CHUNK = 256 * 1024;
+let chunk = new ArrayBuffer(CHUNK), chunkUsed = 0;
+
+function allocate(bytes: number): [ArrayBuffer, number] {
+  if (bytes > CHUNK / 4) return [new ArrayBuffer(bytes), 0];
+  if (chunkUsed + bytes > CHUNK) { chunk = new ArrayBuffer(CHUNK); chunkUsed = 0; }
+  const at = chunkUsed;
+  chunkUsed += (bytes + 7) & ~7;
+  return [chunk, at];
+}
+
+/**
+ * A block's records: its decoded instructions from `pc`, then, when `illegal` is a raw word
+ * (not -1), one record for the illegal instruction that ends it. All three arrays share one
+ * buffer, filled as 32-bit halves (the BigInt arithmetic would allocate at every instruction:
+ * making blocks is most of what cold code costs).
+ */
+export function decodeForInterpreter(decoded: readonly Decoded[], illegal: number, pcLo: number, pcHi: number): Decoding {
+  const count = decoded.length + (illegal >= 0 ? 1 : 0);
+  const opsWords = count * OPS_WIDTH + (count * OPS_WIDTH) % 2; // the BigInts after them 8-aligned
+  const bytes = opsWords * 4 + (2 * count + 1) * 8;
+  const [buf, at] = allocate(bytes);
+  const ops = new Int32Array(buf, at, bytes / 4);
+  const pcs = new BigInt64Array(buf, at + opsWords * 4, count + 1), imms = new BigInt64Array(buf, at + opsWords * 4 + (count + 1) * 8, count);
+  const pcWord = opsWords, immWord = opsWords + 2 * (count + 1);
+  let delta = 0;
+  const setPc = (i: number): void => {
+    const lo = (pcLo >>> 0) + delta;
+    ops[pcWord + 2 * i] = lo | 0;
+    ops[pcWord + 2 * i + 1] = lo >= 0x100000000 ? (pcHi + 1) | 0 : pcHi | 0;
+  };
+  decoded.forEach((d, i) => {
+    const o = i * OPS_WIDTH;
+    ops[o + F_KIND] = KIND.get(d.def)!;
+    ops[o + F_RD] = d.rd; ops[o + F_RS1] = d.rs1; ops[o + F_RS2] = d.rs2; ops[o + F_RS3] = d.rs3;
+    ops[o + F_IMM] = d.imm; ops[o + F_CSR] = d.csr; ops[o + F_RM] = d.rm; ops[o + F_RAW] = d.raw;
+    ops[immWord + 2 * i] = d.imm;
+    ops[immWord + 2 * i + 1] = d.imm >> 31;
+    setPc(i);
+    delta += d.len;
+  });
+  if (illegal >= 0) {
+    const o = decoded.length * OPS_WIDTH;
+    ops[o + F_KIND] = KIND_ILLEGAL;
+    ops[o + F_RAW] = illegal;
+    setPc(decoded.length);
+    delta += (illegal & 3) === 3 ? 4 : 2;
+  }
+  setPc(count);
+  return { ops, pcs, imms };
+}
+
+/** The Decoded each kind's fragment is generated from: its operands are the handler's locals. */
+function symbolic(def: InsnDef): Decoded {
+  const names = { rd: 'rd', rs1: 'rs1', rs2: 'rs2', rs3: 'rs3', imm: 'immN', csr: 'csr', rm: 'rm', raw: 'raw' };
+  return { def, len: 4, aq: false, rl: false, pred: 0, succ: 0, fm: 0, ...names } as unknown as Decoded;
+}
+
+/** The handler of one kind: its fragment behind the loads of the operands it reads. */
+function handler(kind: number, def: InsnDef | undefined, body: string): string {
+  const name = def?.name ?? 'illegal';
+  if (/\bNaN\b|\bundefined\b|immNn|\[object /.test(body)) {
+    throw new Error(`interpreter: the fragment of ${name} needs an operand at generation time:\n${body}`);
+  }
+  if (body.includes('n = 0;') && def?.flow !== 'end' && def?.flow !== 'jump') {
+    throw new Error(`interpreter: ${name} syncs instret but may not leave its block`);
+  }
+  // The raw word unsigned, as translated code has it (h.insn, mtval).
+  const loads = LOCALS.filter(([local]) => new RegExp(`\\b${local}\\b`).test(body))
+    .map(([local, f]) => `${local} = ops[o + ${f}]${f === F_RAW ? ' >>> 0' : ''}`);
+  return `function k${kind}_${name.replace(/\W/g, '_')}(i, o, n) {${loads.length ? ` const ${loads.join(', ')};` : ''}\n${body}\nreturn true; }`;
+}
+
+/**
+ * The kinds every kernel runs from its first few thousand instructions on, and most: their
+ * fragments are also cases of a switch in the interpreter's loop, which saves a call each. The
+ * others only have their handler, so that a kind first run late does not deoptimize the loop.
+ */
+const INLINED = new Set(['addi', 'addiw', 'add', 'sub', 'and', 'andi', 'or', 'ori', 'xor', 'slli', 'srli', 'lui', 'auipc',
+  'ld', 'lw', 'lwu', 'lbu', 'sd', 'sw', 'sb', 'jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu']);
+
+/** A kind's fragment as a case of the interpreter's switch: its exits leave the loop's function. */
+function caseOf(kind: number, def: InsnDef): string {
+  const g = new Gen();
+  g.interp = true;
+  g.calls = true;
+  const body = def.emit(symbolic(def), g).replaceAll('return false;', 'return;');
+  const loads = LOCALS.filter(([local]) => new RegExp(`\\b${local}\\b`).test(body))
+    .map(([local, f]) => `${local} = ops[o + ${f}]${f === F_RAW ? ' >>> 0' : ''}`);
+  return `case ${kind}: {${loads.length ? ` const ${loads.join(', ')};` : ''}\n${body}\n} break;`;
+}
+
+let factory: ((...names: unknown[]) => (b: Block) => void) | undefined;
+
+/**
+ * The interpreter's factory: given the names translated blocks are given (compiler.ts PARAMS),
+ * it returns `interpret(b)`, which runs block b once. One factory serves every hart and
+ * privilege, so that its closures share their type feedback and V8 optimizes each handler
+ * once.
+ */
+export function interpreterFactory(params: readonly string[]): (...names: unknown[]) => (b: Block) => void {
+  if (factory) return factory;
+  const handlers = INSTRUCTIONS.map((def, kind) => {
+    const g = new Gen();
+    g.interp = true;
+    g.calls = true;
+    return handler(kind, def, def.emit(symbolic(def), g));
+  });
+  const g = new Gen();
+  g.interp = true;
+  handlers.push(handler(KIND_ILLEGAL, undefined, `h.insn = raw; h.illegal(); ${g.fault()}`));
+  // One function per kind rather than one switch: a switch this size is one function for V8,
+  // deoptimized and recompiled whole (some 200 ms) each time an instruction kind it has not
+  // seen yet first runs.
+  const inlined = INSTRUCTIONS.flatMap((def, kind) => (INLINED.has(def.name) ? [caseOf(kind, def)] : []));
+  const source = `let ops, pcs, imms;
+${handlers.join('\n')}
+const H = [${handlers.map((h) => h.slice('function '.length, h.indexOf('('))).join(', ')}];
+return function interpret(b) {
+  ops = b.ops; pcs = b.pcs; imms = b.imms;
+  const count = b.len;
+  let n = 0;
+  for (let i = 0, o = 0; i < count; i++, o += ${OPS_WIDTH}) {
+    switch (ops[o]) {
+${inlined.join('\n')}
+    default: if (!H[ops[o]](i, o, n)) return;
+    }
+    x[0] = 0n;
+    n++;
+  }
+  h.instret += n;
+  x[32] = pcs[count];
+};`;
+  factory = new Function(...params, source) as (...names: unknown[]) => (b: Block) => void;
+  return factory;
+}
