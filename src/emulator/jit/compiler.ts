@@ -63,6 +63,11 @@ export interface Block {
    * the block, whose body was read to recognise it. Rewriting them retranslates the block.
    */
   readonly codeBefore: number;
+  /**
+   * A breakpoint or execute trigger is at its start: a jump back there must go through the
+   * dispatcher, which stops, rather than loop inside the function.
+   */
+  readonly stopsAtStart: boolean;
   /** The next block translated from the same physical start (BlockCache's chain). */
   alias: Block | undefined;
 }
@@ -211,7 +216,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const forInterpreter = decodeForInterpreter(decoded, illegal, lo, hi);
   const b: Block = {
     fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, tier: tiering.first, work: 0, promoteAt: 0, loops: false,
-    waitStarts, codeBefore,
+    waitStarts, codeBefore, stopsAtStart: stopBefore?.(pc) ?? false,
     ops: forInterpreter.ops, pcs: forInterpreter.pcs, imms: forInterpreter.imms,
     ramOffset,
     bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
@@ -251,7 +256,7 @@ function emitBlock(h: Hart, b: Block, calls: boolean): () => void {
   g.calls = calls;
   g.handOff = h.handOff;
   const pc = BigInt.asIntN(64, (BigInt(b.hi >>> 0) << 32n) | BigInt(b.lo >>> 0));
-  g.blockStart = pc;
+  if (!b.stopsAtStart) g.blockStart = pc;
   const parts: string[] = [];
   let cur = pc;
   b.decoded.forEach((d, i) => {
