@@ -249,6 +249,9 @@ test('a user program at source level: a breakpoint in utest.rs stops in U-mode; 
   for (const section of ['Page Tables', 'Physical Frames', 'Heap', 'Breakpoints']) await wb.collapseSection(section);
   const processes = await wb.viewSection('Processes');
   await processes.locator('.monaco-list-row', { hasText: 'utest' }).first().waitFor({ timeout: 30_000 });
+  // The list draws only the rows its section has room for, and the section grows while the
+  // ones collapsed above give their height back: wait for the running process's row.
+  await processes.locator('.monaco-list-row', { hasText: 'running' }).first().waitFor({ timeout: 30_000 });
   const table = (await processes.innerText()).replace(/\s+/g, ' ');
   assert.match(table, /utest/);
   assert.match(table, /init/);
