@@ -116,28 +116,18 @@ class CodeReader {
     if (this.direct && pc >> 12n === this.pageTag) return this.h.bus.ram.ru16[(this.pageBase + Number(pc & 0xfffn)) >>> 1];
     return this.h.fetch16(pc);
   }
-
-  /** Fetch and decode the instruction at pc; a number is the raw word of an illegal one. */
-  fetchDecode(pc: bigint): Decoded | number | undefined {
-    const lo = this.fetch16(pc);
-    if (lo === undefined) return undefined;
-    let word = lo;
-    if ((lo & 3) === 3) {
-      const hi = this.fetch16(pc + 2n);
-      if (hi === undefined) return undefined;
-      word = (lo | (hi << 16)) >>> 0;
-    }
-    return decode(word) ?? word;
-  }
 }
 
-/** Fetch and decode the instruction at pc through the hart's translation (its fault, if any, pending). */
-function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
-  const lo = h.fetch16(pc);
+/**
+ * Fetch and decode the instruction at pc with `fetch16` (the hart's translation, or a block's
+ * CodeReader): a number is the raw word of an illegal one, undefined a fetch fault (pending).
+ */
+function fetchDecode(fetch16: (pc: bigint) => number | undefined, pc: bigint): Decoded | number | undefined {
+  const lo = fetch16(pc);
   if (lo === undefined) return undefined;
   let word = lo;
   if ((lo & 3) === 3) {
-    const hi = h.fetch16(pc + 2n);
+    const hi = fetch16(pc + 2n);
     if (hi === undefined) return undefined;
     word = (lo | (hi << 16)) >>> 0;
   }
@@ -153,7 +143,7 @@ function fetchDecode(h: Hart, pc: bigint): Decoded | number | undefined {
 export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (pc: bigint) => boolean,
   tiering: Tiering = TIERING): Block | undefined {
   const page = h.fetchPage(pc);
-  if (page < 0) { fetchDecode(h, pc); return undefined; }
+  if (page < 0) { fetchDecode((p) => h.fetch16(p), pc); return undefined; }
   const endOfPage = BigInt.asIntN(64, (pc | 0xfffn) + 1n);
   const decoded: Decoded[] = [];
   let cur = pc;
@@ -169,7 +159,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
     const straddles = cur === endOfPage - 2n && ((code.fetch16(cur) ?? 0) & 3) === 3;
     if (straddles && decoded.length > 0) break;
     const excBefore = h.exc;
-    const d = code.fetchDecode(cur);
+    const d = fetchDecode((p) => code.fetch16(p), cur);
     if (d === undefined) {
       if (decoded.length > 0) { h.exc = excBefore; break; } // fault later, when it runs alone
       return undefined;
