@@ -238,7 +238,7 @@ export class RunLoop {
         const before = h.instret;
         if (b.tier === Tier.Interpreted) (interpreters[b.priv] ??= interpreterFor(h, b.priv))(b);
         else b.fn();
-        if ((b.work += h.instret - before) >= b.promoteAt) promote(h, b, m.tiering);
+        if ((b.work += h.instret - before) >= b.promoteAt) promote(h, b, m.tiering, blocks);
       }
       if (stepping && h.exc === EXC_NONE) return m.stopReason ?? { kind: 'budget' };
     }

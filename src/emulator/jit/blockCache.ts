@@ -56,6 +56,19 @@ export class BlockCache {
     this.mark(b, 1);
   }
 
+  /**
+   * Give a block of this cache the code range of the region it becomes (jit/region.ts), so
+   * that a write into any of the region's code drops it; false if the block is not here.
+   */
+  respan(b: Block, codeBefore: number, bytes: number): boolean {
+    if (this.find(b.ramOffset, b.lo, b.hi, b.priv) !== b) return false;
+    this.mark(b, -1);
+    b.codeBefore = codeBefore;
+    b.bytes = b.firstBytes = bytes;
+    this.mark(b, 1);
+    return true;
+  }
+
   private mark(b: Block, delta: 1 | -1): void {
     this.code.mark(b.ramOffset - b.codeBefore, b.codeBefore + b.firstBytes, delta);
     if (b.page2 >= 0) this.code.mark(b.page2, b.bytes - b.firstBytes, delta);
@@ -88,13 +101,13 @@ export class BlockCache {
     }
   }
 
-  /** Drop the blocks whose virtual range holds pc. */
+  /** Drop the blocks whose virtual range (a region's, or a wait loop's before it, included) holds pc. */
   dropAtVirtual(pc: bigint): void {
     const v = BigInt.asUintN(64, pc);
     for (const set of this.byPage.values()) {
       for (const b of [...set]) {
         const start = (BigInt(b.hi >>> 0) << 32n) | BigInt(b.lo >>> 0);
-        if (v >= start && v < start + BigInt(b.bytes)) this.remove(b);
+        if (v >= start - BigInt(b.codeBefore) && v < start + BigInt(b.bytes)) this.remove(b);
       }
     }
   }

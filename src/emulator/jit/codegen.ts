@@ -27,6 +27,19 @@ export const TLB_SIZE = 256;
 export const CODE_CHUNK_SHIFT = 6;
 
 /**
+ * What a block translated into a region (jit/region.ts) knows of it: the blocks it can go on to
+ * without the dispatcher (their start pc and their length in instructions), and for jumps
+ * through a register the region's page (its pc's high half and the low half's page bits) and
+ * its longest block.
+ */
+export interface RegionPlan {
+  members: ReadonlyMap<bigint, number>;
+  hi: number;
+  pageLo: number;
+  maxLen: number;
+}
+
+/**
  * A value known when the code is generated, or (in the interpreter) an expression that computes
  * it at run time.
  */
@@ -87,6 +100,14 @@ export class Gen {
    * written and is zeroed after every instruction and at every exit.
    */
   interp = false;
+  /**
+   * The current instruction's exits leave for the dispatcher whatever their target: its flow is
+   * 'end' (CSR writes, fences, traps, xRET), after which the dispatcher must look at interrupts
+   * and translations again.
+   */
+  leaves = false;
+  /** The region the block is translated into, if any (jit/region.ts). */
+  region: RegionPlan | undefined = undefined;
 
   /** Bring h.instret up to date before a slow path that reads it (CSRs, ecall). */
   sync(): string {
@@ -135,6 +156,19 @@ export class Gen {
   exit(target: Value): string {
     if (this.interp) return `{ h.instret += n + 1; x[${PC_SLOT}] = ${lit(target)}; x[0] = 0n; return false; }`;
     const n = this.index + 1 - this.committed;
+    const r = this.region;
+    if (r && !this.leaves && typeof target === 'bigint') {
+      const len = r.members.get(target);
+      if (len !== undefined) {
+        // Into another of the region's blocks, without the dispatcher: only while the whole of
+        // that block fits the run's budget (as the dispatcher would ask) and no slow-path
+        // access since the region was entered may have rewritten code or woken a device.
+        // Through the switch even for a jump to the block's own start: V8's optimized code for
+        // loops nested in the switch's cases ran at half the speed (docs/performance.md).
+        const key = Number(BigInt.asUintN(12, target));
+        return `{ h.instret += ${n}; if (sm === 0 && h.instret + ${len} <= h.loopLimit) { at = ${key}; continue loop; } x[${PC_SLOT}] = ${lit(target)}; return; }`;
+      }
+    }
     if (target === this.waitStart) {
       // The back edge of a wait loop: go round again on a later turn, after the others'.
       return `{ h.exc = ${EXC_HAND_OFF}; h.instret += ${n}; x[${PC_SLOT}] = ${lit(target)}; return; }`;
@@ -167,6 +201,14 @@ export class Gen {
   /** Leave the block after the slow path has already written the pc (mret, jalr helper...). */
   exitDynamic(): string {
     if (this.interp) return '{ h.instret += n + 1; x[0] = 0n; return false; }';
+    const r = this.region;
+    if (r && !this.leaves) {
+      // A jump through a register (a return, mostly) to the region's page goes on in the
+      // region if a block of it starts there (the switch's default returns), while its
+      // longest block fits the budget.
+      const n = this.index + 1 - this.committed;
+      return `{ h.instret += ${n}; if (sm === 0 && u[${2 * PC_SLOT + 1}] === ${r.hi} && (u[${2 * PC_SLOT}] & -4096) === ${r.pageLo} && h.instret + ${r.maxLen} <= h.loopLimit) { at = u[${2 * PC_SLOT}] & 4095; continue loop; } return; }`;
+    }
     return `{ h.instret += ${this.index + 1 - this.committed}; return; }`;
   }
 
@@ -180,6 +222,13 @@ export class Gen {
   guard(call: string): string {
     return `if (!${call}) ${this.fault()}`;
   }
+
+  /**
+   * In a region, a slow-path access may have rewritten translated code (a store into it, or a
+   * device's DMA) or changed what the dispatcher must look at (a device register): the region
+   * leaves at its next jump between blocks, as if each block had been dispatched.
+   */
+  private slowMark(): string { return this.region ? 'sm = 1; ' : ''; }
 
   /**
    * A load through the TLB fast path: aligned RAM accesses on a page the TLB knows are one
@@ -206,7 +255,7 @@ export class Gen {
     return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${this.big(imm)};
 { const lo = u[${2 * ADDR_SLOT}], e = (lo >>> 12) & ${TLB_SIZE - 1};
   if (tlR[e] === (lo & -4096) && tlRh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { const o = tlRo[e] + (lo & 4095); ${hit} }
-  else { const v = h.loadSlow(${size}, ${signed}); if (h.exc !== 0) ${this.fault()} ${miss} } }`;
+  else { ${this.slowMark()}const v = h.loadSlow(${size}, ${signed}); if (h.exc !== 0) ${this.fault()} ${miss} } }`;
   }
 
   /** A store through the TLB fast path; a store into translated code takes the slow path. */
@@ -232,6 +281,6 @@ export class Gen {
   let o = -1;
   if (tlW[e] === (lo & -4096) && tlWh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { o = tlWo[e] + (lo & 4095); if (cc[o >>> ${CODE_CHUNK_SHIFT}] !== 0) o = -1; }
   if (o >= 0) ${hit}
-  else { x[${DATA_SLOT}] = ${value}; if (!h.storeSlow(${size})) ${this.fault()} } }`;
+  else { ${this.slowMark()}x[${DATA_SLOT}] = ${value}; if (!h.storeSlow(${size})) ${this.fault()} } }`;
   }
 }

@@ -12,6 +12,7 @@ import { waitLoopStart } from './waitLoop.js';
 import { RAM_BASE } from '../memory/ram.js';
 import { decodeForInterpreter, interpreterFactory } from './interpreter.js';
 import { Tier, TIERING, type Tiering } from './tiers.js';
+import { emitRegion } from './region.js';
 
 export const MAX_BLOCK = 64;
 
@@ -44,13 +45,14 @@ export interface Block {
   readonly priv: number;
   /** Where its code lies in RAM: byte offset from the RAM base, and length in bytes. */
   readonly ramOffset: number;
-  readonly bytes: number;
+  /** Both change once, when the block becomes a region (jit/region.ts): its code range grows. */
+  bytes: number;
   /**
    * A block is one instruction when that instruction runs across a page boundary: then
    * `firstBytes` of it are at ramOffset and the rest at the start of the RAM page `page2`
    * (an offset); otherwise page2 is -1 and firstBytes is bytes.
    */
-  readonly firstBytes: number;
+  firstBytes: number;
   readonly page2: number;
   readonly decoded: readonly Decoded[];
   /**
@@ -62,17 +64,19 @@ export interface Block {
    * Bytes before ramOffset that the translation depends on too: a wait loop that starts before
    * the block, whose body was read to recognise it. Rewriting them retranslates the block.
    */
-  readonly codeBefore: number;
+  codeBefore: number;
   /**
    * A breakpoint or execute trigger is at its start: a jump back there must go through the
    * dispatcher, which stops, rather than loop inside the function.
    */
   readonly stopsAtStart: boolean;
+  /** The pcs it was told to end before (breakpoints, execute triggers): a region's blocks end there too. */
+  readonly ends: ((pc: bigint) => boolean) | undefined;
   /** The next block translated from the same physical start (BlockCache's chain). */
   alias: Block | undefined;
 }
 
-const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
+export const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
   'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo', 'cc', 'fpu', 'f64', 'f32', 'fu', 'fx', 'ma'];
 
 /** Each hart's MemAccess per privilege, made for the code-chunk map it was made with. */
@@ -101,10 +105,10 @@ export function interpreterFor(h: Hart, priv: number): (b: Block) => void {
  * lies inside the page, every fetch from it has the same answer, so the rest are read from the
  * page in RAM directly rather than each translated again (a page-table walk under SV39).
  */
-class CodeReader {
+export class CodeReader {
   private readonly pageBase: number;
   private readonly pageTag: bigint;
-  private readonly direct: boolean;
+  readonly direct: boolean;
 
   constructor(private readonly h: Hart, pc: bigint, page: number) {
     this.pageBase = page * 4096;
@@ -134,16 +138,26 @@ function fetchDecode(fetch16: (pc: bigint) => number | undefined, pc: bigint): D
   return decode(word) ?? word;
 }
 
+/** A block's instructions as decoded, before they are given a form. */
+export interface BlockCode {
+  decoded: Decoded[];
+  /** The raw word of a trailing instruction we do not implement, or -1. */
+  illegal: number;
+  /** Whether the last instruction leaves the block itself. */
+  ended: boolean;
+  /** The pc after the last instruction (the illegal one included). */
+  end: bigint;
+  /** The RAM offset of the second page of an instruction across a page boundary, or -1. */
+  page2: number;
+}
+
 /**
- * Compile the block at pc. Returns undefined when even the first fetch faults (the fault is
- * then pending on the hart). `stopBefore` names pcs the block must not contain past its
- * start (breakpoints). The block starts in its cold form (loads and stores as calls);
- * `promote` gives it the inline form once it has run enough.
+ * Decode the block at pc, reading its code with `code`: where a block ends is one rule for every
+ * form and every region (jit/region.ts decodes its members with it too). Undefined when the
+ * first fetch faults (the fault is then pending).
  */
-export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (pc: bigint) => boolean,
-  tiering: Tiering = TIERING): Block | undefined {
-  const page = h.fetchPage(pc);
-  if (page < 0) { fetchDecode((p) => h.fetch16(p), pc); return undefined; }
+export function decodeBlock(h: Hart, pc: bigint, code: CodeReader, maxLen: number,
+  stopBefore?: (pc: bigint) => boolean): BlockCode | undefined {
   const endOfPage = BigInt.asIntN(64, (pc | 0xfffn) + 1n);
   const decoded: Decoded[] = [];
   let cur = pc;
@@ -151,7 +165,6 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   let illegal = -1;
   const startPage = pc >> 12n;
   let page2 = -1;
-  const code = new CodeReader(h, pc, page);
   while (decoded.length < maxLen) {
     if (decoded.length > 0 && ((cur >> 12n) !== startPage || stopBefore?.(cur))) break;
     // A 4-byte instruction in the page's last two bytes runs onto the next page, which may
@@ -179,6 +192,22 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
     if (straddles) { page2 = h.fetchPage(endOfPage) * 4096; break; }
     if (ended) break;
   }
+  return { decoded, illegal, ended, end: cur, page2 };
+}
+
+/**
+ * Compile the block at pc. Returns undefined when even the first fetch faults (the fault is
+ * then pending on the hart). `stopBefore` names pcs the block must not contain past its
+ * start (breakpoints). The block starts in its cold form (loads and stores as calls);
+ * `promote` gives it the inline form once it has run enough.
+ */
+export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (pc: bigint) => boolean,
+  tiering: Tiering = TIERING): Block | undefined {
+  const page = h.fetchPage(pc);
+  if (page < 0) { fetchDecode((p) => h.fetch16(p), pc); return undefined; }
+  const code = decodeBlock(h, pc, new CodeReader(h, pc, page), maxLen, stopBefore);
+  if (code === undefined) return undefined;
+  const { decoded, illegal, ended, page2 } = code, cur = code.end, startPage = pc >> 12n;
   // The illegal instruction retires nothing, but it counts in the length: a run with budget
   // for only the instructions before it must stop before it, not take its trap.
   const count = Math.max(decoded.length + (illegal >= 0 ? 1 : 0), 1);
@@ -206,7 +235,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const forInterpreter = decodeForInterpreter(decoded, illegal, lo, hi);
   const b: Block = {
     fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, tier: tiering.first, work: 0, promoteAt: 0, loops: false,
-    waitStarts, codeBefore, stopsAtStart: stopBefore?.(pc) ?? false,
+    waitStarts, codeBefore, stopsAtStart: stopBefore?.(pc) ?? false, ends: stopBefore,
     ops: forInterpreter.ops, pcs: forInterpreter.pcs, imms: forInterpreter.imms,
     ramOffset,
     bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
@@ -221,8 +250,18 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   return b;
 }
 
+/**
+ * The block cache that holds a block about to become a region (jit/region.ts): which blocks
+ * have run there, and the region's code range to give it.
+ */
+export interface RegionHost {
+  find(ramOffset: number, lo: number, hi: number, priv: number): Block | undefined;
+  /** False if the block is not in the cache (it then stays a block). */
+  respan(b: Block, codeBefore: number, bytes: number): boolean;
+}
+
 /** Give a block its form `tier` and the work after which it moves on. */
-function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering): void {
+function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering, host?: RegionHost): void {
   b.tier = tier;
   b.work = 0;
   if (tier === Tier.Interpreted) {
@@ -230,14 +269,19 @@ function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering): void {
     b.fn = () => interpret(b);
     b.promoteAt = b.loops ? tiering.loopWork : tiering.interpWork;
   } else {
-    b.fn = emitBlock(h, b, tier === Tier.Cold);
+    // Hot code: the block and those it goes on to, as one function, where that can be made.
+    const region = tier === Tier.Inline && tiering.regions !== false && host ? emitRegion(h, b, host) : undefined;
+    b.fn = region && host!.respan(b, region.codeBefore, region.bytes) ? region.fn : emitBlock(h, b, tier === Tier.Cold);
     b.promoteAt = tier === Tier.Cold ? tiering.hotWork : Infinity;
   }
 }
 
-/** Move a block that has run enough to its next form (the same instructions, the same effects). */
-export function promote(h: Hart, b: Block, tiering: Tiering = TIERING): void {
-  enter(h, b, b.tier === Tier.Interpreted ? tiering.afterInterp : Tier.Inline, tiering);
+/**
+ * Move a block that has run enough to its next form (the same instructions, the same effects);
+ * given the cache that holds it, the inline form may be a region.
+ */
+export function promote(h: Hart, b: Block, tiering: Tiering = TIERING, host?: RegionHost): void {
+  enter(h, b, b.tier === Tier.Interpreted ? tiering.afterInterp : Tier.Inline, tiering, host);
 }
 
 /** The function for a block's instructions: loads and stores as calls (`calls`) or inline. */
@@ -245,36 +289,51 @@ function emitBlock(h: Hart, b: Block, calls: boolean): () => void {
   const g = new Gen();
   g.calls = calls;
   g.handOff = h.handOff;
-  const pc = BigInt.asIntN(64, (BigInt(b.hi >>> 0) << 32n) | BigInt(b.lo >>> 0));
+  const pc = blockPc(b);
   if (!b.stopsAtStart) g.blockStart = pc;
-  const parts: string[] = [];
-  let cur = pc;
-  b.decoded.forEach((d, i) => {
-    g.index = i;
-    g.pc = cur;
-    g.len = d.len;
-    g.raw = d.raw;
-    g.waitStart = b.waitStarts?.[i];
-    parts.push(`// ${lit(cur)} ${d.def.name}\n${d.def.emit(d, g)}`);
-    cur = BigInt.asIntN(64, cur + BigInt(d.len));
-  });
-  if (b.illegal >= 0) {
-    g.index = b.decoded.length;
-    g.pc = cur;
-    g.len = (b.illegal & 3) === 3 ? 4 : 2;
-    parts.push(`${g.sync()}h.insn = ${b.illegal}; h.illegal(); ${g.fault()}`);
-  } else if (!b.ended) {
-    g.index = b.decoded.length - 1;
-    g.pc = BigInt.asIntN(64, cur - BigInt(b.decoded[b.decoded.length - 1].len));
-    parts.push(g.exit(cur));
-  }
-  const body = g.loops ? `loop: for (;;) {\n${parts.join('\n')}\n}`.replaceAll('__BLOCK_LEN__', String(b.len)) : parts.join('\n');
+  const code = emitCode(g, pc, b, b.waitStarts);
+  const body = g.loops ? `loop: for (;;) {\n${code}\n}`.replaceAll('__BLOCK_LEN__', String(b.len)) : code;
   const name = `block_${BigInt.asUintN(64, pc).toString(16)}`;
   return bind(h, b.priv, new Function(...PARAMS, `return function ${name}() {\n${body}\n};`) as (...names: unknown[]) => unknown) as () => void;
 }
 
+/** The pc a block starts at. */
+export const blockPc = (b: { lo: number; hi: number }): bigint => BigInt.asIntN(64, (BigInt(b.hi >>> 0) << 32n) | BigInt(b.lo >>> 0));
+
+/**
+ * The JavaScript for one block's instructions starting at pc, every path ending in an exit
+ * (a return, or in a loop or region a `continue`): with `g` set up for the form it is in.
+ */
+export function emitCode(g: Gen, pc: bigint, code: { readonly decoded: readonly Decoded[]; readonly illegal: number; readonly ended: boolean },
+  waitStarts?: readonly (bigint | undefined)[]): string {
+  const parts: string[] = [];
+  let cur = pc;
+  code.decoded.forEach((d, i) => {
+    g.index = i;
+    g.pc = cur;
+    g.len = d.len;
+    g.raw = d.raw;
+    g.waitStart = waitStarts?.[i];
+    g.leaves = d.def.flow === 'end';
+    parts.push(`// ${lit(cur)} ${d.def.name}\n${d.def.emit(d, g)}`);
+    cur = BigInt.asIntN(64, cur + BigInt(d.len));
+  });
+  g.leaves = false;
+  if (code.illegal >= 0) {
+    g.index = code.decoded.length;
+    g.pc = cur;
+    g.len = (code.illegal & 3) === 3 ? 4 : 2;
+    parts.push(`${g.sync()}h.insn = ${code.illegal}; h.illegal(); ${g.fault()}`);
+  } else if (!code.ended) {
+    g.index = code.decoded.length - 1;
+    g.pc = BigInt.asIntN(64, cur - BigInt(code.decoded[code.decoded.length - 1].len));
+    parts.push(g.exit(cur));
+  }
+  return parts.join('\n');
+}
+
 /** Give a generated factory the hart's state it closes over (PARAMS), for privilege priv. */
-function bind(h: Hart, priv: number, factory: (...names: unknown[]) => unknown): unknown {
+export function bind(h: Hart, priv: number, factory: (...names: unknown[]) => unknown): unknown {
   const ram = h.bus.ram, t = h.tlbs[priv];
   return factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
     t.r, t.rh, t.ro, t.w, t.wh, t.wo, h.codeChunks, h.fpu, h.fpu.f64, h.fpu.f32, h.fpu.fu, h.fpu.fx, memAccessFor(h, priv));

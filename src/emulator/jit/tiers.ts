@@ -10,6 +10,7 @@
 //   (unset)               interpreted, then translated inline after INTERP_WORK (LOOP_WORK
 //                         for a block that loops back to its own start)
 //   CHRONOS_INTERP_WORK=N, CHRONOS_LOOP_WORK=N, CHRONOS_HOT_WORK=N   the thresholds
+//   CHRONOS_REGIONS=0     inline blocks stay single blocks (no regions, jit/region.ts)
 
 export enum Tier {
   /** The decoded instructions, run by the interpreter (jit/interpreter.ts). */
@@ -33,6 +34,8 @@ export interface Tiering {
   readonly loopWork: number;
   /** Instructions a cold block retires before it is translated inline. */
   readonly hotWork: number;
+  /** Whether an inline block becomes a region with the blocks it goes on to (jit/region.ts); yes unless false. */
+  readonly regions?: boolean;
 }
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
@@ -45,12 +48,12 @@ function count(setting: string | undefined, otherwise: number): number {
 /** The tiering a machine gets unless told otherwise. */
 export function defaultTiering(): Tiering {
   const interpWork = count(env.CHRONOS_INTERP_WORK, 1_000_000), hotWork = count(env.CHRONOS_HOT_WORK, 20_000);
-  const loopWork = count(env.CHRONOS_LOOP_WORK, 20_000);
+  const loopWork = count(env.CHRONOS_LOOP_WORK, 20_000), regions = env.CHRONOS_REGIONS !== '0';
   switch (env.CHRONOS_TIER) {
-    case 'interp': return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork };
-    case 'cold': return { first: Tier.Cold, afterInterp: Tier.Cold, interpWork, loopWork, hotWork };
-    case 'inline': return { first: Tier.Inline, afterInterp: Tier.Inline, interpWork, loopWork, hotWork };
-    default: return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork, loopWork, hotWork };
+    case 'interp': return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork, regions };
+    case 'cold': return { first: Tier.Cold, afterInterp: Tier.Cold, interpWork, loopWork, hotWork, regions };
+    case 'inline': return { first: Tier.Inline, afterInterp: Tier.Inline, interpWork, loopWork, hotWork, regions };
+    default: return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork, loopWork, hotWork, regions };
   }
 }
 
