@@ -51,8 +51,10 @@ export const RV64I: InsnDef[] = [
   branch('bne', 1, (a, b) => `${a} !== ${b}`, 'branch if rs1 != rs2'),
   branch('blt', 4, (a, b) => `${a} < ${b}`, 'branch if rs1 < rs2 (signed)'),
   branch('bge', 5, (a, b) => `${a} >= ${b}`, 'branch if rs1 >= rs2 (signed)'),
-  branch('bltu', 6, (a, b) => `${u64(a)} < ${u64(b)}`, 'branch if rs1 < rs2 (unsigned)'),
-  branch('bgeu', 7, (a, b) => `${u64(a)} >= ${u64(b)}`, 'branch if rs1 >= rs2 (unsigned)'),
+  op('bltu', 'B', 0x63 | (6 << 12), MI, 'rs1,rs2,target', 'branch if rs1 < rs2 (unsigned)',
+    (d, g) => `if (${g.ltu(d.rs1, d.rs2)}) ${g.exit(g.target(d.imm))}`, 'branch'),
+  op('bgeu', 'B', 0x63 | (7 << 12), MI, 'rs1,rs2,target', 'branch if rs1 >= rs2 (unsigned)',
+    (d, g) => `if (!${g.ltu(d.rs1, d.rs2)}) ${g.exit(g.target(d.imm))}`, 'branch'),
 
   load('lb', 0, 1, true, 'load a sign-extended byte'),
   load('lh', 1, 2, true, 'load a sign-extended halfword'),
@@ -69,12 +71,16 @@ export const RV64I: InsnDef[] = [
   op('addi', 'I', 0x13, MI, I, 'rd = rs1 + imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} + ${g.big(d.imm)}`)),
   op('slti', 'I', 0x2013, MI, I, 'rd = rs1 < imm (signed) ? 1 : 0', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} < ${g.big(d.imm)} ? 1n : 0n`)),
   op('sltiu', 'I', 0x3013, MI, I, 'rd = rs1 < imm (unsigned) ? 1 : 0',
-    (d, g) => g.set(d.rd, `${u64(g.reg(d.rs1))} < ${g.ubig(d.imm)} ? 1n : 0n`)),
+    (d, g) => g.set(d.rd, g.interp ? `${u64(g.reg(d.rs1))} < ${g.ubig(d.imm)} ? 1n : 0n` : `${g.ltu(d.rs1, BigInt(d.imm))} ? 1n : 0n`)),
   op('xori', 'I', 0x4013, MI, I, 'rd = rs1 ^ imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} ^ ${g.big(d.imm)}`)),
   op('ori', 'I', 0x6013, MI, I, 'rd = rs1 | imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} | ${g.big(d.imm)}`)),
   op('andi', 'I', 0x7013, MI, I, 'rd = rs1 & imm', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} & ${g.big(d.imm)}`)),
   op('slli', 'SH6', 0x1013, MSH6, I, 'rd = rs1 << shamt', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} << ${g.big(d.imm)}`)),
-  op('srli', 'SH6', 0x5013, MSH6, I, 'rd = rs1 >> shamt (logical)', (d, g) => g.set(d.rd, `${u64(g.reg(d.rs1))} >> ${g.big(d.imm)}`)),
+  // A known shift: the arithmetic shift with the copies of the sign masked off, which V8 does in
+  // 64-bit integers (BigInt.asUintN(64, ·) of a negative value makes a heap BigInt every time).
+  op('srli', 'SH6', 0x5013, MSH6, I, 'rd = rs1 >> shamt (logical)', (d, g) => g.set(d.rd, g.interp
+    ? `${u64(g.reg(d.rs1))} >> ${g.big(d.imm)}`
+    : d.imm === 0 ? g.reg(d.rs1) : `(${g.reg(d.rs1)} >> ${d.imm}n) & ${(1n << BigInt(64 - Number(d.imm))) - 1n}n`)),
   op('srai', 'SH6', 0x40005013, MSH6, I, 'rd = rs1 >> shamt (arithmetic)', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} >> ${g.big(d.imm)}`)),
 
   op('add', 'R', 0x33, MR, R, 'rd = rs1 + rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} + ${g.reg(d.rs2)}`)),
@@ -82,7 +88,7 @@ export const RV64I: InsnDef[] = [
   op('sll', 'R', 0x1033, MR, R, 'rd = rs1 << (rs2 & 63)', shiftReg('sll')),
   op('slt', 'R', 0x2033, MR, R, 'rd = rs1 < rs2 (signed) ? 1 : 0', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} < ${g.reg(d.rs2)} ? 1n : 0n`)),
   op('sltu', 'R', 0x3033, MR, R, 'rd = rs1 < rs2 (unsigned) ? 1 : 0',
-    (d, g) => g.set(d.rd, `${u64(g.reg(d.rs1))} < ${u64(g.reg(d.rs2))} ? 1n : 0n`)),
+    (d, g) => g.set(d.rd, `${g.ltu(d.rs1, d.rs2)} ? 1n : 0n`)),
   op('xor', 'R', 0x4033, MR, R, 'rd = rs1 ^ rs2', (d, g) => g.set(d.rd, `${g.reg(d.rs1)} ^ ${g.reg(d.rs2)}`)),
   op('srl', 'R', 0x5033, MR, R, 'rd = rs1 >> (rs2 & 63) (logical)', shiftReg('srl')),
   op('sra', 'R', 0x40005033, MR, R, 'rd = rs1 >> (rs2 & 63) (arithmetic)', shiftReg('sra')),

@@ -147,6 +147,21 @@ export class Gen {
 
   reg(r: Operand): string { return r === 0 ? '0n' : `x[${r}]`; }
 
+  /**
+   * Whether a < b as unsigned 64-bit numbers, for registers (x0's halves read 0) or a constant
+   * b: compared in 32-bit halves, since V8 makes a heap BigInt of every BigInt.asUintN(64, ·)
+   * of a negative value (measured: 34 ns and garbage per compare against 4 ns).
+   */
+  ltu(a: Operand, b: Operand | bigint): string {
+    const ah = `u[${this.hi(a)}]`, al = `u[${this.lo(a)}]`;
+    let bh: string, bl: string;
+    if (typeof b === 'bigint') {
+      const v = BigInt.asUintN(64, b);
+      bh = String(Number(v >> 32n)); bl = String(Number(v & 0xffffffffn));
+    } else { bh = `u[${this.hi(b)}]`; bl = `u[${this.lo(b)}]`; }
+    return `(${ah} < ${bh} || (${ah} === ${bh} && ${al} < ${bl}))`;
+  }
+
   /** Assign a register; writes to x0 vanish but the value is still computed. */
   set(rd: Operand, expr: string): string {
     return rd === 0 ? `${expr};` : `x[${rd}] = ${expr};`;
