@@ -1,8 +1,8 @@
 // Regions (jit/region.ts): a hot block translated with the blocks it goes on to, running from
 // one to the next without the dispatcher. A loop over three blocks, one of them before the
 // region's start, must do what one instruction at a time does: under budgets that end it in
-// the middle, with a breakpoint set inside it once it is translated, and when it rewrites its
-// own code.
+// the middle, with a breakpoint set inside it once it is translated, when it rewrites its own
+// code, and when a load inside it faults.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Machine } from '../../src/emulator/machine.js';
@@ -120,4 +120,59 @@ test('a region that rewrites its own code runs the new instruction from the next
   while (slow.progress < m.progress) slow.step();
   same(m, slow, 'after the rewrite');
   assert.equal(m.harts[0].x[19], 1000n + 1000n * 100n, 'the first 1000 passes added 1, the rest 100');
+});
+
+/**
+ * L2 -> L1 -> L3 -> L2 again, L1 loading through a2, which walks 4 KiB a pass off the end of
+ * RAM after 256 passes: from then on the load faults inside the region, into a handler at
+ * BASE + 0x100 that counts the trap in s4 and returns past the load.
+ */
+function faulting(tiering: Tiering, passes: number): Machine {
+  const m = new Machine({ memoryMiB: 16, tiering });
+  m.bootBare(BASE);
+  const code = [
+    e('jal', { rd: 0, imm: 16 }), // -> L2
+    e('ld', { rd: 5, rs1: 12, imm: 0 }), // L1
+    e('add', { rd: 12, rs1: 12, rs2: 16 }),
+    e('jal', { rd: 0, imm: 16 }), // -> L3
+    e('addi', { rd: 11, rs1: 11, imm: -1 }), // L2
+    e('add', { rd: 9, rs1: 9, rs2: 5 }),
+    e('jal', { rd: 0, imm: -20 }), // -> L1
+    e('xor', { rd: 18, rs1: 18, rs2: 12 }), // L3
+    e('bne', { rs1: 11, rs2: 0, imm: -16 }), // -> L2
+    e('ebreak'),
+  ];
+  code.forEach((w, i) => { m.ram.ru32[i] = w; });
+  const MRET = 0x30200073;
+  const handler = [e('addi', { rd: 20, rs1: 20, imm: 1 }), e('csrrs', { rd: 6, csr: 0x341, rs1: 0 }), e('addi', { rd: 6, rs1: 6, imm: 4 }),
+    e('csrrw', { rd: 0, csr: 0x341, rs1: 6 }), MRET];
+  handler.forEach((w, i) => { m.ram.ru32[0x40 + i] = w; });
+  const h = m.harts[0];
+  h.csr.mtvec = BASE + 0x100n;
+  for (let r = 1; r < 32; r++) h.x[r] = 0n;
+  h.x[11] = BigInt(passes);
+  h.x[12] = BigInt.asIntN(64, BASE + BigInt(16 << 20) - 0x100000n);
+  h.x[16] = 0x1000n;
+  h.pc = BigInt.asIntN(64, BASE);
+  return m;
+}
+
+test('a load that faults inside a region traps at its own pc, with the instructions before it retired', () => {
+  const m = faulting(REGIONS, 1000), slow = faulting(REGIONS, 1000);
+  m.run(2000);
+  assert.ok(isRegion(m, 16), 'the region was made before the loads fault');
+  assert.equal(m.harts[0].x[20], 0n);
+  for (let i = 0; i < 400; i++) {
+    m.run(1 + ((i * 5) % 17), { resume: false });
+    while (slow.progress < m.progress) slow.step();
+    same(m, slow, `slice ${i}`);
+    assert.equal(m.harts[0].csr.mepc, slow.harts[0].csr.mepc, `slice ${i}: mepc`);
+  }
+  m.setBreakpoints([BASE + 36n]);
+  assert.equal(m.run(1_000_000).kind, 'breakpoint', 'the ebreak after the loop is reached');
+  while (slow.progress < m.progress) slow.step();
+  same(m, slow, 'at the end');
+  assert.equal(m.harts[0].csr.mepc, BigInt.asIntN(64, BASE + 8n), 'the last trap was at the load (BASE + 4), stepped past by the handler');
+  assert.equal(m.harts[0].csr.mcause, 5n, 'a load access fault');
+  assert.ok(m.harts[0].x[20] > 500n, `the loads faulted (${m.harts[0].x[20]} traps)`);
 });
