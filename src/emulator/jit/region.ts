@@ -28,8 +28,6 @@ export interface Region {
   /** The code range it depends on, relative to the entry block's start (see Block). */
   codeBefore: number;
   bytes: number;
-  /** Its blocks' start pcs, the entry first. */
-  starts: bigint[];
 }
 
 /** Where control goes from a block without a register's value: targets, fall-through, return sites. */
@@ -67,7 +65,8 @@ export const REGION_RUNS = 16;
 function hot(host: RegionHost, page: number, pc: bigint, priv: number): boolean {
   const lo = Number(BigInt.asUintN(32, pc)), hi = Number(BigInt.asUintN(64, pc) >> 32n);
   const o = host.find(page * 4096 + Number(BigInt.asUintN(12, pc)), lo, hi, priv);
-  return o !== undefined && (o.tier !== Tier.Interpreted || o.work >= REGION_RUNS * o.len);
+  // An inline block got hot (its work is no longer counted); the others count theirs.
+  return o !== undefined && (o.tier === Tier.Inline || o.work >= REGION_RUNS * o.len);
 }
 
 /**
@@ -126,5 +125,5 @@ export function emitRegion(h: Hart, b: Block, host: RegionHost): Region | undefi
   const body = `let at = ${start}, sm = 0;\nloop: for (;;) {\nswitch (at) {\n${cases.join('\n')}\ndefault: return;\n}\n}`;
   const name = `region_${BigInt.asUintN(64, pc).toString(16)}`;
   const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`) as (...names: unknown[]) => unknown;
-  return { fn: bind(h, b.priv, factory) as () => void, codeBefore: b.ramOffset - lowest, bytes: highest - b.ramOffset, starts: [...blocks.keys()] };
+  return { fn: bind(h, b.priv, factory) as () => void, codeBefore: b.ramOffset - lowest, bytes: highest - b.ramOffset };
 }
