@@ -10,6 +10,28 @@ const m = (name: string, f3: number, w: boolean, doc: string, body: (a: string, 
   emit: (d: Decoded, g: Gen) => `{ const a = ${g.reg(d.rs1)}, b = ${g.reg(d.rs2)}; ${g.set(d.rd, body('a', 'b'))} }`,
 });
 
+/**
+ * An instruction whose semantics are written over the 32-bit halves of its registers (the `u`
+ * and `i32` views: lo(r) is the low half's index, hi(r) the high one's) rather than BigInts.
+ */
+const mh = (name: string, f3: number, w: boolean, doc: string, emit: (d: Decoded, g: Gen) => string): InsnDef => ({
+  name, ext: 'M', format: 'R', match: (w ? 0x3b : 0x33) | (1 << 25) | (f3 << 12), mask: MR,
+  syntax: 'rd,rs1,rs2', flow: 'next', doc, emit,
+});
+
+// The 32-bit divisions in doubles: exact (the quotient of integers whose sum is below 2^53
+// never rounds across an integer), with no BigInt made for the operands (4.3 ns against
+// 6.6-8 ns, docs/performance.md). The same for divu and remu when both high halves are zero
+// did not pay: writing the result's halves and reading it back as a BigInt cost 12-14 ns
+// against 3.4-5.6 for V8's BigInt division.
+const divW = (signed: boolean, rem: boolean) => (d: Decoded, g: Gen): string => {
+  const v = signed ? 'i32' : 'u', p = `${v}[${g.lo(d.rs1)}]`, q = `${v}[${g.lo(d.rs2)}]`;
+  const byZero = rem ? 'BigInt(p | 0)' : '-1n';
+  // The one overflow, -2^31 / -1, gives -2^31 back (rem 0), which (p / q) | 0 also gives.
+  const value = rem ? 'BigInt((p % q) | 0)' : `BigInt((p / q)${signed ? '' : ' >>> 0'} | 0)`;
+  return `{ const p = ${p}, q = ${q}; ${g.set(d.rd, `q === 0 ? ${byZero} : ${value}`)} }`;
+};
+
 const U = (e: string): string => `BigInt.asUintN(64, ${e})`;
 const MIN64 = '-9223372036854775808n';
 
@@ -25,12 +47,8 @@ export const RV64M: InsnDef[] = [
     (a, b) => `${b} === 0n ? ${a} : (${b} === -1n && ${a} === ${MIN64}) ? 0n : ${a} % ${b}`),
   m('remu', 7, false, 'rd = rs1 % rs2 (unsigned)', (a, b) => `${b} === 0n ? ${a} : ${U(a)} % ${U(b)}`),
   m('mulw', 0, true, 'rd = sext32(rs1 * rs2)', (a, b) => `BigInt.asIntN(32, ${a} * ${b})`),
-  m('divw', 4, true, 'rd = sext32(rs1[31:0] / rs2[31:0]) (signed)', (a, b) =>
-    `((p, q) => q === 0n ? -1n : (q === -1n && p === -2147483648n) ? p : p / q)(BigInt.asIntN(32, ${a}), BigInt.asIntN(32, ${b}))`),
-  m('divuw', 5, true, 'rd = sext32(rs1[31:0] / rs2[31:0]) (unsigned)', (a, b) =>
-    `((p, q) => q === 0n ? -1n : BigInt.asIntN(32, p / q))(BigInt.asUintN(32, ${a}), BigInt.asUintN(32, ${b}))`),
-  m('remw', 6, true, 'rd = sext32(rs1[31:0] % rs2[31:0]) (signed)', (a, b) =>
-    `((p, q) => q === 0n ? p : (q === -1n && p === -2147483648n) ? 0n : p % q)(BigInt.asIntN(32, ${a}), BigInt.asIntN(32, ${b}))`),
-  m('remuw', 7, true, 'rd = sext32(rs1[31:0] % rs2[31:0]) (unsigned)', (a, b) =>
-    `((p, q) => q === 0n ? BigInt.asIntN(32, p) : BigInt.asIntN(32, p % q))(BigInt.asUintN(32, ${a}), BigInt.asUintN(32, ${b}))`),
+  mh('divw', 4, true, 'rd = sext32(rs1[31:0] / rs2[31:0]) (signed)', divW(true, false)),
+  mh('divuw', 5, true, 'rd = sext32(rs1[31:0] / rs2[31:0]) (unsigned)', divW(false, false)),
+  mh('remw', 6, true, 'rd = sext32(rs1[31:0] % rs2[31:0]) (signed)', divW(true, true)),
+  mh('remuw', 7, true, 'rd = sext32(rs1[31:0] % rs2[31:0]) (unsigned)', divW(false, true)),
 ];
