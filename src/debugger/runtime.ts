@@ -22,7 +22,9 @@ import { SourceValues, type FrameState } from './sourceValues.js';
 import { Program, type HostFiles } from './program.js';
 import { Breakpoints, type BreakpointOptions, type RuntimeStop, type SetResult } from './breakpoints.js';
 import { PANIC_FILTER, PANIC_SYMBOLS, TRAP_FILTERS } from './trapFilters.js';
-import { Unwinder, type Frame } from './unwind.js';
+import { Unwinder, physicalOf, type Frame } from './unwind.js';
+import { withInlinedFrames } from './inlineFrames.js';
+import type { Die } from './dwarf/info.js';
 import { nextInstruction, stepLine, stepOut, type StepControl } from './stepping.js';
 import type { FramesView } from './inspectors/frames.js';
 import type { HeapView } from './inspectors/heap.js';
@@ -169,7 +171,7 @@ export class ChronosRuntime {
     this.userValues = new Map();
     this.kernelProfile = undefined;
     this.unwinder = new Unwinder(this.program, (a, n) => this.readScalar(a, n));
-    this.breakpoints = new Breakpoints(this.program, this.userPrograms);
+    this.breakpoints = new Breakpoints(this.program, this.userPrograms, (p, name) => this.valuesOf(p).debugInfo()?.inlinedEntries(name) ?? []);
     this.exited = false;
     if (opts.runTo) this.breakpoints.addTemporary(opts.runTo);
     // The first of them the kernel has; looking no further spares demangling every symbol at
@@ -374,10 +376,11 @@ export class ChronosRuntime {
       register: (name) => {
         const m = /^x(\d+)$/.exec(name);
         const i = name === 'fp' ? 8 : m && Number(m[1]) < 32 ? Number(m[1]) : ABI_NAMES.indexOf(name);
-        if (frameIndex > 0) {
+        const frame = frameIndex > 0 ? frameState().frames[index] : undefined;
+        if (frameIndex > 0 && !frame) throw new ExpressionError(`there is no frame ${frameIndex}`);
+        // An inlined call's frame in the innermost frame has the hart's registers.
+        if (frame && physicalOf(frame) > 0) {
           // A caller's frame: its pc and the registers the unwinder recovered for it.
-          const frame = frameState().frames[index];
-          if (!frame) throw new ExpressionError(`there is no frame ${frameIndex}`);
           if (name === 'pc') return frame.pc;
           if (i >= 0 || floatRegisterIndex(name) !== undefined) {
             const v = i === 0 ? 0n : i > 0 ? frame.regs?.get(i) ?? (i === 8 ? frame.fp : undefined) : undefined;
@@ -439,8 +442,35 @@ export class ChronosRuntime {
   location(pc: bigint): SourceLocation | undefined { return this.program.location(pc); }
   functionName(pc: bigint): string { return this.program.functionName(pc); }
 
-  /** A hart's call stack, innermost frame first. */
+  /**
+   * A hart's call stack, innermost frame first: the frames its registers make, each with the
+   * inlined calls at its pc as frames of their own in front of it: `max` of the former, so
+   * that a frame's caller is in the stack whatever was inlined into it.
+   */
   stack(max = 64, hart = this.focus): Frame[] {
+    return this.withInlined(this.physicalStack(max, hart), hart);
+  }
+
+  /** Inlined calls as frames (inlineFrames.ts), each frame read with its own program's DWARF. */
+  private withInlined(frames: Frame[], hart: number): Frame[] {
+    const stop = this.stoppedIn && this.stoppedIn.hart === hart && frames[0]?.pc === this.stoppedIn.pc ? this.stoppedIn : undefined;
+    const entered = stop?.functions ?? [];
+    return withInlinedFrames(frames, (f) => {
+      const program = f.user?.program ?? this.programOn(hart);
+      const info = this.valuesOf(program).debugInfo();
+      return info ? { info, localPath: (p) => program.localPath(p) } : undefined;
+    }, (info, inlined) => !!stop?.all || entered.some((name) => info.isNamed(inlined, name.slice(name.indexOf('!') + 1))));
+  }
+
+  /**
+   * What the last stop, on its hart at its pc, says of the inlined calls that begin there: the
+   * functions of its function breakpoints (their copies' frames are shown), or all of them
+   * (a step into a call, an instruction step, a source breakpoint on the inlined code's line).
+   */
+  private stoppedIn: { hart: number; pc: bigint; functions: string[]; all: boolean } | undefined;
+
+  /** The frames a hart's registers make, without inlined calls: unwinding. */
+  private physicalStack(max = 64, hart = this.focus): Frame[] {
     const h = this.machine.harts[hart];
     const regs = new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
     const user = this.userProgramOn(hart);
@@ -644,7 +674,10 @@ export class ChronosRuntime {
       return x;
     };
     const regs = new Map<number, bigint>([[1, pc], [2, BigInt(p.context.sp)], [8, BigInt(p.context.fp)]]);
-    return new Unwinder(this.program, read).stack(regs, pc, max);
+    return withInlinedFrames(new Unwinder(this.program, read).stack(regs, pc, max), () => {
+      const info = this.values.debugInfo();
+      return info ? { info, localPath: (path) => this.program.localPath(path) } : undefined;
+    });
   }
 
   /**
@@ -692,6 +725,10 @@ export class ChronosRuntime {
     if (stop.exception?.id === 'panic') this.timeline?.note({ at, kind: 'panic', hart: stop.hart, text: stop.exception.description });
     else if (stop.kind.endsWith('breakpoint')) this.timeline?.note({ at, kind: 'breakpoint', hart: stop.hart, text: `${stop.kind} in ${this.functionName(this.pcOf(stop.hart))}` });
     this.focus = stop.hart;
+    const pc = this.pcOf(stop.hart);
+    const onLine = !!stop.lines?.length && stop.lines.includes(this.codeAt(stop.hart, pc).lines.lookup(this.codeAddress(stop.hart, pc))?.line ?? -1);
+    this.stoppedIn = stop.functions?.length || stop.allInlined || onLine
+      ? { hart: stop.hart, pc, functions: stop.functions ?? [], all: !!stop.allInlined || onLine } : undefined;
     this.lastException = stop.exception;
     this.onStop.fire(stop);
   }
@@ -922,7 +959,7 @@ export class ChronosRuntime {
   stepInstruction(hart = this.focus): void {
     if (this.exited) return;
     ++this.generation;
-    if (this.stepOnce(hart) === 'done') this.emitStop({ kind: 'step', hart });
+    if (this.stepOnce(hart) === 'done') this.emitStop({ kind: 'step', hart, allInlined: true });
   }
 
   /** One instruction, but a user program's ecall is stepped over: back in user mode at the next instruction. */
@@ -930,7 +967,7 @@ export class ChronosRuntime {
     if (this.exited) return;
     const generation = this.begin();
     try {
-      if (await nextInstruction(this.stepControl(generation, hart)) === 'done') this.emitStop({ kind: 'step', hart });
+      if (await nextInstruction(this.stepControl(generation, hart)) === 'done') this.emitStop({ kind: 'step', hart, allInlined: true });
     } finally {
       if (generation === this.generation) this.running = false;
     }
@@ -961,7 +998,17 @@ export class ChronosRuntime {
         if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return false; }
         return true;
       },
-      returnAddress: () => this.stack(2, hart)[1]?.pc,
+      returnAddress: () => this.physicalStack(2, hart)[1]?.pc,
+      inlined: (pc) => this.valuesOf(this.codeAt(hart, pc)).debugInfo()?.inlinedAt(this.codeAddress(hart, pc)) ?? [],
+      shown: () => {
+        const frames = this.stack(1, hart).filter((f) => physicalOf(f) === 0);
+        const pc = this.pcOf(hart);
+        return {
+          line: frames[0]?.callSite ?? this.codeAt(hart, pc)?.lines.lookup(this.codeAddress(hart, pc)),
+          inlined: frames.flatMap((f) => (f.inlined ? [f.inlined] : [])).reverse(),
+        };
+      },
+      inScope: (scope, pc) => this.valuesOf(this.codeAt(hart, pc)).debugInfo()?.covers(scope as Die, this.codeAddress(hart, pc)) ?? false,
     };
   }
 
@@ -970,7 +1017,7 @@ export class ChronosRuntime {
     if (this.exited) return;
     const generation = this.begin();
     try {
-      if (await stepLine(this.stepControl(generation, hart), over) === 'done') this.emitStop({ kind: 'step', hart });
+      if (await stepLine(this.stepControl(generation, hart), over) === 'done') this.emitStop({ kind: 'step', hart, allInlined: !over });
     } finally {
       if (generation === this.generation) this.running = false;
     }

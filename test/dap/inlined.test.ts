@@ -1,0 +1,150 @@
+// Inlined functions as frames of their own, over the DAP on stdio, in a C program GCC built
+// at -O2 (test/programs/inlined.c: static inline functions inlined into one another and into
+// their callers), with DWARF 4 (.debug_ranges) and 5 (.debug_rnglists): the call stack names
+// each inlined call with its line (the innermost from the line table, the others at the call
+// inside them), each inlined frame has its own parameters and variables, a function breakpoint
+// stops at every inlined copy, and stepping treats an inlined call as a call.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { GCC, requireTools } from '../support/toolchain.js';
+import { buildInlined, inlinedLine, INLINED_SRC } from '../support/inlinedProgram.js';
+import { client, launch } from './support.js';
+
+requireTools(GCC);
+const VERSIONS = [4, 5] as const;
+const elfs = new Map<number, string>();
+
+before(() => {
+  execFileSync(process.execPath, ['esbuild.mjs']);
+  for (const v of VERSIONS) elfs.set(v, buildInlined(v));
+});
+
+type Frame = DebugProtocol.StackFrame;
+
+async function frames(c: DebugClient): Promise<Frame[]> {
+  return (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+}
+
+/** Each frame as `name:line`, up to main. */
+const shape = (fs: Frame[]): string[] => fs.slice(0, fs.findIndex((f) => f.name === 'main') + 1).map((f) => `${f.name}:${f.line}`);
+
+async function locals(c: DebugClient, frameId: number): Promise<Map<string, string>> {
+  const scopes = (await c.scopesRequest({ frameId })).body.scopes;
+  const ref = scopes.find((s) => s.name === 'Locals')?.variablesReference;
+  assert.ok(ref, 'a Locals scope');
+  return new Map((await c.variablesRequest({ variablesReference: ref })).body.variables.map((v) => [v.name, v.value]));
+}
+
+async function resume(c: DebugClient, run: Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+  const [, ev] = await Promise.all([run, c.waitForEvent('stopped')]);
+  return ev as DebugProtocol.StoppedEvent;
+}
+
+const L = {
+  readReg: inlinedLine('read_reg reads'), scaledCalls: inlinedLine('scaled calls read_reg'), scaledMultiplies: inlinedLine('scaled multiplies'),
+  bumpAdds: inlinedLine('bump adds'), first: inlinedLine('sample calls scaled first'), bump: inlinedLine('sample calls bump'),
+  again: inlinedLine('sample calls scaled again'), mainSample: inlinedLine('main calls sample */'), mainAgain: inlinedLine('main calls sample again'),
+  mainBump: inlinedLine('main calls bump'),
+  sampleEnds: inlinedLine('sample returns') + 1,
+};
+
+for (const version of VERSIONS) {
+  test(`GCC -O2 -gdwarf-${version}: a function breakpoint on a static inline function stops in each inlined copy, with its own frames and locals`, async () => {
+    const c = await client();
+    await launch(c, { program: elfs.get(version), bios: 'none' });
+    const set = await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'read_reg' }] });
+    assert.ok(set.body.breakpoints[0].verified, 'read_reg has no symbol: its inlined copies are found in the DWARF');
+    assert.match(set.body.breakpoints[0].message ?? '', /^2 places/);
+
+    // sample(0)'s first scaled(which, 3), inside which read_reg(which) is inlined.
+    let ev = await resume(c, c.configurationDoneRequest());
+    assert.equal(ev.body.reason, 'function breakpoint');
+    let fs = await frames(c);
+    assert.deepEqual(shape(fs), [`read_reg:${L.readReg}`, `scaled:${L.scaledCalls}`, `sample:${L.first}`, `main:${L.mainSample}`]);
+    for (const f of fs.slice(0, 4)) assert.equal(f.source?.path, INLINED_SRC, f.name);
+    // The inlined frames share the physical frame's pc.
+    assert.equal(fs[0].instructionPointerReference, fs[2].instructionPointerReference);
+    assert.notEqual(fs[2].instructionPointerReference, fs[3].instructionPointerReference);
+    const rr = await locals(c, fs[0].id);
+    assert.equal(rr.get('which'), '0');
+    assert.match(rr.get('v') ?? '<no v>', /^<optimized out/, 'not loaded yet');
+    const sc = await locals(c, fs[1].id);
+    assert.equal(sc.get('which'), '0');
+    assert.equal(sc.get('factor'), '3');
+    assert.ok(sc.has('raw') && sc.has('result'), [...sc.keys()].join());
+    assert.ok(!sc.has('v'), 'read_reg\'s v is its own frame\'s');
+    const sa = await locals(c, fs[2].id);
+    assert.equal(sa.get('which'), '0');
+    assert.ok(!sa.has('raw') && !sa.has('factor'), [...sa.keys()].join());
+    const ex = await c.evaluateRequest({ expression: 'factor * 2 + which', frameId: fs[1].id, context: 'watch' });
+    assert.equal(ex.body.result, '0x6 (6)');
+
+    // The second copy, in scaled(which + 1, 5).
+    await resume(c, c.continueRequest({ threadId: 1 }));
+    fs = await frames(c);
+    assert.deepEqual(shape(fs), [`read_reg:${L.readReg}`, `scaled:${L.scaledCalls}`, `sample:${L.again}`, `main:${L.mainSample}`]);
+    // sample(1): the first copy again.
+    await resume(c, c.continueRequest({ threadId: 1 }));
+    fs = await frames(c);
+    assert.deepEqual(shape(fs), [`read_reg:${L.readReg}`, `scaled:${L.scaledCalls}`, `sample:${L.first}`, `main:${L.mainAgain}`]);
+    assert.equal((await locals(c, fs[0].id)).get('which'), '1');
+    assert.equal((await locals(c, fs[2].id)).get('which'), '1');
+  });
+
+  test(`GCC -O2 -gdwarf-${version}: bump's copies in sample and in main are each stopped at`, async () => {
+    const c = await client();
+    await launch(c, { program: elfs.get(version), bios: 'none' });
+    assert.ok((await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'bump' }] })).body.breakpoints[0].verified);
+    const seen: string[][] = [], ns: string[] = [];
+    let ev = await resume(c, c.configurationDoneRequest());
+    for (let i = 0; i < 3; i++) {
+      assert.equal(ev.body.reason, 'function breakpoint');
+      const fs = await frames(c);
+      seen.push(shape(fs));
+      ns.push((await locals(c, fs[0].id)).get('n') ?? '<no n>');
+      if (i < 2) ev = await resume(c, c.continueRequest({ threadId: 1 }));
+    }
+    assert.deepEqual(seen, [
+      [`bump:${L.bumpAdds}`, `sample:${L.bump}`, `main:${L.mainSample}`],
+      [`bump:${L.bumpAdds}`, `sample:${L.bump}`, `main:${L.mainAgain}`],
+      [`bump:${L.bumpAdds}`, `main:${L.mainBump}`],
+    ]);
+    assert.deepEqual(ns, ['1', '1', '2']);
+  });
+
+  test(`GCC -O2 -gdwarf-${version}: stepping over inlined calls, and out of them`, async () => {
+    const c = await client();
+    await launch(c, { program: elfs.get(version), bios: 'none' });
+    // The out-of-line function: at its first instruction, which also begins the inlined
+    // scaled and read_reg, the stop is in sample at the call's line (their calls have not begun).
+    assert.ok((await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'sample' }] })).body.breakpoints[0].verified);
+    await resume(c, c.configurationDoneRequest());
+    assert.deepEqual(shape(await frames(c)), [`sample:${L.first}`, `main:${L.mainSample}`]);
+    await c.setFunctionBreakpointsRequest({ breakpoints: [] });
+    // Step over: each inlined call runs as a call does; the stop at bump's call is at its line.
+    const lines: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await resume(c, c.nextRequest({ threadId: 1 }));
+      lines.push(shape(await frames(c)).join(' < '));
+    }
+    assert.deepEqual(lines, [`sample:${L.bump} < main:${L.mainSample}`, `sample:${L.again} < main:${L.mainSample}`, `sample:${L.sampleEnds} < main:${L.mainSample}`], 'the last stop is at the return, which GCC gives the closing brace\'s line');
+
+    // Step out of read_reg (inlined into scaled), then of scaled (inlined into sample): each
+    // stops in its caller's frame after the inlined code.
+    assert.ok((await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'read_reg' }] })).body.breakpoints[0].verified);
+    await resume(c, c.continueRequest({ threadId: 1 }));
+    assert.deepEqual(shape(await frames(c)), [`read_reg:${L.readReg}`, `scaled:${L.scaledCalls}`, `sample:${L.first}`, `main:${L.mainAgain}`]);
+    await c.setFunctionBreakpointsRequest({ breakpoints: [] });
+    await resume(c, c.stepOutRequest({ threadId: 1 }));
+    assert.deepEqual(shape(await frames(c)), [`scaled:${L.scaledMultiplies}`, `sample:${L.first}`, `main:${L.mainAgain}`]);
+    await resume(c, c.stepOutRequest({ threadId: 1 }));
+    assert.deepEqual(shape(await frames(c)), [`sample:${L.bump}`, `main:${L.mainAgain}`]);
+    // Out of sample, a real call: back in main, where the return address is the first
+    // instruction of the inlined bump(2) (GCC moved the addition of sample's result after it).
+    await resume(c, c.stepOutRequest({ threadId: 1 }));
+    assert.deepEqual(shape(await frames(c)), [`main:${L.mainBump}`]);
+  });
+}
