@@ -3,14 +3,18 @@
 // their callers), with DWARF 4 (.debug_ranges) and 5 (.debug_rnglists): the call stack names
 // each inlined call with its line (the innermost from the line table, the others at the call
 // inside them), each inlined frame has its own parameters and variables, a function breakpoint
-// stops at every inlined copy, and stepping treats an inlined call as a call.
+// stops at every inlined copy, and stepping treats an inlined call as a call. The same for
+// rustc's #[inline(always)] at opt-level 2 (test/programs/rust-inline), with module paths.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { GCC, requireTools } from '../support/toolchain.js';
 import { buildInlined, inlinedLine, INLINED_SRC } from '../support/inlinedProgram.js';
+import { buildRustProgram } from '../support/rustProgram.js';
 import { client, launch } from './support.js';
 
 requireTools(GCC);
@@ -28,8 +32,8 @@ async function frames(c: DebugClient): Promise<Frame[]> {
   return (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames;
 }
 
-/** Each frame as `name:line`, up to main. */
-const shape = (fs: Frame[]): string[] => fs.slice(0, fs.findIndex((f) => f.name === 'main') + 1).map((f) => `${f.name}:${f.line}`);
+/** Each frame as `name:line`, up to main (or Rust's rmain). */
+const shape = (fs: Frame[]): string[] => fs.slice(0, fs.findIndex((f) => f.name === 'main' || f.name === 'rmain') + 1).map((f) => `${f.name}:${f.line}`);
 
 async function locals(c: DebugClient, frameId: number): Promise<Map<string, string>> {
   const scopes = (await c.scopesRequest({ frameId })).body.scopes;
@@ -148,3 +152,38 @@ for (const version of VERSIONS) {
     assert.deepEqual(shape(await frames(c)), [`main:${L.mainBump}`]);
   });
 }
+
+test('rustc -C opt-level=2: #[inline(always)] functions as frames named by their module paths, stopped at by a path\'s tail', async () => {
+  execFileSync('bash', ['scripts/build-kernel.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const src = resolve('test/programs/rust-inline/main.rs');
+  const elf = buildRustProgram('test/programs/rust-inline/main.rs', 'rust_inline', 'test/programs/smp/mlink.ld', 2);
+  const line = (marker: string): number => readFileSync(src, 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
+  const c = await client();
+  await launch(c, { program: elf, bios: 'none' });
+  const set = await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'mm::frame_index' }] });
+  assert.ok(set.body.breakpoints[0].verified, 'frame_index has no symbol of its own: every call was inlined');
+  assert.match(set.body.breakpoints[0].message ?? '', /^2 places/);
+  const stops: string[][] = [];
+  const values: (string | undefined)[] = [];
+  let ev = await resume(c, c.configurationDoneRequest());
+  for (let i = 0; i < 2; i++) {
+    assert.equal(ev.body.reason, 'function breakpoint');
+    const fs = await frames(c);
+    // The innermost frame's line is the line table's, which rustc's folding leaves loose here.
+    stops.push([fs[0].name, ...shape(fs).slice(1)]);
+    const l = await locals(c, fs[0].id);
+    values.push(l.get('address'));
+    if (i === 0) {
+      const between = await locals(c, fs[1].id);
+      assert.deepEqual([between.get('start'), between.get('end')], [String(0x8000_0000), String(0x8000_5000)]);
+      assert.ok(!between.has('address') && !between.has('index'), 'frame_index\'s variables are its own frame\'s');
+      ev = await resume(c, c.continueRequest({ threadId: 1 }));
+    }
+  }
+  const span = line('span calls frames_between'), rmain = line('rmain calls span');
+  assert.deepEqual(stops, [
+    ['rust_inline::mm::frame_index', `rust_inline::mm::frames_between:${line('frames_between calls frame_index')}`, `rust_inline::span:${span}`, `rmain:${rmain}`],
+    ['rust_inline::mm::frame_index', `rust_inline::mm::frames_between:${line('frames_between calls frame_index') + 1}`, `rust_inline::span:${span}`, `rmain:${rmain}`],
+  ]);
+  assert.deepEqual(values, [String(0x8000_0000), String(0x8000_5000)]);
+});
