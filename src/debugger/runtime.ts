@@ -469,6 +469,16 @@ export class ChronosRuntime {
    */
   private stoppedIn: { hart: number; pc: bigint; functions: string[]; all: boolean } | undefined;
 
+  /** The name of the outermost inlined call the stop leaves out at a hart's pc (its first instruction), if there is one. */
+  private inlinedNotShown(hart: number): string | undefined {
+    const pc = this.pcOf(hart), program = this.codeAt(hart, pc);
+    const info = this.valuesOf(program).debugInfo();
+    const all = info?.inlinedAt(this.codeAddress(hart, pc)) ?? [];
+    if (!info || !all.length) return undefined;
+    const shown = this.stack(1, hart).filter((f) => physicalOf(f) === 0 && f.inlined).length;
+    return shown < all.length ? info.qualifiedName(all[shown]) : undefined;
+  }
+
   /** The frames a hart's registers make, without inlined calls: unwinding. */
   private physicalStack(max = 64, hart = this.focus): Frame[] {
     const h = this.machine.harts[hart];
@@ -1012,9 +1022,20 @@ export class ChronosRuntime {
     };
   }
 
-  /** Step a hart by source line: `over` runs calls to completion. */
+  /**
+   * Step a hart by source line: `over` runs calls to completion. Stepping into an inlined call
+   * the stop shows at its call's line (at the call's first instruction) enters its frame
+   * without running anything, as gdb does: the call's code begins right there.
+   */
   async stepLine(over: boolean, hart = this.focus): Promise<void> {
     if (this.exited) return;
+    const entering = over ? undefined : this.inlinedNotShown(hart);
+    if (entering !== undefined) {
+      ++this.generation;
+      const before = this.stoppedIn?.hart === hart && this.stoppedIn.pc === this.pcOf(hart) ? this.stoppedIn.functions : [];
+      this.emitStop({ kind: 'step', hart, functions: [...before, entering] });
+      return;
+    }
     const generation = this.begin();
     try {
       if (await stepLine(this.stepControl(generation, hart), over) === 'done') this.emitStop({ kind: 'step', hart, allInlined: !over });

@@ -151,6 +151,29 @@ for (const version of VERSIONS) {
     await resume(c, c.stepOutRequest({ threadId: 1 }));
     assert.deepEqual(shape(await frames(c)), [`main:${L.mainBump}`]);
   });
+
+  test(`GCC -O2 -gdwarf-${version}: step into an inlined call at its first instruction enters its frame without running, one call at a time`, async () => {
+    const c = await client();
+    await launch(c, { program: elfs.get(version), bios: 'none' });
+    assert.ok((await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'sample' }] })).body.breakpoints[0].verified);
+    await resume(c, c.configurationDoneRequest());
+    await c.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const at = async (): Promise<{ shape: string; pc: string }> => { const fs = await frames(c); return { shape: shape(fs).join(' < '), pc: fs[0].instructionPointerReference! }; };
+    const start = await at();
+    assert.equal(start.shape, `sample:${L.first} < main:${L.mainSample}`);
+    const steps: { shape: string; pc: string }[] = [];
+    for (let i = 0; i < 3; i++) {
+      await resume(c, c.stepInRequest({ threadId: 1 }));
+      steps.push(await at());
+    }
+    assert.deepEqual(steps.slice(0, 2), [
+      { shape: `scaled:${L.scaledCalls} < sample:${L.first} < main:${L.mainSample}`, pc: start.pc },
+      { shape: `read_reg:${L.readReg} < scaled:${L.scaledCalls} < sample:${L.first} < main:${L.mainSample}`, pc: start.pc },
+    ]);
+    // Then the code runs: the next line of read_reg.
+    assert.notEqual(steps[2].pc, start.pc);
+    assert.match(steps[2].shape, new RegExp(`^read_reg:${L.readReg + 1} < scaled:${L.scaledCalls} < sample:${L.first}`));
+  });
 }
 
 test('rustc -C opt-level=2: #[inline(always)] functions as frames named by their module paths, stopped at by a path\'s tail', async () => {
