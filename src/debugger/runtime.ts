@@ -1038,7 +1038,8 @@ export class ChronosRuntime {
     }
     const generation = this.begin();
     try {
-      if (await stepLine(this.stepControl(generation, hart), over) === 'done') this.emitStop({ kind: 'step', hart, allInlined: !over });
+      const r = await stepLine(this.stepControl(generation, hart), over);
+      if (r !== 'stopped') this.emitStop({ kind: 'step', hart, allInlined: r === 'entered' });
     } finally {
       if (generation === this.generation) this.running = false;
     }

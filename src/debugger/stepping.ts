@@ -63,8 +63,12 @@ const STEP_LIMIT = 2_000_000;
 /** ecall is 4 bytes: there is no compressed form. */
 const ECALL_LEN = 4n;
 
-/** Step one source line; `over` runs calls to completion. Resolves 'done' at the new line. */
-export async function stepLine(c: StepControl, over: boolean): Promise<'done' | 'stopped'> {
+/**
+ * Step one source line; `over` runs calls to completion. Resolves 'done' at the new line,
+ * 'entered' at the first instruction of an inlined call made on the start's line (the stop
+ * shows its frame).
+ */
+export async function stepLine(c: StepControl, over: boolean): Promise<'done' | 'entered' | 'stopped'> {
   const shown = c.shown();
   const start = shown.line;
   const startFn = c.functionStart(c.pc());
@@ -104,6 +108,13 @@ export async function stepLine(c: StepControl, over: boolean): Promise<'done' | 
       // again): in the same function a step stops only where a statement begins, so it
       // neither stops in moved code nor comes back to the line it left.
       if (sameFrame && c.functionStart(c.pc()) === startFn && !c.statementAt(c.pc())) continue;
+      // Stepping into an inlined call's first instruction, which shows as its call's line: on
+      // the start's own line the step went into the call (its frame is shown), on another it
+      // stops at that line (a further step goes in).
+      if (!over) {
+        const now = c.shown();
+        if (now.line && now.line.line === start.line && now.line.file === start.file && now.inlined.length < c.inlined(c.pc()).length) return 'entered';
+      }
       break;
     }
     if (n % 10_000 === 9_999 && !await c.breathe()) return 'stopped';

@@ -152,7 +152,7 @@ for (const version of VERSIONS) {
     assert.deepEqual(shape(await frames(c)), [`main:${L.mainBump}`]);
   });
 
-  test(`GCC -O2 -gdwarf-${version}: step into an inlined call at its first instruction enters its frame without running, one call at a time`, async () => {
+  test(`GCC -O2 -gdwarf-${version}: step into an inlined call: at its call's line, then into its frame without running, one call at a time`, async () => {
     const c = await client();
     await launch(c, { program: elfs.get(version), bios: 'none' });
     assert.ok((await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'sample' }] })).body.breakpoints[0].verified);
@@ -173,6 +173,17 @@ for (const version of VERSIONS) {
     // Then the code runs: the next line of read_reg.
     assert.notEqual(steps[2].pc, start.pc);
     assert.match(steps[2].shape, new RegExp(`^read_reg:${L.readReg + 1} < scaled:${L.scaledCalls} < sample:${L.first}`));
+    // Stepping on out of scaled reaches bump's first instruction: first its call's line in
+    // sample, then (at the same pc) bump's frame.
+    let call: { shape: string; pc: string } | undefined;
+    for (let i = 0; i < 8 && !call; i++) {
+      await resume(c, c.stepInRequest({ threadId: 1 }));
+      const now = await at();
+      if (now.shape === `sample:${L.bump} < main:${L.mainSample}`) call = now;
+    }
+    assert.ok(call, 'a step stops at the line of the call to bump');
+    await resume(c, c.stepInRequest({ threadId: 1 }));
+    assert.deepEqual(await at(), { shape: `bump:${L.bumpAdds} < sample:${L.bump} < main:${L.mainSample}`, pc: call.pc });
   });
 }
 
