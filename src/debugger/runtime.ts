@@ -1018,6 +1018,7 @@ export class ChronosRuntime {
           inlined: frames.flatMap((f) => (f.inlined ? [f.inlined] : [])).reverse(),
         };
       },
+      entryOf: (scope) => this.valuesOf(this.programOn(hart)).debugInfo()?.entryPc(scope as Die),
       inScope: (scope, pc) => this.valuesOf(this.codeAt(hart, pc)).debugInfo()?.covers(scope as Die, this.codeAddress(hart, pc)) ?? false,
     };
   }

@@ -45,6 +45,8 @@ export interface StepControl {
   inlined(pc: bigint): readonly object[];
   /** Whether pc is in the code of one of inlined()'s calls. */
   inScope(scope: object, pc: bigint): boolean;
+  /** Where one of inlined()'s calls begins (its entry pc). */
+  entryOf(scope: object): bigint | undefined;
   /**
    * The innermost frame as the stop shows it: its line and its inlined calls (outermost first).
    * At an inlined call's first instruction that is the caller's frame at the call's line.
@@ -97,9 +99,11 @@ export async function stepLine(c: StepControl, over: boolean): Promise<'done' | 
       if (over && sameFrame && c.sp() < startSp && c.functionStart(c.pc()) !== startFn) continue;
       // Nor is a line of a call inlined into the start's line: it is a deeper frame as well,
       // in the same registers.
-      if (over && sameFrame && c.functionStart(c.pc()) === startFn && deeper(c.inlined(c.pc()), startInlined)) {
+      const inlined = over && sameFrame && c.functionStart(c.pc()) === startFn ? c.inlined(c.pc()) : [];
+      if (deeper(inlined, startInlined)) {
         // Except at an inlined call's first instruction, which shows as its call's line in
         // the start's frame: a line of its own there (gdb stops there too).
+        if (c.entryOf(inlined[startInlined.length]) !== c.pc()) continue;
         const now = c.shown();
         if (!deeper(now.inlined, startInlined) && now.line && (now.line.line !== start.line || now.line.file !== start.file)) break;
         continue;
