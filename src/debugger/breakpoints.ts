@@ -126,7 +126,9 @@ export class Breakpoints {
       const kernel = bang < 0 ? this.functionAddresses(this.program, s.name) : [];
       if (kernel.length) {
         this.table.set(id, { id, kind: 'function', addresses: kernel, condition: s.condition, hitCondition: s.hitCondition, hits: 0, name: s.name });
-        return { id, verified: true, address: kernel[0], ...(kernel.length > 1 ? { message: `${kernel.length} places (inlined copies)` } : {}) };
+        const symbol = this.program.symbols.find(s.name) !== undefined;
+        const places = kernel.length < 2 ? undefined : symbol ? `${kernel.length} places: the function and ${kernel.length - 1} inlined cop${kernel.length > 2 ? 'ies' : 'y'}` : `${kernel.length} places (inlined copies)`;
+        return { id, verified: true, address: kernel[0], ...(places ? { message: places } : {}) };
       }
       const name = bang < 0 ? s.name : s.name.slice(bang + 1);
       const wanted = bang < 0 ? undefined : s.name.slice(0, bang);

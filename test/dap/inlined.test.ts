@@ -51,7 +51,7 @@ const L = {
   readReg: inlinedLine('read_reg reads'), scaledCalls: inlinedLine('scaled calls read_reg'), scaledMultiplies: inlinedLine('scaled multiplies'),
   bumpAdds: inlinedLine('bump adds'), first: inlinedLine('sample calls scaled first'), bump: inlinedLine('sample calls bump'),
   again: inlinedLine('sample calls scaled again'), mainSample: inlinedLine('main calls sample */'), mainAgain: inlinedLine('main calls sample again'),
-  mainBump: inlinedLine('main calls bump'),
+  mainBump: inlinedLine('main calls bump */'), mainHook: inlinedLine('main calls bump through hook'),
   sampleEnds: inlinedLine('sample returns') + 1,
 };
 
@@ -98,25 +98,30 @@ for (const version of VERSIONS) {
     assert.equal((await locals(c, fs[2].id)).get('which'), '1');
   });
 
-  test(`GCC -O2 -gdwarf-${version}: bump's copies in sample and in main are each stopped at`, async () => {
+  test(`GCC -O2 -gdwarf-${version}: bump's inlined copies in sample and in main, and its out-of-line copy, are each stopped at`, async () => {
     const c = await client();
     await launch(c, { program: elfs.get(version), bios: 'none' });
-    assert.ok((await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'bump' }] })).body.breakpoints[0].verified);
+    const set = (await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'bump' }] })).body.breakpoints[0];
+    assert.ok(set.verified);
+    assert.equal(set.message, '3 places: the function and 2 inlined copies');
     const seen: string[][] = [], ns: string[] = [];
     let ev = await resume(c, c.configurationDoneRequest());
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       assert.equal(ev.body.reason, 'function breakpoint');
       const fs = await frames(c);
       seen.push(shape(fs));
       ns.push((await locals(c, fs[0].id)).get('n') ?? '<no n>');
-      if (i < 2) ev = await resume(c, c.continueRequest({ threadId: 1 }));
+      if (i < 3) ev = await resume(c, c.continueRequest({ threadId: 1 }));
     }
     assert.deepEqual(seen, [
       [`bump:${L.bumpAdds}`, `sample:${L.bump}`, `main:${L.mainSample}`],
       [`bump:${L.bumpAdds}`, `sample:${L.bump}`, `main:${L.mainAgain}`],
       [`bump:${L.bumpAdds}`, `main:${L.mainBump}`],
+      [`bump:${L.bumpAdds}`, `main:${L.mainHook}`],
     ]);
-    assert.deepEqual(ns, ['1', '1', '2']);
+    // In main's copy GCC folded n into its constant and says nothing of it (gdb: n=<optimized out>).
+    assert.deepEqual([ns[0], ns[1], ns[3]], ['1', '1', '3']);
+    assert.equal(ns[2], '<optimized out>');
   });
 
   test(`GCC -O2 -gdwarf-${version}: stepping over inlined calls, and out of them`, async () => {

@@ -28,6 +28,9 @@ static inline void bump(int n) {
     sink += n; /* bump adds */
 }
 
+/* Through a pointer bump is called out of line too: it has a copy of its own besides the inlined ones. */
+static void (*volatile hook)(int) = bump;
+
 __attribute__((noinline)) uint64_t sample(int which) {
     uint64_t a = scaled(which, 3); /* sample calls scaled first */
     barrier();
@@ -44,6 +47,7 @@ int main(void) {
     uint64_t t = sample(0); /* main calls sample */
     t += sample(1); /* main calls sample again */
     bump(2); /* main calls bump */
+    hook(3); /* main calls bump through hook */
     puts_(t == 7 * 3 + 11 * 5 + 11 * 3 + 13 * 5 ? "done\n" : "wrong\n");
     return 0;
 }
