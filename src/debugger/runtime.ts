@@ -25,7 +25,7 @@ import { PANIC_FILTER, PANIC_SYMBOLS, TRAP_FILTERS } from './trapFilters.js';
 import { Unwinder, physicalOf, type Frame } from './unwind.js';
 import { withInlinedFrames } from './inlineFrames.js';
 import type { Die } from './dwarf/info.js';
-import { nextInstruction, stepLine, stepOut, type StepControl } from './stepping.js';
+import { deeper, nextInstruction, stepLine, stepOut, type StepControl } from './stepping.js';
 import type { FramesView } from './inspectors/frames.js';
 import type { HeapView } from './inspectors/heap.js';
 import type { KernelProfile, ProcessesView } from './profiles/profile.js';
@@ -1104,12 +1104,30 @@ export class ChronosRuntime {
       const line = (): { line: number; file: string } | undefined => this.program.lines.lookup(this.pcOf(hart));
       const sp = (): bigint => BigInt.asUintN(64, this.reg(2, hart));
       const same = (a?: { line: number; file: string }, b?: { line: number; file: string }): boolean => !!a && !!b && a.line === b.line && a.file === b.file;
-      const start = line(), startSp = sp();
+      const info = this.values.debugInfo();
+      const fn = (): bigint | undefined => this.symbols.at(this.pcOf(hart))?.sym.address;
+      // The line and inlined calls the innermost frame shows (at an inlined call's first
+      // instruction, the caller at the call's line).
+      const shown = (): { line: { line: number; file: string } | undefined; inlined: Die[] } => {
+        const fs = this.stack(1, hart).filter((f) => physicalOf(f) === 0);
+        return { line: fs[0]?.callSite ?? line(), inlined: fs.flatMap((f) => (f.inlined ? [f.inlined] : [])).reverse() };
+      };
+      const first = shown();
+      const start = first.line, startSp = sp(), startFn = fn();
       let target: { line: number; file: string } | undefined;
       for (let n = 0; n < STEP_BACK_LIMIT; n++) {
         if (this.atStartOfHistory(hart)) return;
         h.seek(this.machine.progress - 1);
         const here = line();
+        // An inlined call made from the start's frame is stepped back over, as a call is: at
+        // its first instruction the frame shows the call's line, which is where to stop.
+        const chain = here && info && sp() === startSp && fn() === startFn ? info.inlinedAt(this.pcOf(hart)) : [];
+        if (deeper(chain, first.inlined)) {
+          if (info!.entryPc(chain[first.inlined.length]) !== this.pcOf(hart)) continue;
+          const now = shown();
+          if (!deeper(now.inlined, first.inlined) && now.line && !same(now.line, start)) { target = now.line; break; }
+          continue;
+        }
         // A line of this function or a caller's (a callee's lines are inside a deeper frame).
         if (here && !same(here, start) && sp() >= startSp) { target = here; break; }
         if (n % 2000 === 1999) {
@@ -1118,7 +1136,7 @@ export class ChronosRuntime {
           if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return; }
         }
       }
-      // Back to where that line began.
+      // Back to where that line began (an inlined call's line may have code of its own before the call).
       for (let n = 0; target && n < STEP_BACK_LIMIT && this.machine.progress > h.window.first; n++) {
         const at = this.machine.progress, depth = sp();
         h.seek(at - 1);

@@ -55,7 +55,7 @@ export interface StepControl {
 }
 
 /** Whether `now` is `start` with more inlined calls inside it: a line of a call made from the start's line. */
-function deeper(now: readonly object[], start: readonly object[]): boolean {
+export function deeper(now: readonly object[], start: readonly object[]): boolean {
   return now.length > start.length && start.every((s, i) => now[i] === s);
 }
 

@@ -5,6 +5,7 @@
 // inside them), each inlined frame has its own parameters and variables, a function breakpoint
 // stops at every inlined copy, and stepping treats an inlined call as a call. The same for
 // rustc's #[inline(always)] at opt-level 2 (test/programs/rust-inline), with module paths.
+// A line step back mirrors a step over.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -189,6 +190,26 @@ for (const version of VERSIONS) {
     assert.ok(call, 'a step stops at the line of the call to bump');
     await resume(c, c.stepInRequest({ threadId: 1 }));
     assert.deepEqual(await at(), { shape: `bump:${L.bumpAdds} < sample:${L.bump} < main:${L.mainSample}`, pc: call.pc });
+  });
+
+  test(`GCC -O2 -gdwarf-${version}: a line step back over inlined calls retraces the steps over them`, async () => {
+    const c = await client();
+    await launch(c, { program: elfs.get(version), bios: 'none' });
+    assert.ok((await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'sample' }] })).body.breakpoints[0].verified);
+    await resume(c, c.configurationDoneRequest());
+    await c.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const at = async (): Promise<string> => { const fs = await frames(c); return `${shape(fs).join(' < ')} @${fs[0].instructionPointerReference}`; };
+    const forward = [await at()];
+    for (let i = 0; i < 3; i++) {
+      await resume(c, c.nextRequest({ threadId: 1 }));
+      forward.push(await at());
+    }
+    const back = [forward[3]];
+    for (let i = 0; i < 3; i++) {
+      await resume(c, c.stepBackRequest({ threadId: 1 }));
+      back.push(await at());
+    }
+    assert.deepEqual(back, [...forward].reverse());
   });
 }
 
