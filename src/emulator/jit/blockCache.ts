@@ -9,7 +9,7 @@
 import type { Block } from './compiler.js';
 import type { CodeMap } from './codeMap.js';
 
-const FRONT = 4096;
+const FRONT = 16384;
 
 export class BlockCache {
   private readonly frontLo = new Float64Array(FRONT).fill(-1);
@@ -72,8 +72,9 @@ export class BlockCache {
     for (const page of pagesOf(b)) this.byPage.get(page)?.delete(b);
     b.alias = undefined;
     this.mark(b, -1);
-    // The front table may still point at it: its entries are revalidated from now on.
-    this.invalidateFront();
+    // The front table may still point at it, in the one entry its pc maps to.
+    const i = (b.lo >>> 1) & (FRONT - 1);
+    if (this.frontBlock[i] === b) { this.frontGen[i] = -1; this.frontBlock[i] = undefined; }
   }
 
   private invalidateFront(): void { this.frontGen.fill(-1); }
