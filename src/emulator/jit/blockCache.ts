@@ -40,6 +40,10 @@ export class BlockCache {
 
   /** The block translated for this virtual pc and privilege from code at this RAM offset. */
   find(ramOffset: number, lo: number, hi: number, priv: number): Block | undefined {
+    // After a satp write or a fence most lookups find the block the front table already holds
+    // (every block in it is live: a dropped block leaves it), so check that one before the map.
+    const f = this.frontBlock[(lo >>> 1) & (FRONT - 1)];
+    if (f !== undefined && f.ramOffset === ramOffset && f.lo === lo && f.hi === hi && f.priv === priv) return f;
     for (let b = this.byStart.get(ramOffset); b; b = b.alias) if (b.lo === lo && b.hi === hi && b.priv === priv) return b;
     return undefined;
   }
