@@ -350,8 +350,6 @@ export class Hart {
 
   /** Physical RAM page (index from RAM base) that holds vaddr for fetching, or -1. */
   fetchPage(vaddr: bigint): number {
-    const hit = this.tlbs[this.priv].fetchPage(Number(BigInt.asUintN(32, vaddr)) | 0, Number(BigInt.asUintN(32, vaddr >> 32n)));
-    if (hit >= 0) return hit >>> 12;
     const paddr = this.translate(vaddr, 'fetch');
     if (paddr === undefined) return -1;
     const off = this.bus.ram.offsetOf(paddr, 2);
