@@ -30,7 +30,8 @@ export class Ram {
 
   /** Offset of a physical address inside RAM, or -1 when [addr, addr+len) is not all RAM. */
   offsetOf(addr: bigint, len: number): number {
-    const off = addr - BigInt(this.base);
-    return off >= 0n && off + BigInt(len) <= BigInt(this.size) ? Number(off) : -1;
+    // In doubles: exact below 2^53, and anything above that is far past RAM's end anyway.
+    const off = Number(addr) - this.base;
+    return off >= 0 && off + len <= this.size ? off : -1;
   }
 }
