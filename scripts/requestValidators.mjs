@@ -43,6 +43,8 @@ export function requestValidatorsPlugin() {
   return {
     name: 'request-validators',
     setup(build) {
+      // Made once per build (a watch rebuild after schemas.ts changed makes them again).
+      build.onStart(() => { source = undefined; });
       build.onResolve({ filter: /requestValidators\.js$/ }, (args) => {
         const path = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
         // Named relative to the repository: the bundle's comments carry no build machine's paths.
