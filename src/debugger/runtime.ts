@@ -644,7 +644,7 @@ export class ChronosRuntime {
         descriptor: this.program.descriptorAddress,
         // Kernels without a descriptor (xv6) map their kernel one to one: globals are read at
         // their physical addresses, whichever satp a hart runs.
-        values: this.values.reader(-1n, (a, n) => this.machine.debug.readPhys(BigInt.asUintN(64, a), n) ?? undefined),
+        values: () => this.values.reader(-1n, (a, n) => this.machine.debug.readPhys(BigInt.asUintN(64, a), n) ?? undefined),
         ramEnd: 0x8000_0000n + BigInt(this.options.memory ?? 128) * 1024n * 1024n,
         harts: this.harts,
         symbol: (name) => this.symbols.find(name)?.address,

@@ -14,7 +14,10 @@ export class Ram {
   readonly r32: Int32Array; readonly ru32: Uint32Array;
   readonly r64: BigInt64Array;
   readonly view: DataView;
-  /** Pages written since time travel last took its record (memory/dirtyPages.ts). */
+  /**
+   * Pages written since time travel last took its record (memory/dirtyPages.ts). Code that
+   * writes these arrays directly, not through the bus or DebugAccess, marks what it wrote.
+   */
   readonly dirty: DirtyPages;
 
   constructor(readonly base: number, readonly size: number) {
