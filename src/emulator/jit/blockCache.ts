@@ -71,6 +71,7 @@ export class BlockCache {
     }
     for (const page of pagesOf(b)) this.byPage.get(page)?.delete(b);
     b.alias = undefined;
+    b.dropped = true;
     this.mark(b, -1);
     // The front table may still point at it: its entries are revalidated from now on.
     this.invalidateFront();
@@ -101,6 +102,7 @@ export class BlockCache {
 
   /** Forget every block (CodeMap.clear, which calls this, zeroes the chunk counts). */
   clear(): void {
+    for (const set of this.byPage.values()) for (const b of set) b.dropped = true;
     this.frontLo.fill(-1);
     this.frontHi.fill(-1);
     this.invalidateFront();
