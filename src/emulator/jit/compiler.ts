@@ -218,12 +218,9 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
       }
       at = BigInt.asIntN(64, at + BigInt(d.len));
     });
-    // The interpreter's handlers are shared by every instruction of a kind and know nothing of
-    // a block's wait loops or hand-offs: a hart that shares the machine translates at once.
-    if (tiering.first === Tier.Interpreted) tiering = { ...tiering, first: Tier.Cold };
   }
   const lo = Number(BigInt.asUintN(64, pc) & 0xffffffffn), hi = Number(BigInt.asUintN(64, pc) >> 32n);
-  const forInterpreter = decodeForInterpreter(decoded, illegal, lo, hi);
+  const forInterpreter = decodeForInterpreter(decoded, illegal, lo, hi, waitStarts);
   const b: Block = {
     fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, tier: tiering.first, work: 0, promoteAt: 0, loops: false,
     waitStarts, codeBefore, stopsAtStart: stopBefore?.(pc) ?? false,
