@@ -75,6 +75,7 @@ export class BlockCache {
     }
     for (const page of pagesOf(b)) this.byPage.get(page)?.delete(b);
     b.alias = undefined;
+    b.dropped = true;
     this.mark(b, -1);
     // The front table may still point at it, in the one entry its pc maps to.
     const i = (b.lo >>> 1) & (FRONT - 1);
@@ -106,6 +107,7 @@ export class BlockCache {
 
   /** Forget every block (CodeMap.clear, which calls this, zeroes the chunk counts). */
   clear(): void {
+    for (const set of this.byPage.values()) for (const b of set) b.dropped = true;
     this.frontLo.fill(-1);
     this.frontHi.fill(-1);
     this.invalidateFront();
