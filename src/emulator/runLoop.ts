@@ -235,7 +235,10 @@ export class RunLoop {
         found = this.lookup(r, blocks, lo, hi, MAX_BLOCK);
         if (found === undefined) continue; // the fetch fault is pending
       }
-      if (found.len > left) {
+      // A block that would run past the timer's deadline is run an instruction at a time up to
+      // it, so the interrupt is taken at the same instruction however the run is sliced (time
+      // travel replays a recording in slices other than the ones it was made in).
+      if (found.len > left || h.instret + found.len > r.deadlineInstret) {
         found = this.lookup(r, r.singles, lo, hi, 1);
         if (found === undefined) continue;
       } else if (prev !== undefined && !stepping) link(prev, found, h.translationGeneration);
