@@ -1,5 +1,6 @@
 // Bundles the extension, the debug adapter, the CLI and the benchmark into dist/.
 import * as esbuild from 'esbuild';
+import { requestValidatorsPlugin } from './scripts/requestValidators.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -10,6 +11,8 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   external: ['vscode'],
+  // The debug adapter's request validators compiled here, not at its first requests.
+  plugins: [requestValidatorsPlugin()],
 };
 
 const entries = [

@@ -146,6 +146,26 @@ fn page_table_huge_pages() -> TestResult {
     Ok(())
 }
 
+/// A run of 4 KiB pages across a leaf table's end maps each page as map would, and a page
+/// already mapped stops the run there with the pages before it mapped.
+fn page_table_map_run() -> TestResult {
+    let mut pt = PageTable::new().map_err(|e| format!("{:?}", e))?;
+    let (va, pa) = (0x401f_e000usize, 0x8070_0000usize);
+    pt.map_run(VirtAddr(va), PhysAddr(pa), 5, pte::R | pte::W).map_err(|e| format!("{:?}", e))?;
+    let mut i = 0;
+    while i < 5 {
+        let t = pt.translate(VirtAddr(va + i * PAGE_SIZE + 8)).ok_or(format!("page {} of the run unmapped", i))?;
+        check!(t.size == PageSize::Size4K && t.pa == PhysAddr(pa + i * PAGE_SIZE + 8), "page {} at {:?}", i, t.pa);
+        check!(t.flags & (pte::R | pte::W | pte::X) == pte::R | pte::W, "page {} flags {:#x}", i, t.flags);
+        i += 1;
+    }
+    check!(pt.translate(VirtAddr(va + 5 * PAGE_SIZE)).is_none(), "the page after the run is mapped");
+    check!(pt.map_run(VirtAddr(va - 2 * PAGE_SIZE), PhysAddr(pa), 4, pte::R) == Err(MapError::AlreadyMapped(VirtAddr(va))), "an overlapping run accepted");
+    check!(pt.translate(VirtAddr(va - 2 * PAGE_SIZE)).is_some() && pt.translate(VirtAddr(va - PAGE_SIZE)).is_some(), "the pages before the mapped one are not mapped");
+    check!(pt.map_run(VirtAddr(va + 0x10_0001), PhysAddr(pa), 1, pte::R) == Err(MapError::Misaligned), "a misaligned run accepted");
+    Ok(())
+}
+
 /// Paging is on with the kernel's own table, and its sections have the right permissions.
 fn kernel_space_active() -> TestResult {
     let satp: usize;
@@ -327,6 +347,7 @@ const TESTS: &[(&str, fn() -> TestResult)] = &[
     ("heap_double_free_detected", heap_double_free_detected),
     ("page_table_map_translate_unmap", page_table_map_translate_unmap),
     ("page_table_huge_pages", page_table_huge_pages),
+    ("page_table_map_run", page_table_map_run),
     ("kernel_space_active", kernel_space_active),
     ("memory_statistics", memory_statistics),
     ("buddy_blocks_align_and_merge", buddy_blocks_align_and_merge),

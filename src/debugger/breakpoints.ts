@@ -11,6 +11,12 @@ export interface RuntimeStop {
   hart?: number;
   /** For an exception stop: what exceptionInfo reports (the trap the hart was about to take, or a panic). */
   exception?: { id: string; description: string };
+  /** The functions whose breakpoints (or runTo) stopped here: at an inlined copy's first instruction, its frame is shown. */
+  functions?: string[];
+  /** The lines of the source breakpoints that stopped here: at one of them, the frame of the inlined call whose line it is is shown. */
+  lines?: number[];
+  /** Every inlined call at the stop's pc is shown, even at its first instruction (a step into it, an instruction step). */
+  allInlined?: boolean;
 }
 
 export interface BreakpointOptions { condition?: string; hitCondition?: string; logMessage?: string }
@@ -29,6 +35,10 @@ export interface BreakpointSpec extends BreakpointOptions {
    * only while a hart runs that program in user mode (every program is linked at the same addresses).
    */
   user?: { process: string; addresses: bigint[] }[];
+  /** A function breakpoint's function (without a `PROGRAM!`). */
+  name?: string;
+  /** A source breakpoint's line (where it was moved to). */
+  line?: number;
 }
 
 export interface SetResult { id: number; verified: boolean; line?: number; message?: string; address?: bigint }
@@ -47,7 +57,18 @@ export class Breakpoints {
   private readonly table = new Map<number, BreakpointSpec>();
   private nextId = 1;
 
-  constructor(private readonly program: Program, private readonly users: readonly UserProgram[] = []) {}
+  /**
+   * `inlinedCopies`: where each inlined copy of a function begins in a program (from its
+   * debugging information), so that a function breakpoint stops in those too.
+   */
+  constructor(private readonly program: Program, private readonly users: readonly UserProgram[] = [],
+    private readonly inlinedCopies: (program: Program, name: string) => bigint[] = () => []) {}
+
+  /** A function's addresses in a program: its symbol's, and its inlined copies' (a static inline function may have no symbol). */
+  private functionAddresses(program: Program, name: string): bigint[] {
+    const sym = program.symbols.find(name);
+    return [...new Set([...(sym ? [sym.address] : []), ...this.inlinedCopies(program, name)])];
+  }
 
   /** Every address a breakpoint is set at, for the machine. */
   addresses(): bigint[] {
@@ -59,7 +80,7 @@ export class Breakpoints {
     const sym = this.program.symbols.find(name);
     if (!sym) throw new Error(`runTo: no function '${name}' in the kernel's symbols`);
     const id = this.nextId++;
-    this.table.set(id, { id, kind: 'function', addresses: [sym.address], hits: 0, temporary: name });
+    this.table.set(id, { id, kind: 'function', addresses: [sym.address], hits: 0, temporary: name, name });
   }
 
   setSource(path: string, specs: ({ line: number } & BreakpointOptions)[]): SetResult[] {
@@ -71,7 +92,7 @@ export class Breakpoints {
       if (!file) return { id, verified: false, line: s.line, message: 'no code from this file is in the kernel ELF (no DWARF line information for it)' };
       const found = this.program.lines.addressesFor(file, s.line);
       if (!found) return { id, verified: false, line: s.line, message: `no code at or after line ${s.line}` };
-      this.table.set(id, { id, kind: 'source', addresses: found.addresses, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0, path });
+      this.table.set(id, { id, kind: 'source', addresses: found.addresses, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0, path, line: found.line });
       return { id, verified: true, line: found.line };
     });
   }
@@ -85,7 +106,7 @@ export class Breakpoints {
       const found = having.map(({ u, file }) => ({ u, at: u.program.lines.addressesFor(file!, s.line) })).filter((x) => x.at !== undefined);
       if (!found.length) return { id, verified: false, line: s.line, message: `no code at or after line ${s.line}` };
       const user = found.map(({ u, at }) => ({ process: u.process, addresses: at!.addresses }));
-      this.table.set(id, { id, kind: 'source', addresses: [...new Set(user.flatMap((x) => x.addresses))], user, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0, path });
+      this.table.set(id, { id, kind: 'source', addresses: [...new Set(user.flatMap((x) => x.addresses))], user, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0, path, line: found[0].at!.line });
       const processes = [...new Set(user.map((x) => x.process))].join(', ');
       return { id, verified: true, line: found[0].at!.line, message: `stops only in ${processes}`, address: user[0].addresses[0] };
     });
@@ -95,16 +116,19 @@ export class Breakpoints {
    * Function breakpoints by symbol. A name is the kernel's when the kernel has it; one only user
    * programs (launch.json `symbols`) have is set in each of them; `ls!main` names the program
    * (by its process name) when several have the function, or the kernel has one of that name.
+   * A function the compiler inlined stops at each inlined copy as well.
    */
   setFunctions(specs: ({ name: string } & BreakpointOptions)[]): SetResult[] {
     this.drop((b) => b.kind === 'function' && !b.temporary);
     return specs.map((s) => {
       const id = this.nextId++;
       const bang = s.name.indexOf('!');
-      const sym = bang < 0 ? this.program.symbols.find(s.name) : undefined;
-      if (sym) {
-        this.table.set(id, { id, kind: 'function', addresses: [sym.address], condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
-        return { id, verified: true, address: sym.address };
+      const kernel = bang < 0 ? this.functionAddresses(this.program, s.name) : [];
+      if (kernel.length) {
+        this.table.set(id, { id, kind: 'function', addresses: kernel, condition: s.condition, hitCondition: s.hitCondition, hits: 0, name: s.name });
+        const symbol = this.program.symbols.find(s.name) !== undefined;
+        const places = kernel.length < 2 ? undefined : symbol ? `${kernel.length} places: the function and ${kernel.length - 1} inlined cop${kernel.length > 2 ? 'ies' : 'y'}` : `${kernel.length} places (inlined copies)`;
+        return { id, verified: true, address: kernel[0], ...(places ? { message: places } : {}) };
       }
       const name = bang < 0 ? s.name : s.name.slice(bang + 1);
       const wanted = bang < 0 ? undefined : s.name.slice(0, bang);
@@ -113,11 +137,11 @@ export class Breakpoints {
         const known = [...new Set(this.users.map((u) => u.process))];
         return { id, verified: false, message: `no user program '${wanted}' in symbols${known.length ? ` (the programs are ${known.join(', ')})` : ''}` };
       }
-      const user = programs.flatMap((u) => { const f = u.program.symbols.find(name); return f ? [{ process: u.process, addresses: [f.address] }] : []; });
+      const user = programs.flatMap((u) => { const at = this.functionAddresses(u.program, name); return at.length ? [{ process: u.process, addresses: at }] : []; });
       if (!user.length) {
         return { id, verified: false, message: wanted !== undefined ? `no function '${name}' in ${wanted}'s symbols` : `no function '${name}' in the kernel's symbols${this.users.length ? ' or the user programs\'' : ''}` };
       }
-      this.table.set(id, { id, kind: 'function', addresses: [...new Set(user.flatMap((x) => x.addresses))], user, condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      this.table.set(id, { id, kind: 'function', addresses: [...new Set(user.flatMap((x) => x.addresses))], user, condition: s.condition, hitCondition: s.hitCondition, hits: 0, name });
       const processes = [...new Set(user.map((x) => x.process))];
       const which = processes.length > 1 ? ` (${processes[0]}!${name} names one)` : '';
       return { id, verified: true, message: `stops only in ${processes.join(', ')}${which}`, address: user[0].addresses[0] };
@@ -159,7 +183,7 @@ export class Breakpoints {
       if (b.temporary) {
         this.table.delete(b.id);
         changed = true;
-        stop = { kind: 'entry', description: `Stopped at ${b.temporary}`, breakpointIds: stop?.breakpointIds };
+        stop = { kind: 'entry', description: `Stopped at ${b.temporary}`, breakpointIds: stop?.breakpointIds, functions: [...(stop?.functions ?? []), b.temporary] };
         continue;
       }
       if (b.logMessage) {
@@ -167,7 +191,7 @@ export class Breakpoints {
         continue;
       }
       const kind: StopKind = b.kind === 'function' ? 'function breakpoint' : b.kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
-      stop = { kind, breakpointIds: [...(stop?.breakpointIds ?? []), b.id] };
+      stop = { kind, breakpointIds: [...(stop?.breakpointIds ?? []), b.id], functions: [...(stop?.functions ?? []), ...(b.name ? [b.name] : [])], lines: [...(stop?.lines ?? []), ...(b.line ? [b.line] : [])] };
     }
     return { stop, changed };
   }
@@ -186,7 +210,7 @@ export class Breakpoints {
         try { if (evaluate(b.condition) === 0n) continue; } catch { /* a broken condition stops, as going forward */ }
       }
       const kind: StopKind = b.kind === 'function' ? 'function breakpoint' : b.kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
-      stop = { kind, breakpointIds: [...(stop?.breakpointIds ?? []), b.id] };
+      stop = { kind, breakpointIds: [...(stop?.breakpointIds ?? []), b.id], functions: [...(stop?.functions ?? []), ...(b.name ? [b.name] : [])], lines: [...(stop?.lines ?? []), ...(b.line ? [b.line] : [])] };
     }
     return stop;
   }

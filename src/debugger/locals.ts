@@ -36,6 +36,8 @@ export interface FrameRegs {
   returnAddress?: bigint;
   /** The frame that called this one, for entry values. */
   caller?(): FrameRegs | undefined;
+  /** For an inlined call's frame: its DW_TAG_inlined_subroutine (the frame's variables are its own). */
+  inlined?: Die;
 }
 
 type Memory = (address: bigint, size: number) => Uint8Array | undefined;
@@ -90,7 +92,7 @@ export class Locals {
   at(frame: FrameRegs): ValueNode[] {
     const out: ValueNode[] = [];
     const seen = new Set<string>();
-    for (const { die, fn } of this.info.variablesAt(frame.pc)) {
+    for (const { die, fn } of this.info.variablesAt(frame.pc, frame.inlined)) {
       const name = this.info.name(die) ?? '?';
       const type = this.info.typeOf(die);
       // An inner variable shadows an outer one of the same name, as in the source.

@@ -38,7 +38,7 @@ export function infoSections(elf: ElfFile): InfoSections | undefined {
   return debugInfo && debugAbbrev
     ? { debugInfo, debugAbbrev, debugStr: sec('.debug_str'), debugLineStr: sec('.debug_line_str'), debugRanges: sec('.debug_ranges'),
       debugRngLists: sec('.debug_rnglists'), debugStrOffsets: sec('.debug_str_offsets'), debugAddr: sec('.debug_addr'),
-      debugLoc: sec('.debug_loc'), debugLocLists: sec('.debug_loclists') }
+      debugLoc: sec('.debug_loc'), debugLocLists: sec('.debug_loclists'), debugLine: sec('.debug_line') }
     : undefined;
 }
 

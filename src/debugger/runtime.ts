@@ -22,8 +22,10 @@ import { SourceValues, type FrameState } from './sourceValues.js';
 import { Program, type HostFiles } from './program.js';
 import { Breakpoints, type BreakpointOptions, type RuntimeStop, type SetResult } from './breakpoints.js';
 import { PANIC_FILTER, PANIC_SYMBOLS, TRAP_FILTERS } from './trapFilters.js';
-import { Unwinder, type Frame } from './unwind.js';
-import { nextInstruction, stepLine, stepOut, type StepControl } from './stepping.js';
+import { Unwinder, physicalOf, type Frame } from './unwind.js';
+import { withInlinedFrames } from './inlineFrames.js';
+import type { Die } from './dwarf/info.js';
+import { deeper, nextInstruction, stepLine, stepOut, type StepControl } from './stepping.js';
 import type { FramesView } from './inspectors/frames.js';
 import type { HeapView } from './inspectors/heap.js';
 import type { KernelProfile, ProcessesView } from './profiles/profile.js';
@@ -169,7 +171,7 @@ export class ChronosRuntime {
     this.userValues = new Map();
     this.kernelProfile = undefined;
     this.unwinder = new Unwinder(this.program, (a, n) => this.readScalar(a, n));
-    this.breakpoints = new Breakpoints(this.program, this.userPrograms);
+    this.breakpoints = new Breakpoints(this.program, this.userPrograms, (p, name) => this.valuesOf(p).debugInfo()?.inlinedEntries(name) ?? []);
     this.exited = false;
     if (opts.runTo) this.breakpoints.addTemporary(opts.runTo);
     // The first of them the kernel has; looking no further spares demangling every symbol at
@@ -374,10 +376,11 @@ export class ChronosRuntime {
       register: (name) => {
         const m = /^x(\d+)$/.exec(name);
         const i = name === 'fp' ? 8 : m && Number(m[1]) < 32 ? Number(m[1]) : ABI_NAMES.indexOf(name);
-        if (frameIndex > 0) {
+        const frame = frameIndex > 0 ? frameState().frames[index] : undefined;
+        if (frameIndex > 0 && !frame) throw new ExpressionError(`there is no frame ${frameIndex}`);
+        // An inlined call's frame in the innermost frame has the hart's registers.
+        if (frame && physicalOf(frame) > 0) {
           // A caller's frame: its pc and the registers the unwinder recovered for it.
-          const frame = frameState().frames[index];
-          if (!frame) throw new ExpressionError(`there is no frame ${frameIndex}`);
           if (name === 'pc') return frame.pc;
           if (i >= 0 || floatRegisterIndex(name) !== undefined) {
             const v = i === 0 ? 0n : i > 0 ? frame.regs?.get(i) ?? (i === 8 ? frame.fp : undefined) : undefined;
@@ -439,8 +442,45 @@ export class ChronosRuntime {
   location(pc: bigint): SourceLocation | undefined { return this.program.location(pc); }
   functionName(pc: bigint): string { return this.program.functionName(pc); }
 
-  /** A hart's call stack, innermost frame first. */
+  /**
+   * A hart's call stack, innermost frame first: the frames its registers make, each with the
+   * inlined calls at its pc as frames of their own in front of it: `max` of the former, so
+   * that a frame's caller is in the stack whatever was inlined into it.
+   */
   stack(max = 64, hart = this.focus): Frame[] {
+    return this.withInlined(this.physicalStack(max, hart), hart);
+  }
+
+  /** Inlined calls as frames (inlineFrames.ts), each frame read with its own program's DWARF. */
+  private withInlined(frames: Frame[], hart: number): Frame[] {
+    const stop = this.stoppedIn && this.stoppedIn.hart === hart && frames[0]?.pc === this.stoppedIn.pc ? this.stoppedIn : undefined;
+    const entered = stop?.functions ?? [];
+    return withInlinedFrames(frames, (f) => {
+      const program = f.user?.program ?? this.programOn(hart);
+      const info = this.valuesOf(program).debugInfo();
+      return info ? { info, localPath: (p) => program.localPath(p) } : undefined;
+    }, (info, inlined) => !!stop?.all || entered.some((name) => info.isNamed(inlined, name.slice(name.indexOf('!') + 1))));
+  }
+
+  /**
+   * What the last stop, on its hart at its pc, says of the inlined calls that begin there: the
+   * functions of its function breakpoints (their copies' frames are shown), or all of them
+   * (a step into a call, an instruction step, a source breakpoint on the inlined code's line).
+   */
+  private stoppedIn: { hart: number; pc: bigint; functions: string[]; all: boolean } | undefined;
+
+  /** The name of the outermost inlined call the stop leaves out at a hart's pc (its first instruction), if there is one. */
+  private inlinedNotShown(hart: number): string | undefined {
+    const pc = this.pcOf(hart), program = this.codeAt(hart, pc);
+    const info = this.valuesOf(program).debugInfo();
+    const all = info?.inlinedAt(this.codeAddress(hart, pc)) ?? [];
+    if (!info || !all.length) return undefined;
+    const shown = this.stack(1, hart).filter((f) => physicalOf(f) === 0 && f.inlined).length;
+    return shown < all.length ? info.qualifiedName(all[shown]) : undefined;
+  }
+
+  /** The frames a hart's registers make, without inlined calls: unwinding. */
+  private physicalStack(max = 64, hart = this.focus): Frame[] {
     const h = this.machine.harts[hart];
     const regs = new Map(Array.from({ length: 32 }, (_, i): [number, bigint] => [i, BigInt.asUintN(64, h.x[i])]));
     const user = this.userProgramOn(hart);
@@ -604,7 +644,7 @@ export class ChronosRuntime {
         descriptor: this.program.descriptorAddress,
         // Kernels without a descriptor (xv6) map their kernel one to one: globals are read at
         // their physical addresses, whichever satp a hart runs.
-        values: this.values.reader(-1n, (a, n) => this.machine.debug.readPhys(BigInt.asUintN(64, a), n) ?? undefined),
+        values: () => this.values.reader(-1n, (a, n) => this.machine.debug.readPhys(BigInt.asUintN(64, a), n) ?? undefined),
         ramEnd: 0x8000_0000n + BigInt(this.options.memory ?? 128) * 1024n * 1024n,
         harts: this.harts,
         symbol: (name) => this.symbols.find(name)?.address,
@@ -644,7 +684,10 @@ export class ChronosRuntime {
       return x;
     };
     const regs = new Map<number, bigint>([[1, pc], [2, BigInt(p.context.sp)], [8, BigInt(p.context.fp)]]);
-    return new Unwinder(this.program, read).stack(regs, pc, max);
+    return withInlinedFrames(new Unwinder(this.program, read).stack(regs, pc, max), () => {
+      const info = this.values.debugInfo();
+      return info ? { info, localPath: (path) => this.program.localPath(path) } : undefined;
+    });
   }
 
   /**
@@ -692,6 +735,10 @@ export class ChronosRuntime {
     if (stop.exception?.id === 'panic') this.timeline?.note({ at, kind: 'panic', hart: stop.hart, text: stop.exception.description });
     else if (stop.kind.endsWith('breakpoint')) this.timeline?.note({ at, kind: 'breakpoint', hart: stop.hart, text: `${stop.kind} in ${this.functionName(this.pcOf(stop.hart))}` });
     this.focus = stop.hart;
+    const pc = this.pcOf(stop.hart);
+    const onLine = !!stop.lines?.length && stop.lines.includes(this.codeAt(stop.hart, pc).lines.lookup(this.codeAddress(stop.hart, pc))?.line ?? -1);
+    this.stoppedIn = stop.functions?.length || stop.allInlined || onLine
+      ? { hart: stop.hart, pc, functions: stop.functions ?? [], all: !!stop.allInlined || onLine } : undefined;
     this.lastException = stop.exception;
     this.onStop.fire(stop);
   }
@@ -922,7 +969,7 @@ export class ChronosRuntime {
   stepInstruction(hart = this.focus): void {
     if (this.exited) return;
     ++this.generation;
-    if (this.stepOnce(hart) === 'done') this.emitStop({ kind: 'step', hart });
+    if (this.stepOnce(hart) === 'done') this.emitStop({ kind: 'step', hart, allInlined: true });
   }
 
   /** One instruction, but a user program's ecall is stepped over: back in user mode at the next instruction. */
@@ -930,7 +977,7 @@ export class ChronosRuntime {
     if (this.exited) return;
     const generation = this.begin();
     try {
-      if (await nextInstruction(this.stepControl(generation, hart)) === 'done') this.emitStop({ kind: 'step', hart });
+      if (await nextInstruction(this.stepControl(generation, hart)) === 'done') this.emitStop({ kind: 'step', hart, allInlined: true });
     } finally {
       if (generation === this.generation) this.running = false;
     }
@@ -961,16 +1008,39 @@ export class ChronosRuntime {
         if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return false; }
         return true;
       },
-      returnAddress: () => this.stack(2, hart)[1]?.pc,
+      returnAddress: () => this.physicalStack(2, hart)[1]?.pc,
+      inlined: (pc) => this.valuesOf(this.codeAt(hart, pc)).debugInfo()?.inlinedAt(this.codeAddress(hart, pc)) ?? [],
+      shown: () => {
+        const frames = this.stack(1, hart).filter((f) => physicalOf(f) === 0);
+        const pc = this.pcOf(hart);
+        return {
+          line: frames[0]?.callSite ?? this.codeAt(hart, pc)?.lines.lookup(this.codeAddress(hart, pc)),
+          inlined: frames.flatMap((f) => (f.inlined ? [f.inlined] : [])).reverse(),
+        };
+      },
+      entryOf: (scope) => this.valuesOf(this.programOn(hart)).debugInfo()?.entryPc(scope as Die),
+      inScope: (scope, pc) => this.valuesOf(this.codeAt(hart, pc)).debugInfo()?.covers(scope as Die, this.codeAddress(hart, pc)) ?? false,
     };
   }
 
-  /** Step a hart by source line: `over` runs calls to completion. */
+  /**
+   * Step a hart by source line: `over` runs calls to completion. Stepping into an inlined call
+   * the stop shows at its call's line (at the call's first instruction) enters its frame
+   * without running anything, as gdb does: the call's code begins right there.
+   */
   async stepLine(over: boolean, hart = this.focus): Promise<void> {
     if (this.exited) return;
+    const entering = over ? undefined : this.inlinedNotShown(hart);
+    if (entering !== undefined) {
+      ++this.generation;
+      const before = this.stoppedIn?.hart === hart && this.stoppedIn.pc === this.pcOf(hart) ? this.stoppedIn.functions : [];
+      this.emitStop({ kind: 'step', hart, functions: [...before, entering] });
+      return;
+    }
     const generation = this.begin();
     try {
-      if (await stepLine(this.stepControl(generation, hart), over) === 'done') this.emitStop({ kind: 'step', hart });
+      const r = await stepLine(this.stepControl(generation, hart), over);
+      if (r !== 'stopped') this.emitStop({ kind: 'step', hart, allInlined: r === 'entered' });
     } finally {
       if (generation === this.generation) this.running = false;
     }
@@ -1034,12 +1104,30 @@ export class ChronosRuntime {
       const line = (): { line: number; file: string } | undefined => this.program.lines.lookup(this.pcOf(hart));
       const sp = (): bigint => BigInt.asUintN(64, this.reg(2, hart));
       const same = (a?: { line: number; file: string }, b?: { line: number; file: string }): boolean => !!a && !!b && a.line === b.line && a.file === b.file;
-      const start = line(), startSp = sp();
+      const info = this.values.debugInfo();
+      const fn = (): bigint | undefined => this.symbols.at(this.pcOf(hart))?.sym.address;
+      // The line and inlined calls the innermost frame shows (at an inlined call's first
+      // instruction, the caller at the call's line).
+      const shown = (): { line: { line: number; file: string } | undefined; inlined: Die[] } => {
+        const fs = this.stack(1, hart).filter((f) => physicalOf(f) === 0);
+        return { line: fs[0]?.callSite ?? line(), inlined: fs.flatMap((f) => (f.inlined ? [f.inlined] : [])).reverse() };
+      };
+      const first = shown();
+      const start = first.line, startSp = sp(), startFn = fn();
       let target: { line: number; file: string } | undefined;
       for (let n = 0; n < STEP_BACK_LIMIT; n++) {
         if (this.atStartOfHistory(hart)) return;
         h.seek(this.machine.progress - 1);
         const here = line();
+        // An inlined call made from the start's frame is stepped back over, as a call is: at
+        // its first instruction the frame shows the call's line, which is where to stop.
+        const chain = here && info && sp() === startSp && fn() === startFn ? info.inlinedAt(this.pcOf(hart)) : [];
+        if (deeper(chain, first.inlined)) {
+          if (info!.entryPc(chain[first.inlined.length]) !== this.pcOf(hart)) continue;
+          const now = shown();
+          if (!deeper(now.inlined, first.inlined) && now.line && !same(now.line, start)) { target = now.line; break; }
+          continue;
+        }
         // A line of this function or a caller's (a callee's lines are inside a deeper frame).
         if (here && !same(here, start) && sp() >= startSp) { target = here; break; }
         if (n % 2000 === 1999) {
@@ -1048,7 +1136,7 @@ export class ChronosRuntime {
           if (this.pauseRequested) { this.emitStop({ kind: 'pause' }); return; }
         }
       }
-      // Back to where that line began.
+      // Back to where that line began (an inlined call's line may have code of its own before the call).
       for (let n = 0; target && n < STEP_BACK_LIMIT && this.machine.progress > h.window.first; n++) {
         const at = this.machine.progress, depth = sp();
         h.seek(at - 1);

@@ -318,7 +318,8 @@ export class ChronosDebugSession extends GuardedSession {
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     if (!this.ready(response, true)) return;
     const hart = this.hartArg(args.threadId);
-    const frames = this.runtime.stack(64, hart);
+    // Inlined calls add frames to the 64 the registers make; frame ids have room for FRAMES_PER_HART.
+    const frames = this.runtime.stack(64, hart).slice(0, FRAMES_PER_HART);
     const start = args.startFrame ?? 0, count = args.levels || frames.length;
     response.body = {
       stackFrames: frames.slice(start, start + count).map((f) => {

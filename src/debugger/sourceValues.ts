@@ -6,7 +6,7 @@ import { DebugInfo } from './dwarf/info.js';
 import { ExprError } from './dwarf/expr.js';
 import { Locals, type FrameRegs, type ValueNode } from './locals.js';
 import type { Program } from './program.js';
-import type { Frame } from './unwind.js';
+import { physicalOf, type Frame } from './unwind.js';
 import type { Typed, TypedOps } from './expression.js';
 import { ExpressionError } from './expression.js';
 
@@ -54,24 +54,31 @@ export class SourceValues {
     return r;
   }
 
-  /** What frame `index` of a stack knows: its registers, pc, CFA, and its caller. */
+  /**
+   * What frame `index` of a stack knows: its registers, pc, CFA, and its caller. An inlined
+   * call's frame has the registers of the frame it is part of, and its caller for entry values
+   * is that frame's caller (DW_OP_entry_value means the physical function's entry).
+   */
   frameRegs(state: FrameState, index: number): FrameRegs | undefined {
     const frame = state.frames[index];
     if (!frame) return undefined;
     const known = frame.regs;
+    const innermost = physicalOf(frame) === physicalOf(state.frames[0]);
     const reg = (n: number): bigint | undefined => {
       if (n < 32) return n === 0 ? 0n : known ? known.get(n) : n === 8 ? frame.fp : undefined;
-      return index === 0 && n < 64 ? state.fpBits?.(n - 32) : undefined;
+      return innermost && n < 64 ? state.fpBits?.(n - 32) : undefined;
     };
     // A return address points after the call: the call itself is the caller's code.
-    const pc = index === 0 ? frame.pc : frame.pc - 2n;
+    const pc = innermost ? frame.pc : frame.pc - 2n;
     const rule = this.program.frames.ruleAt(pc);
     const cfaBase = rule ? reg(rule.cfaReg) : undefined;
     const cfa = rule && cfaBase !== undefined ? BigInt.asUintN(64, cfaBase + BigInt(rule.cfaOffset)) : undefined;
+    let caller = index + 1;
+    while (state.frames[caller] && physicalOf(state.frames[caller]) === physicalOf(frame)) caller++;
     return {
-      reg, pc, cfa,
-      returnAddress: index === 0 ? undefined : frame.pc,
-      caller: () => this.frameRegs(state, index + 1),
+      reg, pc, cfa, inlined: frame.inlined,
+      returnAddress: innermost ? undefined : frame.pc,
+      caller: () => this.frameRegs(state, caller),
     };
   }
 

@@ -4,6 +4,7 @@
 // the wrong frame once s0 is restored, and frame pointers lose a frame there too).
 import { decode } from '../emulator/isa/decode.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
+import type { Die } from './dwarf/info.js';
 import { instructionAt } from './fetch.js';
 import type { Program } from './program.js';
 
@@ -24,7 +25,20 @@ export interface Frame {
    * index of the program's innermost frame in the stack.
    */
   user?: { program: Program; satp: bigint; first: number };
+  /**
+   * The frame of the stack's registers this is (0 = the innermost): an inlined call is a frame
+   * of its own in the call stack, sharing pc, registers and CFA with the frame of the function
+   * it was inlined into. Undefined before inlined calls are added (then it is the index).
+   */
+  physical?: number;
+  /** For an inlined call's frame: its DW_TAG_inlined_subroutine, whose variables the frame shows. */
+  inlined?: Die;
+  /** When the frame's line is the call site of an inlined call inside it: that line, with the file as the DWARF names it. */
+  callSite?: SourceLocation;
 }
+
+/** The physical frame a frame belongs to (see Frame.physical). */
+export const physicalOf = (f: Frame): number => f.physical ?? f.index;
 
 /** Reads `size` bytes of guest memory at a virtual address, little-endian, or undefined. */
 export type ReadWord = (address: bigint, size: number) => bigint | undefined;

@@ -296,6 +296,9 @@ export class Machine {
     // Translated blocks must start at every breakpoint: drop only the blocks that hold a new one
     // (a removed breakpoint merely leaves a block boundary behind).
     for (const pc of this.breakpoints.replace(pcs)) this.code.invalidateVirtual(pc);
+    // Direct links between blocks (runLoop.ts) were made for the old set: none may lead past
+    // a new breakpoint, so they all go, with the front tables, as if the address space changed.
+    for (const h of this.harts) h.translationGeneration++;
   }
 
   /** Watch memory: the machine stops before an access that touches a watched range. */

@@ -161,8 +161,13 @@ export class RunLoop {
       const s = this.runUnwatched(r);
       if (s || stepping) return s ?? { kind: 'budget' };
     }
+    // The block run last, when nothing happened between its end and the next block's start (no
+    // trap, interrupt, breakpoint pass or trigger): the dispatcher links it to the block it finds
+    // next, so that the next time it ends at that pc the chain below skips the lookup.
+    let prev: Block | undefined;
     for (;;) {
       if (h.exc !== EXC_NONE) {
+        prev = undefined;
         // A trap left pending by a block, a fetch, or a previous run stopped before its handler.
         if (h.exc === EXC_STOP) { h.exc = EXC_NONE; r.watchSkip = m.stopReason?.kind === 'watchpoint'; }
         else if (h.exc === EXC_HAND_OFF) {
@@ -183,6 +188,7 @@ export class RunLoop {
       if (h.instret >= r.deadlineInstret) r.irqDirty = true;
       if (r.irqDirty || h.waiting) {
         r.irqDirty = false;
+        prev = undefined;
         m.updateInterruptLines(r);
         r.deadlineInstret = m.options.realtime ? h.instret + 10_000 : h.instret + m.cyclesToDeadline(r);
         const cause = pendingInterrupt(h);
@@ -211,36 +217,61 @@ export class RunLoop {
       // with a breakpoint set, that is most of what a run to it costs per block.
       if (bps.size !== 0 && (r.passBreakpoint !== undefined || bps.hasLow(lo))) {
         const pc = BigInt.asUintN(64, h.pc);
-        if (r.passBreakpoint === pc) r.passBreakpoint = undefined;
+        if (r.passBreakpoint === pc) { r.passBreakpoint = undefined; prev = undefined; }
         else if (bps.has(pc)) { m.stop({ kind: 'breakpoint', pc: h.pc, hart: h.hartId }); return m.stopReason; }
         else r.passBreakpoint = undefined;
       }
-      if (trig.execArmed && trig.execHit(h.pc, h.priv)) {
-        // A debug trigger on this instruction: a breakpoint exception before it runs.
-        h.exception(Exception.Breakpoint, 0n);
-        continue;
+      if (trig.execArmed) {
+        prev = undefined;
+        if (trig.execHit(h.pc, h.priv)) {
+          // A debug trigger on this instruction: a breakpoint exception before it runs.
+          h.exception(Exception.Breakpoint, 0n);
+          continue;
+        }
       }
       // The front table first, inline: it answers almost every dispatch.
-      let b = blocks.front(lo, hi, h.translationGeneration);
-      if (b === undefined || b.priv !== h.priv) {
-        b = this.lookup(r, blocks, lo, hi, MAX_BLOCK);
-        if (b === undefined) continue; // the fetch fault is pending
+      let found = blocks.front(lo, hi, h.translationGeneration);
+      if (found === undefined || found.priv !== h.priv) {
+        found = this.lookup(r, blocks, lo, hi, MAX_BLOCK);
+        if (found === undefined) continue; // the fetch fault is pending
       }
-      if (b.len > left) {
-        b = this.lookup(r, r.singles, lo, hi, 1);
-        if (b === undefined) continue;
+      // A block that would run past the timer's deadline is run an instruction at a time up to
+      // it, so the interrupt is taken at the same instruction however the run is sliced (time
+      // travel replays a recording in slices other than the ones it was made in).
+      if (found.len > left || h.instret + found.len > r.deadlineInstret) {
+        found = this.lookup(r, r.singles, lo, hi, 1);
+        if (found === undefined) continue;
+      } else if (prev !== undefined && !stepping) link(prev, found, h.translationGeneration);
+      let b: Block = found;
+      // The chain: from one block to the next through its links while nothing asks for the
+      // dispatcher. A link is the lookup's answer for its pc in its generation, and everything
+      // the checks above look at either ends the chain by itself (a pending trap or hand-off,
+      // waiting in wfi, an armed trigger) or lowers h.loopLimit (a stop, a change of interrupt
+      // state, the run's budget, the timer deadline); breakpoints change the generation
+      // (Machine.setBreakpoints) and no link leads to a pc that has one.
+      for (;;) {
+        if (b.tier === Tier.Inline) b.fn();
+        else {
+          // Interpreted or cold until the block has done enough work to be worth its next form.
+          // The interpreter is called here rather than through the block's fn, so that this
+          // call site sees one function per privilege (V8 can inline it) rather than thousands.
+          const before = h.instret;
+          if (b.tier === Tier.Interpreted) (interpreters[b.priv] ??= interpreterFor(h, b.priv))(b);
+          else b.fn();
+          if ((b.work += h.instret - before) >= b.promoteAt) promote(h, b, m.tiering, blocks);
+        }
+        if (stepping) { if (h.exc === EXC_NONE) return m.stopReason ?? { kind: 'budget' }; break; }
+        if (h.exc !== EXC_NONE) break;
+        const gen = h.translationGeneration, nlo = u[64], nhi = u[65];
+        let n = b.next0;
+        if (n === undefined || n.lo !== nlo || n.hi !== nhi || b.gen0 !== gen) {
+          n = b.next1;
+          if (n === undefined || n.lo !== nlo || n.hi !== nhi || b.gen1 !== gen) break;
+        }
+        if (n.dropped || n.priv !== h.priv || h.instret + n.len > h.loopLimit || h.waiting || r.irqDirty || trig.execArmed) break;
+        b = n;
       }
-      if (b.tier === Tier.Inline) b.fn();
-      else {
-        // Interpreted or cold until the block has done enough work to be worth its next form.
-        // The interpreter is called here rather than through the block's fn, so that this
-        // call site sees one function per privilege (V8 can inline it) rather than thousands.
-        const before = h.instret;
-        if (b.tier === Tier.Interpreted) (interpreters[b.priv] ??= interpreterFor(h, b.priv))(b);
-        else b.fn();
-        if ((b.work += h.instret - before) >= b.promoteAt) promote(h, b, m.tiering, blocks);
-      }
-      if (stepping && h.exc === EXC_NONE) return m.stopReason ?? { kind: 'budget' };
+      prev = b;
     }
   }
 
@@ -348,4 +379,15 @@ export class RunLoop {
     enterTrap(r.hart, BigInt(cause), 0n, true);
     return false;
   }
+}
+
+/**
+ * Remember that block `to` followed block `from` in generation `gen`: a stale link (of another
+ * generation, or to a dropped block) gives way first, else the second one is replaced.
+ */
+function link(from: Block, to: Block, gen: number): void {
+  if (from.next0 === to && from.gen0 === gen) return;
+  if (from.next1 === to && from.gen1 === gen) return;
+  if (from.next0 === undefined || from.gen0 !== gen || from.next0.dropped) { from.next0 = to; from.gen0 = gen; }
+  else { from.next1 = to; from.gen1 = gen; }
 }

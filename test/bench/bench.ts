@@ -2,7 +2,7 @@
 // test/bench/cpu.c (integer) bare and paged, test/bench/fp.c (floating point, rv64gc),
 // test/programs/aspace.c (a satp write and sfence.vma every few hundred instructions, paged)
 // and test/programs/cold.S (16,384 small functions, each run once); prints both rates and
-// their ratio; the Linux boot of scripts/linux-image.sh to its init and power-off, whole
+// their ratio; the Chronos OS boot with its self-tests and user tests, and the Linux boot of scripts/linux-image.sh to its init and power-off, whole
 // processes on both (test/support/linux.ts); then time travel's costs (history.ts); then the
 // debug adapter's time from its spawn to the first breakpoint in Chronos OS (startup.ts). QEMU does not count
 // instructions, so its rate is Chronos's instruction count for the same program over QEMU's
@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../src/emulator/machine.js';
 import { chronosOs, chronosOsProfile, measureHistory } from './history.js';
-import { bootOnChronos, bootOnQemu, INIT_LINES, instructionsOf, linuxImage, type Boot } from '../support/linux.js';
+import { bootOnChronos, bootOnQemu, CHRONOS, INIT_LINES, instructionsOf, linuxImage, runTimed, type Boot } from '../support/linux.js';
 import { loadavg } from 'node:os';
 import { measureStartup } from './startup.js';
 
@@ -130,14 +130,63 @@ function measureLinux(): Record<string, unknown> | undefined {
   return result;
 }
 
+/** Chronos OS as `npm run build:kernel` builds it. */
+const CHRONOS_OS = 'kernel/target/riscv64gc-unknown-none-elf/release/chronos-kernel';
+/** What every boot of Chronos OS prints last: both test suites passed and init ended. */
+const OS_DONE = [/^ktest: \d+ passed, 0 failed$/m, /^utest: \d+ passed, 0 failed$/m, /^\[kernel\] init exited with status 0$/m];
+
+/**
+ * The Chronos OS boot (its kernel self-tests, then init running the user-mode tests, to the
+ * power-off), whole processes as the Linux boot: `chronos run --stats` with the built-in SBI
+ * against `qemu-system-riscv64 -kernel` with QEMU's own OpenSBI (each machine's default),
+ * alternating, the best of each by CPU seconds. QEMU's timers run in real time, so its guest
+ * waits out the kernel's sleeps and time slices; Chronos's clock follows the instruction count.
+ */
+function measureChronosOs(): Record<string, unknown> | undefined {
+  if (!existsSync(CHRONOS_OS)) {
+    console.log(`Chronos OS boot: ${CHRONOS_OS} is not built (npm run build:kernel), not measured`);
+    return undefined;
+  }
+  const done = (b: Boot, where: string): Boot => {
+    if (b.status !== 0 || !OS_DONE.every((l) => l.test(b.console.replace(/\r\n/g, '\n')))) {
+      throw new Error(`${where}: Chronos OS did not pass its tests and end:\n${b.console.slice(-800)}${b.stderr.slice(-400)}`);
+    }
+    return b;
+  };
+  const load0 = loadavg()[0];
+  const runs: Record<'chronos' | 'qemu', Boot[]> = { chronos: [], qemu: [] };
+  for (let i = 0; i < REPEAT; i++) {
+    runs.chronos.push(done(runTimed(process.execPath, [CHRONOS, 'run', '--stats', CHRONOS_OS], 600_000), 'Chronos'));
+    if (have(QEMU)) {
+      runs.qemu.push(done(runTimed(QEMU, ['-machine', 'virt', '-nographic', '-m', '128M', '-bios', 'default', '-kernel', CHRONOS_OS], 120_000), 'QEMU'));
+    }
+  }
+  const load1 = loadavg()[0];
+  const fastest = (b: Boot[]): Boot => b.reduce((x, y) => (y.cpuSeconds < x.cpuSeconds ? y : x));
+  const chronos = fastest(runs.chronos), instructions = instructionsOf(chronos);
+  console.log(`Chronos OS boot, self-tests and user tests to the power-off: ${CHRONOS_OS} (1 hart), best of ${REPEAT} by CPU time, load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
+  console.log(`  chronos (built-in SBI): ${instructions} instructions, ${chronos.cpuSeconds.toFixed(2)} s CPU, ${chronos.wallSeconds.toFixed(2)} s wall, `
+    + `${rate(instructions / chronos.cpuSeconds / 1e6)} M instructions per CPU second`);
+  const result: Record<string, unknown> = { kernel: CHRONOS_OS, instructions, chronosCpuSeconds: chronos.cpuSeconds, chronosWallSeconds: chronos.wallSeconds, loadAverage: [load0, load1] };
+  if (runs.qemu.length) {
+    const q = fastest(runs.qemu);
+    console.log(`  qemu (its OpenSBI):     ${q.cpuSeconds.toFixed(2)} s CPU, ${q.wallSeconds.toFixed(2)} s wall (whole process)`);
+    console.log(`  ratio:   chronos/qemu time = ${(chronos.cpuSeconds / q.cpuSeconds).toFixed(1)}x CPU, ${(chronos.wallSeconds / q.wallSeconds).toFixed(1)}x wall`);
+    Object.assign(result, { qemuCpuSeconds: q.cpuSeconds, qemuWallSeconds: q.wallSeconds, ratioCpu: chronos.cpuSeconds / q.cpuSeconds, ratioWall: chronos.wallSeconds / q.wallSeconds });
+  } else {
+    console.log('  qemu:    not installed (apt-get install qemu-system-misc), no ratio');
+  }
+  return result;
+}
+
 async function main(): Promise<void> {
   if (!have(GCC)) {
     console.error(`bench: ${GCC} is not installed (apt-get install gcc-riscv64-unknown-elf)`);
     process.exit(1);
   }
   const result: Record<string, unknown> = { date: new Date().toISOString() };
-  // `node dist/bench.js aspace cold` runs only those (`linux` names the Linux boot, `history` time
-  // travel's costs, `startup` F5 to the first breakpoint).
+  // `node dist/bench.js aspace cold` runs only those (`chronos` names the Chronos OS boot, `linux`
+  // the Linux boot, `history` time travel's costs, `startup` F5 to the first breakpoint).
   const only = process.argv.slice(2);
   const cases: [string, () => Record<string, unknown>][] = [
     ['bare', () => measure('M-mode, no paging', build('cpu', 1500), build('cpu-empty', 0))],
@@ -149,6 +198,7 @@ async function main(): Promise<void> {
       build('cold', 1, undefined, COLD), build('cold-empty', 0, undefined, COLD), COLD.sources.join(' '))],
   ];
   for (const [name, run] of cases) if (only.length === 0 || only.includes(name)) result[name] = run();
+  if (only.length === 0 || only.includes('chronos')) result.chronosOs = measureChronosOs();
   if (only.length === 0 || only.includes('linux')) result.linux = measureLinux();
   if (only.length === 0 || only.includes('history')) {
     const paged = build('cpu-paged', 1500, 'test/bench/paged.S');

@@ -93,18 +93,23 @@ for (const version of VERSIONS) {
     assert.equal((await ev('s.count * scale', s.frameId)).result, '0x3000 (12288)');
     assert.equal((await ev('&s', s.frameId, 'repl').catch((e: Error) => ({ result: e.message }))).result, 's is not in memory (a register or a computed value)');
 
-    // The trap path, ecall to sys_write (inlined into syscall): its tf is an entry value,
-    // recovered from trap's call site; its `written` is gone by the line we stop at.
+    // The trap path, ecall to sys_write (inlined into syscall, so a frame of its own in
+    // syscall's registers): its tf is an entry value, recovered from trap's call site (the
+    // caller of the function it was inlined into); its `written` is gone by the line we stop at.
     const w = await stopAt(c, 'trap.c', 'sys_write counts', false);
-    assert.deepEqual(w.frames.slice(0, 3).map((f) => f.name), ['syscall', 'trap', 'trapvec']);
+    assert.deepEqual(w.frames.slice(0, 4).map((f) => f.name), ['sys_write', 'syscall', 'trap', 'trapvec']);
+    assert.equal(w.frames[0].instructionPointerReference, w.frames[1].instructionPointerReference);
+    assert.equal(w.frames[1].line, procsLine('trap.c', 'syscall calls sys_write'));
     const wl = await locals(c, w.frameId);
     assert.match(wl.get('written')!.value, /^<optimized out/);
     assert.match(wl.get('tf')!.value, /^0x8[0-9a-f]+$/);
     // In trapvec's frame, sp is where it put the trap frame; a0 there is gone (calls clobber it).
-    assert.equal((await ev('sp', w.frames[2].id)).result.split(' ')[0], wl.get('tf')!.value);
-    assert.equal((await ev('pc', w.frames[2].id)).result.split(' ')[0], w.frames[2].instructionPointerReference);
-    const a0 = await c.evaluateRequest({ expression: 'a0', frameId: w.frames[1].id, context: 'watch' }).catch((e: Error) => e);
-    assert.match(String((a0 as Error).message), /^a0 is not known in frame 1 \(trap\): the calls since did not preserve it$/);
+    assert.equal((await ev('sp', w.frames[3].id)).result.split(' ')[0], wl.get('tf')!.value);
+    assert.equal((await ev('pc', w.frames[3].id)).result.split(' ')[0], w.frames[3].instructionPointerReference);
+    const a0 = await c.evaluateRequest({ expression: 'a0', frameId: w.frames[2].id, context: 'watch' }).catch((e: Error) => e);
+    assert.match(String((a0 as Error).message), /^a0 is not known in frame 2 \(trap\): the calls since did not preserve it$/);
+    // syscall's frame has the hart's registers, as sys_write's does.
+    assert.equal((await ev('a0', w.frames[1].id)).result, (await ev('a0', w.frameId)).result);
     assert.equal((await ev('*(u32*)(tf->epc - 4)', w.frameId)).result, '0x73 (115)', 'the trap frame: epc is past an ecall');
     assert.equal((await ev('tf->a7', w.frameId)).result, '16', 'a7 = SYS_write');
     const hart = w.thread - 1;

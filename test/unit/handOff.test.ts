@@ -8,6 +8,7 @@ import { Machine } from '../../src/emulator/machine.js';
 import { compileBlock } from '../../src/emulator/jit/compiler.js';
 import { EXC_HAND_OFF, EXC_NONE } from '../../src/emulator/cpu/hart.js';
 import { PC_SLOT } from '../../src/emulator/jit/codegen.js';
+import { Tier, type Tiering } from '../../src/emulator/jit/tiers.js';
 
 const SLOT = 0x80001000n, LOCK = 0x80002000n;
 const A0 = 10, A4 = 14, A5 = 15, A6 = 16;
@@ -22,8 +23,8 @@ const JAL_BACK_4 = 0xffdff06f;
 interface Outcome { handedOff: boolean; ranOn: boolean; pc: bigint; lock: number; a5: bigint }
 
 /** Run [word, addi a6] once on a fresh machine of `harts` harts, the lock word holding `lock`. */
-function runPair(harts: number, word: number, lock: number, a4 = 1n, prelude?: number): Outcome {
-  const m = new Machine({ memoryMiB: 1, harts });
+function runPair(harts: number, word: number, lock: number, a4 = 1n, prelude?: number, tiering?: Tiering): Outcome {
+  const m = new Machine({ memoryMiB: 1, harts, tiering });
   m.bootBare(SLOT);
   const h = m.harts[0], view = m.ram.view, off = (a: bigint): number => Number(a - 0x80000000n);
   view.setUint32(off(LOCK), lock, true);
@@ -31,14 +32,15 @@ function runPair(harts: number, word: number, lock: number, a4 = 1n, prelude?: n
   if (prelude !== undefined) {
     // One instruction first, in a block of its own (lr.w before sc.w).
     view.setUint32(off(SLOT - 4n), prelude, true);
-    const p = compileBlock(h, SLOT - 4n, 1)!;
+    const p = compileBlock(h, SLOT - 4n, 1, undefined, m.tiering)!;
     h.pc = SLOT - 4n;
     p.fn();
     assert.equal(h.exc, EXC_NONE);
   }
   view.setUint32(off(SLOT), word, true);
   view.setUint32(off(SLOT + 4n), ADDI_A6, true);
-  const b = compileBlock(h, SLOT, 2)!;
+  const b = compileBlock(h, SLOT, 2, undefined, m.tiering)!;
+  if (tiering) assert.equal(b.tier, tiering.first);
   h.pc = SLOT;
   b.fn();
   const handedOff = h.exc === EXC_HAND_OFF;
@@ -135,3 +137,50 @@ function encodeBranchBack(): number {
   const imm = -4 & 0x1fff;
   return ((((imm >> 12) & 1) << 31) | (((imm >> 5) & 63) << 25) | (0 << 20) | (A5 << 15) | (1 << 12) | (((imm >> 1) & 15) << 8) | (((imm >> 11) & 1) << 7) | 0x63) >>> 0;
 }
+
+const INTERPRETED: Tiering = { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork: 0 };
+const INLINE: Tiering = { first: Tier.Inline, afterInterp: Tier.Inline, interpWork: 0, loopWork: 0, hotWork: 0 };
+
+test('the interpreter hands over where translated code does: AMOs, SC, pause, on one hart and on two', () => {
+  const cases: [number, number, bigint, number?][] = [
+    [AMOSWAP_W, 1, 1n], [AMOSWAP_W, 0, 1n], [AMOSWAP_W, 1, 0n], [AMOOR_W, 1, 1n], [AMOOR_W, 2, 1n], [AMOADD_W, 1, 0n],
+    [SC_W, 0, 1n], [SC_W, 0, 1n, LR_W], [PAUSE, 0, 1n], [FENCE, 0, 1n],
+  ];
+  for (const harts of [1, 2]) {
+    for (const [word, lock, a4, prelude] of cases) {
+      const what = `0x${word.toString(16)} lock ${lock} on ${harts} harts`;
+      assert.deepEqual(runPair(harts, word, lock, a4, prelude, INTERPRETED), runPair(harts, word, lock, a4, prelude, INLINE), what);
+    }
+  }
+  assert.equal(runPair(2, PAUSE, 0, 1n, undefined, INTERPRETED).handedOff, true);
+});
+
+test('the interpreter hands over at the back edge of a wait loop on two harts, and only there', () => {
+  // bnez a5 back onto itself (a wait loop: a5 never changes), and the same branch after an
+  // addi that counts (not one: each pass reads what the last wrote).
+  const BNEZ_SELF = ((A5 << 15) | (1 << 12) | 0x63) >>> 0; // bnez a5, 0
+  for (const tiering of [INTERPRETED, INLINE]) {
+    for (const harts of [1, 2]) {
+      const m = new Machine({ memoryMiB: 1, harts, tiering });
+      m.bootBare(SLOT);
+      const h = m.harts[0], view = m.ram.view, off = Number(SLOT - 0x80000000n);
+      view.setUint32(off, BNEZ_SELF, true);
+      h.x[A5] = 1n;
+      const b = compileBlock(h, SLOT, 1, undefined, m.tiering)!;
+      assert.equal(b.tier, tiering.first);
+      h.pc = SLOT;
+      b.fn();
+      assert.equal(h.exc, harts === 2 ? EXC_HAND_OFF : EXC_NONE, `${harts} harts, tier ${tiering.first}`);
+      assert.equal(h.pc, SLOT);
+      assert.equal(h.instret, 1);
+      h.exc = EXC_NONE;
+      view.setUint32(off, ADDI_A6, true);
+      view.setUint32(off + 4, encodeBranchBack(), true);
+      m.flushCode();
+      const counting = compileBlock(h, SLOT + 4n, 1, undefined, m.tiering)!;
+      h.pc = SLOT + 4n;
+      counting.fn();
+      assert.equal(h.exc, EXC_NONE, 'a loop that counts is no wait loop');
+    }
+  }
+});

@@ -11,7 +11,7 @@ const SLOT = 0x80010000n;
 
 function machine(): Machine {
   const m = new Machine({ bios: 'none', memoryMiB: 4 });
-  [0x00a5b023, 0x00150513, 0xff9ff06f].forEach((w, i) => m.ram.view.setUint32(4 * i, w, true));
+  m.debug.writePhys(0x80000000n, new Uint8Array(Uint32Array.from([0x00a5b023, 0x00150513, 0xff9ff06f]).buffer));
   m.bootBare(0x80000000n);
   m.hart.x[11] = SLOT;
   return m;
@@ -61,7 +61,7 @@ test('a machine whose time follows the host clock is not recorded', () => {
 test('with two harts, every recorded position is rebuilt exactly on both', () => {
   const boot = (): Machine => {
     const m = new Machine({ bios: 'none', memoryMiB: 4, harts: 2 });
-    [0x00a5b023, 0x00150513, 0xff9ff06f].forEach((w, i) => m.ram.view.setUint32(4 * i, w, true));
+    m.debug.writePhys(0x80000000n, new Uint8Array(Uint32Array.from([0x00a5b023, 0x00150513, 0xff9ff06f]).buffer));
     m.bootBare(0x80000000n);
     m.harts.forEach((h, i) => { h.x[11] = SLOT + 64n * BigInt(i); h.x[10] = BigInt(i) << 32n; });
     return m;

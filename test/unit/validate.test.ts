@@ -39,3 +39,38 @@ test('well-formed arguments pass, extra fields included (clients add their own)'
   assert.equal(knownRequest('chronos/frames'), true);
   assert.equal(knownRequest('nonsense'), false);
 });
+
+test("a request named after an Object method is an unknown request, not a schema lookup that throws", () => {
+  for (const c of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+    assert.equal(knownRequest(c), false, c);
+    assert.equal(checkArguments(c, {}), undefined, c);
+  }
+});
+
+// The bundles carry validators compiled at build time (scripts/requestValidators.mjs); they must
+// judge every argument as the ones compiled here at run time do, errors and all.
+test('the validators compiled at build time judge as ajv.compile does', async () => {
+  const { requestValidatorsSource } = await import('../../scripts/requestValidators.mjs');
+  const module = { exports: {} as { requestValidator(c: string): ((v: unknown) => boolean) & { errors?: unknown } } };
+  const { createRequire } = await import('node:module');
+  new Function('module', 'exports', 'require', await requestValidatorsSource())(module, module.exports, createRequire(import.meta.url));
+  const built = module.exports.requestValidator;
+  const ajv = new Ajv({ ...SCHEMA_OPTIONS, validateSchema: false });
+  const values: unknown[] = [{}, null, 1, 'x', [], { threadId: 1 }, { threadId: 'one' }, { threadId: -1 }, { threadId: 2 ** 31 + 1 },
+    { source: { path: '/a.c' }, breakpoints: [{ line: 3 }] }, { source: { path: 5 } }, { source: {}, breakpoints: [{ line: 0 }] },
+    { source: {}, breakpoints: [{ line: 1, hitCondition: 'x'.repeat(1001) }] }, { breakpoints: [{ name: '' }] }, { breakpoints: [{ dataId: 'v:1f:8', accessType: 'write' }] },
+    { breakpoints: [{ dataId: 'q:1:1' }] }, { memoryReference: '0x10', count: 4 }, { memoryReference: 'zz', count: 4 }, { memoryReference: '0x10', count: 1e9 },
+    { memoryReference: '0x10', data: 'AAE=' }, { memoryReference: '0x10', data: '**' }, { program: 'k' }, { program: 'k', memory: 0 }, { program: 'k', smp: 9 },
+    { qemuArgs: '-kernel k' }, { program: 'k', history: 'lots' }, { program: 'k', sourceMap: { '/a': 3 } }, { expression: 'x', frameId: 1.5 },
+    { granularity: 'word', threadId: 1 }, { filters: ['panic'] }, { filters: [1] }, { text: 'hi' }, { instruction: -1 }, { points: 1 }];
+  for (const command of Object.keys(REQUEST_SCHEMAS)) {
+    const b = built(command), r = ajv.compile(REQUEST_SCHEMAS[command]);
+    assert.ok(b, `${command} has a built validator`);
+    for (const v of values) {
+      assert.equal(b(v), r(v), `${command} on ${JSON.stringify(v)}`);
+      assert.deepEqual(b.errors ?? null, r.errors ?? null, `${command}'s errors on ${JSON.stringify(v)}`);
+    }
+  }
+  assert.equal(built('nonsense'), undefined);
+  assert.equal(built('constructor'), undefined);
+});

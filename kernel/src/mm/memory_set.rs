@@ -170,8 +170,12 @@ impl MemorySet {
                 self.page_table.map(VirtAddr(a), PhysAddr(a), PageSize::Size2M, perm)?;
                 a += HUGE;
             } else {
-                self.page_table.map(VirtAddr(a), PhysAddr(a), PageSize::Size4K, perm)?;
-                a += PAGE_SIZE;
+                // 4 KiB pages up to where a 2 MiB page can start (none can past the last one that fits).
+                let next_huge = (a / HUGE + 1) * HUGE;
+                let stop = if huge && next_huge + HUGE <= end { next_huge } else { end };
+                let pages = (stop - a + PAGE_SIZE - 1) / PAGE_SIZE;
+                self.page_table.map_run(VirtAddr(a), PhysAddr(a), pages, perm)?;
+                a += pages * PAGE_SIZE;
             }
         }
         Ok(())

@@ -2,6 +2,7 @@
 // "which variables are live at this pc, where are they, and what are their types". The whole
 // tree is read once per kernel; a Rust teaching kernel has tens of thousands of entries.
 import { Reader, stringAt } from './reader.js';
+import { lineFileNames } from './lineFiles.js';
 
 export const TAG = {
   arrayType: 0x01, enumerationType: 0x04, formalParameter: 0x05, lexicalBlock: 0x0b, member: 0x0d,
@@ -19,7 +20,8 @@ export const AT = {
   frameBase: 0x40, type: 0x49, ranges: 0x55, abstractOrigin: 0x31, specification: 0x47,
   declaration: 0x3c, external: 0x3f, linkageName: 0x6e, mipsLinkageName: 0x2007,
   callReturnPc: 0x7d, callValue: 0x7e, gnuCallSiteValue: 0x2111, callPc: 0x81,
-  loclistsBase: 0x8c, addrBase: 0x73,
+  loclistsBase: 0x8c, addrBase: 0x73, stmtList: 0x10, entryPc: 0x52, callColumn: 0x57, callFile: 0x58,
+  callLine: 0x59,
 } as const;
 
 export type AttrValue = number | bigint | string | Uint8Array | boolean | LocList;
@@ -43,6 +45,8 @@ export interface InfoSections {
   debugAddr?: Uint8Array;
   debugLoc?: Uint8Array;
   debugLocLists?: Uint8Array;
+  /** For the file names of inlined calls' DW_AT_call_file (the unit's line-program header). */
+  debugLine?: Uint8Array;
 }
 
 /** A location that is a list (DW_AT_location or DW_AT_frame_base as a loclistptr): its offset in .debug_loc(lists). */
@@ -345,26 +349,64 @@ export class DebugInfo {
     return this.functions.find((f) => pc >= f.low && pc < f.high)?.die;
   }
 
+  /** Whether a subprogram, block or inlined call has code at pc. */
+  covers(die: Die, pc: bigint): boolean {
+    return this.ranges(die).some(([a, b]) => pc >= a && pc < b);
+  }
+
   /**
-   * The variables and parameters in scope at pc, innermost scope first, with the function
-   * they belong to (whose DW_AT_frame_base their DW_OP_fbreg means). Variables the compiler
-   * optimised away entirely (no location, no constant value) are included: they are in the
-   * source, and the user should see that they are gone.
+   * The inlined calls whose code holds pc, outermost first: the DW_TAG_inlined_subroutine
+   * entries of the function at pc that cover it, nested through lexical blocks and one
+   * another (an inlined function that itself had a call inlined into it).
    */
-  variablesAt(pc: bigint): { die: Die; fn: Die }[] {
+  inlinedAt(pc: bigint): Die[] {
+    const out: Die[] = [];
+    // A block without addresses covers nothing itself, but look inside it anyway: an inlined
+    // call under it has its own ranges.
+    const find = (d: Die): Die | undefined => {
+      for (const c of d.children) {
+        if (c.tag === TAG.inlinedSubroutine && this.covers(c, pc)) return c;
+        if (c.tag === TAG.lexicalBlock && (this.covers(c, pc) || !this.hasAddresses(c))) {
+          const inner = find(c);
+          if (inner) return inner;
+        }
+      }
+      return undefined;
+    };
+    for (let scope = this.functionAt(pc), depth = 0; scope && depth < 64; depth++) {
+      const next = find(scope);
+      if (next) out.push(next);
+      scope = next;
+    }
+    return out;
+  }
+
+  private hasAddresses(die: Die): boolean {
+    return die.attrs.has(AT.lowPc) || die.attrs.has(AT.ranges);
+  }
+
+  /**
+   * The variables and parameters of one frame's scope at pc, innermost lexical block first,
+   * with the function they belong to (whose DW_AT_frame_base their DW_OP_fbreg means: for an
+   * inlined call, the function it was inlined into). `scope` is an inlined call (its frame's
+   * variables), or undefined for the function's own. The inlined calls at pc are frames of
+   * their own, so their variables are not the scope's. Variables the compiler optimised away
+   * entirely (no location, no constant value) are included: they are in the source, and the
+   * user should see that they are gone; so are an inlined function's parameters that its
+   * inlined copy does not describe at all.
+   */
+  variablesAt(pc: bigint, scope?: Die): { die: Die; fn: Die }[] {
     const fn = this.functionAt(pc);
     if (!fn) return [];
     const scopes: Die[] = [];
     const visit = (d: Die): void => {
       scopes.push(d);
-      for (const c of d.children) {
-        if ((c.tag === TAG.lexicalBlock || c.tag === TAG.inlinedSubroutine) && this.ranges(c).some(([a, b]) => pc >= a && pc < b)) visit(c);
-      }
+      for (const c of d.children) if (c.tag === TAG.lexicalBlock && this.covers(c, pc)) visit(c);
     };
-    visit(fn);
+    visit(scope ?? fn);
     const out: { die: Die; fn: Die }[] = [];
-    for (const scope of scopes.reverse()) {
-      for (const c of scope.children) {
+    for (const s of scopes.reverse()) {
+      for (const c of s.children) {
         if (c.tag !== TAG.variable && c.tag !== TAG.formalParameter) continue;
         // A function's static variable is a global (shown through evaluate), not a frame's.
         const loc = c.attrs.get(AT.location);
@@ -373,7 +415,101 @@ export class DebugInfo {
         out.push({ die: c, fn });
       }
     }
+    const origin = scope && this.originOf(scope);
+    if (origin) {
+      const described = new Set(scopes.flatMap((s) => s.children.map((c) => c.attrs.get(AT.abstractOrigin))));
+      for (const p of origin.children) if (p.tag === TAG.formalParameter && !described.has(p.offset)) out.push({ die: p, fn });
+    }
     return out;
+  }
+
+  /** The abstract instance an inlined call (or a concrete out-of-line copy) was made from. */
+  originOf(die: Die): Die | undefined {
+    const o = die.attrs.get(AT.abstractOrigin);
+    return typeof o === 'number' ? this.at(o) : undefined;
+  }
+
+  /**
+   * A function's name with the namespaces (and types, for methods) it is declared in, as
+   * Rust's paths read (`kernel::mm::alloc`); C's plain name. Through the abstract origin or
+   * specification to the entry that has the name.
+   */
+  qualifiedName(die: Die): string | undefined {
+    let d: Die | undefined = die;
+    for (let i = 0; d && typeof d.attrs.get(AT.name) !== 'string' && i < 8; i++) {
+      const o: AttrValue | undefined = d.attrs.get(AT.abstractOrigin) ?? d.attrs.get(AT.specification);
+      d = typeof o === 'number' && o !== d.offset ? this.at(o) : undefined;
+    }
+    if (!d) return undefined;
+    const parts = [d.attrs.get(AT.name) as string];
+    for (let p = d.parent; p && p.tag !== TAG.compileUnit; p = p.parent) {
+      const n = p.tag === TAG.namespace || p.tag === TAG.structureType || p.tag === TAG.unionType || p.tag === TAG.enumerationType || p.tag === TAG.classType
+        ? this.name(p) : undefined;
+      if (n) parts.unshift(n);
+    }
+    return parts.join('::');
+  }
+
+  private readonly unitFiles = new Map<Die, string[]>();
+
+  /**
+   * Where an inlined call was made: its DW_AT_call_file (through its unit's line-program
+   * header, so named as the line table names files), DW_AT_call_line and DW_AT_call_column.
+   */
+  callSiteOf(inlined: Die): { file: string; line: number; column: number } | undefined {
+    const file = this.num(inlined, AT.callFile), line = this.num(inlined, AT.callLine);
+    if (file === undefined || line === undefined) return undefined;
+    const unit = this.unitOf(inlined);
+    let files = this.unitFiles.get(unit);
+    if (!files) {
+      const off = this.num(unit, AT.stmtList);
+      files = off !== undefined && this.s.debugLine ? lineFileNames({ debugLine: this.s.debugLine, debugLineStr: this.s.debugLineStr, debugStr: this.s.debugStr }, off) : [];
+      this.unitFiles.set(unit, files);
+    }
+    return { file: files[file] ?? `<file ${file}>`, line, column: this.num(inlined, AT.callColumn) ?? 0 };
+  }
+
+  /**
+   * Where each inlined copy of the function `name` begins (DW_AT_entry_pc, else its lowest
+   * address), for function breakpoints: the name as written in the source (`read_reg`), or a
+   * path or a path's tail for Rust (`mm::alloc`).
+   */
+  inlinedEntries(name: string): bigint[] {
+    const matches = new Map<number, boolean>();
+    const named = (origin: number): boolean => {
+      let m = matches.get(origin);
+      if (m === undefined) {
+        const d = this.at(origin);
+        m = d !== undefined && this.isNamed(d, name);
+        matches.set(origin, m);
+      }
+      return m;
+    };
+    const out = new Set<bigint>();
+    for (const die of this.byOffset.values()) {
+      if (die.tag !== TAG.inlinedSubroutine) continue;
+      const origin = die.attrs.get(AT.abstractOrigin);
+      if (typeof origin !== 'number' || !named(origin)) continue;
+      const entry = this.entryPc(die);
+      if (entry !== undefined) out.add(entry);
+    }
+    return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Whether a function (or an inlined call of one) is the one `name` means, as a function breakpoint names it. */
+  isNamed(die: Die, name: string): boolean {
+    const q = this.qualifiedName(die);
+    return !!q && (q === name || q.endsWith(`::${name}`) || this.name(die) === name);
+  }
+
+  /** An inlined call's (or a function's) first instruction: DW_AT_entry_pc (an address, or in DWARF 5 an offset from the lowest one), else the lowest address. */
+  entryPc(die: Die): bigint | undefined {
+    const ranges = this.ranges(die);
+    const low = ranges.length ? ranges.reduce((m, [a]) => (a < m ? a : m), ranges[0][0]) : undefined;
+    const e = die.attrs.get(AT.entryPc);
+    if (typeof e === 'bigint') return e;
+    if (typeof e === 'number' && low !== undefined) return low + BigInt(e);
+    return low;
   }
 
   /** The call site in `caller` whose return address is `returnPc` (DW_TAG_call_site or GCC's DW_TAG_GNU_call_site). */

@@ -53,8 +53,12 @@ export class LineIndex {
   /** Statement starts whose range is empty, for lines that have no other. */
   private readonly fallbackStarts = new Map<string, Map<number, bigint[]>>();
 
+  /** normalize() of each file name the rows use: the rows share a few hundred names, each row would run its regexps. */
+  private readonly normalized = new Map<string, string>();
+
   private addStart(into: Map<string, Map<number, bigint[]>>, r: LineRow): void {
-    const file = normalize(r.file);
+    let file = this.normalized.get(r.file);
+    if (file === undefined) { file = normalize(r.file); this.normalized.set(r.file, file); }
     let lines = into.get(file);
     if (!lines) { lines = new Map(); into.set(file, lines); }
     const list = lines.get(r.line) ?? [];

@@ -17,13 +17,14 @@ const SV39 = 8n << 60n;
 /** A profile for `elf`, reading through `mem` (the current machine's, after any reboot); undefined when none fits. */
 export function monitorProfile(elf: ElfFile, mem: PhysMemory, memoryMiB: number, harts: number): MonitorProfile | undefined {
   const symbols = new Symbols(elf);
-  let values: Locals | undefined;
-  try {
-    const s = infoSections(elf);
-    values = s ? new Locals(new DebugInfo(s), (a, n) => mem.readPhys(BigInt.asUintN(64, a), n)) : undefined;
-  } catch {
-    values = undefined; // unreadable DWARF: a kernel with a descriptor still has its profile
-  }
+  const values = (): Locals | undefined => {
+    try {
+      const s = infoSections(elf);
+      return s ? new Locals(new DebugInfo(s), (a, n) => mem.readPhys(BigInt.asUintN(64, a), n)) : undefined;
+    } catch {
+      return undefined; // unreadable DWARF: a kernel with a descriptor still has its profile
+    }
+  };
   const profile = selectProfile({
     mem, descriptor: locateDescriptor(elf, symbols), values, harts,
     ramEnd: 0x8000_0000n + BigInt(memoryMiB) * 1024n * 1024n,

@@ -12,8 +12,12 @@ import { looksLikeXv6, XV6 } from './xv6.js';
 export interface ProfileInputs {
   mem: PhysMemory;
   descriptor: bigint | undefined;
-  /** The kernel's globals, read physically; undefined without debugging information. */
-  values: Locals | undefined;
+  /**
+   * The kernel's globals, read physically; undefined without debugging information. Asked
+   * only when no descriptor decides: reading .debug_info costs a fifth of a second on Chronos
+   * OS, which its descriptor-based profile never needs.
+   */
+  values: () => Locals | undefined;
   ramEnd: bigint;
   harts: number;
   symbol: (name: string) => bigint | undefined;
@@ -33,7 +37,8 @@ class NoProfile implements KernelProfile {
 
 export function selectProfile(k: ProfileInputs): KernelProfile {
   if (k.descriptor !== undefined) return new ChronosProfile(k.mem, k.descriptor);
-  const inputs = k.values && { values: k.values, mem: k.mem, ramEnd: k.ramEnd, harts: k.harts, symbol: k.symbol };
+  const values = k.values();
+  const inputs = values && { values, mem: k.mem, ramEnd: k.ramEnd, harts: k.harts, symbol: k.symbol };
   if (k.declared && Object.keys(k.declared).length) {
     const problem = checkSpec(k.declared);
     if (problem) return new NoProfile(problem, problem);

@@ -6,6 +6,9 @@ import { launchSchema } from '../launchConfig.js';
 
 type Schema = Record<string, unknown>;
 
+/** The ajv options the schemas are compiled with, at run time and at build time alike. */
+export const SCHEMA_OPTIONS = { allErrors: false, strict: false } as const;
+
 const str = (maxLength = 100_000): Schema => ({ type: 'string', maxLength });
 const int = (minimum?: number, maximum?: number): Schema => ({ type: 'integer', ...(minimum !== undefined ? { minimum } : {}), ...(maximum !== undefined ? { maximum } : {}) });
 const bool: Schema = { type: 'boolean' };

@@ -1,25 +1,15 @@
 // Every request's arguments checked against its schema (schemas.ts) in one place, with ajv, and
 // the first problem said so that a user can act on it:
 //   setBreakpoints: breakpoints[0].line must be an integer of at least 1, got -5
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { REQUEST_SCHEMAS } from './schemas.js';
+import { requestValidator as validator } from './requestValidators.js';
 import { describe } from './framing.js';
 
-// The schemas are ours and fixed: checking them against JSON Schema's meta-schema at run time
-// would compile that meta-schema first, some 150-200 ms of the adapter's start-up (the first
-// request waits for it). test/unit/validate.test.ts checks them against it instead.
-export const SCHEMA_OPTIONS = { allErrors: false, strict: false } as const;
-const ajv = new Ajv({ ...SCHEMA_OPTIONS, validateSchema: false });
-const compiled = new Map<string, ValidateFunction>();
-
-function validator(command: string): ValidateFunction | undefined {
-  let v = compiled.get(command);
-  if (!v && REQUEST_SCHEMAS[command]) { v = ajv.compile(REQUEST_SCHEMAS[command]); compiled.set(command, v); }
-  return v;
-}
+export { SCHEMA_OPTIONS } from './schemas.js';
 
 /** Whether the adapter knows this request (an unknown one is answered as such). */
-export function knownRequest(command: string): boolean { return command in REQUEST_SCHEMAS; }
+export function knownRequest(command: string): boolean { return Object.hasOwn(REQUEST_SCHEMAS, command); }
 
 /** What is wrong with a request's arguments, or undefined when they are fine. */
 export function checkArguments(command: string, args: unknown): string | undefined {

@@ -171,7 +171,9 @@ export function placeDeviceTree(t: BootTarget, bootargs: string): bigint {
   const blob = bootDeviceTree({ ramBase: t.ram.base, ramSize: t.ram.size, harts: t.harts.length }, { bootargs });
   const at = deviceTreeAddress(t.ram.base, t.ram.size, blob);
   const off = Number(at) - t.ram.base;
-  t.ram.ru8.set(blob.subarray(0, Math.min(blob.length, t.ram.size - off)), off);
+  const bytes = blob.subarray(0, Math.min(blob.length, t.ram.size - off));
+  t.ram.ru8.set(bytes, off);
+  t.ram.dirty.mark(off, bytes.length);
   return at;
 }
 

@@ -54,6 +54,7 @@ export class RamPlacer {
     const off = Number(start - this.base);
     this.ram.ru8.set(bytes, off);
     this.ram.ru8.fill(0, off + bytes.length, off + memSize);
+    this.ram.dirty.mark(off, Math.max(memSize, bytes.length));
     this.spans.push(span);
     return span;
   }
@@ -63,6 +64,7 @@ export class RamPlacer {
     const span = { what, start, end: start + BigInt(bytes.length) };
     if (start < this.base || span.end > this.top) throw new LoadError(`${describeSpan(span)} lies outside RAM [${hex(this.base)}, ${hex(this.top)})`);
     this.ram.ru8.set(bytes, Number(start - this.base));
+    this.ram.dirty.mark(Number(start - this.base), bytes.length);
     return span;
   }
 }

@@ -2,13 +2,13 @@
 // falls back on (memory that is not a TLB hit, CSRs, atomics, traps). The fast paths live in
 // the code the block compiler generates; see jit/codegen.ts.
 import { ADDR_SLOT, DATA_SLOT, PC_SLOT, REG_SLOTS } from '../jit/codegen.js';
-import { Bus, writeRam } from '../memory/bus.js';
+import { Bus, readRam, writeRam } from '../memory/bus.js';
 import { Exception, Priv } from './causes.js';
 import { CsrFile, type CsrState } from './csrFile.js';
 import { EXC_HAND_OFF, EXC_NONE, EXC_STOP, EXC_TRAP } from './exits.js';
 import { mret, sfenceVma, sret, wfi } from './privileged.js';
 import { enterTrap } from './trap.js';
-import { Tlb } from './tlb.js';
+import { Tlb, TLB_SIZE } from './tlb.js';
 import type { AmoOp } from '../isa/rv64a.js';
 import type { CsrKind } from '../isa/system.js';
 import { Fpu, type FpuState } from '../fpu/fpu.js';
@@ -204,6 +204,25 @@ export class Hart {
   }
 
   /**
+   * The RAM offset of an aligned data access at vaddr (lo, hi: its halves) through this
+   * privilege's TLB, as translated code finds it: a load entry (or a store entry, `store`), or
+   * -1 on a miss. An entry exists only where no watchpoint or data trigger needs to see the
+   * access, and a store entry only for a page already marked dirty, so an access through one
+   * does what the same access from translated code does.
+   */
+  private tlbOffset(lo: number, hi: number, store: boolean): number {
+    const t = this.tlbs[this.priv], e = (lo >>> 12) & (TLB_SIZE - 1), tag = lo & -4096;
+    if (store) return t.w[e] === tag && t.wh[e] === hi ? t.wo[e] + (lo & 4095) : -1;
+    return t.r[e] === tag && t.rh[e] === hi ? t.ro[e] + (lo & 4095) : -1;
+  }
+
+  /** A guest store into RAM at `off` (found through the TLB): translated code there goes first. */
+  private storeRam(off: number, size: 1 | 2 | 4 | 8, value: bigint): void {
+    if (this.code?.isCode(off, size)) this.code.invalidateRange(off, size);
+    writeRam(this.bus.ram, off, size, value);
+  }
+
+  /**
    * The RAM offset of the page code at vaddr is fetched from, through the fetch TLB (lo, hi:
    * the halves of vaddr); -1 after raising the fetch fault.
    */
@@ -229,6 +248,13 @@ export class Hart {
 
   /** Called from translated code: address and value are in the scratch slots. */
   storeSlow(size: 1 | 2 | 4 | 8): boolean {
+    // A store that hit its TLB entry but not the fast path writes into a chunk of translated
+    // code: it drops those blocks, and needs no walk.
+    const lo = this.u[2 * ADDR_SLOT] | 0;
+    if ((lo & (size - 1)) === 0 && !this.csr.triggers.dataArmed) {
+      const off = this.tlbOffset(lo, this.u[2 * ADDR_SLOT + 1], true);
+      if (off >= 0) { this.storeRam(off, size, this.x[DATA_SLOT]); return true; }
+    }
     return this.store(this.x[ADDR_SLOT], size, this.x[DATA_SLOT]);
   }
 
@@ -339,7 +365,8 @@ export class Hart {
   lr(size: 4 | 8, rd: number, rs1: number): boolean {
     const vaddr = this.x[rs1];
     if ((vaddr & BigInt(size - 1)) !== 0n) { this.exception(Exception.LoadMisaligned, vaddr); return false; }
-    const v = this.load(vaddr, size);
+    const off = this.csr.triggers.dataArmed ? -1 : this.tlbOffset(this.u[2 * rs1] | 0, this.u[2 * rs1 + 1], false);
+    const v = off >= 0 ? readRam(this.bus.ram, off, size) : this.load(vaddr, size);
     if (v === undefined) return false;
     this.reservation = vaddr;
     this.reservationValue = v;
@@ -353,6 +380,11 @@ export class Hart {
     this.reservation = -1n;
     let ok = false;
     if (held) {
+      const off = this.csr.triggers.dataArmed ? -1 : this.tlbOffset(this.u[2 * rs1] | 0, this.u[2 * rs1 + 1], true);
+      if (off >= 0) {
+        // A store entry: the page is writable, so the load and the store below cannot fault.
+        if (readRam(this.bus.ram, off, size) === this.reservationValue) { this.storeRam(off, size, this.x[rs2]); ok = true; }
+      } else {
       const cur = this.load(vaddr, size);
       if (cur === undefined) {
         if (this.excCause === Exception.LoadPageFault) this.excCause = Exception.StorePageFault;
@@ -361,6 +393,7 @@ export class Hart {
       if (cur === this.reservationValue) {
         if (!this.store(vaddr, size, this.x[rs2])) return false;
         ok = true;
+      }
       }
     }
     if (rd !== 0) this.x[rd] = ok ? 0n : 1n;
@@ -374,14 +407,24 @@ export class Hart {
     // QEMU 7.2 checks an AMO's alignment as a load (mcause 4, load address misaligned),
     // although the specification names the store/AMO cause; we follow QEMU.
     if ((vaddr & BigInt(size - 1)) !== 0n) { this.exception(Exception.LoadMisaligned, vaddr); return false; }
-    const paddr = this.translate(vaddr, 'store');
-    if (paddr === undefined) return false;
-    const raw = this.load(vaddr, size);
-    if (raw === undefined) {
-      // QEMU 7.2 reports an AMO on an address with nothing behind it as a load access fault;
-      // a page fault is the store/AMO kind, since the page must be writable.
-      if (this.excCause === Exception.LoadPageFault) this.excCause = Exception.StorePageFault;
-      return false;
+    // Through a store entry of the TLB when there is one (the page is writable RAM, already
+    // translated): kernels' atomics and locks hit the same few pages over and over.
+    const off = this.csr.triggers.dataArmed ? -1 : this.tlbOffset(this.u[2 * rs1] | 0, this.u[2 * rs1 + 1], true);
+    let paddr: bigint, raw: bigint | undefined;
+    if (off >= 0) {
+      paddr = BigInt(this.bus.ram.base + off);
+      raw = readRam(this.bus.ram, off, size);
+    } else {
+      const p = this.translate(vaddr, 'store');
+      if (p === undefined) return false;
+      paddr = p;
+      raw = this.load(vaddr, size);
+      if (raw === undefined) {
+        // QEMU 7.2 reports an AMO on an address with nothing behind it as a load access fault;
+        // a page fault is the store/AMO kind, since the page must be writable.
+        if (this.excCause === Exception.LoadPageFault) this.excCause = Exception.StorePageFault;
+        return false;
+      }
     }
     const bitsN = size * 8;
     const a = BigInt.asIntN(bitsN, raw), b = BigInt.asIntN(bitsN, this.x[rs2]);
@@ -398,7 +441,8 @@ export class Hart {
       case 'minu': r = ua < ub ? a : b; break;
       case 'maxu': r = ua > ub ? a : b; break;
     }
-    if (!this.store(vaddr, size, BigInt.asUintN(bitsN, r))) return false;
+    if (off >= 0) this.storeRam(off, size, BigInt.asUintN(bitsN, r));
+    else if (!this.store(vaddr, size, BigInt.asUintN(bitsN, r))) return false;
     if (rd !== 0) this.x[rd] = a;
     // A test-and-set that finds its lock taken (xv6's acquire: an amoswap of 1 that loads 1)
     // leaves memory unchanged and nonzero: some other hart holds it. One that loads 0 and

@@ -92,6 +92,8 @@ export class Sv39 implements Translator {
     let priv = h.priv;
     if (kind !== 'fetch' && priv === Priv.M && (csr.mstatus & MSTATUS.MPRV)) priv = Number((csr.mstatus & MSTATUS.MPP) >> MPP_SHIFT) as Priv;
     if (priv === Priv.M || satpMode(csr.satp) !== SATP_MODE_SV39) return this.checked(BigInt.asUintN(64, vaddr), vaddr, kind, priv);
+    const quick = this.quickWalk(vaddr, kind, priv);
+    if (quick >= 0) return this.checked(BigInt(quick), vaddr, kind, priv);
     const r = walk(csr.satp, vaddr, (pa) => h.bus.read(pa, 8));
     if (!r.ok) {
       h.exception(r.accessFault ? ACCESS_FAULT[kind] : PAGE_FAULT[kind], vaddr);
@@ -108,6 +110,42 @@ export class Sv39 implements Translator {
       h.bus.write(last.pteAddress, 8, r.pte | want);
     }
     return this.checked(r.paddr, vaddr, kind, priv);
+  }
+
+  /**
+   * The walk of the common case in plain numbers, with nothing allocated: tables and leaf in
+   * RAM, the leaf allowing the access, its A (and for a store D) bit already set. -1 for
+   * anything else (a fault, a table outside RAM, a PTE to update), which the general walk then
+   * does again with every check and its exact fault. Kernels refill TLBs after every satp
+   * write and fence and take the slow path for every AMO's first access to a page, so this runs
+   * often; the general walk builds a record of each step for the debugger's views.
+   */
+  private quickWalk(vaddr: bigint, kind: AccessKind, priv: Priv): number {
+    const h = this.hart, csr = h.csr, ram = h.bus.ram, words = ram.ru32;
+    const lo = Number(BigInt.asUintN(32, vaddr)), hi = Number(BigInt.asIntN(32, vaddr >> 32n));
+    // Bits 63:39 must copy bit 38 (bit 6 of the high half).
+    if ((hi >> 6) !== 0 && (hi >> 6) !== -1) return -1;
+    let table = Number(satpRootPpn(csr.satp)) * 4096;
+    for (let level = 2; level >= 0; level--) {
+      const index = level === 2 ? ((hi & 0x7f) << 2) | (lo >>> 30) : (lo >>> (12 + 9 * level)) & 511;
+      const at = table + index * 8 - ram.base;
+      if (at < 0 || at + 8 > ram.size) return -1;
+      const pteLo = words[at >>> 2], pteHi = words[(at >>> 2) + 1];
+      // Valid, and not the reserved writable-but-not-readable form.
+      if ((pteLo & 1) === 0 || (pteLo & 6) === 4) return -1;
+      const ppn = (pteLo >>> 10) + (pteHi & 0x3fffff) * 0x400000;
+      if ((pteLo & 0xa) === 0) { table = ppn * 4096; continue; }
+      const span = level === 2 ? 0x40000 : level === 1 ? 0x200 : 1;
+      if (ppn % span !== 0) return -1; // a misaligned superpage
+      const user = (pteLo & 0x10) !== 0;
+      if (priv === Priv.U ? !user : user && (kind === 'fetch' || (csr.mstatus & MSTATUS.SUM) === 0n)) return -1;
+      const allowed = kind === 'fetch' ? pteLo & 8 : kind === 'store' ? pteLo & 4 : (pteLo & 2) || ((csr.mstatus & MSTATUS.MXR) !== 0n && (pteLo & 8));
+      if (!allowed) return -1;
+      const want = kind === 'store' ? 0xc0 : 0x40;
+      if ((pteLo & want) !== want) return -1;
+      return ppn * 4096 + (lo & (span * 4096 - 1));
+    }
+    return -1;
   }
 
   /** The physical address, if PMP lets this privilege make the access; else an access fault. */

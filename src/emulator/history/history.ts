@@ -83,10 +83,17 @@ export class History {
     if (!(budgetBytes > 0)) throw new RangeError(`history budget must be positive, not ${budgetBytes}`);
     this.frontier = m.progress;
     // The first checkpoint holds every page that is not zero, whoever wrote it (the loader, the
-    // device tree, firmware): later ones rely on the dirty record, which starts here.
-    m.ram.dirty.take();
+    // device tree, firmware): later ones rely on the dirty record, which starts here. While that
+    // record still covers all of RAM's life, only its pages can be other than zeros: reading
+    // just them spares a scan of all of RAM (128 MiB: 0.1-0.3 s at launch).
+    const sinceCreation = m.ram.dirty.sinceCreation;
+    const written = m.ram.dirty.take();
     const words = m.ram.ru32, pages: number[] = [];
-    for (let p = 0; p < m.ram.size >>> PAGE_SHIFT; p++) if (!pageIsZero(words, p)) pages.push(p);
+    if (sinceCreation) {
+      for (const p of written.sort()) if (!pageIsZero(words, p)) pages.push(p);
+    } else {
+      for (let p = 0; p < m.ram.size >>> PAGE_SHIFT; p++) if (!pageIsZero(words, p)) pages.push(p);
+    }
     this.checkpoint(Int32Array.from(pages), false);
   }
 

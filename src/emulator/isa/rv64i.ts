@@ -11,6 +11,8 @@ type Body = (d: Decoded, g: Gen) => string;
 
 /** Zihintpause's `pause`: fence w,0 with fm, rd and rs1 all zero. */
 const isPause = (d: Decoded): boolean => d.fm === 0 && d.pred === 0b0001 && d.succ === 0 && d.rd === 0 && d.rs1 === 0;
+/** `pause` as a word: what the interpreter's fence handler tells it by (its fields are not in the record). */
+const PAUSE = 0x0100000f;
 const op = (name: string, format: InsnDef['format'], match: number, mask: number, syntax: InsnDef['syntax'],
   doc: string, emit: Body, flow: InsnDef['flow'] = 'next'): InsnDef =>
   ({ name, ext: 'I', format, match, mask, syntax, flow, emit, doc });
@@ -108,7 +110,7 @@ export const RV64I: InsnDef[] = [
   // Harts take turns and run in order, so a fence orders nothing. `pause` (Zihintpause) is the
   // fence with pred=W, succ=0: a spin-wait hint, which on several harts ends the hart's turn.
   op('fence', 'FENCE', 0x0f, MI, 'fence', 'order memory accesses (pause: a spin-wait hint)',
-    (d, g) => (isPause(d) ? g.handOffNow() : '')),
+    (d, g) => (g.interp ? `if (raw === ${PAUSE}) ${g.handOffNow()}` : isPause(d) ? g.handOffNow() : '')),
   op('ecall', 'NONE', 0x00000073, 0xffffffff, '', 'environment call: trap to the more privileged mode',
     (_d, g) => `${g.sync()}h.ecall(); ${g.fault()}`, 'end'),
   op('ebreak', 'NONE', 0x00100073, 0xffffffff, '', 'breakpoint trap',

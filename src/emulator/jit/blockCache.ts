@@ -9,7 +9,7 @@
 import type { Block } from './compiler.js';
 import type { CodeMap } from './codeMap.js';
 
-const FRONT = 4096;
+const FRONT = 16384;
 
 export class BlockCache {
   private readonly frontLo = new Float64Array(FRONT).fill(-1);
@@ -40,6 +40,10 @@ export class BlockCache {
 
   /** The block translated for this virtual pc and privilege from code at this RAM offset. */
   find(ramOffset: number, lo: number, hi: number, priv: number): Block | undefined {
+    // After a satp write or a fence most lookups find the block the front table already holds
+    // (every block in it is live: a dropped block leaves it), so check that one before the map.
+    const f = this.frontBlock[(lo >>> 1) & (FRONT - 1)];
+    if (f !== undefined && f.ramOffset === ramOffset && f.lo === lo && f.hi === hi && f.priv === priv) return f;
     for (let b = this.byStart.get(ramOffset); b; b = b.alias) if (b.lo === lo && b.hi === hi && b.priv === priv) return b;
     return undefined;
   }
@@ -84,9 +88,11 @@ export class BlockCache {
     }
     for (const page of pagesOf(b)) this.byPage.get(page)?.delete(b);
     b.alias = undefined;
+    b.dropped = true;
     this.mark(b, -1);
-    // The front table may still point at it: its entries are revalidated from now on.
-    this.invalidateFront();
+    // The front table may still point at it, in the one entry its pc maps to.
+    const i = (b.lo >>> 1) & (FRONT - 1);
+    if (this.frontBlock[i] === b) { this.frontGen[i] = -1; this.frontBlock[i] = undefined; }
   }
 
   private invalidateFront(): void { this.frontGen.fill(-1); }
@@ -114,6 +120,7 @@ export class BlockCache {
 
   /** Forget every block (CodeMap.clear, which calls this, zeroes the chunk counts). */
   clear(): void {
+    for (const set of this.byPage.values()) for (const b of set) b.dropped = true;
     this.frontLo.fill(-1);
     this.frontHi.fill(-1);
     this.invalidateFront();

@@ -101,6 +101,12 @@ export class Gen {
    */
   interp = false;
   /**
+   * In the interpreter, the field of an instruction's record (`ops[o + waitField]`) that is
+   * non-zero when its taken exit is the back edge of a wait loop (Block.waitStarts): the
+   * handler is shared by every instruction of its kind, so the hand-off is read at run time.
+   */
+  waitField = -1;
+  /**
    * The current instruction's exits leave for the dispatcher whatever their target: its flow is
    * 'end' (CSR writes, fences, traps, xRET), after which the dispatcher must look at interrupts
    * and translations again.
@@ -169,7 +175,11 @@ export class Gen {
 
   /** Leave the block at a known pc, counting this instruction as retired. */
   exit(target: Value): string {
-    if (this.interp) return `{ h.instret += n + 1; x[${PC_SLOT}] = ${lit(target)}; x[0] = 0n; return false; }`;
+    if (this.interp) {
+      // Only a branch's or jal's target (pc + immediate) can close a wait loop.
+      const wait = this.waitField >= 0 && target === this.target(0) ? ` if (ops[o + ${this.waitField}] !== 0) h.exc = ${EXC_HAND_OFF};` : '';
+      return `{ h.instret += n + 1; x[${PC_SLOT}] = ${lit(target)}; x[0] = 0n;${wait} return false; }`;
+    }
     const n = this.index + 1 - this.committed;
     const r = this.region;
     if (r && !this.leaves && typeof target === 'bigint') {
@@ -203,12 +213,15 @@ export class Gen {
    * this one retired, with h.exc left at EXC_HAND_OFF for the dispatcher. Nothing on one hart.
    */
   handOffCheck(): string {
+    // The interpreter serves every hart: h.exc only ever says hand-off on a hart that shares the machine.
+    if (this.interp) return ` if (h.exc === ${EXC_HAND_OFF}) { h.instret += n + 1; x[${PC_SLOT}] = pcs[i + 1]; x[0] = 0n; return false; }`;
     if (!this.handOff) return '';
     return ` if (h.exc === ${EXC_HAND_OFF}) { h.instret += ${this.index + 1 - this.committed}; x[${PC_SLOT}] = ${lit(this.nextPc)}; return; }`;
   }
 
   /** `pause`: leave at the next instruction and hand the turn over; nothing on one hart. */
   handOffNow(): string {
+    if (this.interp) return `if (h.handOff) { h.exc = ${EXC_HAND_OFF}; h.instret += n + 1; x[${PC_SLOT}] = pcs[i + 1]; x[0] = 0n; return false; }`;
     if (!this.handOff) return '';
     return `{ h.exc = ${EXC_HAND_OFF}; h.instret += ${this.index + 1 - this.committed}; x[${PC_SLOT}] = ${lit(this.nextPc)}; return; }`;
   }

@@ -74,6 +74,16 @@ export interface Block {
   readonly ends: ((pc: bigint) => boolean) | undefined;
   /** The next block translated from the same physical start (BlockCache's chain). */
   alias: Block | undefined;
+  /**
+   * Direct links (runLoop.ts): the blocks found for the pcs this block last left at, each
+   * valid in one translation generation of the hart; `dropped` is set when the block leaves
+   * its cache (its code was rewritten), so that no link reaches it any more.
+   */
+  next0: Block | undefined;
+  gen0: number;
+  next1: Block | undefined;
+  gen1: number;
+  dropped: boolean;
 }
 
 export const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
@@ -227,18 +237,16 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
       }
       at = BigInt.asIntN(64, at + BigInt(d.len));
     });
-    // The interpreter's handlers are shared by every instruction of a kind and know nothing of
-    // a block's wait loops or hand-offs: a hart that shares the machine translates at once.
-    if (tiering.first === Tier.Interpreted) tiering = { ...tiering, first: Tier.Cold };
   }
   const lo = Number(BigInt.asUintN(64, pc) & 0xffffffffn), hi = Number(BigInt.asUintN(64, pc) >> 32n);
-  const forInterpreter = decodeForInterpreter(decoded, illegal, lo, hi);
+  const forInterpreter = decodeForInterpreter(decoded, illegal, lo, hi, waitStarts);
   const b: Block = {
     fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, tier: tiering.first, work: 0, promoteAt: 0, loops: false,
     waitStarts, codeBefore, stopsAtStart: stopBefore?.(pc) ?? false, ends: stopBefore,
     ops: forInterpreter.ops, pcs: forInterpreter.pcs, imms: forInterpreter.imms,
     ramOffset,
     bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
+    next0: undefined, gen0: -1, next1: undefined, gen1: -1, dropped: false,
     lo, hi,
   };
   b.loops = decoded.some((d, i) => (d.def.format === 'B' || d.def.format === 'J') && BigInt.asIntN(64, b.pcs[i] + BigInt(d.imm)) === pc);

@@ -18,8 +18,10 @@ import { Gen } from './codegen.js';
 import type { Block } from './compiler.js';
 
 /** The fields of one instruction record in a block's `ops`. */
-export const OPS_WIDTH = 9;
+export const OPS_WIDTH = 10;
 const F_KIND = 0, F_RD = 1, F_RS1 = 2, F_RS2 = 3, F_RS3 = 4, F_IMM = 5, F_CSR = 6, F_RM = 7, F_RAW = 8;
+/** Non-zero when the instruction's taken exit closes a wait loop, on a hart that hands over (Gen.waitField). */
+const F_WAIT = 9;
 
 /** Each kind's number in `ops`: its index in the table; one past them, an illegal instruction. */
 const KIND = new Map<InsnDef, number>(INSTRUCTIONS.map((d, i) => [d, i]));
@@ -59,7 +61,8 @@ function allocate(bytes: number): [ArrayBuffer, number] {
  * buffer, filled as 32-bit halves (the BigInt arithmetic would allocate at every instruction:
  * making blocks is most of what cold code costs).
  */
-export function decodeForInterpreter(decoded: readonly Decoded[], illegal: number, pcLo: number, pcHi: number): Decoding {
+export function decodeForInterpreter(decoded: readonly Decoded[], illegal: number, pcLo: number, pcHi: number,
+  waitStarts?: readonly (bigint | undefined)[]): Decoding {
   const count = decoded.length + (illegal >= 0 ? 1 : 0);
   const opsWords = count * OPS_WIDTH + (count * OPS_WIDTH) % 2; // the BigInts after them 8-aligned
   const bytes = opsWords * 4 + (2 * count + 1) * 8;
@@ -78,6 +81,7 @@ export function decodeForInterpreter(decoded: readonly Decoded[], illegal: numbe
     ops[o + F_KIND] = KIND.get(d.def)!;
     ops[o + F_RD] = d.rd; ops[o + F_RS1] = d.rs1; ops[o + F_RS2] = d.rs2; ops[o + F_RS3] = d.rs3;
     ops[o + F_IMM] = d.imm; ops[o + F_CSR] = d.csr; ops[o + F_RM] = d.rm; ops[o + F_RAW] = d.raw;
+    ops[o + F_WAIT] = waitStarts?.[i] !== undefined ? 1 : 0;
     ops[immWord + 2 * i] = d.imm;
     ops[immWord + 2 * i + 1] = d.imm >> 31;
     setPc(i);
@@ -128,6 +132,7 @@ function caseOf(kind: number, def: InsnDef): string {
   const g = new Gen();
   g.interp = true;
   g.calls = true;
+  g.waitField = F_WAIT;
   const body = def.emit(symbolic(def), g).replaceAll('return false;', 'return;');
   const loads = LOCALS.filter(([local]) => new RegExp(`\\b${local}\\b`).test(body))
     .map(([local, f]) => `${local} = ops[o + ${f}]${f === F_RAW ? ' >>> 0' : ''}`);
@@ -148,6 +153,7 @@ export function interpreterFactory(params: readonly string[]): (...names: unknow
     const g = new Gen();
     g.interp = true;
     g.calls = true;
+    g.waitField = F_WAIT;
     return handler(kind, def, def.emit(symbolic(def), g));
   });
   const g = new Gen();

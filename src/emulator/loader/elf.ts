@@ -48,6 +48,7 @@ export interface ElfFile {
   flags: number;
   segments: Segment[];
   sections: Section[];
+  /** The symbol table's named symbols, in its order. */
   symbols: ElfSymbol[];
 }
 
@@ -136,8 +137,15 @@ export function parseElf(bytes: Uint8Array): ElfFile {
     if (!str) throw new ElfError(`the symbol table links to string table ${symtab.link}, which does not exist`);
     for (let o = symtab.offset + 24; o + 24 <= symtab.offset + symtab.size; o += 24) {
       const info = bytes[o + 4];
+      const name = readString(bytes, str.offset, str.size, u32(o));
+      if (name === '') {
+        // Most of a Rust kernel's 80,000 symbols are unnamed locals, which nothing looks up:
+        // left out, their size still checked as a named one's is.
+        if (u32(o + 20) > 0x1fffff) num(u64(o + 16), 'symbol size');
+        continue;
+      }
       symbols.push({
-        name: readString(bytes, str.offset, str.size, u32(o)),
+        name,
         type: info & 15, bind: info >> 4, shndx: u16(o + 6), value: u64(o + 8), size: num(u64(o + 16), 'symbol size'),
       });
     }

@@ -5,9 +5,10 @@
 // write entry is only ever made by the slow path, which marks its page (cpu/hart.ts); so
 // flushing every write entry when the record is taken (Hart.flushWriteTranslations) makes the
 // first store to each page after it take the slow path once. Slow-path stores, the page
-// walker's A/D updates (Bus.write), device DMA and the debugger's writes (DebugAccess.writePhys)
-// mark the pages they touch. The record may hold pages that were not changed (a write entry
-// made for a store that then wrote the same bytes), never miss one that was.
+// walker's A/D updates (Bus.write), device DMA, the debugger's writes (DebugAccess.writePhys)
+// and the loaders (board/placement.ts, the device tree, Machine.loadElf) mark the pages they
+// touch. The record may hold pages that were not changed (a write entry made for a store that
+// then wrote the same bytes), never miss one that was.
 export const PAGE_SHIFT = 12;
 
 export class DirtyPages {
@@ -15,6 +16,12 @@ export class DirtyPages {
   private readonly flags: Uint8Array;
   private list: Int32Array;
   private count = 0;
+  /**
+   * Nothing was taken yet: the record holds every page written since RAM was made (all zeros),
+   * so no page outside it can be anything but zeros. Time travel's first checkpoint reads only
+   * these instead of scanning all of RAM.
+   */
+  sinceCreation = true;
 
   constructor(readonly pages: number) {
     this.flags = new Uint8Array(pages);
@@ -45,6 +52,7 @@ export class DirtyPages {
 
   /** The marked pages, in the order they were first written, and an empty record from here on. */
   take(): Int32Array {
+    this.sinceCreation = false;
     const out = this.list.slice(0, this.count);
     for (const p of out) this.flags[p] = 0;
     this.count = 0;

@@ -14,7 +14,10 @@ export class Ram {
   readonly r32: Int32Array; readonly ru32: Uint32Array;
   readonly r64: BigInt64Array;
   readonly view: DataView;
-  /** Pages written since time travel last took its record (memory/dirtyPages.ts). */
+  /**
+   * Pages written since time travel last took its record (memory/dirtyPages.ts). Code that
+   * writes these arrays directly, not through the bus or DebugAccess, marks what it wrote.
+   */
   readonly dirty: DirtyPages;
 
   constructor(readonly base: number, readonly size: number) {
@@ -30,7 +33,8 @@ export class Ram {
 
   /** Offset of a physical address inside RAM, or -1 when [addr, addr+len) is not all RAM. */
   offsetOf(addr: bigint, len: number): number {
-    const off = addr - BigInt(this.base);
-    return off >= 0n && off + BigInt(len) <= BigInt(this.size) ? Number(off) : -1;
+    // In doubles: exact below 2^53, and anything above that is far past RAM's end anyway.
+    const off = Number(addr) - this.base;
+    return off >= 0 && off + len <= this.size ? off : -1;
   }
 }

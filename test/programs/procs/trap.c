@@ -19,7 +19,7 @@ uint64 syscall(struct trapframe *tf) {
   int num = (int)tf->a7;
   switch (num) {
   case SYS_getpid: return sys_getpid();
-  case SYS_write: return sys_write(tf);
+  case SYS_write: return sys_write(tf); /* syscall calls sys_write */
   default: return (uint64)-1;
   }
 }
