@@ -86,6 +86,21 @@ function measure(title: string, elf: string, empty: string, source = INTEGER.sou
   return result;
 }
 
+/** The run that took the least CPU time. */
+const fastest = (b: Boot[]): Boot => b.reduce((x, y) => (y.cpuSeconds < x.cpuSeconds ? y : x));
+
+/** A whole-process boot's figures against QEMU's fastest run of the same guest, printed and added to `result`. */
+function againstQemu(ours: Boot, qemu: Boot[], result: Record<string, unknown>): Record<string, unknown> {
+  if (qemu.length === 0) {
+    console.log('  qemu:    not installed (apt-get install qemu-system-misc), no ratio');
+    return result;
+  }
+  const q = fastest(qemu);
+  console.log(`  qemu (its OpenSBI):     ${q.cpuSeconds.toFixed(2)} s CPU, ${q.wallSeconds.toFixed(2)} s wall (whole process)`);
+  console.log(`  ratio:   chronos/qemu time = ${(ours.cpuSeconds / q.cpuSeconds).toFixed(1)}x CPU, ${(ours.wallSeconds / q.wallSeconds).toFixed(1)}x wall`);
+  return Object.assign(result, { qemuCpuSeconds: q.cpuSeconds, qemuWallSeconds: q.wallSeconds, ratioCpu: ours.cpuSeconds / q.cpuSeconds, ratioWall: ours.wallSeconds / q.wallSeconds });
+}
+
 /**
  * The Linux boot, whole processes (`chronos run --kernel Image`, `qemu-system-riscv64 -kernel
  * Image`) from start to power-off, runs alternating between the two machines; the best of each
@@ -110,7 +125,6 @@ function measureLinux(): Record<string, unknown> | undefined {
     runs.fwJump.push(reached(bootOnChronos(image, { firmware: 'fw_jump', smp: 1, timeoutMs: 600_000 }), 'Chronos under fw_jump'));
   }
   const load1 = loadavg()[0];
-  const fastest = (b: Boot[]): Boot => b.reduce((x, y) => (y.cpuSeconds < x.cpuSeconds ? y : x));
   const builtin = fastest(runs.builtin), fwJump = fastest(runs.fwJump);
   const instructions = instructionsOf(builtin), fwInstructions = instructionsOf(fwJump);
   const line = (b: Boot, n: number): string => `${b.cpuSeconds.toFixed(2)} s CPU, ${b.wallSeconds.toFixed(2)} s wall, ${rate(n / b.cpuSeconds / 1e6)} M instructions per CPU second`;
@@ -119,15 +133,7 @@ function measureLinux(): Record<string, unknown> | undefined {
   console.log(`  chronos (OpenSBI fw_jump): ${fwInstructions} instructions, ${line(fwJump, fwInstructions)}`);
   const result: Record<string, unknown> = { image, instructions, chronosCpuSeconds: builtin.cpuSeconds, chronosWallSeconds: builtin.wallSeconds,
     fwJumpInstructions: fwInstructions, fwJumpCpuSeconds: fwJump.cpuSeconds, fwJumpWallSeconds: fwJump.wallSeconds, loadAverage: [load0, load1] };
-  if (runs.qemu.length) {
-    const q = fastest(runs.qemu);
-    console.log(`  qemu (its OpenSBI):     ${q.cpuSeconds.toFixed(2)} s CPU, ${q.wallSeconds.toFixed(2)} s wall (whole process)`);
-    console.log(`  ratio:   chronos/qemu time = ${(builtin.cpuSeconds / q.cpuSeconds).toFixed(1)}x CPU, ${(builtin.wallSeconds / q.wallSeconds).toFixed(1)}x wall`);
-    Object.assign(result, { qemuCpuSeconds: q.cpuSeconds, qemuWallSeconds: q.wallSeconds, ratioCpu: builtin.cpuSeconds / q.cpuSeconds, ratioWall: builtin.wallSeconds / q.wallSeconds });
-  } else {
-    console.log('  qemu:    not installed (apt-get install qemu-system-misc), no ratio');
-  }
-  return result;
+  return againstQemu(builtin, runs.qemu, result);
 }
 
 /** Chronos OS as `npm run build:kernel` builds it. */
@@ -162,21 +168,12 @@ function measureChronosOs(): Record<string, unknown> | undefined {
     }
   }
   const load1 = loadavg()[0];
-  const fastest = (b: Boot[]): Boot => b.reduce((x, y) => (y.cpuSeconds < x.cpuSeconds ? y : x));
   const chronos = fastest(runs.chronos), instructions = instructionsOf(chronos);
   console.log(`Chronos OS boot, self-tests and user tests to the power-off: ${CHRONOS_OS} (1 hart), best of ${REPEAT} by CPU time, load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
   console.log(`  chronos (built-in SBI): ${instructions} instructions, ${chronos.cpuSeconds.toFixed(2)} s CPU, ${chronos.wallSeconds.toFixed(2)} s wall, `
     + `${rate(instructions / chronos.cpuSeconds / 1e6)} M instructions per CPU second`);
   const result: Record<string, unknown> = { kernel: CHRONOS_OS, instructions, chronosCpuSeconds: chronos.cpuSeconds, chronosWallSeconds: chronos.wallSeconds, loadAverage: [load0, load1] };
-  if (runs.qemu.length) {
-    const q = fastest(runs.qemu);
-    console.log(`  qemu (its OpenSBI):     ${q.cpuSeconds.toFixed(2)} s CPU, ${q.wallSeconds.toFixed(2)} s wall (whole process)`);
-    console.log(`  ratio:   chronos/qemu time = ${(chronos.cpuSeconds / q.cpuSeconds).toFixed(1)}x CPU, ${(chronos.wallSeconds / q.wallSeconds).toFixed(1)}x wall`);
-    Object.assign(result, { qemuCpuSeconds: q.cpuSeconds, qemuWallSeconds: q.wallSeconds, ratioCpu: chronos.cpuSeconds / q.cpuSeconds, ratioWall: chronos.wallSeconds / q.wallSeconds });
-  } else {
-    console.log('  qemu:    not installed (apt-get install qemu-system-misc), no ratio');
-  }
-  return result;
+  return againstQemu(chronos, runs.qemu, result);
 }
 
 async function main(): Promise<void> {

@@ -44,19 +44,7 @@ extern "C" fn rmain() -> usize {
     total(7, mm::Run { start: 0x1000, pages: 5 })
 }
 
-core::arch::global_asm!(
-    ".section .text.init",
-    ".globl _start",
-    "_start:",
-    "  la sp, __stacks",
-    "  li t0, 0x4000",
-    "  add sp, sp, t0",
-    "  call rmain",
-    "  li t0, 0x100000",
-    "  li t1, 0x5555",
-    "  sw t1, 0(t0)",
-    "1: j 1b",
-);
+include!("../rust-start.rs");
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! { loop {} }
