@@ -1,6 +1,6 @@
 // The debugging-information entries of .debug_info (DWARF 2–5): enough of them to answer
-// "which variables are live at this pc, where are they, and what are their types". The whole
-// tree is read once per kernel; a Rust teaching kernel has tens of thousands of entries.
+// "which variables are live at this pc, where are they, and what are their types". A unit's
+// tree is read when first needed; a Rust teaching kernel has tens of thousands of entries.
 import { Reader, stringAt } from './reader.js';
 import { lineFileNames } from './lineFiles.js';
 
@@ -80,12 +80,34 @@ function readAbbrevs(data: Uint8Array, offset: number): Map<number, Abbrev> {
   }
 }
 
-/** Every unit's entries, as trees; references (DW_FORM_ref*) are absolute .debug_info offsets. */
+/** Where a unit lies in .debug_info and what reading its entries needs; `dies` once parsed. */
+interface Unit {
+  start: number; end: number; is64: boolean; version: number;
+  abbrevs: Map<number, Abbrev>;
+  root: Die;
+  /** Where the entries after the root begin (the unit's end when the root has no children). */
+  next: number;
+  /** The code the unit covers (its root's low_pc/high_pc or DW_AT_ranges); undefined when the root says nothing, so any pc may be in it. */
+  ranges?: [bigint, bigint][];
+  /** Its entries in offset order, root first, once read. */
+  dies?: Die[];
+  functions?: { low: bigint; high: bigint; die: Die }[];
+}
+
+/**
+ * Every unit's entries, as trees; references (DW_FORM_ref*) are absolute .debug_info offsets.
+ * Only the unit headers and root entries are read at construction: a unit's other entries are
+ * read the first time a query needs them (a pc in its ranges, a reference into it, or a query
+ * over the whole program), so the first stack trace reads the unit at its pc, not all of them.
+ */
 export class DebugInfo {
-  readonly units: Die[] = [];
+  private readonly unitList: Unit[] = [];
   private readonly byOffset = new Map<number, Die>();
-  /** Subprograms with code, in address order, for "which function holds this pc". */
-  private readonly functions: { low: bigint; high: bigint; die: Die }[] = [];
+  /** Subprograms with code of the units read so far, in address order, for "which function holds this pc". */
+  private functions: { low: bigint; high: bigint; die: Die }[] = [];
+  private functionsStale = false;
+  private parsedCount = 0;
+  private allParsed = false;
 
   constructor(private readonly s: InfoSections) {
     const r = new Reader(s.debugInfo);
@@ -98,36 +120,117 @@ export class DebugInfo {
       else { abbrevOff = r.offset(is64); addrSize = r.u8(); }
       if (version < 2 || version > 5 || addrSize !== 8) { r.pos = end; continue; }
       const abbrevs = readAbbrevs(s.debugAbbrev, abbrevOff);
-      const stack: Die[] = [];
-      let unitRoot: Die | undefined;
-      while (r.pos < end) {
-        const offset = r.pos;
-        const code = r.uleb();
-        if (code === 0) { stack.pop(); continue; }
-        const ab = abbrevs.get(code);
-        if (!ab) break; // damaged: stop reading this unit rather than guess
-        const die: Die = { offset, tag: ab.tag, attrs: new Map(), children: [], parent: stack[stack.length - 1] };
-        for (const [at, form, implicit] of ab.specs) {
-          const v = this.value(r, form, implicit, start, is64, version);
-          // high_pc is an address only in DW_FORM_addr; in any constant form it is a length.
-          if (at === AT.highPc && form !== 0x01) die.attrs.set(at, Number(v));
-          // A location as a section offset (sec_offset, or data4/data8 before DWARF 4) is a list.
-          else if (LOCLIST_ATTRS.has(at) && (form === 0x17 || (version < 4 && (form === 0x06 || form === 0x07)))) die.attrs.set(at, new LocList(Number(v)) as unknown as AttrValue);
-          else die.attrs.set(at, v);
-        }
-        this.byOffset.set(offset, die);
-        if (die.parent) die.parent.children.push(die); else this.units.push(die);
-        if (ab.children) stack.push(die);
-        if (!unitRoot) unitRoot = die;
-      }
-      if (unitRoot) this.resolveIndexed(unitRoot, is64, version);
+      const offset = r.pos;
+      const code = offset < end ? r.uleb() : 0;
+      const ab = abbrevs.get(code);
+      if (code === 0 || !ab) { r.pos = end; continue; }
+      const root = this.readDie(r, offset, ab, start, is64, version, undefined);
+      const unit: Unit = { start, end, is64, version, abbrevs, root, next: ab.children ? r.pos : end };
+      this.byOffset.set(offset, root);
+      this.unitList.push(unit);
+      this.resolveRoot(unit);
+      unit.ranges = this.hasAddresses(root) ? this.ranges(root) : undefined;
       r.pos = end;
     }
-    for (const die of this.byOffset.values()) {
-      if (die.tag !== TAG.subprogram) continue;
-      for (const [low, high] of this.ranges(die)) this.functions.push({ low, high, die });
+  }
+
+  /** Every unit's root entry (DW_TAG_compile_unit), with all entries read. */
+  get units(): Die[] {
+    this.parseAll();
+    return this.unitList.map((u) => u.root);
+  }
+
+  /** How many units have had their entries read (for tests of the lazy reading). */
+  get parsedUnits(): number { return this.parsedCount; }
+
+  private readDie(r: Reader, offset: number, ab: Abbrev, unit: number, is64: boolean, version: number, parent: Die | undefined): Die {
+    const die: Die = { offset, tag: ab.tag, attrs: new Map(), children: [], parent };
+    for (const [at, form, implicit] of ab.specs) {
+      const v = this.value(r, form, implicit, unit, is64, version);
+      // high_pc is an address only in DW_FORM_addr; in any constant form it is a length.
+      if (at === AT.highPc && form !== 0x01) die.attrs.set(at, Number(v));
+      // A location as a section offset (sec_offset, or data4/data8 before DWARF 4) is a list.
+      else if (LOCLIST_ATTRS.has(at) && (form === 0x17 || (version < 4 && (form === 0x06 || form === 0x07)))) die.attrs.set(at, new LocList(Number(v)) as unknown as AttrValue);
+      else die.attrs.set(at, v);
     }
-    this.functions.sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : 0));
+    return die;
+  }
+
+  /** Reads the entries of a unit after its root, once. */
+  private parseUnit(u: Unit): void {
+    if (u.dies) return;
+    const { start, end, is64, version, abbrevs, root } = u;
+    const dies: Die[] = [root];
+    const r = new Reader(this.s.debugInfo, u.next);
+    const stack: Die[] = [root];
+    while (r.pos < end && stack.length) {
+      const offset = r.pos;
+      const code = r.uleb();
+      if (code === 0) { stack.pop(); continue; }
+      const ab = abbrevs.get(code);
+      if (!ab) break; // damaged: stop reading this unit rather than guess
+      const parent = stack[stack.length - 1];
+      const die = this.readDie(r, offset, ab, start, is64, version, parent);
+      this.resolveIndexed(die, root, is64);
+      this.byOffset.set(offset, die);
+      dies.push(die);
+      parent.children.push(die);
+      if (ab.children) stack.push(die);
+    }
+    u.dies = dies;
+    this.parsedCount++;
+    this.collectFunctions(u);
+  }
+
+  private collectFunctions(u: Unit): void {
+    u.functions = [];
+    for (const die of u.dies!) {
+      if (die.tag !== TAG.subprogram) continue;
+      for (const [low, high] of this.ranges(die)) u.functions.push({ low, high, die });
+    }
+    this.functionsStale = true;
+  }
+
+  private parseAll(): void {
+    if (this.allParsed) return;
+    for (const u of this.unitList) this.parseUnit(u);
+    this.allParsed = true;
+  }
+
+  /** The units whose code may hold pc: those whose ranges cover it, and those that give no ranges. */
+  private parseFor(pc: bigint): void {
+    if (this.allParsed) return;
+    for (const u of this.unitList) {
+      if (!u.dies && (!u.ranges || u.ranges.some(([a, b]) => pc >= a && pc < b))) this.parseUnit(u);
+    }
+  }
+
+  /** The unit whose bytes hold a .debug_info offset. */
+  private unitAt(offset: number): Unit | undefined {
+    let lo = 0, hi = this.unitList.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, u = this.unitList[mid];
+      if (offset < u.start) hi = mid - 1;
+      else if (offset >= u.end) lo = mid + 1;
+      else return u;
+    }
+    return undefined;
+  }
+
+  /** Every entry of every unit, in .debug_info order. */
+  private *allDies(): Iterable<Die> {
+    this.parseAll();
+    for (const u of this.unitList) yield* u.dies!;
+  }
+
+  /** The functions of the units read so far, sorted by address as one whole-program list would be (stable: unit order, then entry order). */
+  private sortedFunctions(): { low: bigint; high: bigint; die: Die }[] {
+    if (this.functionsStale) {
+      this.functions = this.unitList.flatMap((u) => u.functions ?? []);
+      this.functions.sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : 0));
+      this.functionsStale = false;
+    }
+    return this.functions;
   }
 
   private value(r: Reader, form: number, implicit: number, unit: number, is64: boolean, version: number): AttrValue {
@@ -181,30 +284,35 @@ export class DebugInfo {
     return b;
   }
 
-  /** DWARF 5's indexed forms, through the unit's str_offsets, addr and rnglists bases. */
-  private resolveIndexed(root: Die, is64: boolean, version: number): void {
+  /** DWARF 5's indexed forms of one entry, through its unit's str_offsets, addr, rnglists and loclists bases (on the root). */
+  private resolveIndexed(d: Die, root: Die, is64: boolean): void {
+    let indexed = false;
+    for (const v of d.attrs.values()) if (v instanceof Indexed) { indexed = true; break; }
+    if (!indexed) return;
     const strBase = root.attrs.get(0x72), addrBase = root.attrs.get(0x73), rngBase = root.attrs.get(0x74), locBase = root.attrs.get(AT.loclistsBase);
     const size = is64 ? 8 : 4;
-    const visit = (d: Die): void => {
-      for (const [at, v] of d.attrs) {
-        if (!(v instanceof Indexed)) continue;
-        if (v.kind === 'str' && this.s.debugStrOffsets && typeof strBase === 'number') {
-          const r = new Reader(this.s.debugStrOffsets, strBase + v.index * size);
-          d.attrs.set(at, stringAt(this.s.debugStr, r.offset(is64)));
-        } else if (v.kind === 'addr' && this.s.debugAddr && typeof addrBase === 'number') {
-          d.attrs.set(at, new Reader(this.s.debugAddr, addrBase + v.index * 8).u64());
-        } else if (v.kind === 'rnglist' && this.s.debugRngLists && typeof rngBase === 'number') {
-          d.attrs.set(at, rngBase + new Reader(this.s.debugRngLists, rngBase + v.index * size).offset(is64));
-        } else if (v.kind === 'loclist' && this.s.debugLocLists) {
-          // Without DW_AT_loclists_base, the first unit's table follows its 12-byte header.
-          const base = typeof locBase === 'number' ? locBase : 12;
-          d.attrs.set(at, new LocList(base + new Reader(this.s.debugLocLists, base + v.index * size).offset(is64)) as unknown as AttrValue);
-        } else d.attrs.delete(at);
-      }
-      d.children.forEach(visit);
-    };
-    visit(root);
-    const low = root.attrs.get(AT.lowPc);
+    for (const [at, v] of d.attrs) {
+      if (!(v instanceof Indexed)) continue;
+      if (v.kind === 'str' && this.s.debugStrOffsets && typeof strBase === 'number') {
+        const r = new Reader(this.s.debugStrOffsets, strBase + v.index * size);
+        d.attrs.set(at, stringAt(this.s.debugStr, r.offset(is64)));
+      } else if (v.kind === 'addr' && this.s.debugAddr && typeof addrBase === 'number') {
+        d.attrs.set(at, new Reader(this.s.debugAddr, addrBase + v.index * 8).u64());
+      } else if (v.kind === 'rnglist' && this.s.debugRngLists && typeof rngBase === 'number') {
+        d.attrs.set(at, rngBase + new Reader(this.s.debugRngLists, rngBase + v.index * size).offset(is64));
+      } else if (v.kind === 'loclist' && this.s.debugLocLists) {
+        // Without DW_AT_loclists_base, the first unit's table follows its 12-byte header.
+        const base = typeof locBase === 'number' ? locBase : 12;
+        d.attrs.set(at, new LocList(base + new Reader(this.s.debugLocLists, base + v.index * size).offset(is64)) as unknown as AttrValue);
+      } else d.attrs.delete(at);
+    }
+  }
+
+  /** The root's own indexed forms, and what its unit's location lists and address indexes need. */
+  private resolveRoot(u: Unit): void {
+    const { root, is64, version } = u;
+    this.resolveIndexed(root, root, is64);
+    const low = root.attrs.get(AT.lowPc), addrBase = root.attrs.get(0x73);
     this.unitInfo.set(root, { version, base: typeof low === 'bigint' ? low : 0n, addrBase: typeof addrBase === 'number' ? addrBase : undefined, is64 });
     if (version >= 5) this.v5Units.add(root);
   }
@@ -290,7 +398,14 @@ export class DebugInfo {
     return fallback;
   }
 
-  at(offset: number): Die | undefined { return this.byOffset.get(offset); }
+  at(offset: number): Die | undefined {
+    const known = this.byOffset.get(offset);
+    if (known || this.allParsed) return known;
+    const u = this.unitAt(offset);
+    if (!u || u.dies) return undefined;
+    this.parseUnit(u);
+    return this.byOffset.get(offset);
+  }
 
   /** The address ranges a subprogram, block or inlined call covers. */
   ranges(die: Die): [bigint, bigint][] {
@@ -339,14 +454,16 @@ export class DebugInfo {
 
   /** The subprogram whose code holds pc (the innermost, when ranges nest). */
   functionAt(pc: bigint): Die | undefined {
-    let lo = 0, hi = this.functions.length - 1, found: Die | undefined;
+    this.parseFor(pc);
+    const functions = this.sortedFunctions();
+    let lo = 0, hi = functions.length - 1, found: Die | undefined;
     while (lo <= hi) {
-      const mid = (lo + hi) >> 1, f = this.functions[mid];
+      const mid = (lo + hi) >> 1, f = functions[mid];
       if (pc < f.low) hi = mid - 1;
       else { if (pc < f.high) found = f.die; lo = mid + 1; }
     }
     if (found) return found;
-    return this.functions.find((f) => pc >= f.low && pc < f.high)?.die;
+    return functions.find((f) => pc >= f.low && pc < f.high)?.die;
   }
 
   /** Whether a subprogram, block or inlined call has code at pc. */
@@ -486,7 +603,7 @@ export class DebugInfo {
       return m;
     };
     const out = new Set<bigint>();
-    for (const die of this.byOffset.values()) {
+    for (const die of this.allDies()) {
       if (die.tag !== TAG.inlinedSubroutine) continue;
       const origin = die.attrs.get(AT.abstractOrigin);
       if (typeof origin !== 'number' || !named(origin)) continue;
@@ -589,7 +706,7 @@ export class DebugInfo {
   findType(name: string): Die | undefined {
     const bare = name.replace(/^(struct|union|enum)\s+/, '');
     let found: Die | undefined;
-    for (const die of this.byOffset.values()) {
+    for (const die of this.allDies()) {
       if (die.tag !== TAG.structureType && die.tag !== TAG.unionType && die.tag !== TAG.typedef && die.tag !== TAG.enumerationType && die.tag !== TAG.baseType) continue;
       if (this.name(die) !== bare || die.attrs.has(AT.declaration)) continue;
       if (die.tag !== TAG.typedef && die.children.length) return die;
