@@ -337,7 +337,7 @@ export function emitCode(g: Gen, pc: bigint, code: { readonly decoded: readonly 
     g.index = code.decoded.length;
     g.pc = cur;
     g.len = (code.illegal & 3) === 3 ? 4 : 2;
-    parts.push(`${g.sync()}h.insn = ${code.illegal}; h.illegal(); ${g.fault()}`);
+    parts.push(`${g.sync()}h.insn = ${code.illegal | 0}; h.illegal(); ${g.fault()}`);
   } else if (!code.ended) {
     g.index = code.decoded.length - 1;
     g.pc = BigInt.asIntN(64, cur - BigInt(code.decoded[code.decoded.length - 1].len));

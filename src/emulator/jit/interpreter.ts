@@ -160,7 +160,7 @@ export function interpreterFactory(params: readonly string[]): (...names: unknow
   });
   const g = new Gen();
   g.interp = true;
-  handlers.push(handler(KIND_ILLEGAL, undefined, `h.insn = raw; h.illegal(); ${g.fault()}`));
+  handlers.push(handler(KIND_ILLEGAL, undefined, `h.insn = raw | 0; h.illegal(); ${g.fault()}`));
   // One function per kind rather than one switch: a switch this size is one function for V8,
   // deoptimized and recompiled whole (some 200 ms) each time an instruction kind it has not
   // seen yet first runs.
