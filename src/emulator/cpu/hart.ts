@@ -72,7 +72,12 @@ export class Hart {
   exc = EXC_NONE;
   excCause = 0;
   excTval = 0n;
-  /** The raw instruction a CSR or system slow path is running for (mtval of illegal-instruction). */
+  /**
+   * The raw instruction a CSR or system slow path is running for (mtval of illegal-instruction),
+   * as a signed 32-bit number: a word with bit 31 set (any CSR from 0x800 up: mhartid, time)
+   * kept unsigned is a double, and the first one stored changed the field's representation,
+   * deprecating the Hart's map and deoptimizing the dispatcher and a dozen functions at once.
+   */
   insn = 0;
   /** Set by wfi: nothing to do until an interrupt is pending. */
   waiting = false;
@@ -132,7 +137,7 @@ export class Hart {
     this.x.fill(0n);
     this.x.set(s.regs);
     this.priv = s.priv; this.instret = s.instret;
-    this.exc = s.exc; this.excCause = s.excCause; this.excTval = s.excTval; this.insn = s.insn;
+    this.exc = s.exc; this.excCause = s.excCause; this.excTval = s.excTval; this.insn = s.insn | 0;
     this.waiting = s.waiting; this.reservation = s.reservation; this.reservationValue = s.reservationValue;
     this.heldLocks = s.heldLocks.slice(); this.spinLock = s.spinLock;
     this.fpu.restore(s.fpu);

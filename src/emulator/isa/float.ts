@@ -54,7 +54,7 @@ const rmOf = (d: Decoded, g: Gen): string =>
  * (`dirtyAfter`) when the body may fault first (loads), so a faulting load leaves FS alone.
  */
 function guarded(d: Decoded, g: Gen, needs: Needs, body: string, dirtyAfter = false): string {
-  const illegal = `{ h.insn = ${d.raw}; h.illegal(); ${g.fault()} }`;
+  const illegal = `{ h.insn = ${d.raw} | 0; h.illegal(); ${g.fault()} }`;
   const checks: string[] = [];
   if (g.interp) {
     // The interpreter's handler serves every instruction of the kind: every check at run time.

@@ -10,13 +10,13 @@ export type CsrKind = 'rw' | 'rs' | 'rc';
 const csr = (name: string, f3: number, kind: CsrKind, imm: boolean, doc: string): InsnDef => ({
   name, ext: 'Zicsr', format: imm ? 'CSRI' : 'CSR', match: 0x73 | (f3 << 12), mask: MI,
   syntax: imm ? 'rd,csr,zimm' : 'rd,csr,rs1', flow: 'end', doc,
-  emit: (d, g) => `${g.sync()}h.insn = ${d.raw}; ${g.guard(`h.csrOp('${kind}', ${d.csr}, ${d.rd}, ${imm ? d.imm : `${g.reg(d.rs1)}`}, ${g.isZero(imm ? d.imm : d.rs1)})`)} ${g.exit(g.nextPc)}`,
+  emit: (d, g) => `${g.sync()}h.insn = ${d.raw} | 0; ${g.guard(`h.csrOp('${kind}', ${d.csr}, ${d.rd}, ${imm ? d.imm : `${g.reg(d.rs1)}`}, ${g.isZero(imm ? d.imm : d.rs1)})`)} ${g.exit(g.nextPc)}`,
 });
 
 const sys = (name: string, match: number, mask: number, doc: string, call: string, syntax: InsnDef['syntax'] = ''): InsnDef => ({
   name, ext: 'Priv', format: syntax ? 'R' : 'NONE', match, mask, syntax, flow: 'end', doc,
   // The slow path sees the next pc already in place; mret and sret replace it.
-  emit: (d, g) => `${g.sync()}h.insn = ${d.raw}; x[32] = ${lit(g.nextPc)}; ${g.guard(call.replace('$rs1', String(d.rs1)).replace('$rs2', String(d.rs2)))} ${g.exitDynamic()}`,
+  emit: (d, g) => `${g.sync()}h.insn = ${d.raw} | 0; x[32] = ${lit(g.nextPc)}; ${g.guard(call.replace('$rs1', String(d.rs1)).replace('$rs2', String(d.rs2)))} ${g.exitDynamic()}`,
 });
 
 export const SYSTEM: InsnDef[] = [

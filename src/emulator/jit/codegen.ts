@@ -17,6 +17,20 @@
 // are BigInts here; see docs/performance.md for the measurements behind that choice.
 import { EXC_HAND_OFF } from '../cpu/exits.js';
 
+/** How a case of the interpreter's switch leaves the block (Gen.interpLoop; jit/interpreter.ts's epilogue). */
+export const enum InterpExit {
+  /** Off the block's end: every instruction retired, the pc after the block. */
+  End = 0,
+  /** At the instruction, not retired (a trap or a debugger stop is pending). */
+  Fault = 1,
+  /** Retired, to its pc plus its immediate (a taken branch, jal). */
+  Taken = 2,
+  /** Retired, to the next instruction (a hand-off). */
+  Next = 3,
+  /** Retired, the pc already written by the slow path. */
+  Dynamic = 4,
+}
+
 export const PC_SLOT = 32;
 /** Scratch slots: the address of a memory access and the value being stored. */
 export const ADDR_SLOT = 33;
@@ -107,6 +121,15 @@ export class Gen {
    */
   waitField = -1;
   /**
+   * In the interpreter, the fragment is a case of the loop's switch rather than a handler: its
+   * exits only name how they leave (`ex`, one of InterpExit) and break out of the loop, whose
+   * one shared epilogue does the arithmetic. Every exit's own arithmetic would be a site whose
+   * type feedback is empty until that exit is first taken, and V8 deoptimizes the whole
+   * interpreter at the first run of such a site (the first page fault of an `sd`, the first
+   * taken `bge`...).
+   */
+  interpLoop = false;
+  /**
    * The current instruction's exits leave for the dispatcher whatever their target: its flow is
    * 'end' (CSR writes, fences, traps, xRET), after which the dispatcher must look at interrupts
    * and translations again.
@@ -175,6 +198,8 @@ export class Gen {
 
   /** Leave the block at a known pc, counting this instruction as retired. */
   exit(target: Value): string {
+    if (this.interpLoop && target === this.target(0)) return `{ ex = ${InterpExit.Taken}; break run; }`;
+    if (this.interpLoop && target === this.nextPc) return `{ ex = ${InterpExit.Next}; break run; }`;
     if (this.interp) {
       // Only a branch's or jal's target (pc + immediate) can close a wait loop.
       const wait = this.waitField >= 0 && target === this.target(0) ? ` if (ops[o + ${this.waitField}] !== 0) h.exc = ${EXC_HAND_OFF};` : '';
@@ -214,6 +239,7 @@ export class Gen {
    */
   handOffCheck(): string {
     // The interpreter serves every hart: h.exc only ever says hand-off on a hart that shares the machine.
+    if (this.interpLoop) return ` if (h.exc === ${EXC_HAND_OFF}) { ex = ${InterpExit.Next}; break run; }`;
     if (this.interp) return ` if (h.exc === ${EXC_HAND_OFF}) { h.instret += n + 1; x[${PC_SLOT}] = pcs[i + 1]; x[0] = 0n; return false; }`;
     if (!this.handOff) return '';
     return ` if (h.exc === ${EXC_HAND_OFF}) { h.instret += ${this.index + 1 - this.committed}; x[${PC_SLOT}] = ${lit(this.nextPc)}; return; }`;
@@ -221,6 +247,7 @@ export class Gen {
 
   /** `pause`: leave at the next instruction and hand the turn over; nothing on one hart. */
   handOffNow(): string {
+    if (this.interpLoop) return `if (h.handOff) { h.exc = ${EXC_HAND_OFF}; ex = ${InterpExit.Next}; break run; }`;
     if (this.interp) return `if (h.handOff) { h.exc = ${EXC_HAND_OFF}; h.instret += n + 1; x[${PC_SLOT}] = pcs[i + 1]; x[0] = 0n; return false; }`;
     if (!this.handOff) return '';
     return `{ h.exc = ${EXC_HAND_OFF}; h.instret += ${this.index + 1 - this.committed}; x[${PC_SLOT}] = ${lit(this.nextPc)}; return; }`;
@@ -228,6 +255,7 @@ export class Gen {
 
   /** Leave the block after the slow path has already written the pc (mret, jalr helper...). */
   exitDynamic(): string {
+    if (this.interpLoop) return `{ ex = ${InterpExit.Dynamic}; break run; }`;
     if (this.interp) return '{ h.instret += n + 1; x[0] = 0n; return false; }';
     const r = this.region;
     if (r && !this.leaves) {
@@ -242,6 +270,7 @@ export class Gen {
 
   /** Leave the block at this instruction without retiring it: a trap or a debugger stop is pending. */
   fault(): string {
+    if (this.interpLoop) return `{ ex = ${InterpExit.Fault}; break run; }`;
     if (this.interp) return `{ h.instret += n; x[${PC_SLOT}] = pcs[i]; x[0] = 0n; return false; }`;
     return `{ h.instret += ${this.index - this.committed}; x[${PC_SLOT}] = ${lit(this.pc)}; return; }`;
   }

@@ -86,6 +86,9 @@ export interface Block {
   dropped: boolean;
 }
 
+/** The largest Smi V8 keeps unboxed (31 bits): promoteAt of a block that moves on no more. */
+const NEVER_PROMOTED = 2 ** 30 - 1;
+
 export const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
   'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo', 'cc', 'fpu', 'f64', 'f32', 'fu', 'fx', 'ma'];
 
@@ -280,7 +283,10 @@ function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering, host?: RegionHos
     // Hot code: the block and those it goes on to, as one function, where that can be made.
     const region = tier === Tier.Inline && tiering.regions !== false && host ? emitRegion(h, b, host) : undefined;
     b.fn = region && host!.respan(b, region.codeBefore, region.bytes) ? region.fn : emitBlock(h, b, tier === Tier.Cold);
-    b.promoteAt = tier === Tier.Cold ? tiering.hotWork : Infinity;
+    // Never read for inline blocks (the dispatcher counts no work for them); a Smi rather than
+    // Infinity, since a double here changes every Block's field representation at the first
+    // inline block, deprecating the map the dispatcher was optimized for.
+    b.promoteAt = tier === Tier.Cold ? tiering.hotWork : NEVER_PROMOTED;
   }
 }
 
@@ -331,7 +337,7 @@ export function emitCode(g: Gen, pc: bigint, code: { readonly decoded: readonly 
     g.index = code.decoded.length;
     g.pc = cur;
     g.len = (code.illegal & 3) === 3 ? 4 : 2;
-    parts.push(`${g.sync()}h.insn = ${code.illegal}; h.illegal(); ${g.fault()}`);
+    parts.push(`${g.sync()}h.insn = ${code.illegal | 0}; h.illegal(); ${g.fault()}`);
   } else if (!code.ended) {
     g.index = code.decoded.length - 1;
     g.pc = BigInt.asIntN(64, cur - BigInt(code.decoded[code.decoded.length - 1].len));

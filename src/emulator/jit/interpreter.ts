@@ -14,8 +14,9 @@
 // (`imms`). See docs/performance.md for the candidates measured.
 import { INSTRUCTIONS } from '../isa/table.js';
 import type { Decoded, InsnDef } from '../isa/types.js';
-import { Gen } from './codegen.js';
+import { Gen, InterpExit } from './codegen.js';
 import type { Block } from './compiler.js';
+import { EXC_HAND_OFF } from '../cpu/exits.js';
 
 /** The fields of one instruction record in a block's `ops`. */
 export const OPS_WIDTH = 10;
@@ -133,6 +134,7 @@ function caseOf(kind: number, def: InsnDef): string {
   g.interp = true;
   g.calls = true;
   g.waitField = F_WAIT;
+  g.interpLoop = true;
   const body = def.emit(symbolic(def), g).replaceAll('return false;', 'return;');
   const loads = LOCALS.filter(([local]) => new RegExp(`\\b${local}\\b`).test(body))
     .map(([local, f]) => `${local} = ops[o + ${f}]${f === F_RAW ? ' >>> 0' : ''}`);
@@ -158,7 +160,7 @@ export function interpreterFactory(params: readonly string[]): (...names: unknow
   });
   const g = new Gen();
   g.interp = true;
-  handlers.push(handler(KIND_ILLEGAL, undefined, `h.insn = raw; h.illegal(); ${g.fault()}`));
+  handlers.push(handler(KIND_ILLEGAL, undefined, `h.insn = raw | 0; h.illegal(); ${g.fault()}`));
   // One function per kind rather than one switch: a switch this size is one function for V8,
   // deoptimized and recompiled whole (some 200 ms) each time an instruction kind it has not
   // seen yet first runs.
@@ -169,8 +171,8 @@ const H = [${handlers.map((h) => h.slice('function '.length, h.indexOf('('))).jo
 return function interpret(b) {
   ops = b.ops; pcs = b.pcs; imms = b.imms;
   const count = b.len;
-  let n = 0;
-  for (let i = 0, o = 0; i < count; i++, o += ${OPS_WIDTH}) {
+  let n = 0, i = 0, o = 0, ex = ${InterpExit.End};
+  run: for (; i < count; i++, o += ${OPS_WIDTH}) {
     switch (ops[o]) {
 ${inlined.join('\n')}
     default: if (!H[ops[o]](i, o, n)) return;
@@ -178,8 +180,14 @@ ${inlined.join('\n')}
     x[0] = 0n;
     n++;
   }
+  // The one epilogue of the switch's exits (Gen.interpLoop), fed by the first block's end.
+  if (ex > ${InterpExit.Fault}) { n++; i++; }
   h.instret += n;
-  x[32] = pcs[count];
+  if (ex === ${InterpExit.Taken}) {
+    x[32] = pcs[i - 1] + imms[i - 1];
+    if (ops[o + ${F_WAIT}] !== 0) h.exc = ${EXC_HAND_OFF};
+  } else if (ex !== ${InterpExit.Dynamic}) x[32] = pcs[i];
+  x[0] = 0n;
 };`;
   factory = new Function(...params, source) as (...names: unknown[]) => (b: Block) => void;
   return factory;
