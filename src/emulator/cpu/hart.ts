@@ -211,11 +211,12 @@ export class Hart {
   /**
    * The RAM offset of an aligned data access at vaddr (lo, hi: its halves) through this
    * privilege's TLB, as translated code finds it: a load entry (or a store entry, `store`), or
-   * -1 on a miss. An entry exists only where no watchpoint or data trigger needs to see the
-   * access, and a store entry only for a page already marked dirty, so an access through one
-   * does what the same access from translated code does.
+   * -1 on a miss or while a data trigger is armed. An entry exists only where no watchpoint
+   * needs to see the access, and a store entry only for a page already marked dirty, so an
+   * access through one does what the same access from translated code does.
    */
   private tlbOffset(lo: number, hi: number, store: boolean): number {
+    if (this.csr.triggers.dataArmed) return -1;
     const t = this.tlbs[this.priv], e = (lo >>> 12) & (TLB_SIZE - 1), tag = lo & -4096;
     if (store) return t.w[e] === tag && t.wh[e] === hi ? t.wo[e] + (lo & 4095) : -1;
     return t.r[e] === tag && t.rh[e] === hi ? t.ro[e] + (lo & 4095) : -1;
@@ -256,7 +257,7 @@ export class Hart {
     // A store that hit its TLB entry but not the fast path writes into a chunk of translated
     // code: it drops those blocks, and needs no walk.
     const lo = this.u[2 * ADDR_SLOT] | 0;
-    if ((lo & (size - 1)) === 0 && !this.csr.triggers.dataArmed) {
+    if ((lo & (size - 1)) === 0) {
       const off = this.tlbOffset(lo, this.u[2 * ADDR_SLOT + 1], true);
       if (off >= 0) { this.storeRam(off, size, this.x[DATA_SLOT]); return true; }
     }
@@ -370,7 +371,7 @@ export class Hart {
   lr(size: 4 | 8, rd: number, rs1: number): boolean {
     const vaddr = this.x[rs1];
     if ((vaddr & BigInt(size - 1)) !== 0n) { this.exception(Exception.LoadMisaligned, vaddr); return false; }
-    const off = this.csr.triggers.dataArmed ? -1 : this.tlbOffset(this.u[2 * rs1] | 0, this.u[2 * rs1 + 1], false);
+    const off = this.tlbOffset(this.u[2 * rs1] | 0, this.u[2 * rs1 + 1], false);
     const v = off >= 0 ? readRam(this.bus.ram, off, size) : this.load(vaddr, size);
     if (v === undefined) return false;
     this.reservation = vaddr;
@@ -385,20 +386,20 @@ export class Hart {
     this.reservation = -1n;
     let ok = false;
     if (held) {
-      const off = this.csr.triggers.dataArmed ? -1 : this.tlbOffset(this.u[2 * rs1] | 0, this.u[2 * rs1 + 1], true);
+      const off = this.tlbOffset(this.u[2 * rs1] | 0, this.u[2 * rs1 + 1], true);
       if (off >= 0) {
-        // A store entry: the page is writable, so the load and the store below cannot fault.
+        // A store entry: the page is writable RAM, so neither the read nor the write can fault.
         if (readRam(this.bus.ram, off, size) === this.reservationValue) { this.storeRam(off, size, this.x[rs2]); ok = true; }
       } else {
-      const cur = this.load(vaddr, size);
-      if (cur === undefined) {
-        if (this.excCause === Exception.LoadPageFault) this.excCause = Exception.StorePageFault;
-        return false;
-      }
-      if (cur === this.reservationValue) {
-        if (!this.store(vaddr, size, this.x[rs2])) return false;
-        ok = true;
-      }
+        const cur = this.load(vaddr, size);
+        if (cur === undefined) {
+          if (this.excCause === Exception.LoadPageFault) this.excCause = Exception.StorePageFault;
+          return false;
+        }
+        if (cur === this.reservationValue) {
+          if (!this.store(vaddr, size, this.x[rs2])) return false;
+          ok = true;
+        }
       }
     }
     if (rd !== 0) this.x[rd] = ok ? 0n : 1n;
@@ -414,7 +415,7 @@ export class Hart {
     if ((vaddr & BigInt(size - 1)) !== 0n) { this.exception(Exception.LoadMisaligned, vaddr); return false; }
     // Through a store entry of the TLB when there is one (the page is writable RAM, already
     // translated): kernels' atomics and locks hit the same few pages over and over.
-    const off = this.csr.triggers.dataArmed ? -1 : this.tlbOffset(this.u[2 * rs1] | 0, this.u[2 * rs1 + 1], true);
+    const off = this.tlbOffset(this.u[2 * rs1] | 0, this.u[2 * rs1 + 1], true);
     let paddr: bigint, raw: bigint | undefined;
     if (off >= 0) {
       paddr = BigInt(this.bus.ram.base + off);
