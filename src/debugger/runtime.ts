@@ -479,6 +479,16 @@ export class ChronosRuntime {
     return shown < all.length ? info.qualifiedName(all[shown]) : undefined;
   }
 
+  /**
+   * The line and the inlined calls (outermost first) the innermost frame shows on a hart: at an
+   * inlined call's first instruction, the caller at the call's line; `line` gives the pc's line
+   * where no inlined call names one.
+   */
+  private shownAt(hart: number, line: () => SourceLocation | undefined): { line: SourceLocation | undefined; inlined: Die[] } {
+    const frames = this.stack(1, hart).filter((f) => physicalOf(f) === 0);
+    return { line: frames[0]?.callSite ?? line(), inlined: frames.flatMap((f) => (f.inlined ? [f.inlined] : [])).reverse() };
+  }
+
   /** The frames a hart's registers make, without inlined calls: unwinding. */
   private physicalStack(max = 64, hart = this.focus): Frame[] {
     const h = this.machine.harts[hart];
@@ -1010,14 +1020,10 @@ export class ChronosRuntime {
       },
       returnAddress: () => this.physicalStack(2, hart)[1]?.pc,
       inlined: (pc) => this.valuesOf(this.codeAt(hart, pc)).debugInfo()?.inlinedAt(this.codeAddress(hart, pc)) ?? [],
-      shown: () => {
-        const frames = this.stack(1, hart).filter((f) => physicalOf(f) === 0);
+      shown: () => this.shownAt(hart, () => {
         const pc = this.pcOf(hart);
-        return {
-          line: frames[0]?.callSite ?? this.codeAt(hart, pc)?.lines.lookup(this.codeAddress(hart, pc)),
-          inlined: frames.flatMap((f) => (f.inlined ? [f.inlined] : [])).reverse(),
-        };
-      },
+        return this.codeAt(hart, pc)?.lines.lookup(this.codeAddress(hart, pc));
+      }),
       entryOf: (scope) => this.valuesOf(this.programOn(hart)).debugInfo()?.entryPc(scope as Die),
       inScope: (scope, pc) => this.valuesOf(this.codeAt(hart, pc)).debugInfo()?.covers(scope as Die, this.codeAddress(hart, pc)) ?? false,
     };
@@ -1101,17 +1107,12 @@ export class ChronosRuntime {
     try {
       if (this.atStartOfHistory(hart)) return;
       if (granularity === 'instruction') { h.seek(this.machine.progress - 1); this.emitStop({ kind: 'step', hart }); return; }
-      const line = (): { line: number; file: string } | undefined => this.program.lines.lookup(this.pcOf(hart));
+      const line = (): SourceLocation | undefined => this.program.lines.lookup(this.pcOf(hart));
       const sp = (): bigint => BigInt.asUintN(64, this.reg(2, hart));
       const same = (a?: { line: number; file: string }, b?: { line: number; file: string }): boolean => !!a && !!b && a.line === b.line && a.file === b.file;
       const info = this.values.debugInfo();
       const fn = (): bigint | undefined => this.symbols.at(this.pcOf(hart))?.sym.address;
-      // The line and inlined calls the innermost frame shows (at an inlined call's first
-      // instruction, the caller at the call's line).
-      const shown = (): { line: { line: number; file: string } | undefined; inlined: Die[] } => {
-        const fs = this.stack(1, hart).filter((f) => physicalOf(f) === 0);
-        return { line: fs[0]?.callSite ?? line(), inlined: fs.flatMap((f) => (f.inlined ? [f.inlined] : [])).reverse() };
-      };
+      const shown = (): { line: SourceLocation | undefined; inlined: Die[] } => this.shownAt(hart, line);
       const first = shown();
       const start = first.line, startSp = sp(), startFn = fn();
       let target: { line: number; file: string } | undefined;
