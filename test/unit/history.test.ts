@@ -2,6 +2,7 @@
 // changed at the present are part of the past from then on, so going back before the change
 // shows the machine without it, going to it shows it, and replaying forward through it reaches
 // the same present. The guest: a loop storing a counter (sd a0,0(a1); addi a0,a0,1; j -8).
+// Also: going back to a watchpoint finds every access, wherever the checkpoints fall.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Machine } from '../../src/emulator/machine.js';
@@ -78,4 +79,29 @@ test('with two harts, every recorded position is rebuilt exactly on both', () =>
     assert.deepEqual(m.saveState(), expected[i].state, `both harts at ${positions[i]}`);
     assert.deepEqual(m.debug.readPhys(SLOT, 128), expected[i].ram, `memory at ${positions[i]}`);
   }
+});
+
+test('reverse searches find every watched store, also the one a checkpoint was taken at while stopped there', () => {
+  const m = machine();
+  const h = new History(m, 16 << 20, 1000);
+  runTo(h, 5_500);
+  m.setWatchpoints([{ address: SLOT, size: 8, access: 'write', physical: true }]);
+  const forward = (): number => {
+    let r = h.run(10_000, { resume: true });
+    while (r.kind === 'budget') r = h.run(10_000, { resume: false });
+    assert.equal(r.kind, 'watchpoint');
+    return m.progress;
+  };
+  // The store (sd, every third instruction) is at positions 0, 3, 6, ...
+  assert.equal(forward(), 5_502);
+  // An edit while stopped at the store: its checkpoint is taken at a watchpoint stop.
+  m.hart.x[12] = 7n;
+  h.edited();
+  for (let want = 5_505; want <= 5_601; want += 3) assert.equal(forward(), want);
+  for (let want = 5_598; want >= 5_301; want -= 3) {
+    const r = h.findLast(m.progress, (s) => s.kind === 'watchpoint');
+    assert.equal(r?.kind, 'watchpoint');
+    assert.equal(m.progress, want, 'the latest store before');
+  }
+  for (let want = 5_304; want <= 5_601; want += 3) assert.equal(forward(), want, 'the next store');
 });
