@@ -1097,16 +1097,36 @@ export class ChronosRuntime {
   }
 
   /**
-   * Step back: one instruction or trap entry of the machine (with several harts, of whichever
-   * hart made it), or one source line of `hart` (calls it made on that line are stepped back
-   * over, as reverse-next does).
+   * Back to before `hart`'s last instruction or trap entry: the machine's last one when the hart
+   * is alone, else the latest position at which the hart had not made it yet (the other harts
+   * went back as far). At the start of the recorded history, or when the hart made no step in
+   * it, the machine goes to that start, and the answer is false.
+   */
+  private backOne(hart: number): boolean {
+    const h = this.travel, m = this.machine;
+    if (m.progress <= h.window.first) return false;
+    if (m.harts.length === 1) { h.seek(m.progress - 1); return true; }
+    const r = m.runners[hart];
+    if (h.seekBefore(() => r.progress)) return true;
+    h.seek(h.window.first);
+    return false;
+  }
+
+  /**
+   * Step back: one instruction or trap entry of `hart` (the other harts go back to where they
+   * were then), or one source line of `hart` (calls it made on that line are stepped back over,
+   * as reverse-next does).
    */
   async stepBack(granularity: 'instruction' | 'line', hart = this.focus): Promise<void> {
     const h = this.travel;
     const generation = this.begin();
     try {
       if (this.atStartOfHistory(hart)) return;
-      if (granularity === 'instruction') { h.seek(this.machine.progress - 1); this.emitStop({ kind: 'step', hart }); return; }
+      if (granularity === 'instruction') {
+        if (!this.backOne(hart) && this.atStartOfHistory(hart)) return;
+        this.emitStop({ kind: 'step', hart });
+        return;
+      }
       const line = (): SourceLocation | undefined => this.program.lines.lookup(this.pcOf(hart));
       const sp = (): bigint => BigInt.asUintN(64, this.reg(2, hart));
       const same = (a?: { line: number; file: string }, b?: { line: number; file: string }): boolean => !!a && !!b && a.line === b.line && a.file === b.file;
@@ -1117,8 +1137,7 @@ export class ChronosRuntime {
       const start = first.line, startSp = sp(), startFn = fn();
       let target: { line: number; file: string } | undefined;
       for (let n = 0; n < STEP_BACK_LIMIT; n++) {
-        if (this.atStartOfHistory(hart)) return;
-        h.seek(this.machine.progress - 1);
+        if (this.atStartOfHistory(hart) || (!this.backOne(hart) && this.atStartOfHistory(hart))) return;
         const here = line();
         // An inlined call made from the start's frame is stepped back over, as a call is: at
         // its first instruction the frame shows the call's line, which is where to stop.
@@ -1140,8 +1159,7 @@ export class ChronosRuntime {
       // Back to where that line began (an inlined call's line may have code of its own before the call).
       for (let n = 0; target && n < STEP_BACK_LIMIT && this.machine.progress > h.window.first; n++) {
         const at = this.machine.progress, depth = sp();
-        h.seek(at - 1);
-        if (!same(line(), target) || sp() < depth) { h.seek(at); break; }
+        if (!this.backOne(hart) || !same(line(), target) || sp() < depth) { h.seek(at); break; }
       }
       this.emitStop({ kind: 'step', hart });
     } finally {

@@ -9,7 +9,7 @@ import { HartStatus } from './sbi/sbi.js';
 import { NO_DEADLINE } from './clock.js';
 
 export interface HartRunnerState {
-  sbiTimer: bigint; status: HartStatus; trapAcknowledged: boolean; watchSkip: boolean; plicLines: [boolean, boolean];
+  sbiTimer: bigint; status: HartStatus; trapAcknowledged: boolean; watchSkip: boolean; plicLines: [boolean, boolean]; traps: number;
 }
 
 export class HartRunner {
@@ -32,6 +32,11 @@ export class HartRunner {
   trapAcknowledged = false;
   /** Resuming from a watchpoint stop: the access that stopped goes through once. */
   watchSkip = false;
+  /**
+   * Traps this hart has entered. With its instructions retired, the hart's own progress, which
+   * says where it last moved when several harts share the machine's (time travel's step back).
+   */
+  traps = 0;
 
   constructor(readonly hart: Hart, code: CodeMap) {
     this.blocks = new BlockCache(code);
@@ -54,6 +59,9 @@ export class HartRunner {
   }
 
   /** Recompute the device-driven pending bits (mip) from the timers, the CLINT and the PLIC. */
+  /** The hart's own progress: instructions retired plus traps entered. */
+  get progress(): number { return this.hart.instret + this.traps; }
+
   updateInterruptLines(now: bigint, mtimecmp: bigint, msip: boolean): void {
     const csr = this.hart.csr;
     let hw = 0n;
@@ -66,11 +74,11 @@ export class HartRunner {
   }
 
   save(): HartRunnerState {
-    return { sbiTimer: this.sbiTimer, status: this.status, trapAcknowledged: this.trapAcknowledged, watchSkip: this.watchSkip, plicLines: [...this.plicLines] };
+    return { sbiTimer: this.sbiTimer, status: this.status, trapAcknowledged: this.trapAcknowledged, watchSkip: this.watchSkip, plicLines: [...this.plicLines], traps: this.traps };
   }
 
   restore(s: HartRunnerState): void {
-    this.sbiTimer = s.sbiTimer; this.status = s.status; this.trapAcknowledged = s.trapAcknowledged; this.watchSkip = s.watchSkip;
+    this.sbiTimer = s.sbiTimer; this.status = s.status; this.trapAcknowledged = s.trapAcknowledged; this.watchSkip = s.watchSkip; this.traps = s.traps;
     this.plicLines[0] = s.plicLines[0]; this.plicLines[1] = s.plicLines[1];
     this.passBreakpoint = undefined;
     this.irqDirty = true;

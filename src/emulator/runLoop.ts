@@ -365,6 +365,7 @@ export class RunLoop {
     }
     r.trapAcknowledged = false;
     m.trapsTaken++;
+    r.traps++;
     if (m.onTrapTaken) m.onTrapTaken(r.hart.hartId, cause);
     return false;
   }

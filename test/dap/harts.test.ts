@@ -1,6 +1,7 @@
 // Harts as threads, over DAP: a bare program on three harts (test/programs/smp/locks.c) where
 // every hart runs main(hartid). Each hart is a thread with its own registers, stack and
-// variables; a stop names the hart that stopped; stepping a thread moves that hart.
+// variables; a stop names the hart that stopped; stepping a thread moves that hart, forward and
+// back (time travel).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -85,5 +86,42 @@ test('stepping a thread moves its hart, and the stop is reported on that thread'
   assert.equal(stopped(line).body.threadId, 2);
   assert.match((await c.stackTraceRequest({ threadId: 2 })).body.stackFrames[0].name, /reserve_then_sc/);
   assert.ok(typeof other === 'bigint');
+  await c.stop();
+});
+
+test('stepping a thread back moves its hart back one of its own instructions, whatever the others ran meanwhile', async () => {
+  const c = await client();
+  await launch(c, { program: ELF, bios: 'none', smp: 3 });
+  await c.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'reserve_then_sc' }] });
+  const [, ev] = await Promise.all([c.configurationDoneRequest(), c.waitForEvent('stopped')]);
+  assert.equal(stopped(ev).body.threadId, 2);
+  const registers = async (t: number): Promise<string[]> => {
+    const frame = (await c.stackTraceRequest({ threadId: t })).body.stackFrames[0];
+    const ref = (await c.scopesRequest({ frameId: frame.id })).body.scopes.find((s) => s.name === 'Registers')!.variablesReference;
+    return [frame.instructionPointerReference!, ...(await c.variablesRequest({ variablesReference: ref })).body.variables.map((v) => `${v.name}=${v.value}`)];
+  };
+  const position = async (): Promise<number> => ((await c.customRequest('chronos/stats')).body as { history: { position: number } }).history.position;
+  // Forward through the lr.d, the store and into the wait loop, one instruction of hart 1 at a
+  // time; hart 0 runs its turns meanwhile.
+  const seen = [await registers(2)], at = [await position()];
+  for (let i = 0; i < 24; i++) {
+    const [, step] = await Promise.all([c.stepInRequest({ threadId: 2, granularity: 'instruction' }), c.waitForEvent('stopped')]);
+    assert.equal(stopped(step).body.threadId, 2);
+    seen.push(await registers(2));
+    at.push(await position());
+  }
+  assert.ok(at.some((p, i) => i > 0 && p - at[i - 1] > 1), `the other harts ran between hart 1's steps: positions ${at.join(' ')}`);
+  for (let i = 23; i >= 0; i--) {
+    const [, back] = await Promise.all([c.stepBackRequest({ threadId: 2, granularity: 'instruction' }), c.waitForEvent('stopped')]);
+    assert.equal(stopped(back).body.threadId, 2);
+    assert.deepEqual(await registers(2), seen[i], `hart 1 after ${24 - i} steps back`);
+    // Just before hart 1's step, which ended the forward run that made it.
+    assert.equal(await position(), at[i + 1] - 1);
+  }
+  // A line back on thread 2 leaves reserve_then_sc's first line for the line that called it.
+  const [, line] = await Promise.all([c.stepBackRequest({ threadId: 2 }), c.waitForEvent('stopped')]);
+  assert.equal(stopped(line).body.threadId, 2);
+  const frame = (await c.stackTraceRequest({ threadId: 2 })).body.stackFrames[0];
+  assert.equal(frame.name, 'main');
   await c.stop();
 });

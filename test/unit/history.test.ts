@@ -79,6 +79,19 @@ test('with two harts, every recorded position is rebuilt exactly on both', () =>
     assert.deepEqual(m.saveState(), expected[i].state, `both harts at ${positions[i]}`);
     assert.deepEqual(m.debug.readPhys(SLOT, 128), expected[i].ram, `memory at ${positions[i]}`);
   }
+  // Back to before one hart's last instruction: across the other hart's turn when it ran last.
+  const own = (k: number) => (): number => m.runners[k].progress;
+  for (const [p, k] of [[10_003, 0], [10_003, 1], [25_000, 0], [3, 1], [9_999, 1]] as const) {
+    h.seek(p);
+    const now = own(k)();
+    const found = h.seekBefore(own(k));
+    if (now === 0) { assert.equal(found, false); assert.equal(m.progress, p, 'a hart that never ran: the machine stays'); continue; }
+    assert.equal(found, true);
+    const q = m.progress;
+    assert.equal(own(k)(), now - 1, `hart ${k} one step back from ${p}`);
+    h.seek(q + 1);
+    assert.equal(own(k)(), now, `and its step is the next position (${q})`);
+  }
 });
 
 test('reverse searches find every watched store, also the one a checkpoint was taken at while stopped there', () => {

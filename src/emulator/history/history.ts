@@ -221,6 +221,29 @@ export class History {
   }
 
   /**
+   * Go to the latest position before this one at which `count` was lower than it is here, where
+   * `count` is something running never lowers (one hart's own progress, when several harts
+   * share the machine's). Returns false, with the machine where it was, when `count` is as it is
+   * here all through the window. A search by halves: some twenty seeks, each from a checkpoint
+   * nearer than the one before it (seek leaves checkpoints behind).
+   */
+  seekBefore(count: () => number): boolean {
+    const start = this.m.progress, now = count();
+    let lo = this.checkpoints[0].at, hi = start;
+    if (lo >= hi) return false;
+    this.seek(lo);
+    if (count() >= now) { this.seek(start); return false; }
+    // count is lower at lo and as it is now at hi.
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      this.seek(mid);
+      if (count() < now) lo = mid; else hi = mid;
+    }
+    this.seek(lo);
+    return true;
+  }
+
+  /**
    * Go to the latest stop before position `before` that `accept` takes (breakpoints,
    * watchpoints, trap filters as the machine has them now), searching back one checkpoint
    * interval at a time. Returns that stop with the machine in it, or undefined (the machine is
