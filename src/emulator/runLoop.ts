@@ -33,10 +33,11 @@ export interface RunOptions {
   stepHart?: number;
   /**
    * The debugger resumes from a stop: the hart whose turn it is passes a breakpoint at its pc
-   * once, and a hart stopped by a watchpoint makes the access that stopped it (true by default).
-   * A caller running on in slices passes false, so that a slice ending just before a breakpoint
-   * does not skip it; so does one that starts from a restored state, where no stop was seen yet
-   * (a checkpoint may have been taken while a watchpoint held the machine).
+   * once, a hart stopped by a watchpoint makes the access that stopped it, and one stopped
+   * before a trap's handler enters it (true by default). A caller running on in slices passes
+   * false, so that a slice ending just before a breakpoint does not skip it; so does one that
+   * starts from a restored state, where no stop was seen yet (a checkpoint may have been taken
+   * while a watchpoint or an exception filter held the machine).
    */
   resume?: boolean;
   /**
@@ -84,7 +85,7 @@ export class RunLoop {
     for (const h of opts.hold ?? []) this.runnable[h] = false;
     const first = runners[this.current];
     if (opts.resume !== false && this.canRun(first)) first.passBreakpoint = BigInt.asUintN(64, first.hart.pc);
-    else if (opts.resume === false) for (const r of runners) r.watchSkip = false;
+    else if (opts.resume === false) for (const r of runners) { r.watchSkip = false; r.trapAcknowledged = false; }
     for (;;) {
       if (m.stopReason) return m.stopReason;
       const left = limit - m.progress;

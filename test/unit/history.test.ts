@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Machine } from '../../src/emulator/machine.js';
 import { History, HistoryError } from '../../src/emulator/history/history.js';
+import { encode as e } from '../isa/encode.js';
 
 const SLOT = 0x80010000n;
 
@@ -117,4 +118,40 @@ test('reverse searches find every watched store, also the one a checkpoint was t
     assert.equal(m.progress, want, 'the latest store before');
   }
   for (let want = 5_304; want <= 5_601; want += 3) assert.equal(forward(), want, 'the next store');
+});
+
+test('reverse searches find every trap an exception filter stops at, also the one a checkpoint was taken at while stopped there', () => {
+  // csrw mtvec, t0; then ecall; addi a0,a0,1; j -8, and a handler that steps mepc past the ecall.
+  const T0 = 5, T1 = 6, MEPC = 0x341, MTVEC = 0x305, ECALL_FROM_M = 11n, MRET = 0x30200073;
+  const m = new Machine({ bios: 'none', memoryMiB: 4 });
+  const words = [e('csrrw', { rd: 0, rs1: T0, csr: MTVEC }), e('ecall'), e('addi', { rd: 10, rs1: 10, imm: 1 }), e('jal', { rd: 0, imm: -8 })];
+  const handler = [e('csrrs', { rd: T1, rs1: 0, csr: MEPC }), e('addi', { rd: T1, rs1: T1, imm: 4 }), e('csrrw', { rd: 0, rs1: T1, csr: MEPC }), MRET];
+  m.debug.writePhys(0x80000000n, new Uint8Array(Uint32Array.from(words).buffer));
+  m.debug.writePhys(0x80000100n, new Uint8Array(Uint32Array.from(handler).buffer));
+  m.bootBare(0x80000000n);
+  m.hart.x[T0] = 0x80000100n;
+  m.trapFilter = (cause) => cause === ECALL_FROM_M;
+  const h = new History(m, 16 << 20, 1000);
+  const forward = (): number => {
+    let r = h.run(10_000, { resume: true });
+    while (r.kind === 'budget') r = h.run(10_000, { resume: false });
+    assert.equal(r.kind, 'trap');
+    return m.progress;
+  };
+  // A stop before each trap's handler, every 7 positions (the trap entry, 4 in the handler,
+  // addi, j), from 1 on.
+  const stops: number[] = [];
+  for (let i = 0; i < 300; i++) stops.push(forward());
+  assert.deepEqual(stops.slice(0, 3), [1, 8, 15]);
+  // An edit while stopped before a handler: its checkpoint is taken there.
+  m.hart.x[12] = 7n;
+  h.edited();
+  for (let i = 0; i < 20; i++) stops.push(forward());
+  const back: number[] = [];
+  for (let k = 0; k < 40; k++) {
+    const r = h.findLast(m.progress, (s) => s.kind === 'trap');
+    assert.equal(r?.kind, 'trap');
+    back.push(m.progress);
+  }
+  assert.deepEqual(back, stops.slice(0, -1).reverse().slice(0, 40), `every stop in turn, ${stops[299]} (the edit's) among them`);
 });
