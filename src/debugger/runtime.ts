@@ -1106,8 +1106,7 @@ export class ChronosRuntime {
     const h = this.travel, m = this.machine;
     if (m.progress <= h.window.first) return false;
     if (m.harts.length === 1) { h.seek(m.progress - 1); return true; }
-    const r = m.runners[hart];
-    if (h.seekBefore(() => r.progress)) return true;
+    if (h.backOn(hart)) return true;
     h.seek(h.window.first);
     return false;
   }

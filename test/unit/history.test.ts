@@ -82,10 +82,10 @@ test('with two harts, every recorded position is rebuilt exactly on both', () =>
   }
   // Back to before one hart's last instruction: across the other hart's turn when it ran last.
   const own = (k: number) => (): number => m.runners[k].progress;
-  for (const [p, k] of [[10_003, 0], [10_003, 1], [25_000, 0], [3, 1], [9_999, 1]] as const) {
+  for (const [p, k] of [[10_003, 0], [10_003, 1], [25_000, 0], [3, 1], [9_999, 1], [30_001, 1], [20_000, 1]] as const) {
     h.seek(p);
     const now = own(k)();
-    const found = h.seekBefore(own(k));
+    const found = h.backOn(k);
     if (now === 0) { assert.equal(found, false); assert.equal(m.progress, p, 'a hart that never ran: the machine stays'); continue; }
     assert.equal(found, true);
     const q = m.progress;

@@ -221,23 +221,27 @@ export class History {
   }
 
   /**
-   * Go to the latest position before this one at which `count` was lower than it is here, where
-   * `count` is something running never lowers (one hart's own progress, when several harts
-   * share the machine's). Returns false, with the machine where it was, when `count` is as it is
-   * here all through the window. A search by halves: some twenty seeks, each from a checkpoint
-   * nearer than the one before it (seek leaves checkpoints behind).
+   * Go to just before hart `hart`'s last instruction or trap entry: the latest position before
+   * this one at which the hart's own progress (HartRunner.progress) was lower than it is here,
+   * when several harts share the machine's. Returns false, with the machine where it was, when
+   * the hart made no step in the window. The checkpoints' states say between which two the step
+   * is; a search by halves finds it there, each seek replaying from a nearer checkpoint than
+   * the one before (seek leaves checkpoints behind).
    */
-  seekBefore(count: () => number): boolean {
-    const start = this.m.progress, now = count();
-    let lo = this.checkpoints[0].at, hi = start;
-    if (lo >= hi) return false;
-    this.seek(lo);
-    if (count() >= now) { this.seek(start); return false; }
-    // count is lower at lo and as it is now at hi.
+  backOn(hart: number): boolean {
+    const m = this.m, start = m.progress;
+    const own = (): number => m.runners[hart].progress;
+    const ownAt = (c: Checkpoint): number => c.state.harts[hart].instret + c.state.runners[hart].traps;
+    const now = own();
+    let j = this.lastBefore(start);
+    while (j >= 0 && ownAt(this.checkpoints[j]) >= now) j--;
+    if (j < 0) return false;
+    // The hart is behind at lo and where it is now at hi.
+    let lo = this.checkpoints[j].at, hi = Math.min(start, this.checkpoints[j + 1]?.at ?? start);
     while (hi - lo > 1) {
       const mid = lo + Math.floor((hi - lo) / 2);
       this.seek(mid);
-      if (count() < now) lo = mid; else hi = mid;
+      if (own() < now) lo = mid; else hi = mid;
     }
     this.seek(lo);
     return true;
