@@ -1,5 +1,6 @@
 // `npm run bench`: the guests on Chronos and, where it is installed, on QEMU in the same run:
-// test/bench/cpu.c (integer) bare and paged, test/bench/fp.c (floating point, rv64gc),
+// test/bench/cpu.c (integer) bare and paged, test/bench/alu.c (register shifts, mulh*, 64-bit
+// division), test/bench/fp.c (floating point, rv64gc),
 // test/programs/aspace.c (a satp write and sfence.vma every few hundred instructions, paged)
 // and test/programs/cold.S (16,384 small functions, each run once); prints both rates and
 // their ratio; the Chronos OS boot with its self-tests and user tests, and the Linux boot of scripts/linux-image.sh to its init and power-off, whole
@@ -29,6 +30,7 @@ function have(cmd: string): boolean {
 interface Guest { sources: string[]; march: string; mabi: string }
 const INTEGER: Guest = { sources: ['test/bench/cpu.c'], march: 'rv64imac_zicsr_zifencei', mabi: 'lp64' };
 const FLOAT: Guest = { sources: ['test/bench/fp.c'], march: 'rv64gc', mabi: 'lp64d' };
+const ALU: Guest = { ...INTEGER, sources: ['test/bench/alu.c'] };
 const ASPACE: Guest = { ...INTEGER, sources: ['test/programs/aspace.c'] };
 const COLD: Guest = { ...INTEGER, sources: ['test/programs/cold.S', 'test/programs/cold.c'] };
 
@@ -182,12 +184,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const result: Record<string, unknown> = { date: new Date().toISOString() };
-  // `node dist/bench.js aspace cold` runs only those (`chronos` names the Chronos OS boot, `linux`
+  // `node dist/bench.js aspace cold` runs only those (`alu` names the ALU guest, `chronos` the Chronos OS boot, `linux`
   // the Linux boot, `history` time travel's costs, `startup` F5 to the first breakpoint).
   const only = process.argv.slice(2);
   const cases: [string, () => Record<string, unknown>][] = [
     ['bare', () => measure('M-mode, no paging', build('cpu', 1500), build('cpu-empty', 0))],
     ['paged', () => measure('S-mode, SV39 4 KiB pages', build('cpu-paged', 1500, 'test/bench/paged.S'), build('cpu-paged-empty', 0, 'test/bench/paged.S'))],
+    ['alu', () => measure('M-mode, 64-bit shifts by a register, mulh*, div and rem', build('alu', 1000, undefined, ALU),
+      build('alu-empty', 0, undefined, ALU), ALU.sources.join(' '))],
     ['float', () => measure('M-mode, floating point (rv64gc)', build('fp', 2000, undefined, FLOAT), build('fp-empty', 0, undefined, FLOAT), FLOAT.sources.join(' '))],
     ['aspace', () => measure('S-mode, SV39, satp write and sfence.vma every ~380 instructions',
       build('aspace', 100_000, 'test/bench/paged.S', ASPACE), build('aspace-empty', 0, 'test/bench/paged.S', ASPACE), ASPACE.sources.join(' '))],

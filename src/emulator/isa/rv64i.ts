@@ -35,9 +35,23 @@ const load = (name: string, f3: number, size: 1 | 2 | 4 | 8, signed: boolean, do
 const store = (name: string, f3: number, size: 1 | 2 | 4 | 8, doc: string): InsnDef =>
   op(name, 'S', 0x23 | (f3 << 12), MI, 'rs2,imm(rs1)', doc, (d, g) => g.store(d.rs2, d.rs1, d.imm, size));
 
-/** 64-bit shifts by a register amount go through 32-bit halves: V8 does not lower them. */
-const shiftReg = (fn: string) => (d: Decoded, g: Gen): string =>
-  d.rd === 0 ? '' : `rt.${fn}(u, ${d.rd}, ${d.rs1}, u[${g.lo(d.rs2)}] & 63);`;
+/**
+ * 64-bit shifts by a register amount, written over the 32-bit halves of the registers (the `u`
+ * and `i32` views): V8 does not lower a BigInt shift by a variable amount (12-24 M ops/s), and a
+ * call to a helper over the halves cost 1.9 ns a shift more than an xor, this 0.5 ns
+ * (docs/performance.md). `(l >>> 1) >>> (31 - s)` is `l >>> (32 - s)` without its s = 0 case,
+ * where JavaScript's shift by 32 would be a shift by 0.
+ */
+const shiftReg = (kind: 'sll' | 'srl' | 'sra') => (d: Decoded, g: Gen): string => {
+  if (d.rd === 0) return '';
+  const lo = g.lo(d.rd), hi = g.hi(d.rd);
+  const read = `const s = u[${g.lo(d.rs2)}] & 63, l = u[${g.lo(d.rs1)}], h = ${kind === 'sra' ? 'i32' : 'u'}[${g.hi(d.rs1)}];`;
+  switch (kind) {
+    case 'sll': return `{ ${read} if (s < 32) { u[${hi}] = (h << s) | ((l >>> 1) >>> (31 - s)); u[${lo}] = l << s; } else { u[${hi}] = l << s; u[${lo}] = 0; } }`;
+    case 'srl': return `{ ${read} if (s < 32) { u[${lo}] = (l >>> s) | ((h << 1) << (31 - s)); u[${hi}] = h >>> s; } else { u[${lo}] = h >>> s; u[${hi}] = 0; } }`;
+    case 'sra': return `{ ${read} if (s < 32) { u[${lo}] = (l >>> s) | ((h << 1) << (31 - s)); u[${hi}] = h >> s; } else { u[${lo}] = h >> s; u[${hi}] = h >> 31; } }`;
+  }
+};
 
 export const RV64I: InsnDef[] = [
   op('lui', 'U', 0x37, 0x7f, 'rd,uimm20', 'rd = imm << 12 (sign-extended)',

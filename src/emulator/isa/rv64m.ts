@@ -1,7 +1,7 @@
 // RV64M multiply and divide (ISA manual vol. I, ch. 13). Division by zero and the one signed
 // overflow case do not trap; they produce the values in the manual's table 13.1.
 import type { Decoded, InsnDef } from './types.js';
-import type { Gen } from '../jit/codegen.js';
+import { ALU_SLOT, type Gen } from '../jit/codegen.js';
 
 const MR = 0xfe00707f;
 const m = (name: string, f3: number, w: boolean, doc: string, body: (a: string, b: string) => string): InsnDef => ({
@@ -11,8 +11,9 @@ const m = (name: string, f3: number, w: boolean, doc: string, body: (a: string, 
 });
 
 /**
- * An instruction whose semantics are written over the 32-bit halves of its registers (the `u`
- * and `i32` views: lo(r) is the low half's index, hi(r) the high one's) rather than BigInts.
+ * An instruction whose semantics are written over more than its two operands as BigInts: the
+ * 32-bit halves of its registers (the `u` and `i32` views: lo(r) is the low half's index, hi(r)
+ * the high one's) or the scratch slots.
  */
 const mh = (name: string, f3: number, w: boolean, doc: string, emit: (d: Decoded, g: Gen) => string): InsnDef => ({
   name, ext: 'M', format: 'R', match: (w ? 0x3b : 0x33) | (1 << 25) | (f3 << 12), mask: MR,
@@ -33,35 +34,74 @@ const divW = (signed: boolean, rem: boolean) => (d: Decoded, g: Gen): string => 
 };
 
 const U = (e: string): string => `BigInt.asUintN(64, ${e})`;
+const MAX64 = '9223372036854775807n';
+const M32 = '4294967295n';
+/** The scratch slots (codegen.ts ALU_SLOT) as x[] elements. */
+const S = [0, 1, 2, 3, 4].map((i) => `x[${ALU_SLOT + i}]`);
 
 /**
- * divu and remu without BigInt.asUintN(64, ·) of a negative dividend (a heap BigInt each time)
- * when the divisor is in (0, 2^62]: half the dividend (as unsigned, so non-negative) divided
- * signed, doubled, and corrected by one from the remainder, which lies in [0, 2b) and so is
- * non-negative. 75-85 ns against 117-127 on random 64-bit dividends (docs/performance.md).
+ * The high 64 bits of a 128-bit product, in pieces V8 does in native 64-bit code: the 32-bit
+ * halves of both operands and their four products through the scratch slots (a product of two
+ * halves is below 2^64, so the slot's wrapped value has its high half right), then the carries.
+ * The BigInt product `(a * b) >> 64n` ran at 34 ns, this at 8 (docs/performance.md). mulh and
+ * mulhsu are mulhu less the other operand for each operand that is negative, modulo 2^64.
+ */
+const mulHigh = (signedA: boolean, signedB: boolean) => (d: Decoded, g: Gen): string => {
+  const a = g.reg(d.rs1), b = g.reg(d.rs2);
+  const [a0, a1, b0, b1, t] = S;
+  const high = (v: string): string => `((${v} >> 32n) & ${M32})`;
+  // a0 * b1 in t, a1 * b1 in b1, a1 * b0 in a1, a0 * b0 in b0, the middle column's sum in a0.
+  const unsigned = `${a0} = ${a} & ${M32}; ${a1} = ${high(a)}; ${b0} = ${b} & ${M32}; ${b1} = ${high(b)};
+  ${t} = ${a0} * ${b1}; ${b1} = ${a1} * ${b1}; ${a1} = ${a1} * ${b0}; ${b0} = ${a0} * ${b0};
+  ${a0} = ${high(b0)} + (${t} & ${M32}) + (${a1} & ${M32});`;
+  const fix = (signedA ? ` - (${b} & (${a} >> 63n))` : '') + (signedB ? ` - (${a} & (${b} >> 63n))` : '');
+  return `{ ${unsigned} ${g.set(d.rd, `${b1} + ${high(t)} + ${high(a1)} + (${a0} >> 32n)${fix}`)} }`;
+};
+
+/** Whether register r is 0, or -1, from its halves (a BigInt compare with a constant is not lowered as well). */
+const isZero = (g: Gen, r: number | string): string => `(u[${g.lo(r)}] | u[${g.hi(r)}]) === 0`;
+const isMinusOne = (g: Gen, r: number | string): string => `(u[${g.lo(r)}] & u[${g.hi(r)}]) === 4294967295`;
+
+/**
+ * div and rem: V8 lowers a BigInt64Array element divided by another to the machine's 64-bit
+ * division; what cost was the tests around it. Division by zero and by -1 (whose one overflow,
+ * -2^63 / -1, the hardware would trap on) are decided on the halves.
+ */
+const divRemS = (rem: boolean) => (d: Decoded, g: Gen): string => {
+  const a = g.reg(d.rs1), b = g.reg(d.rs2), set = (e: string): string => g.set(d.rd, e);
+  return `if (${isZero(g, d.rs2)}) ${set(rem ? a : '-1n')}
+  else if (${isMinusOne(g, d.rs2)}) ${set(rem ? '0n' : `0n - ${a}`)}
+  else ${set(`${a} ${rem ? '%' : '/'} ${b}`)}`;
+};
+
+/**
+ * divu and remu as the signed division when both operands are below 2^63, which V8 lowers.
+ * For a dividend at or above 2^63 and a divisor below 2^62: half the dividend (so non-negative)
+ * divided, doubled, and corrected by one from the remainder, which lies in [0, 2b), each step
+ * through a scratch slot so that it stays lowered (BigInt.asUintN(64, ·) of a negative value
+ * makes a heap BigInt every time). A divisor at or above 2^63 goes in once or not at all.
  */
 const divRemU = (rem: boolean) => (d: Decoded, g: Gen): string => {
-  const slow = rem ? `b === 0n ? a : ${U('a')} % ${U('b')}` : `b === 0n ? -1n : ${U('a')} / ${U('b')}`;
-  const small = rem ? 'a % b' : 'a / b';
-  const big = rem ? 'r >= b ? r - b : r' : 'r >= b ? q + 1n : q';
-  return `{ const a = ${g.reg(d.rs1)}, b = ${g.reg(d.rs2)};
-  if (b > 0n && b <= 4611686018427387904n) {
-    if (a >= 0n) ${g.set(d.rd, small)}
-    else { const q = (((a >> 1n) & 9223372036854775807n) / b) << 1n, r = BigInt.asIntN(64, a - q * b); ${g.set(d.rd, big)} }
-  } else ${g.set(d.rd, slow)} }`;
+  const a = g.reg(d.rs1), b = g.reg(d.rs2), set = (e: string): string => g.set(d.rd, e);
+  const ah = `i32[${g.hi(d.rs1)}]`, bh = `i32[${g.hi(d.rs2)}]`, [q, r] = S;
+  const below = g.ltu(d.rs1, d.rs2);
+  return `if (${bh} >= 0 && ${bh} < 1073741824 && !(${isZero(g, d.rs2)})) {
+    if (${ah} >= 0) ${set(`${a} ${rem ? '%' : '/'} ${b}`)}
+    else { ${q} = (${a} >> 1n) & ${MAX64}; ${q} = ${q} / ${b}; ${q} = ${q} << 1n; ${r} = ${a} - ${q} * ${b};
+      ${set(rem ? `${r} >= ${b} ? ${r} - ${b} : ${r}` : `${r} >= ${b} ? ${q} + 1n : ${q}`)} }
+  } else if (${bh} < 0) ${set(rem ? `${below} ? ${a} : ${a} - ${b}` : `${below} ? 0n : 1n`)}
+  else if (${isZero(g, d.rs2)}) ${set(rem ? a : '-1n')}
+  else ${set(`${U(a)} ${rem ? '%' : '/'} ${b}`)}`;
 };
-const MIN64 = '-9223372036854775808n';
 
 export const RV64M: InsnDef[] = [
   m('mul', 0, false, 'rd = low 64 bits of rs1 * rs2', (a, b) => `${a} * ${b}`),
-  m('mulh', 1, false, 'rd = high 64 bits of rs1 * rs2 (signed x signed)', (a, b) => `(${a} * ${b}) >> 64n`),
-  m('mulhsu', 2, false, 'rd = high 64 bits of rs1 * rs2 (signed x unsigned)', (a, b) => `(${a} * ${U(b)}) >> 64n`),
-  m('mulhu', 3, false, 'rd = high 64 bits of rs1 * rs2 (unsigned x unsigned)', (a, b) => `(${U(a)} * ${U(b)}) >> 64n`),
-  m('div', 4, false, 'rd = rs1 / rs2 (signed, rounding toward zero)',
-    (a, b) => `${b} === 0n ? -1n : (${b} === -1n && ${a} === ${MIN64}) ? ${a} : ${a} / ${b}`),
+  mh('mulh', 1, false, 'rd = high 64 bits of rs1 * rs2 (signed x signed)', mulHigh(true, true)),
+  mh('mulhsu', 2, false, 'rd = high 64 bits of rs1 * rs2 (signed x unsigned)', mulHigh(true, false)),
+  mh('mulhu', 3, false, 'rd = high 64 bits of rs1 * rs2 (unsigned x unsigned)', mulHigh(false, false)),
+  mh('div', 4, false, 'rd = rs1 / rs2 (signed, rounding toward zero)', divRemS(false)),
   mh('divu', 5, false, 'rd = rs1 / rs2 (unsigned)', divRemU(false)),
-  m('rem', 6, false, 'rd = rs1 % rs2 (signed)',
-    (a, b) => `${b} === 0n ? ${a} : (${b} === -1n && ${a} === ${MIN64}) ? 0n : ${a} % ${b}`),
+  mh('rem', 6, false, 'rd = rs1 % rs2 (signed)', divRemS(true)),
   mh('remu', 7, false, 'rd = rs1 % rs2 (unsigned)', divRemU(true)),
   m('mulw', 0, true, 'rd = sext32(rs1 * rs2)', (a, b) => `BigInt.asIntN(32, ${a} * ${b})`),
   mh('divw', 4, true, 'rd = sext32(rs1[31:0] / rs2[31:0]) (signed)', divW(true, false)),

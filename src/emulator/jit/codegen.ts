@@ -6,7 +6,6 @@
 //   u    Uint32Array over the same buffer (u[2*r] is the low half of register r)
 //   i32  Int32Array over the same buffer
 //   h    the Hart (slow paths: CSRs, traps, MMIO, AMOs)
-//   rt   runtime helpers (64-bit variable shifts)
 //   r8 ru8 r16 ru16 r32 ru32 r64   views of RAM
 //   tlR tlRh tlRo tlW tlWh tlWo    the read/write TLBs (tag low, tag high, RAM offset)
 //   cc   one byte per CODE_CHUNK bytes of RAM, non-zero where translated code came from
@@ -35,6 +34,11 @@ export const PC_SLOT = 32;
 /** Scratch slots: the address of a memory access and the value being stored. */
 export const ADDR_SLOT = 33;
 export const DATA_SLOT = 34;
+/**
+ * Five scratch slots (ALU_SLOT to ALU_SLOT + 4) for the pieces of one instruction's arithmetic that
+ * V8 only lowers to native 64-bit code when they pass through BigInt64Array elements (isa/rv64m.ts).
+ */
+export const ALU_SLOT = 35;
 export const REG_SLOTS = 40;
 export const TLB_SIZE = 256;
 /** log2 of the granule in which RAM is marked as holding translated code. */

@@ -6,7 +6,6 @@ import { decode } from '../isa/decode.js';
 import type { Decoded } from '../isa/types.js';
 import type { Hart } from '../cpu/hart.js';
 import { Gen, lit } from './codegen.js';
-import { runtime } from './runtime.js';
 import { MemAccess } from './memAccess.js';
 import { waitLoopStart } from './waitLoop.js';
 import { RAM_BASE } from '../memory/ram.js';
@@ -89,7 +88,7 @@ export interface Block {
 /** The largest Smi V8 keeps unboxed (31 bits): promoteAt of a block that moves on no more. */
 const NEVER_PROMOTED = 2 ** 30 - 1;
 
-export const PARAMS = ['x', 'u', 'i32', 'h', 'rt', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
+export const PARAMS = ['x', 'u', 'i32', 'h', 'r8', 'ru8', 'r16', 'ru16', 'r32', 'ru32', 'r64',
   'tlR', 'tlRh', 'tlRo', 'tlW', 'tlWh', 'tlWo', 'cc', 'fpu', 'f64', 'f32', 'fu', 'fx', 'ma'];
 
 /** Each hart's MemAccess per privilege, made for the code-chunk map it was made with. */
@@ -349,6 +348,6 @@ export function emitCode(g: Gen, pc: bigint, code: { readonly decoded: readonly 
 /** Give a generated factory the hart's state it closes over (PARAMS), for privilege priv. */
 export function bind(h: Hart, priv: number, factory: (...names: unknown[]) => unknown): unknown {
   const ram = h.bus.ram, t = h.tlbs[priv];
-  return factory(h.x, h.u, h.i32, h, runtime, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
+  return factory(h.x, h.u, h.i32, h, ram.r8, ram.ru8, ram.r16, ram.ru16, ram.r32, ram.ru32, ram.r64,
     t.r, t.rh, t.ro, t.w, t.wh, t.wo, h.codeChunks, h.fpu, h.fpu.f64, h.fpu.f32, h.fpu.fu, h.fpu.fx, memAccessFor(h, priv));
 }
