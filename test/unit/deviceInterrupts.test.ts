@@ -258,3 +258,54 @@ for (const c of CASES) {
     });
   }
 }
+
+// Two harts, which take turns (runLoop.ts) and whose blocks carry the hand-off checks: each
+// writes its own msip (taken right after the store), or the other's (taken where that hart's
+// dispatcher next looks, the start of its turn: the same however the run is sliced).
+for (const [how, target] of [['its own', (h: number) => h], ["the other hart's", (h: number) => 1 - h]] as const) {
+  for (const [tname, tiering] of TIERINGS) {
+    test(`two harts, each writing ${how} msip mid-block: the same interrupts however the run is cut: ${tname}`, () => {
+      const make = (): Machine => {
+        const m = new Machine({ memoryMiB: 16, tiering, harts: 2 });
+        m.bootBare(BASE);
+        const { code } = blockOf(CASES[0]);
+        code[2][1][code[2][1].length - 2] = e('sw', { rs1: A4, rs2: 0, imm: 0 }); // the handler clears its own msip
+        for (const [at, words] of code) words.forEach((w, i) => { m.ram.ru32[at / 4 + i] = w; });
+        m.ram.dirty.markAll();
+        for (const h of m.harts) {
+          h.pc = BASE;
+          h.x[T0] = 1n << 40n;
+          h.x[T1] = 1n;
+          h.x[A2] = CLINT + 4n * BigInt(target(h.hartId));
+          h.x[A4] = CLINT + 4n * BigInt(h.hartId);
+          h.x[A5] = BASE + BigInt(LOG + 0x4000 * h.hartId);
+          h.csr.write(MTVEC, BASE + BigInt(HANDLER));
+          h.csr.write(MIE, MSIE);
+          h.csr.write(MSTATUS, MSTATUS_MIE);
+        }
+        return m;
+      };
+      const state = (m: Machine): unknown => [m.instret, m.trapsTaken, m.harts.map((h) => [...h.x.slice(0, 33)]), [...m.ram.ru8.slice(LOG, LOG + 0x8000)]];
+      const total = 50_000; // five turns of 10,000
+      const straight = make();
+      assert.equal(straight.run(total).kind, 'budget');
+      for (const h of straight.harts) {
+        const taken = Number((h.x[A5] - (BASE + BigInt(LOG + 0x4000 * h.hartId))) / 16n);
+        // By the other hart: once at the start of each of its turns after the first.
+        if (target(h.hartId) !== h.hartId) { assert.ok(taken >= 2, `hart ${h.hartId} was interrupted (${taken} times)`); continue; }
+        assert.ok(taken > 20, `hart ${h.hartId} was interrupted (${taken} times)`);
+        const entries = new BigInt64Array(straight.ram.ru8.slice(LOG + 0x4000 * h.hartId, LOG + 0x4000 * h.hartId + 16 * taken).buffer);
+        for (let k = 0; k < taken; k++) assert.equal(entries[2 * k], BigInt.asIntN(64, BASE + 12n), `hart ${h.hartId}, interrupt ${k}`);
+      }
+      const expected = state(straight);
+      const stepped = make();
+      while (stepped.progress < total) stepped.step();
+      assert.deepEqual(state(stepped), expected, 'one instruction at a time');
+      for (const slice of [97, 13, 1]) {
+        const cut = make();
+        while (cut.progress < total) cut.run(Math.min(slice, total - cut.progress));
+        assert.deepEqual(state(cut), expected, `in slices of ${slice}`);
+      }
+    });
+  }
+}
