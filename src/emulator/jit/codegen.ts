@@ -298,8 +298,8 @@ export class Gen {
 
   /**
    * In a region, a slow-path access may have rewritten translated code (a store into it, or a
-   * device's DMA) or changed what the dispatcher must look at (a device register): the region
-   * leaves at its next jump between blocks, as if each block had been dispatched.
+   * device's DMA): the region leaves at its next jump between blocks, as if each block had been
+   * dispatched. (One that changed an interrupt line leaves at once: EXC_LEAVE.)
    */
   private slowMark(): string { return this.region ? 'sm = 1; ' : ''; }
 
