@@ -8,7 +8,7 @@
 // position is kept across run() calls).
 import { describeCause } from './cpu/causes.js';
 import { Exception } from './cpu/causes.js';
-import { EXC_HAND_OFF, EXC_NONE, EXC_STOP, type Hart } from './cpu/hart.js';
+import { EXC_HAND_OFF, EXC_LEAVE, EXC_NONE, EXC_STOP, type Hart } from './cpu/hart.js';
 import { CAUSE_INTERRUPT, enterTrap, pendingInterrupt } from './cpu/trap.js';
 import { compileBlock, interpreterFor, MAX_BLOCK, promote, type Block } from './jit/compiler.js';
 import { Tier } from './jit/tiers.js';
@@ -179,6 +179,12 @@ export class RunLoop {
           h.exc = EXC_NONE;
           this.handedOff = true;
           return stepping ? m.stopReason ?? { kind: 'budget' } : m.stopReason;
+        }
+        else if (h.exc === EXC_LEAVE) {
+          // A device access changed an interrupt line (or asked for a stop) and retired: the
+          // checks below see it before the next instruction, as after that one alone.
+          h.exc = EXC_NONE;
+          if (stepping) return m.stopReason ?? { kind: 'budget' };
         }
         else if (this.enterException(r)) return m.stopReason;
         else {

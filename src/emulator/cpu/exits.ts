@@ -1,5 +1,6 @@
 // Why translated code left a block early (Hart.exc), in a file of its own so that the code
-// generator can name them without importing the hart.
+// generator can name them without importing the hart. Below EXC_HAND_OFF the instruction at the
+// pc did not retire; from EXC_HAND_OFF up it retired and the pc is past it.
 
 /** Nothing pending: the block ran to one of its exits. */
 export const EXC_NONE = 0;
@@ -12,3 +13,10 @@ export const EXC_STOP = 2;
  * (runLoop.ts); the instruction retired and the pc is past it.
  */
 export const EXC_HAND_OFF = 3;
+/**
+ * A device access changed what the dispatcher looks at between blocks (an interrupt line of
+ * this hart, or a stop the machine was asked for): the instruction retired, the pc is past it,
+ * and the dispatcher looks before the next one, as it would have after that one instruction
+ * alone (Hart.load, Hart.store).
+ */
+export const EXC_LEAVE = 4;

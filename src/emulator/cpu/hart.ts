@@ -5,7 +5,7 @@ import { ADDR_SLOT, DATA_SLOT, PC_SLOT, REG_SLOTS } from '../jit/codegen.js';
 import { Bus, readRam, writeRam } from '../memory/bus.js';
 import { Exception, Priv } from './causes.js';
 import { CsrFile, type CsrState } from './csrFile.js';
-import { EXC_HAND_OFF, EXC_NONE, EXC_STOP, EXC_TRAP } from './exits.js';
+import { EXC_HAND_OFF, EXC_LEAVE, EXC_NONE, EXC_STOP, EXC_TRAP } from './exits.js';
 import { mret, sfenceVma, sret, wfi } from './privileged.js';
 import { enterTrap } from './trap.js';
 import { Tlb, TLB_SIZE } from './tlb.js';
@@ -17,7 +17,7 @@ const EMPTY_CHUNKS = new Uint16Array(0);
 /** How many locks a hart remembers holding (Hart.heldLocks): kernels nest a few at most. */
 const HELD_LOCKS = 4;
 
-export { EXC_HAND_OFF, EXC_NONE, EXC_STOP, EXC_TRAP };
+export { EXC_HAND_OFF, EXC_LEAVE, EXC_NONE, EXC_STOP, EXC_TRAP };
 
 export type AccessKind = 'fetch' | 'load' | 'store';
 
@@ -244,7 +244,11 @@ export class Hart {
     return off;
   }
 
-  /** Called from translated code: the address is in the ADDR scratch slot. */
+  /**
+   * Called from translated code: the address is in the ADDR scratch slot. After a trap or a
+   * stop (h.exc below EXC_HAND_OFF) the value means nothing; with EXC_LEAVE it is the value
+   * loaded, and the block leaves after writing it.
+   */
   loadSlow(size: 1 | 2 | 4 | 8, signed: boolean): bigint {
     const vaddr = this.x[ADDR_SLOT];
     const v = this.load(vaddr, size);
@@ -252,7 +256,11 @@ export class Hart {
     return signed ? BigInt.asIntN(size * 8, v) : v;
   }
 
-  /** Called from translated code: address and value are in the scratch slots. */
+  /**
+   * Called from translated code: address and value are in the scratch slots. True when the
+   * block goes on; false after a trap or a stop (h.exc below EXC_HAND_OFF: the store did not
+   * retire) or when it must leave after the store (EXC_LEAVE).
+   */
   storeSlow(size: 1 | 2 | 4 | 8): boolean {
     // A store that hit its TLB entry but not the fast path writes into a chunk of translated
     // code: it drops those blocks, and needs no walk.
@@ -261,7 +269,19 @@ export class Hart {
       const off = this.tlbOffset(lo, this.u[2 * ADDR_SLOT + 1], true);
       if (off >= 0) { this.storeRam(off, size, this.x[DATA_SLOT]); return true; }
     }
-    return this.store(this.x[ADDR_SLOT], size, this.x[DATA_SLOT]);
+    return this.store(this.x[ADDR_SLOT], size, this.x[DATA_SLOT]) && this.exc === EXC_NONE;
+  }
+
+  /**
+   * After an access that reached a device: if it changed one of this hart's interrupt lines or
+   * asked the machine to stop, which is what sets loopLimit to 0 while the hart runs
+   * (Machine.interruptsChanged, Machine.stop), the block leaves right after this instruction
+   * (EXC_LEAVE), and the dispatcher takes the interrupt, or stops, where it would have after
+   * this instruction run alone. Without it the rest of the block would run first, and where an
+   * interrupt is taken would depend on how the run was sliced into blocks and budgets.
+   */
+  private deviceAccessed(): void {
+    if (this.loopLimit === 0 && this.exc === EXC_NONE) this.exc = EXC_LEAVE;
   }
 
   /** A guest load (zero-extended), with translation, faults, watchpoints and TLB fill. */
@@ -271,10 +291,15 @@ export class Hart {
     const paddr = this.translate(vaddr, 'load');
     if (paddr === undefined) return undefined;
     if (this.watch?.(vaddr, paddr, size, 'load')) { this.exc = EXC_STOP; return undefined; }
-    const v = this.bus.read(paddr, size);
-    if (v === undefined) { this.exception(Exception.LoadAccessFault, vaddr); return undefined; }
+    const off = this.bus.ram.offsetOf(paddr, size);
+    if (off < 0) {
+      const v = this.bus.read(paddr, size);
+      if (v === undefined) { this.exception(Exception.LoadAccessFault, vaddr); return undefined; }
+      this.deviceAccessed();
+      return v;
+    }
     if (!this.csr.triggers.dataArmed && !this.watchedPage?.(vaddr, paddr)) this.fill('load', vaddr, paddr);
-    return v;
+    return readRam(this.bus.ram, off, size);
   }
 
   store(vaddr: bigint, size: 1 | 2 | 4 | 8, value: bigint): boolean {
@@ -292,6 +317,7 @@ export class Hart {
       return true;
     }
     if (!this.bus.write(paddr, size, value)) { this.exception(Exception.StoreAccessFault, vaddr); return false; }
+    this.deviceAccessed();
     return true;
   }
 
@@ -327,6 +353,7 @@ export class Hart {
       if (b === undefined) { this.exception(Exception.LoadAccessFault, BigInt.asIntN(64, vaddr + BigInt(i))); return undefined; }
       v |= b << BigInt(8 * i);
     }
+    this.deviceAccessed(); // its bytes may be a device's
     return v;
   }
 
@@ -342,6 +369,7 @@ export class Hart {
         return false;
       }
     }
+    this.deviceAccessed(); // its bytes may be a device's
     return true;
   }
 

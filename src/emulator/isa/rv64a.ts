@@ -20,17 +20,18 @@ export const RV64A: InsnDef[] = widths.flatMap(([sfx, f3, size]) => [
   {
     name: `lr.${sfx}`, ext: 'A' as const, format: 'AMO' as const, match: 0x2f | (f3 << 12) | (2 << 27), mask: MASK | (31 << 20),
     syntax: 'rd,(rs1)' as const, flow: 'next' as const, doc: `load-reserved ${size * 8}-bit word`,
-    emit: (d, g) => g.guard(`h.lr(${size}, ${d.rd}, ${d.rs1})`),
+    emit: (d, g) => g.guard(`h.lr(${size}, ${d.rd}, ${d.rs1})`) + g.retiredCheck(),
   },
   {
     name: `sc.${sfx}`, ext: 'A' as const, format: 'AMO' as const, match: 0x2f | (f3 << 12) | (3 << 27), mask: MASK,
     syntax: 'rd,rs2,(rs1)' as const, flow: 'next' as const, doc: `store-conditional ${size * 8}-bit word; rd = 0 on success`,
-    emit: (d, g) => g.guard(`h.sc(${size}, ${d.rd}, ${d.rs1}, ${d.rs2})`) + g.handOffCheck(),
+    emit: (d, g) => g.guard(`h.sc(${size}, ${d.rd}, ${d.rs1}, ${d.rs2})`) + g.retiredCheck(),
   },
   ...(Object.keys(AMO_F5) as AmoOp[]).map((o): InsnDef => ({
     name: `amo${o}.${sfx}`, ext: 'A', format: 'AMO', match: 0x2f | (f3 << 12) | (AMO_F5[o] << 27), mask: MASK,
     syntax: 'rd,rs2,(rs1)', flow: 'next', doc: `atomic ${docs[o]} on a ${size * 8}-bit word; rd = old value`,
-    // Only a swap or an or can be a test-and-set finding its lock taken (Hart.amo).
-    emit: (d, g) => g.guard(`h.amo('${o}', ${size}, ${d.rd}, ${d.rs1}, ${d.rs2})`) + (o === 'swap' || o === 'or' ? g.handOffCheck() : ''),
+    // A hand-off (a swap or an or finding its lock taken, Hart.amo) or an AMO on a device that
+    // changed an interrupt line leaves after it.
+    emit: (d, g) => g.guard(`h.amo('${o}', ${size}, ${d.rd}, ${d.rs1}, ${d.rs2})`) + g.retiredCheck(),
   })),
 ]);

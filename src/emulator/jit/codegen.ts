@@ -14,7 +14,7 @@
 //   f64 f32 fu fx   views of the floating-point registers (Float64, Float32, Uint32, BigInt64)
 // V8 compiles BigInt64Array element arithmetic to native 64-bit code, which is why registers
 // are BigInts here; see docs/performance.md for the measurements behind that choice.
-import { EXC_HAND_OFF } from '../cpu/exits.js';
+import { EXC_HAND_OFF, EXC_LEAVE } from '../cpu/exits.js';
 
 /** How a case of the interpreter's switch leaves the block (Gen.interpLoop; jit/interpreter.ts's epilogue). */
 export const enum InterpExit {
@@ -102,9 +102,9 @@ export class Gen {
    */
   calls = true;
   /**
-   * The hart shares the machine with others (Hart.handOff): instructions that can find a lock
-   * taken end the block when they do, so that the run loop ends the hart's turn. Without it
-   * they emit no check at all.
+   * The hart shares the machine with others (Hart.handOff): `pause` ends the block and the
+   * hart's turn; without it, it emits nothing. (AMOs and SC always check h.exc after their slow
+   * path, which also says when a device access must end the block: retiredCheck.)
    */
   handOff = false;
   /** The start of the wait loop the current instruction closes, if it closes one (waitLoop.ts). */
@@ -238,15 +238,31 @@ export class Gen {
   }
 
   /**
-   * After a slow path that may ask for a hand-off (an AMO, SC): leave at the next instruction,
-   * this one retired, with h.exc left at EXC_HAND_OFF for the dispatcher. Nothing on one hart.
+   * Leave at the next instruction, this one retired, with h.exc left for the dispatcher (a
+   * hand-off, or EXC_LEAVE): never on to another block of a loop or region.
    */
-  handOffCheck(): string {
-    // The interpreter serves every hart: h.exc only ever says hand-off on a hart that shares the machine.
-    if (this.interpLoop) return ` if (h.exc === ${EXC_HAND_OFF}) { ex = ${InterpExit.Next}; break run; }`;
-    if (this.interp) return ` if (h.exc === ${EXC_HAND_OFF}) { h.instret += n + 1; x[${PC_SLOT}] = pcs[i + 1]; x[0] = 0n; return false; }`;
-    if (!this.handOff) return '';
-    return ` if (h.exc === ${EXC_HAND_OFF}) { h.instret += ${this.index + 1 - this.committed}; x[${PC_SLOT}] = ${lit(this.nextPc)}; return; }`;
+  private retired(): string {
+    if (this.interpLoop) return `{ ex = ${InterpExit.Next}; break run; }`;
+    if (this.interp) return `{ h.instret += n + 1; x[${PC_SLOT}] = pcs[i + 1]; x[0] = 0n; return false; }`;
+    return `{ h.instret += ${this.index + 1 - this.committed}; x[${PC_SLOT}] = ${lit(this.nextPc)}; return; }`;
+  }
+
+  /**
+   * After a slow path that retired its instruction but may ask to leave the block (an AMO, LR,
+   * SC: a hand-off on a shared machine, or a device access that changed an interrupt line,
+   * EXC_LEAVE): leave at the next instruction with h.exc left for the dispatcher.
+   */
+  retiredCheck(): string {
+    return ` if (h.exc !== 0) ${this.retired()}`;
+  }
+
+  /**
+   * After a load or store slow path that said the block does not go on: a trap or a stop
+   * (h.exc below EXC_HAND_OFF, the instruction did not retire), or EXC_LEAVE (it retired).
+   */
+  private accessFailed(): string {
+    if (this.interpLoop) return `{ ex = h.exc < ${EXC_HAND_OFF} ? ${InterpExit.Fault} : ${InterpExit.Next}; break run; }`;
+    return `{ if (h.exc < ${EXC_HAND_OFF}) ${this.fault()} ${this.retired()} }`;
   }
 
   /** `pause`: leave at the next instruction and hand the turn over; nothing on one hart. */
@@ -286,8 +302,8 @@ export class Gen {
 
   /**
    * In a region, a slow-path access may have rewritten translated code (a store into it, or a
-   * device's DMA) or changed what the dispatcher must look at (a device register): the region
-   * leaves at its next jump between blocks, as if each block had been dispatched.
+   * device's DMA): the region leaves at its next jump between blocks, as if each block had been
+   * dispatched. (One that changed an interrupt line leaves at once: EXC_LEAVE.)
    */
   private slowMark(): string { return this.region ? 'sm = 1; ' : ''; }
 
@@ -299,7 +315,7 @@ export class Gen {
   load(rd: Operand, rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8, signed: boolean): string {
     if (this.calls) {
       const name = { 1: signed ? 'lb' : 'lbu', 2: signed ? 'lh' : 'lhu', 4: signed ? 'lw' : 'lwu', 8: 'ld' }[size];
-      return `if (!ma.${name}(${rd}, ${rs1}, ${imm})) ${this.fault()}`;
+      return `if (!ma.${name}(${rd}, ${rs1}, ${imm})) ${this.accessFailed()}`;
     }
     const view = { 1: signed ? 'r8' : 'ru8', 2: signed ? 'r16' : 'ru16', 4: signed ? 'r32' : 'ru32', 8: 'r64' }[size];
     const shift = { 1: 0, 2: 1, 4: 2, 8: 3 }[size];
@@ -316,14 +332,14 @@ export class Gen {
     return `x[${ADDR_SLOT}] = ${this.reg(rs1)} + ${this.big(imm)};
 { const lo = u[${2 * ADDR_SLOT}], e = (lo >>> 12) & ${TLB_SIZE - 1};
   if (tlR[e] === (lo & -4096) && tlRh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { const o = tlRo[e] + (lo & 4095); ${hit} }
-  else { ${this.slowMark()}const v = h.loadSlow(${size}, ${signed}); if (h.exc !== 0) ${this.fault()} ${miss} } }`;
+  else { ${this.slowMark()}const v = h.loadSlow(${size}, ${signed}); if (h.exc !== 0 && h.exc < ${EXC_HAND_OFF}) ${this.fault()} ${miss} if (h.exc === ${EXC_LEAVE}) ${this.retired()} } }`;
   }
 
   /** A store through the TLB fast path; a store into translated code takes the slow path. */
   store(rs2: Operand, rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8): string {
     if (this.calls) {
       const name = { 1: 'sb', 2: 'sh', 4: 'sw', 8: 'sd' }[size];
-      return `if (!ma.${name}(${rs2}, ${rs1}, ${imm})) ${this.fault()}`;
+      return `if (!ma.${name}(${rs2}, ${rs1}, ${imm})) ${this.accessFailed()}`;
     }
     const view = { 1: 'ru8', 2: 'ru16', 4: 'r32', 8: 'r64' }[size];
     const shift = { 1: 0, 2: 1, 4: 2, 8: 3 }[size];
@@ -342,6 +358,6 @@ export class Gen {
   let o = -1;
   if (tlW[e] === (lo & -4096) && tlWh[e] === u[${2 * ADDR_SLOT + 1}]${align}) { o = tlWo[e] + (lo & 4095); if (cc[o >>> ${CODE_CHUNK_SHIFT}] !== 0) o = -1; }
   if (o >= 0) ${hit}
-  else { ${this.slowMark()}x[${DATA_SLOT}] = ${value}; if (!h.storeSlow(${size})) ${this.fault()} } }`;
+  else { ${this.slowMark()}x[${DATA_SLOT}] = ${value}; if (!h.storeSlow(${size})) ${this.accessFailed()} } }`;
   }
 }

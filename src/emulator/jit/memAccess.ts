@@ -6,9 +6,10 @@
 // and V8 inlines them into the blocks that get hot. See docs/performance.md.
 //
 // One instance per hart and privilege (each privilege has its own TLB set). The address is in
-// the ADDR scratch slot, as for the slow paths; false means the access trapped (or a
-// watchpoint stopped it) and the block must leave.
+// the ADDR scratch slot, as for the slow paths; false means the block must leave: the access
+// trapped (or a watchpoint stopped it), or it retired and changed an interrupt line (EXC_LEAVE).
 import type { Hart } from '../cpu/hart.js';
+import { EXC_LEAVE, EXC_NONE } from '../cpu/exits.js';
 import type { Tlb } from '../cpu/tlb.js';
 import { ADDR_SLOT, CODE_CHUNK_SHIFT, DATA_SLOT, TLB_SIZE } from './codegen.js';
 
@@ -55,12 +56,15 @@ export class MemAccess {
     return this.tr[e] === (lo & -4096) && this.trh[e] === this.u[HI] && (lo & (size - 1)) === 0 ? this.tro[e] + (lo & 4095) : -1;
   }
 
-  /** The slow path's value into rd; false when it trapped. */
+  /**
+   * The slow path's value into rd; false when it trapped (the load did not retire) or when the
+   * block must leave after it (EXC_LEAVE, with rd written: Hart.loadSlow).
+   */
   private readSlow(rd: number, size: 1 | 2 | 4 | 8, signed: boolean): boolean {
-    const v = this.h.loadSlow(size, signed);
-    if (this.h.exc !== 0) return false;
+    const v = this.h.loadSlow(size, signed), exc = this.h.exc;
+    if (exc !== EXC_NONE && exc !== EXC_LEAVE) return false;
     if (rd !== 0) this.x[rd] = v;
-    return true;
+    return exc === EXC_NONE;
   }
 
   ld(rd: number, rs1: number, imm: number): boolean {
