@@ -16,6 +16,7 @@ import { ExpressionError } from './expression.js';
 import type { ValueNode } from './locals.js';
 import { disassembleAround } from './disassembly.js';
 import type { WriteTarget } from './lastWrite.js';
+import { warmUpOnce } from './warmUp.js';
 import { GuardedSession, RequestError, type Log } from './protocol/guardedSession.js';
 
 /** DAP threads are harts: thread 1 is hart 0. */
@@ -99,6 +100,8 @@ export class ChronosDebugSession extends GuardedSession {
       exceptionBreakpointFilters: [...TRAP_FILTERS.map((f) => ({ filter: f.id, label: f.label, default: false })), { filter: PANIC_FILTER.id, label: PANIC_FILTER.label, default: true }],
     };
     this.sendResponse(response);
+    // Before the launch that follows: the kernel's first run then costs less (warmUp.ts).
+    warmUpOnce();
   }
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: ChronosLaunchArguments): void {
