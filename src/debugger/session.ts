@@ -100,8 +100,6 @@ export class ChronosDebugSession extends GuardedSession {
       exceptionBreakpointFilters: [...TRAP_FILTERS.map((f) => ({ filter: f.id, label: f.label, default: false })), { filter: PANIC_FILTER.id, label: PANIC_FILTER.label, default: true }],
     };
     this.sendResponse(response);
-    // Before the launch that follows: the kernel's first run then costs less (warmUp.ts).
-    warmUpOnce();
   }
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: ChronosLaunchArguments): void {
@@ -114,6 +112,8 @@ export class ChronosDebugSession extends GuardedSession {
     }
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
+    // While the client sends its breakpoints: the kernel's first run then costs less (warmUp.ts).
+    warmUpOnce();
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {

@@ -1,10 +1,11 @@
 // The emulator warmed up once per process before the first kernel runs (emulator/warmup/): the
 // first run of the user's kernel then starts with V8's code made for the paths it takes, rather
 // than having it thrown away and compiled again as each first appears (docs/performance.md).
-// The debug adapter does it when it has answered `initialize`, while the client prepares its
-// launch; the extension asks for it earlier, when VS Code resolves a Chronos launch
-// configuration, so that inside VS Code it is done before the adapter is even made.
-// CHRONOS_WARMUP=0 leaves it out (to measure what it buys).
+// The session does it at the end of the launch, when it has sent `initialized`: earlier (at
+// `initialize`, or when VS Code resolves the configuration) V8 compiled the dispatcher and the
+// interpreter as if much of the warm-up's feedback were not there, having been through the
+// launch's parsing in between (measured; why, not found). `chronos run` does it after loading
+// its images, before the run. CHRONOS_WARMUP=0 leaves it out.
 import { warmUp } from '../emulator/warmup/warmup.js';
 
 let done = process.env.CHRONOS_WARMUP === '0';
@@ -14,9 +15,4 @@ export function warmUpOnce(): void {
   if (done) return;
   done = true;
   try { warmUp(); } catch { /* only a speed-up: whatever broke it, the user's launch reports */ }
-}
-
-/** Warm up at the next turn of the event loop, so that the caller's answer goes out first. */
-export function warmUpSoon(): void {
-  if (!done) setTimeout(warmUpOnce, 0);
 }

@@ -1,7 +1,6 @@
 // Launch configurations for `chronos`: an initial one that finds the kernel ELF Cargo built in
 // the workspace, and defaults for a bare F5 with no launch.json.
 import * as vscode from 'vscode';
-import { warmUpSoon } from '../debugger/warmUp.js';
 
 const TARGET_GLOB = '**/target/riscv64*-unknown-none-elf/{release,debug}/*';
 
@@ -40,8 +39,6 @@ export class ChronosConfigurationProvider implements vscode.DebugConfigurationPr
    * configuration gives cwd.
    */
   async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
-    // A session is coming: warm the emulator up while VS Code gets on with the launch.
-    warmUpSoon();
     if (!config.type && !config.request && !config.name) {
       const elves = await findKernelElves();
       if (!elves.length) {

@@ -1,12 +1,12 @@
 // Warming the engine up before the user's kernel runs. V8 compiles the interpreter's loop and
 // the dispatcher for what it has seen them do, and throws that code away the first time they
-// take a path it had not seen: on a fresh process the first million instructions of Chronos OS's
-// boot cost three times what they cost the second time (docs/performance.md). So at start-up a
-// scratch machine runs a tiny guest (guest.S) that takes each of those paths once: every kind
-// the interpreter runs inline, both exits of every branch, page faults at each inline load and
-// store, SBI calls, traps, a timer interrupt taken in wfi, an instruction across a page, budgets
-// that end inside a block, a breakpoint, and blocks promoted to translated code. The scratch
-// machine shares nothing with the user's but the code V8 made: the user's results do not move.
+// take a path it had not seen: on a fresh process the first million instructions of Chronos
+// OS's boot cost three times what they cost the second time (docs/performance.md). So before
+// the first run a scratch machine runs a tiny guest (guest.S) that takes each of those paths
+// once: every kind the interpreter runs inline, both exits of every branch, page faults at each
+// inline load and store, SBI calls, traps, timer interrupts, an instruction across a page,
+// budgets that end inside a block, a breakpoint, and blocks promoted to translated code. The
+// scratch machine shares nothing with the user's but the code V8 made: results do not move.
 import { Machine } from '../machine.js';
 import { TIERING, type Tiering } from '../jit/tiers.js';
 import { GUEST_DONE, GUEST_LENGTH, GUEST_PIECES } from './guestImage.js';
