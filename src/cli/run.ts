@@ -6,6 +6,7 @@ import { EXIT_BUDGET, UsageError } from './errors.js';
 import { parseRunArgs, type RunArgs } from './runArgs.js';
 import { Runner } from './runner.js';
 import { startGdbStub } from './gdb.js';
+import { warmUpOnce } from '../debugger/warmUp.js';
 
 export function readFile(path: string, command = 'chronos'): Uint8Array {
   try {
@@ -55,6 +56,8 @@ export async function run(argv: string[]): Promise<number> {
 /** Run a booted machine to its end as the arguments say; the exit status. */
 export async function runBooted(args: RunArgs, booted: Booted): Promise<number> {
   if (args.dumpDtb) { dumpDeviceTree(booted, args.dumpDtb); return 0; }
+  // After the boot's loading, as the debugger does at the end of its launch (warmUp.ts).
+  warmUpOnce();
   const runner = new Runner(booted.machine, args.maxInstructions);
   const gdb = args.gdb ? await startGdbStub(runner, args.gdb) : undefined;
   const started = process.hrtime.bigint();

@@ -16,6 +16,7 @@ import { ExpressionError } from './expression.js';
 import type { ValueNode } from './locals.js';
 import { disassembleAround } from './disassembly.js';
 import type { WriteTarget } from './lastWrite.js';
+import { warmUpOnce } from './warmUp.js';
 import { GuardedSession, RequestError, type Log } from './protocol/guardedSession.js';
 
 /** DAP threads are harts: thread 1 is hart 0. */
@@ -111,6 +112,8 @@ export class ChronosDebugSession extends GuardedSession {
     }
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
+    // While the client sends its breakpoints: the kernel's first run then costs less (warmUp.ts).
+    warmUpOnce();
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {

@@ -1,0 +1,65 @@
+// The warm-up guest (src/emulator/warmup/): its image is what guest.S assembles to, it reaches
+// its end taking the paths it is there for in every tiering, it computes what one instruction
+// at a time computes, and warming up changes nothing a later machine does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { Machine } from '../../src/emulator/machine.js';
+import { Tier, type Tiering } from '../../src/emulator/jit/tiers.js';
+import { guestMachine, warmUp } from '../../src/emulator/warmup/warmup.js';
+
+const RAM_BASE = 0x80000000n;
+
+const TICKED = 0x3040; // guest.S: the timer interrupts counted, from the image's start
+
+test('the guest image is what guest.S assembles to', () => {
+  // Fails (rather than skips) without the RISC-V binutils, which CI installs.
+  execFileSync(process.execPath, ['scripts/warmupGuest.mjs', '--check'], { stdio: 'pipe' });
+});
+
+const FORMS: [string, Tiering][] = [
+  ['interpreted only', { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork: 20_000 }],
+  ['interpreted, then inline', { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: 1_000_000, loopWork: 20_000, hotWork: 20_000 }],
+  ['cold, then inline', { first: Tier.Cold, afterInterp: Tier.Cold, interpWork: 0, loopWork: 0, hotWork: 20_000 }],
+  ['inline only', { first: Tier.Inline, afterInterp: Tier.Inline, interpWork: 0, loopWork: 0, hotWork: 0 }],
+];
+
+/** The guest run one instruction at a time, to its end. */
+function stepped(): Machine {
+  const { machine: m, end } = guestMachine(FORMS[0][1]);
+  for (let i = 0; i < 100_000 && BigInt.asUintN(64, m.pc) !== end; i++) m.step();
+  assert.equal(BigInt.asUintN(64, m.pc), end, 'stepping reaches the end');
+  return m;
+}
+
+const reference = stepped();
+const { start } = guestMachine(FORMS[0][1]);
+
+for (const [name, tiering] of FORMS) {
+  test(`the warm-up reaches its end as one instruction at a time does: ${name}`, () => {
+    const { machine: m, reachedEnd } = warmUp(tiering);
+    assert.ok(reachedEnd, `stopped at ${m.pc.toString(16)}`);
+    assert.equal(m.ram.r64[(Number(start - RAM_BASE) + TICKED) / 8], 2n, 'both timer interrupts were taken');
+    // 7 page faults, an ebreak, two timer interrupts and four SBI calls.
+    assert.equal(m.trapsTaken, 14);
+    assert.equal(m.instret, reference.instret);
+    assert.deepEqual([...m.harts[0].x], [...reference.harts[0].x]);
+    assert.ok(m.runners[0].singles.compiled > 0, 'budgets ended inside blocks');
+    if (tiering.interpWork !== Infinity) assert.ok(m.runners[0].blocks.compiled > 0);
+  });
+}
+
+test('warming up changes nothing a machine made after it does', () => {
+  const run = (): Machine => {
+    const { machine: m } = guestMachine(FORMS[1][1]);
+    m.run(4_000);
+    return m;
+  };
+  const before = run();
+  warmUp();
+  const after = run();
+  assert.equal(after.instret, before.instret);
+  assert.deepEqual([...after.harts[0].x], [...before.harts[0].x]);
+  const data = Number(start - RAM_BASE) + 0x3000;
+  assert.deepEqual(after.ram.ru8.slice(data, data + 0x100), before.ram.ru8.slice(data, data + 0x100));
+});
