@@ -128,6 +128,9 @@ export class Machine {
     // A spinning hart hands its turn over only when there is someone to hand it to.
     for (const h of this.harts) h.handOff = n > 1;
     this.runners = this.harts.map((h) => new HartRunner(h, this.code));
+    // Rewritten code (a guest store, a device's DMA): the running block leaves after the
+    // instruction that did it, as an interrupt line changed would (Hart.deviceAccessed).
+    this.code.onDropped = () => { for (const h of this.harts) h.loopLimit = 0; };
     this.clint = new Clint(CLINT, n, () => this.time());
     this.plic = new Plic(PLIC, n);
     for (const d of [this.uart, this.finisher, this.clint, this.plic]) this.bus.attach(d);

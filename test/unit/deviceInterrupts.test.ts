@@ -309,3 +309,54 @@ for (const [how, target] of [['its own', (h: number) => h], ["the other hart's",
     });
   }
 }
+
+// A store over an instruction further on in its own block (no fence.i, which RISC-V leaves to
+// the implementation): one instruction at a time the new instruction runs, so it must when the
+// block runs whole, or a replay cut elsewhere would compute something else. Each pass of the
+// loop flips the instruction at A+16 between adding 1 and adding 100 to s2, then runs it.
+for (const [tname, tiering] of TIERINGS) {
+  test(`a store over its own block's code runs the new instruction right after it, however the run is cut: ${tname}`, () => {
+    const ADD1 = e('addi', { rd: S2, rs1: S2, imm: 1 }), ADD100 = e('addi', { rd: S2, rs1: S2, imm: 100 });
+    const PASSES = 300;
+    const make = (): Machine => {
+      const m = new Machine({ memoryMiB: 16, tiering });
+      m.bootBare(BASE);
+      const code = [
+        e('xor', { rd: T1, rs1: T1, rs2: T3 }), // A: the other instruction
+        e('sw', { rs1: A3, rs2: T1, imm: 0 }), // over A+16
+        e('addi', { rd: S1, rs1: S1, imm: 1 }),
+        e('addi', { rd: S1, rs1: S1, imm: 1 }),
+        ADD1, // A+16
+        e('addi', { rd: T0, rs1: T0, imm: -1 }),
+        e('bne', { rs1: T0, rs2: 0, imm: -24 }),
+        e('jal', { rd: 0, imm: 0 }),
+      ];
+      code.forEach((w, i) => { m.ram.ru32[A / 4 + i] = w; });
+      m.ram.dirty.markAll();
+      const h = m.harts[0];
+      h.pc = BASE;
+      h.x[T0] = BigInt(PASSES);
+      h.x[T1] = BigInt(ADD1);
+      h.x[T3] = BigInt(ADD1 ^ ADD100);
+      h.x[A3] = BASE + BigInt(A + 16);
+      return m;
+    };
+    const total = PASSES * 7 + 10;
+    const straight = make();
+    straight.run(total);
+    // The passes alternate 100, 1, 100, ...: what the stored instruction adds, each time.
+    assert.equal(straight.harts[0].x[S2], BigInt(PASSES / 2) * 101n, 'every pass ran the instruction it had just stored');
+    const forms: [string, (m: Machine) => void][] = [
+      ['one instruction at a time', (m) => { while (m.progress < total) m.step(); }],
+      ...[97, 13, 5, 1].map((slice): [string, (m: Machine) => void] => [`in slices of ${slice}`, (m) => {
+        while (m.progress < total) m.run(Math.min(slice, total - m.progress));
+      }]),
+    ];
+    for (const [form, run] of forms) {
+      const m = make();
+      run(m);
+      assert.equal(m.instret, straight.instret, form);
+      assert.deepEqual(regs(m), regs(straight), form);
+    }
+  });
+}

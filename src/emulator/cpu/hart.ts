@@ -224,7 +224,7 @@ export class Hart {
 
   /** A guest store into RAM at `off` (found through the TLB): translated code there goes first. */
   private storeRam(off: number, size: 1 | 2 | 4 | 8, value: bigint): void {
-    if (this.code?.isCode(off, size)) this.code.invalidateRange(off, size);
+    if (this.code?.isCode(off, size)) { this.code.invalidateRange(off, size); this.deviceAccessed(); }
     writeRam(this.bus.ram, off, size, value);
   }
 
@@ -267,18 +267,19 @@ export class Hart {
     const lo = this.u[2 * ADDR_SLOT] | 0;
     if ((lo & (size - 1)) === 0) {
       const off = this.tlbOffset(lo, this.u[2 * ADDR_SLOT + 1], true);
-      if (off >= 0) { this.storeRam(off, size, this.x[DATA_SLOT]); return true; }
+      if (off >= 0) { this.storeRam(off, size, this.x[DATA_SLOT]); return this.exc === EXC_NONE; }
     }
     return this.store(this.x[ADDR_SLOT], size, this.x[DATA_SLOT]) && this.exc === EXC_NONE;
   }
 
   /**
-   * After an access that reached a device: if it changed one of this hart's interrupt lines or
-   * asked the machine to stop, which is what sets loopLimit to 0 while the hart runs
-   * (Machine.interruptsChanged, Machine.stop), the block leaves right after this instruction
-   * (EXC_LEAVE), and the dispatcher takes the interrupt, or stops, where it would have after
-   * this instruction run alone. Without it the rest of the block would run first, and where an
-   * interrupt is taken would depend on how the run was sliced into blocks and budgets.
+   * After an access that reached a device, or a store that dropped translated code: if it
+   * changed one of this hart's interrupt lines, asked the machine to stop, or rewrote code,
+   * which is what sets loopLimit to 0 while the hart runs (Machine.interruptsChanged,
+   * Machine.stop, the code map's onDropped), the block leaves right after this instruction
+   * (EXC_LEAVE), and the dispatcher takes the interrupt, stops, or fetches the new code, where
+   * it would have after this instruction run alone. Without it the rest of the block would run
+   * first, and what happened would depend on how the run was sliced into blocks and budgets.
    */
   private deviceAccessed(): void {
     if (this.loopLimit === 0 && this.exc === EXC_NONE) this.exc = EXC_LEAVE;
@@ -310,7 +311,7 @@ export class Hart {
     if (this.watch?.(vaddr, paddr, size, 'store')) { this.exc = EXC_STOP; return false; }
     const off = this.bus.ram.offsetOf(paddr, size);
     if (off >= 0) {
-      if (this.code?.isCode(off, size)) this.code.invalidateRange(off, size);
+      if (this.code?.isCode(off, size)) { this.code.invalidateRange(off, size); this.deviceAccessed(); }
       writeRam(this.bus.ram, off, size, value);
       this.bus.ram.dirty.mark(off, size);
       if (!this.csr.triggers.dataArmed && !this.watchedPage?.(vaddr, paddr)) this.fill('store', vaddr, paddr);

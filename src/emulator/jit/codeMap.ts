@@ -35,7 +35,11 @@ export class CodeMap implements CodeWatcher {
   invalidateRange(ramOffset: number, len: number): void {
     if (!this.isCode(ramOffset, len)) return;
     for (const c of this.caches) c.dropOverlapping(ramOffset, len);
+    this.onDropped?.();
   }
+
+  /** Code was dropped: the machine makes a running block leave after the instruction that did it. */
+  onDropped: (() => void) | undefined;
 
   /** Drop every block whose virtual range holds pc (a new breakpoint must start a block). */
   invalidateVirtual(pc: bigint): void {
