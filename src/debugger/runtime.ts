@@ -1122,8 +1122,8 @@ export class ChronosRuntime {
     try {
       if (this.atStartOfHistory(hart)) return;
       if (granularity === 'instruction') {
-        if (!this.backOne(hart) && this.atStartOfHistory(hart)) return;
-        this.emitStop({ kind: 'step', hart });
+        if (this.backOne(hart)) this.emitStop({ kind: 'step', hart });
+        else this.atStartOfHistory(hart);
         return;
       }
       const line = (): SourceLocation | undefined => this.program.lines.lookup(this.pcOf(hart));
@@ -1136,7 +1136,7 @@ export class ChronosRuntime {
       const start = first.line, startSp = sp(), startFn = fn();
       let target: { line: number; file: string } | undefined;
       for (let n = 0; n < STEP_BACK_LIMIT; n++) {
-        if (this.atStartOfHistory(hart) || (!this.backOne(hart) && this.atStartOfHistory(hart))) return;
+        if (!this.backOne(hart)) { this.atStartOfHistory(hart); return; }
         const here = line();
         // An inlined call made from the start's frame is stepped back over, as a call is: at
         // its first instruction the frame shows the call's line, which is where to stop.

@@ -58,10 +58,10 @@ export class HartRunner {
     return deadline;
   }
 
-  /** Recompute the device-driven pending bits (mip) from the timers, the CLINT and the PLIC. */
   /** The hart's own progress: instructions retired plus traps entered. */
   get progress(): number { return this.hart.instret + this.traps; }
 
+  /** Recompute the device-driven pending bits (mip) from the timers, the CLINT and the PLIC. */
   updateInterruptLines(now: bigint, mtimecmp: bigint, msip: boolean): void {
     const csr = this.hart.csr;
     let hw = 0n;

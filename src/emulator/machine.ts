@@ -129,7 +129,7 @@ export class Machine {
     for (const h of this.harts) h.handOff = n > 1;
     this.runners = this.harts.map((h) => new HartRunner(h, this.code));
     // Rewritten code (a guest store, a device's DMA): the running block leaves after the
-    // instruction that did it, as an interrupt line changed would (Hart.deviceAccessed).
+    // instruction that did it, as an interrupt line changed would (Hart.leaveIfAsked).
     this.code.onDropped = () => { for (const h of this.harts) h.loopLimit = 0; };
     this.clint = new Clint(CLINT, n, () => this.time());
     this.plic = new Plic(PLIC, n);

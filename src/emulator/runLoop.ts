@@ -181,8 +181,8 @@ export class RunLoop {
           return stepping ? m.stopReason ?? { kind: 'budget' } : m.stopReason;
         }
         else if (h.exc === EXC_LEAVE) {
-          // A device access changed an interrupt line (or asked for a stop) and retired: the
-          // checks below see it before the next instruction, as after that one alone.
+          // An access changed an interrupt line, asked for a stop or rewrote code, and retired:
+          // the checks below see it before the next instruction, as after that one alone.
           h.exc = EXC_NONE;
           if (stepping) return m.stopReason ?? { kind: 'budget' };
         }

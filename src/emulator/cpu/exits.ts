@@ -14,9 +14,9 @@ export const EXC_STOP = 2;
  */
 export const EXC_HAND_OFF = 3;
 /**
- * A device access changed what the dispatcher looks at between blocks (an interrupt line of
- * this hart, or a stop the machine was asked for): the instruction retired, the pc is past it,
- * and the dispatcher looks before the next one, as it would have after that one instruction
- * alone (Hart.load, Hart.store).
+ * An access changed what the dispatcher looks at between blocks (an interrupt line of this
+ * hart, a stop the machine was asked for, translated code it rewrote): the instruction retired,
+ * the pc is past it, and the dispatcher looks before the next one, as it would have after that
+ * one instruction alone (Hart.leaveIfAsked).
  */
 export const EXC_LEAVE = 4;

@@ -224,7 +224,7 @@ export class Hart {
 
   /** A guest store into RAM at `off` (found through the TLB): translated code there goes first. */
   private storeRam(off: number, size: 1 | 2 | 4 | 8, value: bigint): void {
-    if (this.code?.isCode(off, size)) { this.code.invalidateRange(off, size); this.deviceAccessed(); }
+    if (this.code?.isCode(off, size)) { this.code.invalidateRange(off, size); this.leaveIfAsked(); }
     writeRam(this.bus.ram, off, size, value);
   }
 
@@ -281,7 +281,7 @@ export class Hart {
    * it would have after this instruction run alone. Without it the rest of the block would run
    * first, and what happened would depend on how the run was sliced into blocks and budgets.
    */
-  private deviceAccessed(): void {
+  private leaveIfAsked(): void {
     if (this.loopLimit === 0 && this.exc === EXC_NONE) this.exc = EXC_LEAVE;
   }
 
@@ -296,7 +296,7 @@ export class Hart {
     if (off < 0) {
       const v = this.bus.read(paddr, size);
       if (v === undefined) { this.exception(Exception.LoadAccessFault, vaddr); return undefined; }
-      this.deviceAccessed();
+      this.leaveIfAsked();
       return v;
     }
     if (!this.csr.triggers.dataArmed && !this.watchedPage?.(vaddr, paddr)) this.fill('load', vaddr, paddr);
@@ -311,14 +311,14 @@ export class Hart {
     if (this.watch?.(vaddr, paddr, size, 'store')) { this.exc = EXC_STOP; return false; }
     const off = this.bus.ram.offsetOf(paddr, size);
     if (off >= 0) {
-      if (this.code?.isCode(off, size)) { this.code.invalidateRange(off, size); this.deviceAccessed(); }
+      if (this.code?.isCode(off, size)) { this.code.invalidateRange(off, size); this.leaveIfAsked(); }
       writeRam(this.bus.ram, off, size, value);
       this.bus.ram.dirty.mark(off, size);
       if (!this.csr.triggers.dataArmed && !this.watchedPage?.(vaddr, paddr)) this.fill('store', vaddr, paddr);
       return true;
     }
     if (!this.bus.write(paddr, size, value)) { this.exception(Exception.StoreAccessFault, vaddr); return false; }
-    this.deviceAccessed();
+    this.leaveIfAsked();
     return true;
   }
 
@@ -354,7 +354,7 @@ export class Hart {
       if (b === undefined) { this.exception(Exception.LoadAccessFault, BigInt.asIntN(64, vaddr + BigInt(i))); return undefined; }
       v |= b << BigInt(8 * i);
     }
-    this.deviceAccessed(); // its bytes may be a device's
+    this.leaveIfAsked(); // its bytes may be a device's
     return v;
   }
 
@@ -370,7 +370,7 @@ export class Hart {
         return false;
       }
     }
-    this.deviceAccessed(); // its bytes may be a device's
+    this.leaveIfAsked(); // its bytes may be a device's
     return true;
   }
 

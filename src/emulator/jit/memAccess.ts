@@ -7,7 +7,7 @@
 //
 // One instance per hart and privilege (each privilege has its own TLB set). The address is in
 // the ADDR scratch slot, as for the slow paths; false means the block must leave: the access
-// trapped (or a watchpoint stopped it), or it retired and changed an interrupt line (EXC_LEAVE).
+// trapped (or a watchpoint stopped it), or it retired and the block must leave (EXC_LEAVE).
 import type { Hart } from '../cpu/hart.js';
 import { EXC_LEAVE, EXC_NONE } from '../cpu/exits.js';
 import type { Tlb } from '../cpu/tlb.js';
