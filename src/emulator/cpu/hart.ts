@@ -41,6 +41,8 @@ export interface HartState {
   heldLocks: bigint[]; spinLock: bigint;
   csr: CsrState;
   fpu: FpuState;
+  /** Each privilege's TLB entries (Tlb.save). */
+  tlb: Int32Array[];
 }
 
 export class Hart {
@@ -129,10 +131,14 @@ export class Hart {
       heldLocks: this.heldLocks.slice(), spinLock: this.spinLock,
       csr: this.csr.save(),
       fpu: this.fpu.save(),
+      tlb: this.tlbs.map((t) => t.save()),
     };
   }
 
-  /** Put a saved state back; cached translations are dropped, since they came from another state. */
+  /**
+   * Put a saved state back, its TLB entries too. Translated blocks are checked against their
+   * physical page before they run again, since they may come from another state.
+   */
   restore(s: HartState): void {
     this.x.fill(0n);
     this.x.set(s.regs);
@@ -142,7 +148,14 @@ export class Hart {
     this.heldLocks = s.heldLocks.slice(); this.spinLock = s.spinLock;
     this.fpu.restore(s.fpu);
     this.csr.restore(s.csr);
-    this.flushTranslations();
+    s.tlb.forEach((entries, priv) => this.tlbs[priv].restore(entries));
+    // Entries saved before a watchpoint was set would let accesses to its page pass unseen.
+    const watched = this.watchedPage, base = BigInt(this.bus.ram.base);
+    if (watched) {
+      for (const t of this.tlbs) t.dropData((lo, hi, off) => watched(BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)), base + BigInt(off)));
+    }
+    this.recordWritablePages();
+    this.translationGeneration++;
   }
 
   // ---- traps ---------------------------------------------------------------------------
@@ -189,9 +202,15 @@ export class Hart {
     this.translationGeneration++;
   }
 
-  /** Store translations only: the next store to each page takes the slow path, which marks it dirty. */
-  flushWriteTranslations(): void {
-    for (const t of this.tlbs) t.flushWrites();
+  /**
+   * Mark dirty the pages this hart's store entries reach: stores through them take no slow
+   * path, so after the dirty record was taken (a checkpoint) or the entries were put back (a
+   * restore) the record must hold them from the start. Dropping the entries instead would make
+   * the next store walk the page table where the run recorded used the entry.
+   */
+  recordWritablePages(): void {
+    const dirty = this.bus.ram.dirty;
+    for (const t of this.tlbs) t.forEachWritable((off) => dirty.mark(off));
   }
 
   /** Load and store translations only: MPRV, MPP, SUM or MXR changed, or watchpoints. */

@@ -47,8 +47,45 @@ export class Tlb {
 
   flush(): void { this.r.fill(EMPTY); this.w.fill(EMPTY); this.x.fill(EMPTY); }
 
-  /** Stores only: the pages written from here on are known (memory/dirtyPages.ts). */
-  flushWrites(): void { this.w.fill(EMPTY); }
+  /**
+   * The entries in use, for a snapshot: four numbers each (kind × TLB_SIZE + index, tag, high
+   * half, RAM offset). A kernel may lean on an entry that its page table no longer gives (a
+   * mapping changed without sfence.vma, which the privileged spec allows a hart to go on
+   * using), so replay from a snapshot is only exact with the entries put back.
+   */
+  save(): Int32Array {
+    const out: number[] = [];
+    this.kinds.forEach(([tag, hi, off], k) => {
+      for (let e = 0; e < TLB_SIZE; e++) if (tag[e] !== EMPTY) out.push(k * TLB_SIZE + e, tag[e], hi[e] | 0, off[e]);
+    });
+    return Int32Array.from(out);
+  }
+
+  /** Put back what `save` returned. */
+  restore(entries: Int32Array): void {
+    this.flush();
+    const kinds = this.kinds;
+    for (let i = 0; i < entries.length; i += 4) {
+      const [tag, hi, off] = kinds[Math.floor(entries[i] / TLB_SIZE)], e = entries[i] % TLB_SIZE;
+      tag[e] = entries[i + 1]; hi[e] = entries[i + 2] >>> 0; off[e] = entries[i + 3];
+    }
+  }
+
+  /** Drop the load and store entries of the pages `drop` names (virtual page halves, RAM offset). */
+  dropData(drop: (lo: number, hi: number, pageOffset: number) => boolean): void {
+    for (const [tag, hi, off] of this.kinds.slice(0, 2)) {
+      for (let e = 0; e < TLB_SIZE; e++) if (tag[e] !== EMPTY && drop(tag[e], hi[e], off[e])) tag[e] = EMPTY;
+    }
+  }
+
+  /** Calls `f` with the RAM offset of each page a store entry reaches. */
+  forEachWritable(f: (pageOffset: number) => void): void {
+    for (let e = 0; e < TLB_SIZE; e++) if (this.w[e] !== EMPTY) f(this.wo[e]);
+  }
+
+  private get kinds(): [Int32Array, Uint32Array, Int32Array][] {
+    return [[this.r, this.rh, this.ro], [this.w, this.wh, this.wo], [this.x, this.xh, this.xo]];
+  }
 
   /** Loads and stores only: what MPRV, SUM and MXR decide. */
   flushData(): void { this.r.fill(EMPTY); this.w.fill(EMPTY); }

@@ -17,7 +17,7 @@
 // delivers inputs where they came and output already seen is known as such (`replaying`).
 import type { Machine, MachineState, RunOptions, StopReason } from '../machine.js';
 import { PAGE_SHIFT } from '../memory/dirtyPages.js';
-import { PageVersions, PAGE_SIZE, pageIsZero } from './pageVersions.js';
+import { PageVersions, PAGE_SIZE, pageEquals, pageIsZero } from './pageVersions.js';
 
 /**
  * How far apart checkpoints are, unless the caller fixes it: as much progress as the machine
@@ -27,7 +27,7 @@ import { PageVersions, PAGE_SIZE, pageIsZero } from './pageVersions.js';
  */
 const CHECKPOINT_MS = 40;
 const MIN_INTERVAL = 10_000, MAX_INTERVAL = 1_000_000;
-/** What a checkpoint costs beside its pages (its state: registers, CSRs, devices), estimated. */
+/** What a checkpoint costs beside its pages and TLB entries (registers, CSRs, devices), estimated. */
 const STATE_BYTES_PER_HART = 4096;
 const STATE_BYTES = 8192;
 /** The closest together the checkpoints a step back leaves behind are. */
@@ -51,6 +51,13 @@ export interface HistoryWindow { first: number; last: number; checkpoints: numbe
 
 export class HistoryError extends Error {}
 
+/** The bytes a saved state's TLB entries take (Tlb.save: a few hundred entries a hart at most). */
+function tlbBytes(s: MachineState): number {
+  let n = 0;
+  for (const h of s.harts) for (const t of h.tlb) n += t.byteLength;
+  return n;
+}
+
 /**
  * searchBack's second look at an interval: called with the machine at the interval's end and
  * the number of the last stop `accept` took there (0: none), it returns the stop to land on (0:
@@ -63,6 +70,8 @@ export class History {
   private readonly checkpoints: Checkpoint[] = [];
   private readonly inputs: Input[] = [];
   private readonly pages = new PageVersions();
+  /** What the checkpoints' TLB entries take. */
+  private tlbBytes = 0;
   /** The first input the current timeline has not delivered yet. */
   private nextInput = 0;
   /** The furthest position reached: from there on the machine runs for the first time. */
@@ -107,7 +116,7 @@ export class History {
   }
 
   get bytes(): number {
-    return this.pages.bytes + this.checkpoints.length * (STATE_BYTES + STATE_BYTES_PER_HART * this.m.harts.length);
+    return this.pages.bytes + this.tlbBytes + this.checkpoints.length * (STATE_BYTES + STATE_BYTES_PER_HART * this.m.harts.length);
   }
 
   // ---- running ------------------------------------------------------------------------------
@@ -159,7 +168,7 @@ export class History {
         // RAM here is the checkpoint's (the same run, the same inputs): the dirty record starts
         // afresh, or, where the debugger edited the machine, its edit is put back.
         if (c.edit) this.restoreTo(k);
-        else { m.ram.dirty.take(); this.flushWrites(); }
+        else { m.ram.dirty.take(); this.recordWritablePages(); }
       }
     }
     this.deliverInputs();
@@ -195,10 +204,12 @@ export class History {
     const fresh = this.m.ram.dirty.take();
     for (const p of fresh) this.pages.add(p, last.at, this.copyPage(p));
     last.pages = Int32Array.from(new Set([...last.pages, ...fresh]));
+    this.tlbBytes -= tlbBytes(last.state);
     last.state = this.m.saveState();
+    this.tlbBytes += tlbBytes(last.state);
     last.inputs = this.inputs.length;
     last.edit = true;
-    this.flushWrites();
+    this.recordWritablePages();
   }
 
   /** Why something is refused in the past, and what to do instead. */
@@ -341,8 +352,7 @@ export class History {
       else ram.ru8.fill(0, off, off + PAGE_SIZE);
       m.code.invalidateRange(off, PAGE_SIZE);
     }
-    m.restoreState(c.state);
-    this.flushWrites();
+    m.restoreState(c.state); // the harts' store entries come back with their pages marked
     this.nextInput = c.inputs;
     this.deliverInputs();
   }
@@ -350,11 +360,16 @@ export class History {
   // ---- the record -------------------------------------------------------------------------------
 
   /** A checkpoint here (where there is none yet), holding `pages`: those written since the checkpoint before. */
-  private checkpoint(pages: Int32Array, edit: boolean): void {
-    const at = this.m.progress;
+  private checkpoint(dirty: Int32Array, edit: boolean): void {
+    const at = this.m.progress, words = this.m.ram.ru32;
+    // The dirty record holds every page a store could reach (recordWritablePages), written or
+    // not; those that still hold their content at the checkpoint before need no copy.
+    const pages = dirty.filter((p) => !pageEquals(words, p, this.pages.at(p, at)));
     for (const p of pages) this.pages.add(p, at, this.copyPage(p));
-    this.checkpoints.splice(this.firstAfter(at), 0, { at, state: this.m.saveState(), pages, inputs: this.inputs.length, edit });
-    this.flushWrites();
+    const state = this.m.saveState();
+    this.tlbBytes += tlbBytes(state);
+    this.checkpoints.splice(this.firstAfter(at), 0, { at, state, pages, inputs: this.inputs.length, edit });
+    this.recordWritablePages();
     while (this.bytes > this.budgetBytes && this.checkpoints.length > 1) this.dropOldest();
   }
 
@@ -362,6 +377,7 @@ export class History {
     const [old, next] = this.checkpoints;
     const moved = this.pages.dropOldest(old.at, old.pages, next.at);
     if (moved.length) next.pages = Int32Array.from(new Set([...next.pages, ...moved]));
+    this.tlbBytes -= tlbBytes(old.state);
     this.checkpoints.shift();
   }
 
@@ -369,9 +385,9 @@ export class History {
     return this.m.ram.ru8.slice(p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT);
   }
 
-  /** Every store from here on takes the slow path once per page, which records the page. */
-  private flushWrites(): void {
-    for (const h of this.m.harts) h.flushWriteTranslations();
+  /** After the dirty record was taken: the pages stores can reach without a slow path are in the new one. */
+  private recordWritablePages(): void {
+    for (const h of this.m.harts) h.recordWritablePages();
   }
 
   private get last(): Checkpoint { return this.checkpoints[this.checkpoints.length - 1]; }

@@ -2,13 +2,13 @@
 // checkpoints are made from (each holds only the pages written since the one before).
 //
 // Nothing here runs per store. Translated stores write through the hart's write TLB, and a
-// write entry is only ever made by the slow path, which marks its page (cpu/hart.ts); so
-// flushing every write entry when the record is taken (Hart.flushWriteTranslations) makes the
-// first store to each page after it take the slow path once. Slow-path stores, the page
-// walker's A/D updates (Bus.write), device DMA, the debugger's writes (DebugAccess.writePhys)
-// and the loaders (board/placement.ts, the device tree, Machine.loadElf) mark the pages they
-// touch. The record may hold pages that were not changed (a write entry made for a store that
-// then wrote the same bytes), never miss one that was.
+// write entry is only ever made by the slow path, which marks its page (cpu/hart.ts); when the
+// record is taken, the pages the write entries reach are marked again at once
+// (Hart.recordWritablePages), so every page a store can reach without the slow path is in the
+// record from its start. Slow-path stores, the page walker's A/D updates (Bus.write), device
+// DMA, the debugger's writes (DebugAccess.writePhys) and the loaders (board/placement.ts, the
+// device tree, Machine.loadElf) mark the pages they touch. The record may hold pages that were
+// not changed (a write entry no store used, a store of the same bytes), never miss one that was.
 export const PAGE_SHIFT = 12;
 
 export class DirtyPages {
