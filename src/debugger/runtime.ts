@@ -12,7 +12,7 @@ import { Emitter } from '../emulator/events.js';
 import { ElfError, parseElf } from '../emulator/loader/elf.js';
 import type { Machine, RunOptions, StopReason, Watchpoint } from '../emulator/machine.js';
 import { History, HistoryError } from '../emulator/history/history.js';
-import { satpMode, satpRootPpn, SATP_MODE_SV39 } from '../emulator/cpu/sv39.js';
+import { satpMode, satpRootPpn, walk, SATP_MODE_SV39, type WalkResult } from '../emulator/cpu/sv39.js';
 import { HartStatus } from '../emulator/sbi/sbi.js';
 import { hartName, PRIV_NAMES } from './harts.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
@@ -31,6 +31,8 @@ import type { HeapView } from './inspectors/heap.js';
 import type { KernelProfile, ProcessesView } from './profiles/profile.js';
 import { selectProfile } from './profiles/select.js';
 import { flatten, readTree, translateView, type Mapping, type PteNode, type TranslationView } from './inspectors/pageTables.js';
+import { describeStale, staleTranslations } from './inspectors/staleTlb.js';
+import { MSTATUS } from '../emulator/isa/csrFields.js';
 import { historyBudget, type LaunchOptions } from './launchConfig.js';
 import type { Drive } from '../emulator/board/virtio.js';
 import type { DriveSpec } from './driveSpec.js';
@@ -57,6 +59,8 @@ const TRAP_ENTRY_SCAN = 512;
 
 /** How far a line step back goes before it gives up and stops where it is. */
 const STEP_BACK_LIMIT = 100_000;
+/** At most this many stale translations are named at one stop; the rest are counted. */
+const STALE_LINES = 4;
 
 /** Time travel as the views and clients see it: the recorded window and where the machine is. */
 export interface HistoryInfo {
@@ -122,6 +126,8 @@ export class ChronosRuntime {
 
   readonly onStop = new Emitter<RuntimeStop>();
   readonly onOutput = new Emitter<string>();
+  /** The stale TLB entries named in the console so far (nameStaleTranslations). */
+  private readonly staleNamed = new Set<string>();
   readonly onExit = new Emitter<number>();
 
   constructor(private readonly files: HostFiles) {}
@@ -750,7 +756,41 @@ export class ChronosRuntime {
     this.stoppedIn = stop.functions?.length || stop.allInlined || onLine
       ? { hart: stop.hart, pc, functions: stop.functions ?? [], all: !!stop.allInlined || onLine } : undefined;
     this.lastException = stop.exception;
+    this.nameStaleTranslations();
     this.onStop.fire(stop);
+  }
+
+  /**
+   * Name in the console, once each, the TLB entries whose page table no longer gives them
+   * (inspectors/staleTlb.ts): a kernel that forgot sfence.vma works here on the old mapping.
+   */
+  private nameStaleTranslations(): void {
+    const lines: string[] = [];
+    this.machine.harts.forEach((h, hart) => {
+      // A page's load, store and fetch entries ask the same walk; the tables are read straight
+      // from RAM (DebugAccess's reads copy), which keeps a stop's check under a millisecond.
+      const satp = h.csr.satp, mstatus = h.csr.mstatus, walks = new Map<bigint, WalkResult>(), ram = this.machine.ram;
+      const pte = (pa: bigint): bigint | undefined => {
+        const o = ram.offsetOf(pa, 8);
+        if (o >= 0) return ram.view.getBigUint64(o, true);
+        const b = this.machine.debug.readPhys(pa, 8);
+        return b && new DataView(b.buffer, b.byteOffset).getBigUint64(0, true);
+      };
+      const found = staleTranslations(h.priv, h.tlbs[h.priv].save(), {
+        satp, sum: (mstatus & MSTATUS.SUM) !== 0n, mxr: (mstatus & MSTATUS.MXR) !== 0n,
+        ramBase: BigInt(this.machine.ram.base), walk: (va) => walks.get(va) ?? walks.set(va, walk(satp, va, pte)).get(va)!,
+      });
+      for (const s of found) {
+        const key = `${hart} ${s.privilege} ${s.kind} ${s.vaddr} ${s.cached} ${s.now}`;
+        if (this.staleNamed.has(key)) continue;
+        this.staleNamed.add(key);
+        lines.push(describeStale(hart, s));
+      }
+    });
+    if (lines.length === 0) return;
+    const shown = lines.slice(0, STALE_LINES);
+    if (lines.length > shown.length) shown.push(`and ${lines.length - shown.length} more stale translations`);
+    this.onOutput.fire(shown.map((l) => `Chronos: ${l}\n`).join(''));
   }
 
   /** The guest ended (powered off or asked for a reset): true when it did. */

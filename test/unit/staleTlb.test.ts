@@ -11,6 +11,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Machine } from '../../src/emulator/machine.js';
 import { History } from '../../src/emulator/history/history.js';
+import { TLB_SIZE } from '../../src/emulator/cpu/tlb.js';
+import type { WalkResult } from '../../src/emulator/cpu/sv39.js';
+import { hex } from '../../src/emulator/hex.js';
+import { staleTranslations, type TlbContext } from '../../src/debugger/inspectors/staleTlb.js';
 import { encode as e } from '../isa/encode.js';
 
 const ROOT = 0x80010000n, L1 = 0x80011000n, L0 = 0x80012000n, A = 0x80013000n, B = 0x80014000n, V = 0x40000000n;
@@ -74,4 +78,35 @@ test('a stale translation is replayed as it ran: checkpoints hold the TLB and le
     h.seek(p);
     assert.deepEqual([...m.hart.x.slice(0, 33)], back[p - 12_330], `the registers at ${p}, going back`);
   }
+});
+
+// The inspector that names such entries at a stop (src/debugger/inspectors/staleTlb.ts), on
+// entries written by hand and page tables that answer each way.
+const entry = (kind: 0 | 1 | 2, vaddr: number, frameOffset: number): number[] => [kind * TLB_SIZE + ((vaddr >>> 12) & (TLB_SIZE - 1)), vaddr & -4096, 0, frameOffset];
+const leaf = (pa: bigint, flags: bigint): WalkResult => ({ ok: true, paddr: pa, pte: pte(pa, flags), level: 0, steps: [] });
+
+test('the stale-translation inspector names a remap, an unmapping, a lost permission, a user bit and a cleared dirty bit', () => {
+  const SV39 = 8n << 60n, base = 0x80000000n;
+  const ctx = (walk: (va: bigint) => WalkResult, satp = SV39, sum = false): TlbContext => ({ satp, sum, mxr: false, ramBase: base, walk });
+  const s = Int32Array.from([...entry(0, 0x1000, 0x5000), ...entry(1, 0x2000, 0x6000), ...entry(2, 0x3000, 0x7000)]);
+  const same = (va: bigint): WalkResult => leaf(base + 0x4000n + (va & ~0xfffn), 0xcfn);
+  assert.deepEqual(staleTranslations(1, s, ctx(same)), [], 'every entry as the table gives it');
+
+  const found = (walk: (va: bigint) => WalkResult, entries = s, c?: Partial<TlbContext>, priv = 1): string[] =>
+    staleTranslations(priv, entries, { ...ctx(walk), ...c }).map((t) => `${t.privilege} ${t.kind} ${hex(t.vaddr)} ${hex(t.cached)}: ${t.now}`);
+  assert.deepEqual(found((va) => va === 0x2000n ? leaf(0x80009000n, 0xcfn) : same(va)), ['S store 0x2000 0x80006000: it maps it to 0x80009000']);
+  assert.deepEqual(found((va) => va === 0x1000n ? { ok: false, reason: 'invalid PTE at level 0', steps: [] } : same(va)), ['S load 0x1000 0x80005000: it no longer maps it (invalid PTE at level 0)']);
+  assert.deepEqual(found((va) => leaf(base + 0x4000n + va, va === 0x2000n ? 0x4bn : 0xcfn)), ['S store 0x2000 0x80006000: its PTE no longer allows writes (VRXA)'], 'a copy-on-write page made read-only without a fence');
+  assert.deepEqual(found((va) => leaf(base + 0x4000n + va, va === 0x3000n ? 0xc7n : 0xcfn)), ['S fetch 0x3000 0x80007000: its PTE no longer allows execution (VRWAD)']);
+  assert.deepEqual(found((va) => leaf(base + 0x4000n + va, va === 0x2000n ? 0x4fn : 0xcfn)), ['S store 0x2000 0x80006000: its PTE\'s dirty bit was cleared, and writes through the cached translation will not set it']);
+  assert.deepEqual(found((va) => leaf(base + 0x4000n + va, 0xdfn)), [
+    'S load 0x1000 0x80005000: its PTE is now a user page (VRWXUAD)', 'S store 0x2000 0x80006000: its PTE is now a user page (VRWXUAD)', 'S fetch 0x3000 0x80007000: its PTE is now a user page (VRWXUAD)',
+  ]);
+  assert.deepEqual(found((va) => leaf(base + 0x4000n + va, 0xdfn), s, { sum: true }), ['S fetch 0x3000 0x80007000: its PTE is now a user page (VRWXUAD)'], 'with SUM, S-mode loads and stores may reach user pages');
+  const user = Int32Array.from(entry(0, 0x1000, 0x5000));
+  assert.deepEqual(found(same, user, {}, 0), ['U load 0x1000 0x80005000: its PTE is no longer a user page (VRWXAD)']);
+  assert.deepEqual(found((va) => leaf(base + 0x4000n + va, 0xdfn), user, {}, 0), []);
+  const never = (): WalkResult => { throw new Error('not looked at'); };
+  assert.deepEqual(staleTranslations(1, s, ctx(never, 0n)), [], 'bare mode maps one to one');
+  assert.deepEqual(staleTranslations(3, s, ctx(never)), [], 'machine mode translates only under MPRV');
 });
