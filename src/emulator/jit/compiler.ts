@@ -127,11 +127,12 @@ export class CodeReader {
   readonly direct: boolean;
   private readonly ru16: Uint16Array;
 
-  constructor(private readonly h: Hart, pc: bigint, page: number) {
+  /** `uniform` says the page is known to be one PMP answer throughout (else it is asked). */
+  constructor(private readonly h: Hart, pc: bigint, page: number, uniform?: true) {
     this.pageBase = page * 4096;
     this.pageTag = pc >> 12n;
     this.vbase = this.pageTag << 12n;
-    this.direct = h.csr.pmp.uniformPage(BigInt(RAM_BASE + this.pageBase));
+    this.direct = uniform ?? h.csr.pmp.uniformPage(BigInt(RAM_BASE + this.pageBase));
     this.ru16 = h.bus.ram.ru16;
   }
 
@@ -236,16 +237,21 @@ export function decodeBlock(h: Hart, pc: bigint, code: CodeReader, maxLen: numbe
  */
 export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (pc: bigint) => boolean,
   tiering: Tiering = TIERING): Block | undefined {
-  const page = h.fetchPage(pc);
+  const lo = Number(BigInt.asUintN(32, pc)), hi = Number(BigInt.asUintN(32, pc >> 32n));
+  // The dispatcher has just looked pc up in the fetch TLB. An entry there was made by a fetch
+  // that passed the checks somewhere on pc's page, which hold for pc as well when no PMP
+  // boundary cuts the page (PMP and satp writes flush the TLB); otherwise the walk checks pc.
+  const hit = h.tlbs[h.priv].fetchPage(lo, hi);
+  const uniform = hit >= 0 && h.csr.pmp.uniformPage(BigInt(RAM_BASE + hit));
+  const page = uniform ? hit >>> 12 : h.fetchPage(pc);
   if (page < 0) { fetchDecode((p) => h.fetch16(p), pc); return undefined; }
-  const code = decodeBlock(h, pc, new CodeReader(h, pc, page), maxLen, stopBefore);
+  const code = decodeBlock(h, pc, new CodeReader(h, pc, page, uniform || undefined), maxLen, stopBefore);
   if (code === undefined) return undefined;
   const { decoded, illegal, ended, page2 } = code;
   // The illegal instruction retires nothing, but it counts in the length: a run with budget
   // for only the instructions before it must stop before it, not take its trap.
   const count = Math.max(decoded.length + (illegal >= 0 ? 1 : 0), 1);
   const bytes = Math.max(code.bytes, 2);
-  const lo = Number(BigInt.asUintN(32, pc)), hi = Number(BigInt.asUintN(32, pc >> 32n));
   const ramOffset = page * 4096 + (lo & 4095);
   let waitStarts: (bigint | undefined)[] | undefined, codeBefore = 0;
   if (h.handOff) {
