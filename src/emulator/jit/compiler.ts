@@ -121,17 +121,14 @@ export function interpreterFor(h: Hart, priv: number): (b: Block) => void {
  */
 export class CodeReader {
   private readonly pageBase: number;
-  /** The virtual page, as pc >> 12, and its first address. */
-  readonly pageTag: bigint;
-  private readonly vbase: bigint;
+  /** The page's first address, made when first needed (a BigInt costs an allocation). */
+  private vbase: bigint | undefined = undefined;
   readonly direct: boolean;
   private readonly ru16: Uint16Array;
 
   /** `uniform` says the page is known to be one PMP answer throughout (else it is asked). */
-  constructor(private readonly h: Hart, pc: bigint, page: number, uniform?: true) {
+  constructor(private readonly h: Hart, private readonly pc: bigint, page: number, uniform?: true) {
     this.pageBase = page * 4096;
-    this.pageTag = pc >> 12n;
-    this.vbase = this.pageTag << 12n;
     this.direct = uniform ?? h.csr.pmp.uniformPage(BigInt(RAM_BASE + this.pageBase));
     this.ru16 = h.bus.ram.ru16;
   }
@@ -139,11 +136,11 @@ export class CodeReader {
   /** The halfword at byte offset `off` of the page (0 to 4096), or undefined: a fetch fault, pending. */
   half(off: number): number | undefined {
     if (this.direct && off < 4096) return this.ru16[(this.pageBase + off) >>> 1];
-    return this.h.fetch16(BigInt.asIntN(64, this.vbase + BigInt(off)));
+    return this.h.fetch16(this.at(off));
   }
 
   /** The address at byte offset `off` of the page. */
-  at(off: number): bigint { return BigInt.asIntN(64, this.vbase + BigInt(off)); }
+  at(off: number): bigint { return BigInt.asIntN(64, (this.vbase ??= (this.pc >> 12n) << 12n) + BigInt(off)); }
 }
 
 /**
@@ -169,16 +166,14 @@ export interface BlockCode {
   illegal: number;
   /** Whether the last instruction leaves the block itself. */
   ended: boolean;
-  /** The pc after the last instruction (the illegal one included). */
-  end: bigint;
-  /** The bytes from the block's pc to `end`. */
+  /** The bytes from the block's pc to the end of its last instruction (the illegal one included). */
   bytes: number;
   /** The RAM offset of the second page of an instruction across a page boundary, or -1. */
   page2: number;
 }
 
 /**
- * Decode the block at pc, reading its code with `code`, a reader of pc's page: where a block
+ * Decode the block at pc, reading its code with `code`, a reader of pc's virtual page: where a block
  * ends is one rule for every form and every region (jit/region.ts decodes its members with it
  * too). Undefined when the first fetch faults (the fault is then pending). The instructions'
  * Decodeds are the shared ones (isa/decode.ts, decodeShared). Positions are offsets in the
@@ -186,7 +181,6 @@ export interface BlockCode {
  */
 export function decodeBlock(h: Hart, pc: bigint, code: CodeReader, maxLen: number,
   stopBefore?: (pc: bigint) => boolean): BlockCode | undefined {
-  if (pc >> 12n !== code.pageTag) throw new Error('decodeBlock: the reader is for another page');
   const decoded: Decoded[] = [];
   const start = Number(pc & 0xfffn);
   let off = start;
@@ -226,7 +220,7 @@ export function decodeBlock(h: Hart, pc: bigint, code: CodeReader, maxLen: numbe
     if (straddles) { page2 = h.fetchPage(code.at(4096)) * 4096; break; }
     if (ended) break;
   }
-  return { decoded, illegal, ended, end: code.at(off), bytes: off - start, page2 };
+  return { decoded, illegal, ended, bytes: off - start, page2 };
 }
 
 /**

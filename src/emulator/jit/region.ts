@@ -44,7 +44,7 @@ function successors(pc: bigint, code: BlockCode): bigint[] {
     if (call) out.push(next);
     at = next;
   }
-  if (!code.ended) out.push(code.end);
+  if (!code.ended) out.push(BigInt.asIntN(64, pc + BigInt(code.bytes)));
   return out;
 }
 
