@@ -49,3 +49,35 @@ export function decode(word: number): Decoded | undefined {
 }
 
 export const isCompressed = (word: number): boolean => (word & 3) !== 3;
+
+/**
+ * Decodings shared by every block that holds the same word: a kernel's blocks repeat a few
+ * thousand distinct words (the same `ld` of a stack slot, the same `ret`), and making a
+ * block is most of what cold code costs. Compressed words index a table of all 65,536; full
+ * words a direct-mapped table of as many entries, where a word takes the place of another
+ * with the same low bits (a Map of them cost more than decoding: most words are beyond V8's
+ * small integers). A shared Decoded must not be changed by its readers (nothing does:
+ * emitters and the disassembler only read it); `null` remembers a word that is not an
+ * instruction.
+ */
+const SHARED16: (Decoded | null | undefined)[] = new Array(1 << 16).fill(undefined);
+const SHARED32: (Decoded | null | undefined)[] = new Array(1 << 16).fill(undefined);
+const WORDS32 = new Int32Array(1 << 16);
+
+/** decode(), from the shared decodings: the same result, one object per distinct word. */
+export function decodeShared(word: number): Decoded | undefined {
+  if ((word & 3) !== 3) {
+    const w = word & 0xffff;
+    let d = SHARED16[w];
+    if (d === undefined) SHARED16[w] = d = decode16(w) ?? null;
+    return d ?? undefined;
+  }
+  // Every field has a say in the index: opcode, registers, immediate.
+  const e = ((word >>> 16) ^ (word >>> 2) ^ (word << 9)) & 0xffff;
+  let d = SHARED32[e];
+  if (d === undefined || WORDS32[e] !== (word | 0)) {
+    SHARED32[e] = d = decode32(word) ?? null;
+    WORDS32[e] = word | 0;
+  }
+  return d ?? undefined;
+}

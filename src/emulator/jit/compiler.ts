@@ -2,7 +2,7 @@
 // JavaScript function. A block ends at a jump, at an instruction that changes machine state
 // (CSRs, traps, fences), at a page boundary, at a debugger breakpoint, or at MAX_BLOCK
 // instructions; conditional branches leave through side exits and the block runs on.
-import { decode } from '../isa/decode.js';
+import { decode, decodeShared } from '../isa/decode.js';
 import type { Decoded } from '../isa/types.js';
 import type { Hart } from '../cpu/hart.js';
 import { Gen, lit } from './codegen.js';
@@ -112,31 +112,40 @@ export function interpreterFor(h: Hart, priv: number): (b: Block) => void {
 }
 
 /**
- * Reads the halfwords of one block's code. The first fetch of a block translates its pc (and
- * raises the fault, if any); while the block stays on that page, and no PMP region boundary
- * lies inside the page, every fetch from it has the same answer, so the rest are read from the
- * page in RAM directly rather than each translated again (a page-table walk under SV39).
+ * Reads the halfwords of the code on one virtual page, by their offset in the page. The first
+ * fetch of a block translates its pc (and raises the fault, if any); while the block stays on
+ * that page, and no PMP region boundary lies inside the page, every fetch from it has the same
+ * answer, so the rest are read from the page in RAM directly rather than each translated again
+ * (a page-table walk under SV39). Offsets from 4096 on are the next page's, fetched through
+ * the hart's translation.
  */
 export class CodeReader {
   private readonly pageBase: number;
-  private readonly pageTag: bigint;
+  /** The page's first address, made when first needed (a BigInt costs an allocation). */
+  private vbase: bigint | undefined = undefined;
   readonly direct: boolean;
+  private readonly ru16: Uint16Array;
 
-  constructor(private readonly h: Hart, pc: bigint, page: number) {
+  /** `uniform` says the page is known to be one PMP answer throughout (else it is asked). */
+  constructor(private readonly h: Hart, private readonly pc: bigint, page: number, uniform?: true) {
     this.pageBase = page * 4096;
-    this.pageTag = pc >> 12n;
-    this.direct = h.csr.pmp.uniformPage(BigInt(RAM_BASE + this.pageBase));
+    this.direct = uniform ?? h.csr.pmp.uniformPage(BigInt(RAM_BASE + this.pageBase));
+    this.ru16 = h.bus.ram.ru16;
   }
 
-  fetch16(pc: bigint): number | undefined {
-    if (this.direct && pc >> 12n === this.pageTag) return this.h.bus.ram.ru16[(this.pageBase + Number(pc & 0xfffn)) >>> 1];
-    return this.h.fetch16(pc);
+  /** The halfword at byte offset `off` of the page (0 to 4096), or undefined: a fetch fault, pending. */
+  half(off: number): number | undefined {
+    if (this.direct && off < 4096) return this.ru16[(this.pageBase + off) >>> 1];
+    return this.h.fetch16(this.at(off));
   }
+
+  /** The address at byte offset `off` of the page. */
+  at(off: number): bigint { return BigInt.asIntN(64, (this.vbase ??= (this.pc >> 12n) << 12n) + BigInt(off)); }
 }
 
 /**
- * Fetch and decode the instruction at pc with `fetch16` (the hart's translation, or a block's
- * CodeReader): a number is the raw word of an illegal one, undefined a fetch fault (pending).
+ * Fetch and decode the instruction at pc with `fetch16` (the hart's translation): a number is
+ * the raw word of an illegal one, undefined a fetch fault (pending).
  */
 function fetchDecode(fetch16: (pc: bigint) => number | undefined, pc: bigint): Decoded | number | undefined {
   const lo = fetch16(pc);
@@ -157,54 +166,61 @@ export interface BlockCode {
   illegal: number;
   /** Whether the last instruction leaves the block itself. */
   ended: boolean;
-  /** The pc after the last instruction (the illegal one included). */
-  end: bigint;
+  /** The bytes from the block's pc to the end of its last instruction (the illegal one included). */
+  bytes: number;
   /** The RAM offset of the second page of an instruction across a page boundary, or -1. */
   page2: number;
 }
 
 /**
- * Decode the block at pc, reading its code with `code`: where a block ends is one rule for every
- * form and every region (jit/region.ts decodes its members with it too). Undefined when the
- * first fetch faults (the fault is then pending).
+ * Decode the block at pc, reading its code with `code`, a reader of pc's virtual page: where a block
+ * ends is one rule for every form and every region (jit/region.ts decodes its members with it
+ * too). Undefined when the first fetch faults (the fault is then pending). The instructions'
+ * Decodeds are the shared ones (isa/decode.ts, decodeShared). Positions are offsets in the
+ * page, numbers: a BigInt pc per instruction was a third of what making a block cost.
  */
 export function decodeBlock(h: Hart, pc: bigint, code: CodeReader, maxLen: number,
   stopBefore?: (pc: bigint) => boolean): BlockCode | undefined {
-  const endOfPage = BigInt.asIntN(64, (pc | 0xfffn) + 1n);
   const decoded: Decoded[] = [];
-  let cur = pc;
+  const start = Number(pc & 0xfffn);
+  let off = start;
   let ended = false;
   let illegal = -1;
-  const startPage = pc >> 12n;
   let page2 = -1;
   while (decoded.length < maxLen) {
-    if (decoded.length > 0 && ((cur >> 12n) !== startPage || stopBefore?.(cur))) break;
+    if (decoded.length > 0 && (off >= 4096 || (stopBefore !== undefined && stopBefore(code.at(off))))) break;
     // A 4-byte instruction in the page's last two bytes runs onto the next page, which may
     // map anywhere: it goes alone in its block, which remembers both pages.
-    const straddles = cur === endOfPage - 2n && ((code.fetch16(cur) ?? 0) & 3) === 3;
+    const straddles = off === 4094 && ((code.half(off) ?? 0) & 3) === 3;
     if (straddles && decoded.length > 0) break;
     const excBefore = h.exc;
-    const d = fetchDecode((p) => code.fetch16(p), cur);
-    if (d === undefined) {
+    const lo = code.half(off);
+    let word = lo;
+    if (lo !== undefined && (lo & 3) === 3) {
+      const hi = code.half(off + 2);
+      word = hi === undefined ? undefined : (lo | (hi << 16)) >>> 0;
+    }
+    if (word === undefined) {
       if (decoded.length > 0) { h.exc = excBefore; break; } // fault later, when it runs alone
       return undefined;
     }
-    if (typeof d === 'number') {
+    const d = decodeShared(word);
+    if (d === undefined) {
       // Not an instruction we implement: raise illegal-instruction when execution gets here.
-      illegal = d;
+      illegal = word;
       ended = true;
       // Its bytes belong to the block too: rewriting them must retranslate it.
-      if (straddles) page2 = h.fetchPage(endOfPage) * 4096;
-      cur = BigInt.asIntN(64, cur + ((d & 3) === 3 ? 4n : 2n));
+      if (straddles) page2 = h.fetchPage(code.at(4096)) * 4096;
+      off += (word & 3) === 3 ? 4 : 2;
       break;
     }
     decoded.push(d);
-    cur = BigInt.asIntN(64, cur + BigInt(d.len));
+    off += d.len;
     if (d.def.flow === 'jump' || d.def.flow === 'end') ended = true;
-    if (straddles) { page2 = h.fetchPage(endOfPage) * 4096; break; }
+    if (straddles) { page2 = h.fetchPage(code.at(4096)) * 4096; break; }
     if (ended) break;
   }
-  return { decoded, illegal, ended, end: cur, page2 };
+  return { decoded, illegal, ended, bytes: off - start, page2 };
 }
 
 /**
@@ -215,20 +231,26 @@ export function decodeBlock(h: Hart, pc: bigint, code: CodeReader, maxLen: numbe
  */
 export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (pc: bigint) => boolean,
   tiering: Tiering = TIERING): Block | undefined {
-  const page = h.fetchPage(pc);
+  const lo = Number(BigInt.asUintN(32, pc)), hi = Number(BigInt.asUintN(32, pc >> 32n));
+  // The dispatcher has just looked pc up in the fetch TLB. An entry there was made by a fetch
+  // that passed the checks somewhere on pc's page, which hold for pc as well when no PMP
+  // boundary cuts the page (PMP and satp writes flush the TLB); otherwise the walk checks pc.
+  const hit = h.tlbs[h.priv].fetchPage(lo, hi);
+  const uniform = hit >= 0 && h.csr.pmp.uniformPage(BigInt(RAM_BASE + hit));
+  const page = uniform ? hit >>> 12 : h.fetchPage(pc);
   if (page < 0) { fetchDecode((p) => h.fetch16(p), pc); return undefined; }
-  const code = decodeBlock(h, pc, new CodeReader(h, pc, page), maxLen, stopBefore);
+  const code = decodeBlock(h, pc, new CodeReader(h, pc, page, uniform || undefined), maxLen, stopBefore);
   if (code === undefined) return undefined;
-  const { decoded, illegal, ended, page2 } = code, cur = code.end, startPage = pc >> 12n;
+  const { decoded, illegal, ended, page2 } = code;
   // The illegal instruction retires nothing, but it counts in the length: a run with budget
   // for only the instructions before it must stop before it, not take its trap.
   const count = Math.max(decoded.length + (illegal >= 0 ? 1 : 0), 1);
-  const bytes = Math.max(Number(cur - pc), 2);
-  const ramOffset = page * 4096 + Number(BigInt.asUintN(12, pc));
+  const bytes = Math.max(code.bytes, 2);
+  const ramOffset = page * 4096 + (lo & 4095);
   let waitStarts: (bigint | undefined)[] | undefined, codeBefore = 0;
   if (h.handOff) {
     // The loop's body is on the edge's page, which is the block's first page.
-    const view = h.bus.ram.view, pageBase = page * 4096;
+    const view = h.bus.ram.view, pageBase = page * 4096, startPage = pc >> 12n;
     const half = (p: bigint): number => view.getUint16(pageBase + Number(BigInt.asUintN(12, p)), true);
     let at = pc;
     decoded.forEach((d, i) => {
@@ -240,10 +262,17 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
       at = BigInt.asIntN(64, at + BigInt(d.len));
     });
   }
-  const lo = Number(BigInt.asUintN(64, pc) & 0xffffffffn), hi = Number(BigInt.asUintN(64, pc) >> 32n);
   const forInterpreter = decodeForInterpreter(decoded, illegal, lo, hi, waitStarts);
+  // Whether a branch or jal goes back to the start: its offset from there plus its immediate
+  // is 0 (both far below 2^53, so exact as numbers).
+  let loops = false;
+  for (let i = 0, delta = 0; i < decoded.length; i++) {
+    const d = decoded[i], format = d.def.format;
+    if ((format === 'B' || format === 'J') && delta + d.imm === 0) loops = true;
+    delta += d.len;
+  }
   const b: Block = {
-    fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, tier: tiering.first, work: 0, promoteAt: 0, loops: false,
+    fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, tier: tiering.first, work: 0, promoteAt: 0, loops,
     waitStarts, codeBefore, stopsAtStart: stopBefore?.(pc) ?? false, ends: stopBefore,
     ops: forInterpreter.ops, pcs: forInterpreter.pcs, imms: forInterpreter.imms,
     ramOffset,
@@ -251,7 +280,6 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
     next0: undefined, gen0: -1, next1: undefined, gen1: -1, dropped: false,
     lo, hi,
   };
-  b.loops = decoded.some((d, i) => (d.def.format === 'B' || d.def.format === 'J') && BigInt.asIntN(64, b.pcs[i] + BigInt(d.imm)) === pc);
   // A block that jumps back to its own start is a loop, often hot: translated blocks go inline
   // at once. An interpreted one waits for its work (loopWork, less than other blocks wait),
   // since the loops of cold code (a few iterations) are not worth a translation.

@@ -44,7 +44,7 @@ function successors(pc: bigint, code: BlockCode): bigint[] {
     if (call) out.push(next);
     at = next;
   }
-  if (!code.ended) out.push(code.end);
+  if (!code.ended) out.push(BigInt.asIntN(64, pc + BigInt(code.bytes)));
   return out;
 }
 
@@ -119,7 +119,7 @@ export function emitRegion(h: Hart, b: Block, host: RegionHost): Region | undefi
     cases.push(`case ${label}: {\n${emitCode(g, at, code)}\n}`);
     const off = page * 4096 + key;
     lowest = Math.min(lowest, off);
-    highest = Math.max(highest, off + Math.max(Number(code.end - at), 2));
+    highest = Math.max(highest, off + Math.max(code.bytes, 2));
   }
   const start = b.stopsAtStart ? -1 : Number(BigInt.asUintN(12, pc));
   const body = `let at = ${start}, sm = 0;\nloop: for (;;) {\nswitch (at) {\n${cases.join('\n')}\ndefault: return;\n}\n}`;
