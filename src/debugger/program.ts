@@ -4,6 +4,7 @@
 import type { ElfFile } from '../emulator/loader/elf.js';
 import { parseLineTable } from './dwarf/line.js';
 import { LineIndex, type SourceLocation } from './dwarf/lineIndex.js';
+import { LineTable } from './dwarf/lineTable.js';
 import { FrameTable } from './dwarf/frame.js';
 import type { InfoSections } from './dwarf/info.js';
 import { Symbols } from './symbols.js';
@@ -57,7 +58,7 @@ export class Program {
     this.symbols = new Symbols(elf);
     this.descriptorAddress = locateDescriptor(elf, this.symbols);
     const debugLine = sec('.debug_line');
-    this.lines = new LineIndex(debugLine ? parseLineTable({ debugLine, debugLineStr: sec('.debug_line_str'), debugStr: sec('.debug_str') }) : []);
+    this.lines = new LineIndex(debugLine ? parseLineTable({ debugLine, debugLineStr: sec('.debug_line_str'), debugStr: sec('.debug_str') }) : new LineTable());
     this.frames = new FrameTable(sec('.debug_frame'));
     this.infoSections = infoSections(elf);
   }

@@ -3,6 +3,7 @@
 // tree is read when first needed; a Rust teaching kernel has tens of thousands of entries.
 import { Reader, stringAt } from './reader.js';
 import { lineFileNames } from './lineFiles.js';
+import { Attrs } from './attrs.js';
 
 export const TAG = {
   arrayType: 0x01, enumerationType: 0x04, formalParameter: 0x05, lexicalBlock: 0x0b, member: 0x0d,
@@ -29,10 +30,13 @@ export type AttrValue = number | bigint | string | Uint8Array | boolean | LocLis
 export interface Die {
   offset: number;
   tag: number;
-  attrs: Map<number, AttrValue>;
+  attrs: Attrs<AttrValue>;
   children: Die[];
   parent?: Die;
 }
+
+/** The children of every entry whose abbreviation says it has none: one array, never added to. */
+const NO_CHILDREN: Die[] = [];
 
 export interface InfoSections {
   debugInfo: Uint8Array;
@@ -58,10 +62,13 @@ interface UnitInfo { version: number; base: bigint; addrBase?: number; is64: boo
 /** An index form (strx, addrx, rnglistx) kept until the unit's bases are known. */
 class Indexed { constructor(readonly kind: 'str' | 'addr' | 'rnglist' | 'loclist', readonly index: number) {} }
 
-/** Attributes whose constant forms are location-list offsets in DWARF 2 and 3. */
-const LOCLIST_ATTRS = new Set<number>([AT.location, AT.frameBase]);
-
-interface Abbrev { tag: number; children: boolean; specs: [number, number, number][] }
+interface Abbrev {
+  tag: number; children: boolean; specs: [number, number, number][];
+  /** The attributes its entries have, each once, in the order first named (as a Map's keys would be). */
+  keys: number[];
+  /** Where each spec's value goes in `keys`' order, when an attribute is named twice (the later value wins, as Map.set's). */
+  slots: number[] | undefined;
+}
 
 function readAbbrevs(data: Uint8Array, offset: number): Map<number, Abbrev> {
   const r = new Reader(data, offset);
@@ -76,7 +83,9 @@ function readAbbrevs(data: Uint8Array, offset: number): Map<number, Abbrev> {
       if (at === 0 && form === 0) break;
       specs.push([at, form, form === 0x21 ? r.sleb() : 0]); // DW_FORM_implicit_const
     }
-    out.set(code, { tag, children, specs });
+    const keys = [...new Set(specs.map(([at]) => at))];
+    const slots = keys.length === specs.length ? undefined : specs.map(([at]) => keys.indexOf(at));
+    out.set(code, { tag, children, specs, keys, slots });
   }
 }
 
@@ -102,7 +111,6 @@ interface Unit {
  */
 export class DebugInfo {
   private readonly unitList: Unit[] = [];
-  private readonly byOffset = new Map<number, Die>();
   /** Subprograms with code of the units read so far, in address order, for "which function holds this pc". */
   private functions: { low: bigint; high: bigint; die: Die }[] = [];
   private functionsStale = false;
@@ -126,7 +134,6 @@ export class DebugInfo {
       if (code === 0 || !ab) { r.pos = end; continue; }
       const root = this.readDie(r, offset, ab, start, is64, version, undefined);
       const unit: Unit = { start, end, is64, version, abbrevs, root, next: ab.children ? r.pos : end };
-      this.byOffset.set(offset, root);
       this.unitList.push(unit);
       this.resolveRoot(unit);
       unit.ranges = this.hasAddresses(root) ? this.ranges(root) : undefined;
@@ -143,17 +150,26 @@ export class DebugInfo {
   /** How many units have had their entries read (for tests of the lazy reading). */
   get parsedUnits(): number { return this.parsedCount; }
 
+  /** Whether the last readDie read an index form (strx, addrx, ...), which resolveIndexed then resolves. */
+  private sawIndexed = false;
+
   private readDie(r: Reader, offset: number, ab: Abbrev, unit: number, is64: boolean, version: number, parent: Die | undefined): Die {
-    const die: Die = { offset, tag: ab.tag, attrs: new Map(), children: [], parent };
-    for (const [at, form, implicit] of ab.specs) {
-      const v = this.value(r, form, implicit, unit, is64, version);
+    const vals: AttrValue[] = [];
+    const specs = ab.specs;
+    let indexed = false;
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i], at = spec[0], form = spec[1];
+      let v = this.value(r, form, spec[2], unit, is64, version);
       // high_pc is an address only in DW_FORM_addr; in any constant form it is a length.
-      if (at === AT.highPc && form !== 0x01) die.attrs.set(at, Number(v));
+      if (at === AT.highPc && form !== 0x01) v = Number(v);
       // A location as a section offset (sec_offset, or data4/data8 before DWARF 4) is a list.
-      else if (LOCLIST_ATTRS.has(at) && (form === 0x17 || (version < 4 && (form === 0x06 || form === 0x07)))) die.attrs.set(at, new LocList(Number(v)) as unknown as AttrValue);
-      else die.attrs.set(at, v);
+      else if ((at === AT.location || at === AT.frameBase) && (form === 0x17 || (version < 4 && (form === 0x06 || form === 0x07)))) v = new LocList(Number(v)) as unknown as AttrValue;
+      else if (v instanceof Indexed) indexed = true;
+      if (ab.slots) vals[ab.slots[i]] = v;
+      else vals.push(v);
     }
-    return die;
+    this.sawIndexed = indexed;
+    return { offset, tag: ab.tag, attrs: new Attrs(ab.keys, vals), children: ab.children ? [] : NO_CHILDREN, parent };
   }
 
   /** Reads the entries of a unit after its root, once. */
@@ -171,8 +187,7 @@ export class DebugInfo {
       if (!ab) break; // damaged: stop reading this unit rather than guess
       const parent = stack[stack.length - 1];
       const die = this.readDie(r, offset, ab, start, is64, version, parent);
-      this.resolveIndexed(die, root, is64);
-      this.byOffset.set(offset, die);
+      if (this.sawIndexed) this.resolveIndexed(die, root, is64);
       dies.push(die);
       parent.children.push(die);
       if (ab.children) stack.push(die);
@@ -399,12 +414,20 @@ export class DebugInfo {
   }
 
   at(offset: number): Die | undefined {
-    const known = this.byOffset.get(offset);
-    if (known || this.allParsed) return known;
     const u = this.unitAt(offset);
-    if (!u || u.dies) return undefined;
+    if (!u) return undefined;
+    if (offset === u.root.offset) return u.root;
     this.parseUnit(u);
-    return this.byOffset.get(offset);
+    // A unit's entries are in offset order: a search rather than a map of every entry's offset.
+    const dies = u.dies!;
+    let lo = 0, hi = dies.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1, o = dies[mid].offset;
+      if (offset < o) hi = mid - 1;
+      else if (offset > o) lo = mid + 1;
+      else return dies[mid];
+    }
+    return undefined;
   }
 
   /** The address ranges a subprogram, block or inlined call covers. */

@@ -1,16 +1,8 @@
 // The DWARF line-number program (DWARF 4 §6.2 and DWARF 5 §6.2): run each unit's state
-// machine into a table of rows, address → file, line, column. Versions 2 to 5; DWARF 5's
+// machine into a table of rows, address → file, line, column (lineTable.ts). Versions 2 to 5; DWARF 5's
 // directory and file tables with their entry formats, strings inline or in .debug_line_str.
 import { Reader, stringAt } from './reader.js';
-
-export interface LineRow {
-  address: bigint;
-  file: string;
-  line: number;
-  column: number;
-  isStmt: boolean;
-  endSequence: boolean;
-}
+import { END_SEQUENCE, IS_STMT, LineTable } from './lineTable.js';
 
 export interface LineSections { debugLine: Uint8Array; debugLineStr?: Uint8Array; debugStr?: Uint8Array }
 
@@ -60,11 +52,31 @@ function readEntries(r: Reader, is64: boolean, s: LineSections): { path: string;
   return out;
 }
 
-export function parseLineTable(s: LineSections): LineRow[] {
-  const rows: LineRow[] = [];
+const TWO32 = 4294967296;
+
+/** What a unit's header says about running its program. */
+interface Program { minInst: number; stmt: number; lineBase: number; lineRange: number; opcodeBase: number; opLengths: number[]; files: string[] }
+
+/** LEB128 past its first byte (the run's loop reads one-byte values itself); leaves `next` after it. */
+let next = 0;
+function lebRest(b: Uint8Array, pos: number, first: number, signed: boolean): number {
+  let result = first & 0x7f, shift = 7, x;
+  do { x = b[pos++]; result += (x & 0x7f) * 2 ** shift; shift += 7; } while (x & 0x80);
+  if (signed && (x & 0x40)) result -= 2 ** shift;
+  next = pos;
+  return result;
+}
+
+/**
+ * Run every unit's line program into one table. The address is kept as two numbers, `hi` and
+ * `lo` (lo below 2^32), and the file register's name looked up only when the register or the
+ * unit's file list changes, so a row costs the table's columns and nothing else.
+ */
+export function parseLineTable(s: LineSections): LineTable {
+  // .debug_line takes some 10 bytes a row in the kernels measured; the table grows if needed.
+  const table = new LineTable(s.debugLine.length >> 3);
   const r = new Reader(s.debugLine);
   while (!r.done) {
-    const unitStart = r.pos;
     const { end: unitEnd, is64 } = r.unitLength();
     const version = r.u16();
     if (version < 2 || version > 5) { r.pos = unitEnd; continue; }
@@ -73,7 +85,7 @@ export function parseLineTable(s: LineSections): LineRow[] {
     const programStart = r.pos + headerLength;
     const minInst = r.u8();
     if (version >= 4) r.u8(); // maximum operations per instruction (VLIW only)
-    const defaultIsStmt = r.u8() !== 0;
+    const stmt = r.u8() !== 0 ? IS_STMT : 0;
     const lineBase = r.i8();
     const lineRange = r.u8();
     const opcodeBase = r.u8();
@@ -93,45 +105,86 @@ export function parseLineTable(s: LineSections): LineRow[] {
         files.push(join(dirs[dir] ?? '', f));
       }
     }
+    run(table, s.debugLine, programStart, unitEnd, { minInst, stmt, lineBase, lineRange, opcodeBase, opLengths, files });
+    r.pos = unitEnd;
+  }
+  return table;
+}
 
-    r.pos = programStart;
-    let address = 0n, file = 1, line = 1, column = 0, isStmt = defaultIsStmt;
-    const reset = (): void => { address = 0n; file = 1; line = 1; column = 0; isStmt = defaultIsStmt; };
-    const emit = (endSequence: boolean): void => {
-      rows.push({ address, file: files[file] ?? `<file ${file}>`, line, column, isStmt, endSequence });
-    };
-    while (r.pos < unitEnd) {
-      const op = r.u8();
-      if (op >= opcodeBase) {
-        const adj = op - opcodeBase;
-        address += BigInt(Math.floor(adj / lineRange) * minInst);
-        line += lineBase + (adj % lineRange);
-        emit(false);
-      } else if (op === 0) {
-        const len = r.uleb();
-        const end = r.pos + len;
-        const sub = r.u8();
-        if (sub === DW_LNE.endSequence) { emit(true); reset(); }
-        else if (sub === DW_LNE.setAddress) address = r.u64();
-        else if (sub === DW_LNE.defineFile) { const f = r.cstr(); const dir = r.uleb(); r.uleb(); r.uleb(); files.push(f); void dir; }
-        r.pos = end;
-      } else {
-        switch (op) {
-          case DW_LNS.copy: emit(false); break;
-          case DW_LNS.advancePc: address += BigInt(r.uleb() * minInst); break;
-          case DW_LNS.advanceLine: line += r.sleb(); break;
-          case DW_LNS.setFile: file = r.uleb(); break;
-          case DW_LNS.setColumn: column = r.uleb(); break;
-          case DW_LNS.negateStmt: isStmt = !isStmt; break;
-          case DW_LNS.setBasicBlock: break;
-          case DW_LNS.constAddPc: address += BigInt(Math.floor((255 - opcodeBase) / lineRange) * minInst); break;
-          case DW_LNS.fixedAdvancePc: address += BigInt(r.u16()); break;
-          default: for (let i = 0; i < opLengths[op]; i++) r.uleb();
-        }
+/** The table's id of the file the `file` register names (a top-level function: a closure per unit would be a new call target each time, which V8's optimised code of `run` does not expect). */
+function nameOf(t: LineTable, files: string[], file: number): number {
+  return t.fileId(files[file] ?? `<file ${file}>`);
+}
+
+/**
+ * One unit's program, from `pos` to `end`, its rows appended to the table. Written for its
+ * first run, which is most of its runs: V8 runs it in its interpreter and baseline tiers for
+ * much of a kernel's table, so the common opcodes read their bytes here rather than through
+ * calls, and a row is stored into the columns in one place.
+ */
+function run(t: LineTable, b: Uint8Array, pos: number, end: number, p: Program): void {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const { minInst, lineBase, lineRange, opcodeBase, opLengths, files } = p;
+  const constAdd = Math.floor((255 - opcodeBase) / lineRange) * minInst;
+  let n = t.length, cap = t.hi.length;
+  let H = t.hi, L = t.lo, F = t.file, LN = t.line, C = t.column, FL = t.flags;
+  let hi = 0, lo = 0, file = 1, fileId = nameOf(t, files, 1), line = 1, column = 0, stmt = p.stmt;
+  while (pos < end) {
+    const op = b[pos++];
+    let advance = 0, row = -1;
+    if (op >= opcodeBase) {
+      const adj = op - opcodeBase;
+      advance = Math.floor(adj / lineRange) * minInst;
+      line += lineBase + (adj % lineRange);
+      row = stmt;
+    } else if (op === 0) {
+      let len = b[pos++];
+      if (len & 0x80) { len = lebRest(b, pos, len, false); pos = next; }
+      const after = pos + len;
+      const sub = b[pos++];
+      if (sub === DW_LNE.endSequence) row = stmt | END_SEQUENCE;
+      else if (sub === DW_LNE.setAddress) { lo = dv.getUint32(pos, true); hi = dv.getUint32(pos + 4, true); }
+      else if (sub === DW_LNE.defineFile) {
+        const r = new Reader(b, pos);
+        files.push(r.cstr()); r.uleb(); r.uleb(); r.uleb();
+        fileId = nameOf(t, files, file); // the register may name the entry just defined
+      }
+      pos = after;
+    } else if (op === DW_LNS.copy) row = stmt;
+    else if (op === DW_LNS.negateStmt) stmt ^= IS_STMT;
+    else if (op === DW_LNS.fixedAdvancePc) { advance = dv.getUint16(pos, true); pos += 2; }
+    else if (op === DW_LNS.constAddPc) advance = constAdd;
+    else if (op <= DW_LNS.setColumn) {
+      // The opcodes with one LEB128 operand.
+      let v = b[pos++];
+      if (v & 0x80) { v = lebRest(b, pos, v, op === DW_LNS.advanceLine); pos = next; }
+      else if (op === DW_LNS.advanceLine && (v & 0x40)) v -= 0x80;
+      if (op === DW_LNS.advancePc) advance = v * minInst;
+      else if (op === DW_LNS.advanceLine) line += v;
+      else if (op === DW_LNS.setFile) { file = v; fileId = nameOf(t, files, file); }
+      else column = v;
+    } else if (op !== DW_LNS.setBasicBlock) {
+      for (let i = 0; i < opLengths[op]; i++) {
+        const v = b[pos++];
+        if (v & 0x80) { lebRest(b, pos, v, false); pos = next; }
       }
     }
-    r.pos = unitEnd;
-    void unitStart;
+    // A special opcode advances the address before its row.
+    if (advance !== 0) {
+      lo += advance;
+      if (lo >= TWO32) { const c = Math.floor(lo / TWO32); hi += c; lo -= c * TWO32; }
+    }
+    if (row >= 0) {
+      if (n === cap) {
+        t.length = n; t.reserve(1); cap = t.hi.length;
+        H = t.hi; L = t.lo; F = t.file; LN = t.line; C = t.column; FL = t.flags;
+      }
+      H[n] = hi; L[n] = lo; F[n] = fileId; LN[n] = line; C[n] = column; FL[n] = row;
+      n++;
+      if (row & END_SEQUENCE) { hi = 0; lo = 0; file = 1; fileId = nameOf(t, files, 1); line = 1; column = 0; stmt = p.stmt; }
+    }
   }
-  return rows;
+  t.length = n;
+  // The Reader this replaces threw on a read past the section; a run off its end does too.
+  if (pos > b.length) throw new RangeError('DWARF line table: a line program runs past the end of .debug_line');
 }
