@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { Machine } from '../../src/emulator/machine.js';
 import { History, HistoryError } from '../../src/emulator/history/history.js';
 import { encode as e } from '../isa/encode.js';
+import { skipTrappingInstruction } from '../support/trapHandler.js';
 
 const SLOT = 0x80010000n;
 
@@ -122,10 +123,10 @@ test('reverse searches find every watched store, also the one a checkpoint was t
 
 test('reverse searches find every trap an exception filter stops at, also the one a checkpoint was taken at while stopped there', () => {
   // csrw mtvec, t0; then ecall; addi a0,a0,1; j -8, and a handler that steps mepc past the ecall.
-  const T0 = 5, T1 = 6, MEPC = 0x341, MTVEC = 0x305, ECALL_FROM_M = 11n, MRET = 0x30200073;
+  const T0 = 5, T1 = 6, MTVEC = 0x305, ECALL_FROM_M = 11n;
   const m = new Machine({ bios: 'none', memoryMiB: 4 });
   const words = [e('csrrw', { rd: 0, rs1: T0, csr: MTVEC }), e('ecall'), e('addi', { rd: 10, rs1: 10, imm: 1 }), e('jal', { rd: 0, imm: -8 })];
-  const handler = [e('csrrs', { rd: T1, rs1: 0, csr: MEPC }), e('addi', { rd: T1, rs1: T1, imm: 4 }), e('csrrw', { rd: 0, rs1: T1, csr: MEPC }), MRET];
+  const handler = skipTrappingInstruction(T1);
   m.debug.writePhys(0x80000000n, new Uint8Array(Uint32Array.from(words).buffer));
   m.debug.writePhys(0x80000100n, new Uint8Array(Uint32Array.from(handler).buffer));
   m.bootBare(0x80000000n);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { Machine } from '../../src/emulator/machine.js';
 import { Tier, type Tiering } from '../../src/emulator/jit/tiers.js';
 import { encode } from '../isa/encode.js';
+import { skipTrappingInstruction } from '../support/trapHandler.js';
 
 const BASE = 0x80000000n;
 const e = encode;
@@ -143,9 +144,7 @@ function faulting(tiering: Tiering, passes: number): Machine {
     e('ebreak'),
   ];
   code.forEach((w, i) => { m.ram.ru32[i] = w; });
-  const MRET = 0x30200073;
-  const handler = [e('addi', { rd: 20, rs1: 20, imm: 1 }), e('csrrs', { rd: 6, csr: 0x341, rs1: 0 }), e('addi', { rd: 6, rs1: 6, imm: 4 }),
-    e('csrrw', { rd: 0, csr: 0x341, rs1: 6 }), MRET];
+  const handler = skipTrappingInstruction(6, 20);
   handler.forEach((w, i) => { m.ram.ru32[0x40 + i] = w; });
   const h = m.harts[0];
   h.csr.mtvec = BASE + 0x100n;

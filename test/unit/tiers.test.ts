@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { Machine } from '../../src/emulator/machine.js';
 import { Tier, type Tiering } from '../../src/emulator/jit/tiers.js';
 import { encode } from '../isa/encode.js';
+import { skipTrappingInstruction } from '../support/trapHandler.js';
 
 const BASE = 0x80000000n;
 const DATA = 0x80010000n;
@@ -103,9 +104,7 @@ function selfModifying(tiering: Tiering): Machine {
     e('jal', { rd: 0, imm: 0 }),
   ];
   code.forEach((w, i) => { m.ram.ru32[i] = w; });
-  const MRET = 0x30200073;
-  const handler = [e('addi', { rd: 9, rs1: 9, imm: 1 }), e('csrrs', { rd: 7, csr: 0x341, rs1: 0 }), e('addi', { rd: 7, rs1: 7, imm: 4 }),
-    e('csrrw', { rd: 0, csr: 0x341, rs1: 7 }), MRET];
+  const handler = skipTrappingInstruction(7, 9);
   handler.forEach((w, i) => { m.ram.ru32[0x40 + i] = w; });
   const h = m.harts[0];
   h.csr.mtvec = BASE + 0x100n;
