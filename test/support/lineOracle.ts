@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseElf } from '../../src/emulator/loader/elf.js';
 import { parseLineTable } from '../../src/debugger/dwarf/line.js';
 import type { LineRow, LineTable } from '../../src/debugger/dwarf/lineTable.js';
-import { LineIndex, type SourceLocation } from '../../src/debugger/dwarf/lineIndex.js';
+import { LineIndex, resolveAmong, type SourceLocation } from '../../src/debugger/dwarf/lineIndex.js';
 import { OBJDUMP } from './toolchain.js';
 
 export interface DecodedRow { base: string; line: number | undefined; address: bigint; isStmt: boolean; endSequence: boolean }
@@ -70,19 +70,8 @@ export class RowIndex {
     return undefined;
   }
 
-  resolveFile(path: string): string | undefined {
-    const want = normalize(path);
-    if (this.starts.has(want) || this.fallbackStarts.has(want)) return want;
-    const parts = want.split('/');
-    let best: string | undefined, bestLen = 0;
-    for (const f of this.files) {
-      const fp = f.split('/');
-      let n = 0;
-      while (n < fp.length && n < parts.length && fp[fp.length - 1 - n] === parts[parts.length - 1 - n]) n++;
-      if (n > bestLen) { best = f; bestLen = n; }
-    }
-    return bestLen >= 1 ? best : undefined;
-  }
+  // The cut left file matching as it was: the model shares it (the file list is what it checks).
+  resolveFile(path: string): string | undefined { return resolveAmong(this.files, path); }
 
   addressesFor(file: string, line: number, maxShift = 20): { line: number; addresses: bigint[] } | undefined {
     const lines = this.starts.get(file), fallback = this.fallbackStarts.get(file);

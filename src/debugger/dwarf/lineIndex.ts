@@ -130,17 +130,7 @@ export class LineIndex {
 
   /** The table's name for a client path: the same path, or the one sharing the longest tail. */
   resolveFile(path: string): string | undefined {
-    const want = normalize(path);
-    if (this.files.includes(want)) return want;
-    const parts = want.split('/');
-    let best: string | undefined, bestLen = 0;
-    for (const f of this.files) {
-      const fp = f.split('/');
-      let n = 0;
-      while (n < fp.length && n < parts.length && fp[fp.length - 1 - n] === parts[parts.length - 1 - n]) n++;
-      if (n > bestLen) { best = f; bestLen = n; }
-    }
-    return bestLen >= 1 ? best : undefined;
+    return resolveAmong(this.files, path);
   }
 
   /** file's statement starts by line, with and without code of their own; made on first ask. */
@@ -177,4 +167,22 @@ export class LineIndex {
     }
     return undefined;
   }
+}
+
+/**
+ * Which of `files` (normalised names) a client path names: itself, or the one sharing the most
+ * trailing path components with it (the first of equals), at least the file name.
+ */
+export function resolveAmong(files: readonly string[], path: string): string | undefined {
+  const want = normalize(path);
+  if (files.includes(want)) return want;
+  const parts = want.split('/');
+  let best: string | undefined, bestLen = 0;
+  for (const f of files) {
+    const fp = f.split('/');
+    let n = 0;
+    while (n < fp.length && n < parts.length && fp[fp.length - 1 - n] === parts[parts.length - 1 - n]) n++;
+    if (n > bestLen) { best = f; bestLen = n; }
+  }
+  return bestLen >= 1 ? best : undefined;
 }
