@@ -17,7 +17,7 @@
 // delivers inputs where they came and output already seen is known as such (`replaying`).
 import type { Machine, MachineState, RunOptions, StopReason } from '../machine.js';
 import { PAGE_SHIFT } from '../memory/dirtyPages.js';
-import { PageVersions, PAGE_SIZE, pageEquals, pageIsZero } from './pageVersions.js';
+import { PageVersions, PAGE_SIZE, pageIsZero } from './pageVersions.js';
 
 /**
  * How far apart checkpoints are, unless the caller fixes it: as much progress as the machine
@@ -360,11 +360,11 @@ export class History {
   // ---- the record -------------------------------------------------------------------------------
 
   /** A checkpoint here (where there is none yet), holding `pages`: those written since the checkpoint before. */
-  private checkpoint(dirty: Int32Array, edit: boolean): void {
-    const at = this.m.progress, words = this.m.ram.ru32;
-    // The dirty record holds every page a store could reach (recordWritablePages), written or
-    // not; those that still hold their content at the checkpoint before need no copy.
-    const pages = dirty.filter((p) => !pageEquals(words, p, this.pages.at(p, at)));
+  private checkpoint(pages: Int32Array, edit: boolean): void {
+    const at = this.m.progress;
+    // Every page the record holds is copied, also one that came back to its content at the
+    // checkpoint before: a step back may later put a checkpoint between the two holding the
+    // page's other content, and this one must then still hold its own.
     for (const p of pages) this.pages.add(p, at, this.copyPage(p));
     const state = this.m.saveState();
     this.tlbBytes += tlbBytes(state);

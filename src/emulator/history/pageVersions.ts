@@ -53,14 +53,6 @@ export class PageVersions {
   }
 }
 
-/** Whether a page of RAM (Uint32 view, page index) holds what `copy` does (undefined: zeros). */
-export function pageEquals(words: Uint32Array, page: number, copy: Uint8Array | undefined): boolean {
-  if (!copy) return pageIsZero(words, page);
-  const start = page << (PAGE_SHIFT - 2), other = new Uint32Array(copy.buffer, copy.byteOffset, PAGE_SIZE >>> 2);
-  for (let i = 0; i < other.length; i++) if (words[start + i] !== other[i]) return false;
-  return true;
-}
-
 /** Whether a page of RAM (Uint32 view, page index) holds only zeros. */
 export function pageIsZero(words: Uint32Array, page: number): boolean {
   const start = page << (PAGE_SHIFT - 2), end = start + (PAGE_SIZE >>> 2);
