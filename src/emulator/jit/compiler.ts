@@ -22,10 +22,12 @@ export interface Block {
   /** Instructions it has retired in its current form, and how many it retires before the next. */
   work: number;
   promoteAt: number;
-  /** Its instructions as the interpreter reads them (interpreter.ts). */
-  readonly ops: Int32Array;
-  readonly pcs: BigInt64Array;
-  readonly imms: BigInt64Array;
+  /** Its instructions as the interpreter reads them, in a chunk shared with other blocks (interpreter.ts). */
+  readonly words: Int32Array;
+  readonly wide: BigInt64Array;
+  readonly opsAt: number;
+  readonly pcsAt: number;
+  readonly immsAt: number;
   /** Whether it jumps back to its own start (and loops inside its function). */
   loops: boolean;
   /** The raw word of a trailing instruction we do not implement, or -1. */
@@ -274,7 +276,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
   const b: Block = {
     fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, tier: tiering.first, work: 0, promoteAt: 0, loops,
     waitStarts, codeBefore, stopsAtStart: stopBefore?.(pc) ?? false, ends: stopBefore,
-    ops: forInterpreter.ops, pcs: forInterpreter.pcs, imms: forInterpreter.imms,
+    words: forInterpreter.words, wide: forInterpreter.wide, opsAt: forInterpreter.opsAt, pcsAt: forInterpreter.pcsAt, immsAt: forInterpreter.immsAt,
     ramOffset,
     bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
     next0: undefined, gen0: -1, next1: undefined, gen1: -1, dropped: false,

@@ -9,9 +9,9 @@
 // given a Decoded whose operand fields name locals (`rd`, `rs1`, `immN`...) instead of holding
 // numbers, and a Gen in interpreter mode (codegen.ts), so the fragment reads its operands at
 // run time; each fragment becomes the body of its kind's handler. A block's
-// instructions are kept as records of OPS_WIDTH 32-bit fields (`ops`), with each
-// instruction's pc (`pcs`, one more for the pc after the block) and immediate as a BigInt
-// (`imms`). See docs/performance.md for the candidates measured.
+// instructions are kept as records of OPS_WIDTH 32-bit fields, with each instruction's pc
+// (one more for the pc after the block) and immediate as BigInts, all in a chunk shared with
+// other blocks (`Decoding`). See docs/performance.md for the candidates measured.
 import { INSTRUCTIONS } from '../isa/table.js';
 import type { Decoded, InsnDef } from '../isa/types.js';
 import { Gen, InterpExit } from './codegen.js';
@@ -33,26 +33,43 @@ const LOCALS: readonly [string, number][] = [
   ['rd', F_RD], ['rs1', F_RS1], ['rs2', F_RS2], ['rs3', F_RS3], ['immN', F_IMM], ['csr', F_CSR], ['rm', F_RM], ['raw', F_RAW],
 ];
 
-/** The decoded instructions of a block as the interpreter reads them. */
+/**
+ * The decoded instructions of a block as the interpreter reads them: its records from
+ * `words[opsAt]`, its pcs from `wide[pcsAt]` and its immediates from `wide[immsAt]`. `words`
+ * and `wide` view a whole chunk, which many blocks share: entering a block then touches no
+ * typed array of its own (three per block cost a cache miss each at every block entry, some
+ * 9 M entries a boot).
+ */
 export interface Decoding {
-  ops: Int32Array;
-  pcs: BigInt64Array;
-  imms: BigInt64Array;
+  words: Int32Array;
+  wide: BigInt64Array;
+  opsAt: number;
+  pcsAt: number;
+  immsAt: number;
 }
 
 /**
- * Blocks' arrays are views into shared chunks: an ArrayBuffer of its own per block (memory
+ * Blocks' records live in shared chunks: an ArrayBuffer of its own per block (memory
  * outside V8's heap) made the garbage collector run a third of the time on cold code. A chunk
- * is freed when no block views it any more.
+ * is freed when no block refers to it any more.
  */
 const CHUNK = 256 * 1024;
-let chunk = new ArrayBuffer(CHUNK), chunkUsed = 0;
 
-function allocate(bytes: number): [ArrayBuffer, number] {
-  if (bytes > CHUNK / 4) return [new ArrayBuffer(bytes), 0];
-  if (chunkUsed + bytes > CHUNK) { chunk = new ArrayBuffer(CHUNK); chunkUsed = 0; }
-  const at = chunkUsed;
-  chunkUsed += (bytes + 7) & ~7;
+interface Chunk { words: Int32Array; wide: BigInt64Array; used: number }
+
+function newChunk(bytes: number): Chunk {
+  const buf = new ArrayBuffer(bytes);
+  return { words: new Int32Array(buf), wide: new BigInt64Array(buf), used: 0 };
+}
+
+let chunk = newChunk(CHUNK);
+
+/** Room for `bytes` (a multiple of 8): the chunk and the byte offset in it. */
+function allocate(bytes: number): [Chunk, number] {
+  if (bytes > CHUNK / 4) return [newChunk(bytes), 0];
+  if (chunk.used + bytes > CHUNK) chunk = newChunk(CHUNK);
+  const at = chunk.used;
+  chunk.used += bytes;
   return [chunk, at];
 }
 
@@ -67,10 +84,9 @@ export function decodeForInterpreter(decoded: readonly Decoded[], illegal: numbe
   const count = decoded.length + (illegal >= 0 ? 1 : 0);
   const opsWords = count * OPS_WIDTH + (count * OPS_WIDTH) % 2; // the BigInts after them 8-aligned
   const bytes = opsWords * 4 + (2 * count + 1) * 8;
-  const [buf, at] = allocate(bytes);
-  const ops = new Int32Array(buf, at, bytes / 4);
-  const pcs = new BigInt64Array(buf, at + opsWords * 4, count + 1), imms = new BigInt64Array(buf, at + opsWords * 4 + (count + 1) * 8, count);
-  const pcWord = opsWords, immWord = opsWords + 2 * (count + 1);
+  const [c, byteAt] = allocate(bytes);
+  const ops = c.words, base = byteAt / 4;
+  const pcWord = base + opsWords, immWord = pcWord + 2 * (count + 1);
   let delta = 0;
   const setPc = (i: number): void => {
     const lo = (pcLo >>> 0) + delta;
@@ -78,7 +94,7 @@ export function decodeForInterpreter(decoded: readonly Decoded[], illegal: numbe
     ops[pcWord + 2 * i + 1] = lo >= 0x100000000 ? (pcHi + 1) | 0 : pcHi | 0;
   };
   decoded.forEach((d, i) => {
-    const o = i * OPS_WIDTH;
+    const o = base + i * OPS_WIDTH;
     ops[o + F_KIND] = KIND.get(d.def)!;
     ops[o + F_RD] = d.rd; ops[o + F_RS1] = d.rs1; ops[o + F_RS2] = d.rs2; ops[o + F_RS3] = d.rs3;
     ops[o + F_IMM] = d.imm; ops[o + F_CSR] = d.csr; ops[o + F_RM] = d.rm; ops[o + F_RAW] = d.raw;
@@ -89,14 +105,14 @@ export function decodeForInterpreter(decoded: readonly Decoded[], illegal: numbe
     delta += d.len;
   });
   if (illegal >= 0) {
-    const o = decoded.length * OPS_WIDTH;
+    const o = base + decoded.length * OPS_WIDTH;
     ops[o + F_KIND] = KIND_ILLEGAL;
     ops[o + F_RAW] = illegal;
     setPc(decoded.length);
     delta += (illegal & 3) === 3 ? 4 : 2;
   }
   setPc(count);
-  return { ops, pcs, imms };
+  return { words: c.words, wide: c.wide, opsAt: base, pcsAt: pcWord / 2, immsAt: immWord / 2 };
 }
 
 /** The Decoded each kind's fragment is generated from: its operands are the handler's locals. */
@@ -105,9 +121,18 @@ function symbolic(def: InsnDef): Decoded {
   return { def, len: 4, aq: false, rl: false, pred: 0, succ: 0, fm: 0, ...names } as unknown as Decoded;
 }
 
+/**
+ * Fragments name the block's pcs and immediates `pcs[i]` and `imms[i]` (Gen's interpreter
+ * mode); here both live in the chunk's one BigInt view, from the block's offsets `pb` and `ib`.
+ */
+function rebase(body: string): string {
+  return body.replace(/\bpcs\[/g, 'wide[pb + ').replace(/\bimms\[/g, 'wide[ib + ');
+}
+
 /** The handler of one kind: its fragment behind the loads of the operands it reads. */
-function handler(kind: number, def: InsnDef | undefined, body: string): string {
+function handler(kind: number, def: InsnDef | undefined, fragment: string): string {
   const name = def?.name ?? 'illegal';
+  const body = rebase(fragment);
   if (/\bNaN\b|\bundefined\b|immNn|\[object /.test(body)) {
     throw new Error(`interpreter: the fragment of ${name} needs an operand at generation time:\n${body}`);
   }
@@ -132,10 +157,12 @@ const INLINED = new Set(['addi', 'addiw', 'add', 'sub', 'and', 'andi', 'or', 'or
 function caseOf(kind: number, def: InsnDef): string {
   const g = new Gen();
   g.interp = true;
-  g.calls = true;
+  // The TLB's fast path inline: V8 inlined MemAccess's `sd` into the loop but not its `ld`,
+  // a call for a fifth of a boot's instructions.
+  g.calls = false;
   g.waitField = F_WAIT;
   g.interpLoop = true;
-  const body = def.emit(symbolic(def), g).replaceAll('return false;', 'return;');
+  const body = rebase(def.emit(symbolic(def), g).replaceAll('return false;', 'return;'));
   const loads = LOCALS.filter(([local]) => new RegExp(`\\b${local}\\b`).test(body))
     .map(([local, f]) => `${local} = ops[o + ${f}]${f === F_RAW ? ' >>> 0' : ''}`);
   return `case ${kind}: {${loads.length ? ` const ${loads.join(', ')};` : ''}\n${body}\n} break;`;
@@ -165,13 +192,13 @@ export function interpreterFactory(params: readonly string[]): (...names: unknow
   // deoptimized and recompiled whole (some 200 ms) each time an instruction kind it has not
   // seen yet first runs.
   const inlined = INSTRUCTIONS.flatMap((def, kind) => (INLINED.has(def.name) ? [caseOf(kind, def)] : []));
-  const source = `let ops, pcs, imms;
+  const source = `let ops, wide, pb = 0, ib = 0;
 ${handlers.join('\n')}
 const H = [${handlers.map((h) => h.slice('function '.length, h.indexOf('('))).join(', ')}];
 return function interpret(b) {
-  ops = b.ops; pcs = b.pcs; imms = b.imms;
+  ops = b.words; wide = b.wide; pb = b.pcsAt; ib = b.immsAt;
   const count = b.len;
-  let n = 0, i = 0, o = 0, ex = ${InterpExit.End};
+  let n = 0, i = 0, o = b.opsAt, ex = ${InterpExit.End};
   run: for (; i < count; i++, o += ${OPS_WIDTH}) {
     switch (ops[o]) {
 ${inlined.join('\n')}
@@ -184,9 +211,9 @@ ${inlined.join('\n')}
   if (ex > ${InterpExit.Fault}) { n++; i++; }
   h.instret += n;
   if (ex === ${InterpExit.Taken}) {
-    x[32] = pcs[i - 1] + imms[i - 1];
+    x[32] = wide[pb + i - 1] + wide[ib + i - 1];
     if (ops[o + ${F_WAIT}] !== 0) h.exc = ${EXC_HAND_OFF};
-  } else if (ex !== ${InterpExit.Dynamic}) x[32] = pcs[i];
+  } else if (ex !== ${InterpExit.Dynamic}) x[32] = wide[pb + i];
   x[0] = 0n;
 };`;
   factory = new Function(...params, source) as (...names: unknown[]) => (b: Block) => void;

@@ -44,6 +44,24 @@ _start:
 	sb	t0, 0(a4)
 	ebreak				# a breakpoint exception, also skipped
 
+	# Each inline load and store through its slow path once and on (a fence empties the TLB,
+	# the slow path fills it again): the interpreter's switch has these paths inline.
+	la	a4, _start + DATA
+	sfence.vma
+	ld	t0, 0(a4)
+	sfence.vma
+	lw	t0, 0(a4)
+	sfence.vma
+	lwu	t0, 0(a4)
+	sfence.vma
+	lbu	t0, 0(a4)
+	sfence.vma
+	sd	t0, 0(a4)
+	sfence.vma
+	sw	t0, 0(a4)
+	sfence.vma
+	sb	t0, 0(a4)
+
 	# The work again with a timer interrupt due in it (sbi_set_timer(now + 200), STIE, SIE),
 	# then after a fence (blocks found again by their physical address).
 	rdtime	a0
