@@ -131,7 +131,7 @@ export class Fpu {
     const f = this.f64, x = f[a], y = negate ? -f[b] : f[b], s = x + y;
     // A finite sum of doubles is never tiny and inexact, so only NX is possible here.
     if (rm === Rounding.RNE && s - s === 0) {
-      if (sumError(x, y, s) !== 0) this.flags |= FFlag.NX;
+      if ((this.flags & FFlag.NX) === 0 && sumError(x, y, s) !== 0) this.flags |= FFlag.NX;
       f[rd] = s;
       return;
     }
@@ -154,6 +154,10 @@ export class Fpu {
     const f = this.f64, x = f[a], y = f[b], p = x * y;
     if (rm === Rounding.RNE && p - p === 0) {
       if (Math.abs(p) >= DEKKER_MIN) {
+        // The error term only decides NX (p is finite and far from underflow, so OF and UF
+        // cannot be), and NX stays raised until software clears it: most FP code computes with
+        // it raised, so the error is worked out only while it is clear.
+        if (this.flags & FFlag.NX) { f[rd] = p; return; }
         const e = productError(x, y, p);
         if (e - e === 0) { // finite: nothing in the splitting overflowed
           if (e !== 0) this.flags |= FFlag.NX;
@@ -176,6 +180,7 @@ export class Fpu {
     const f = this.f64, x = f[a], y = f[b], q = x / y;
     if (rm === Rounding.RNE && q - q === 0) {
       if (Math.abs(q) >= DEKKER_MIN && Math.abs(x) >= DEKKER_MIN) {
+        if (this.flags & FFlag.NX) { f[rd] = q; return; } // the remainder only decides NX (as in mulD)
         // The remainder x - q*y is a double and x - RN(q*y) is exact (Sterbenz), so this is it.
         const p = q * y, r = (x - p) - productError(q, y, p);
         if (r - r === 0) { // finite: nothing overflowed
@@ -202,8 +207,11 @@ export class Fpu {
   sqrtD(rd: number, a: number, rm: number): void {
     const f = this.f64, x = f[a];
     if (rm === Rounding.RNE && x >= DEKKER_MIN && x < Infinity) {
-      const r = Math.sqrt(x), p = r * r;
-      if (p !== x || productError(r, r, p) !== 0) this.flags |= FFlag.NX;
+      const r = Math.sqrt(x);
+      if ((this.flags & FFlag.NX) === 0) {
+        const p = r * r;
+        if (p !== x || productError(r, r, p) !== 0) this.flags |= FFlag.NX;
+      }
       f[rd] = r;
       return;
     }
