@@ -22,6 +22,8 @@ export interface StartupRun {
   shown: number;
   /** The adapter's user + system CPU milliseconds at the stop and when the stack was answered (undefined without /proc). */
   cpuMs: number | undefined; shownCpuMs: number | undefined;
+  /** The adapter's CPU milliseconds when initialize, launch (its initialized event) and the breakpoints were answered: where the CPU went, phase by phase, when wall time is the neighbours'. */
+  initializedCpuMs: number | undefined; launchedCpuMs: number | undefined; breakpointsSetCpuMs: number | undefined;
   line: number;
 }
 
@@ -89,13 +91,16 @@ export function startupOnce(nodeArgs: string[] = [], timeoutMs = 60_000, adapter
       const stopped = new Promise<string>((r) => { onStopped = r; });
       await request('initialize', { adapterID: 'chronos', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
       marks.initialized = ms();
+      marks.initializedCpuMs = cpuMsOf(child.pid!);
       await request('launch', { program: KERNEL });
       await initialized;
       marks.launched = ms();
+      marks.launchedCpuMs = cpuMsOf(child.pid!);
       const set = await request('setBreakpoints', { source: { path: BOOT_RS }, breakpoints: [{ line }] }) as { body: { breakpoints: { verified: boolean }[] } };
       if (!set.body.breakpoints[0]?.verified) throw new Error(`boot.rs:${line}: the breakpoint was not verified`);
       await request('setExceptionBreakpoints', { filters: ['panic'] });
       marks.breakpointsSet = ms();
+      marks.breakpointsSetCpuMs = cpuMsOf(child.pid!);
       await request('configurationDone', {});
       marks.configured = ms();
       const reason = await stopped;
@@ -129,11 +134,16 @@ export async function measureStartup(repeat = 7): Promise<Record<string, unknown
   const m = (k: keyof StartupRun): number => median(runs.map((r) => r[k] as number));
   const cpu = runs.every((r) => r.cpuMs !== undefined) ? m('cpuMs') : undefined;
   const shownCpu = runs.every((r) => r.shownCpuMs !== undefined) ? m('shownCpuMs') : undefined;
+  const phaseCpu = runs.every((r) => r.initializedCpuMs !== undefined && r.launchedCpuMs !== undefined && r.breakpointsSetCpuMs !== undefined)
+    ? { initialized: m('initializedCpuMs'), launched: m('launchedCpuMs'), breakpointsSet: m('breakpointsSetCpuMs'), stopped: cpu!, shown: shownCpu! } : undefined;
   console.log(`F5 to the first breakpoint (boot.rs:${runs[0].line}), adapter process spawned to its stopped event, median of ${repeat}, load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}`);
   console.log(`  total:   ${(m('stopped') / 1000).toFixed(3)} s wall${cpu === undefined ? '' : `, ${(cpu / 1000).toFixed(3)} s CPU (the adapter's)`}; its stack trace answered at ${(m('shown') / 1000).toFixed(3)} s wall${shownCpu === undefined ? '' : `, ${(shownCpu / 1000).toFixed(3)} s CPU`}`);
   console.log(`  phases:  initialize answered ${m('initialized').toFixed(0)} ms, launch ${m('launched').toFixed(0)} ms, breakpoints set ${m('breakpointsSet').toFixed(0)} ms, `
     + `configurationDone ${m('configured').toFixed(0)} ms, stopped ${m('stopped').toFixed(0)} ms (from spawn)`);
+  if (phaseCpu) console.log(`  CPU:     ${phaseCpu.initialized.toFixed(0)} ms at initialize, ${phaseCpu.launched.toFixed(0)} at launch, ${phaseCpu.breakpointsSet.toFixed(0)} with the breakpoints, `
+    + `${phaseCpu.stopped.toFixed(0)} at the stop, ${phaseCpu.shown.toFixed(0)} with the stack (the adapter's, from /proc in 10 ms ticks)`);
   return { line: runs[0].line, repeat, wallSeconds: m('stopped') / 1000, cpuSeconds: cpu === undefined ? undefined : cpu / 1000,
     phasesMs: { initialized: m('initialized'), launched: m('launched'), breakpointsSet: m('breakpointsSet'), configured: m('configured'), stopped: m('stopped'), shown: m('shown') }, shownCpuSeconds: shownCpu === undefined ? undefined : shownCpu / 1000,
+    phasesCpuMs: phaseCpu,
     loadAverage: [load0, load1] };
 }
