@@ -154,7 +154,7 @@ export class RunLoop {
   /** The dispatcher: runHart's loop over translated blocks. */
   private dispatch(r: HartRunner, allowance: number, stepping: boolean): StopReason | undefined {
     const m = this.m, h = r.hart, u = h.u, blocks = r.blocks, bps = m.breakpoints, trig = h.csr.triggers;
-    const interpreters: (((b: Block) => void) | undefined)[] = [];
+    const interpreters: (((b: Block) => Block) | undefined)[] = [];
     // In units of h.instret, which the translated code advances. A trap retires nothing, so
     // taking one lowers the limit instead: a guest whose every instruction faults still uses up
     // its budget, and the caller gets control back.
@@ -261,13 +261,17 @@ export class RunLoop {
       // (Machine.setBreakpoints) and no link leads to a pc that has one.
       for (;;) {
         if (b.tier === Tier.Inline) b.fn();
-        else {
-          // Interpreted or cold until the block has done enough work to be worth its next form.
+        else if (b.tier === Tier.Interpreted) {
           // The interpreter is called here rather than through the block's fn, so that this
           // call site sees one function per privilege (V8 can inline it) rather than thousands.
+          // It goes on through the links into interpreted blocks by the rules below, counts
+          // each block's work, and returns the block it ran last.
+          b = (interpreters[b.priv] ??= interpreterFor(h, b.priv))(b);
+          if (b.work >= b.promoteAt) promote(h, b, m.tiering, blocks);
+        } else {
+          // Cold until the block has done enough work to be worth its inline form.
           const before = h.instret;
-          if (b.tier === Tier.Interpreted) (interpreters[b.priv] ??= interpreterFor(h, b.priv))(b);
-          else b.fn();
+          b.fn();
           if ((b.work += h.instret - before) >= b.promoteAt) promote(h, b, m.tiering, blocks);
         }
         if (stepping) { if (h.exc === EXC_NONE) return m.stopReason ?? { kind: 'budget' }; break; }

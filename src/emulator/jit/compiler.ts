@@ -105,12 +105,12 @@ function memAccessFor(h: Hart, priv: number): MemAccess {
 }
 
 /** Each hart's interpreter per privilege, made for the code-chunk map it was made with. */
-const interpreters = new WeakMap<Hart, { cc: Uint16Array; fns: (((b: Block) => void) | undefined)[] }>();
+const interpreters = new WeakMap<Hart, { cc: Uint16Array; fns: (((b: Block) => Block) | undefined)[] }>();
 
-export function interpreterFor(h: Hart, priv: number): (b: Block) => void {
+export function interpreterFor(h: Hart, priv: number): (b: Block) => Block {
   let all = interpreters.get(h);
   if (!all || all.cc !== h.codeChunks) { all = { cc: h.codeChunks, fns: [] }; interpreters.set(h, all); }
-  return all.fns[priv] ??= bind(h, priv, interpreterFactory(PARAMS)) as (b: Block) => void;
+  return all.fns[priv] ??= bind(h, priv, interpreterFactory(PARAMS)) as (b: Block) => Block;
 }
 
 /**
@@ -306,7 +306,7 @@ function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering, host?: RegionHos
   b.work = 0;
   if (tier === Tier.Interpreted) {
     const interpret = interpreterFor(h, b.priv);
-    b.fn = () => interpret(b);
+    b.fn = () => { interpret(b); };
     b.promoteAt = b.loops ? tiering.loopWork : tiering.interpWork;
   } else {
     // Hot code: the block and those it goes on to, as one function, where that can be made.

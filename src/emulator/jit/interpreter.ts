@@ -17,6 +17,7 @@ import type { Decoded, InsnDef } from '../isa/types.js';
 import { Gen, InterpExit } from './codegen.js';
 import type { Block } from './compiler.js';
 import { EXC_HAND_OFF } from '../cpu/exits.js';
+import { Tier } from './tiers.js';
 
 /** The fields of one instruction record in a block's `ops`. */
 export const OPS_WIDTH = 10;
@@ -168,15 +169,15 @@ function caseOf(kind: number, def: InsnDef): string {
   return `case ${kind}: {${loads.length ? ` const ${loads.join(', ')};` : ''}\n${body}\n} break;`;
 }
 
-let factory: ((...names: unknown[]) => (b: Block) => void) | undefined;
+let factory: ((...names: unknown[]) => (b: Block) => Block) | undefined;
 
 /**
  * The interpreter's factory: given the names translated blocks are given (compiler.ts PARAMS),
- * it returns `interpret(b)`, which runs block b once. One factory serves every hart and
+ * it returns `interpret(b)`, which runs block b and the interpreted blocks it links on to, and returns the last. One factory serves every hart and
  * privilege, so that its closures share their type feedback and V8 optimizes each handler
  * once.
  */
-export function interpreterFactory(params: readonly string[]): (...names: unknown[]) => (b: Block) => void {
+export function interpreterFactory(params: readonly string[]): (...names: unknown[]) => (b: Block) => Block {
   if (factory) return factory;
   const handlers = INSTRUCTIONS.map((def, kind) => {
     const g = new Gen();
@@ -196,13 +197,14 @@ export function interpreterFactory(params: readonly string[]): (...names: unknow
 ${handlers.join('\n')}
 const H = [${handlers.map((h) => h.slice('function '.length, h.indexOf('('))).join(', ')}];
 return function interpret(b) {
+  for (;;) {
   ops = b.words; wide = b.wide; pb = b.pcsAt; ib = b.immsAt;
-  const count = b.len;
+  const count = b.len, at = h.instret;
   let n = 0, i = 0, o = b.opsAt, ex = ${InterpExit.End};
   run: for (; i < count; i++, o += ${OPS_WIDTH}) {
     switch (ops[o]) {
 ${inlined.join('\n')}
-    default: if (!H[ops[o]](i, o, n)) return;
+    default: if (!H[ops[o]](i, o, n)) { b.work += h.instret - at; return b; }
     }
     x[0] = 0n;
     n++;
@@ -215,7 +217,21 @@ ${inlined.join('\n')}
     if (ops[o + ${F_WAIT}] !== 0) h.exc = ${EXC_HAND_OFF};
   } else if (ex !== ${InterpExit.Dynamic}) x[32] = wide[pb + i];
   x[0] = 0n;
+  // On into the block the dispatcher's chain would run next (runLoop.ts), under its rules, while
+  // that block is interpreted too and this one has not done the work that promotes it.
+  b.work += n;
+  if (h.exc !== 0 || b.work >= b.promoteAt) return b;
+  const lo = u[64], hi = u[65], gen = h.translationGeneration;
+  let nb = b.next0;
+  if (nb === undefined || nb.lo !== lo || nb.hi !== hi || b.gen0 !== gen) {
+    nb = b.next1;
+    if (nb === undefined || nb.lo !== lo || nb.hi !== hi || b.gen1 !== gen) return b;
+  }
+  if (nb.tier !== ${Tier.Interpreted} || nb.dropped || nb.priv !== b.priv || h.priv !== b.priv || h.instret + nb.len > h.loopLimit
+    || h.waiting || h.csr.triggers.execArmed) return b;
+  b = nb;
+  }
 };`;
-  factory = new Function(...params, source) as (...names: unknown[]) => (b: Block) => void;
+  factory = new Function(...params, source) as (...names: unknown[]) => (b: Block) => Block;
   return factory;
 }
