@@ -12,7 +12,7 @@ import { Emitter } from '../emulator/events.js';
 import { ElfError, parseElf } from '../emulator/loader/elf.js';
 import type { Machine, RunOptions, StopReason, Watchpoint } from '../emulator/machine.js';
 import { History, HistoryError } from '../emulator/history/history.js';
-import { satpMode, satpRootPpn, walk, SATP_MODE_SV39, type WalkResult } from '../emulator/cpu/sv39.js';
+import { satpMode, satpRootPpn, SATP_MODE_SV39, type WalkResult } from '../emulator/cpu/sv39.js';
 import { HartStatus } from '../emulator/sbi/sbi.js';
 import { hartName, PRIV_NAMES } from './harts.js';
 import type { SourceLocation } from './dwarf/lineIndex.js';
@@ -767,18 +767,12 @@ export class ChronosRuntime {
   private nameStaleTranslations(): void {
     const lines: string[] = [];
     this.machine.harts.forEach((h, hart) => {
-      // A page's load, store and fetch entries ask the same walk; the tables are read straight
-      // from RAM (DebugAccess's reads copy), which keeps a stop's check under a millisecond.
-      const satp = h.csr.satp, mstatus = h.csr.mstatus, walks = new Map<bigint, WalkResult>(), ram = this.machine.ram;
-      const pte = (pa: bigint): bigint | undefined => {
-        const o = ram.offsetOf(pa, 8);
-        if (o >= 0) return ram.view.getBigUint64(o, true);
-        const b = this.machine.debug.readPhys(pa, 8);
-        return b && new DataView(b.buffer, b.byteOffset).getBigUint64(0, true);
-      };
+      // A page's load, store and fetch entries ask the same walk.
+      const satp = h.csr.satp, mstatus = h.csr.mstatus, walks = new Map<bigint, WalkResult>();
       const found = staleTranslations(h.priv, h.tlbs[h.priv].save(), {
         satp, sum: (mstatus & MSTATUS.SUM) !== 0n, mxr: (mstatus & MSTATUS.MXR) !== 0n,
-        ramBase: BigInt(this.machine.ram.base), walk: (va) => walks.get(va) ?? walks.set(va, walk(satp, va, pte)).get(va)!,
+        ramBase: BigInt(this.machine.ram.base),
+        walk: (va) => walks.get(va) ?? walks.set(va, this.machine.debug.translate(va, satp)).get(va)!,
       });
       for (const s of found) {
         const key = `${hart} ${s.privilege} ${s.kind} ${s.vaddr} ${s.cached} ${s.now}`;

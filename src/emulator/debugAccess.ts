@@ -17,6 +17,10 @@ export class DebugAccess {
   }
 
   private readPhysWord(paddr: bigint): bigint | undefined {
+    // Page tables live in RAM: read the entry in place rather than through readPhys's copy
+    // (a stop checks hundreds of TLB entries by walking, debugger/inspectors/staleTlb.ts).
+    const ram = this.m.ram, off = ram.offsetOf(paddr, 8);
+    if (off >= 0) return ram.view.getBigUint64(off, true);
     const b = this.readPhys(paddr, 8);
     return b ? new DataView(b.buffer).getBigUint64(0, true) : undefined;
   }
