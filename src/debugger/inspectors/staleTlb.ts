@@ -11,7 +11,7 @@
 // A pure check of the entries (Tlb.save's form) against a fresh walk, like the other
 // inspectors: it reads memory through the debugger's side-effect-free access.
 import { PTE, SATP_MODE_SV39, type WalkResult } from '../../emulator/cpu/sv39.js';
-import { TLB_SIZE } from '../../emulator/cpu/tlb.js';
+import { TLB_SIZE, vaddrOf } from '../../emulator/cpu/tlb.js';
 import { hex } from './memory.js';
 
 export type TlbKind = 'load' | 'store' | 'fetch';
@@ -47,7 +47,7 @@ export function staleTranslations(priv: number, entries: Int32Array, c: TlbConte
   for (let i = 0; i + 3 < entries.length; i += 4) {
     const kind = KINDS[Math.floor(entries[i] / TLB_SIZE)];
     if (!kind) continue;
-    const vaddr = BigInt.asIntN(64, (BigInt(entries[i + 2] >>> 0) << 32n) | BigInt(entries[i + 1] >>> 0));
+    const vaddr = vaddrOf(entries[i + 1], entries[i + 2]);
     const cached = c.ramBase + BigInt(entries[i + 3]);
     const now = whatChanged(c.walk(vaddr), kind, privilege, cached, c);
     if (now) out.push({ privilege, kind, vaddr, cached, now });

@@ -8,7 +8,7 @@ import { CsrFile, type CsrState } from './csrFile.js';
 import { EXC_HAND_OFF, EXC_LEAVE, EXC_NONE, EXC_STOP, EXC_TRAP } from './exits.js';
 import { mret, sfenceVma, sret, wfi } from './privileged.js';
 import { enterTrap } from './trap.js';
-import { Tlb, TLB_SIZE } from './tlb.js';
+import { Tlb, TLB_SIZE, vaddrOf } from './tlb.js';
 import type { AmoOp } from '../isa/rv64a.js';
 import type { CsrKind } from '../isa/system.js';
 import { Fpu, type FpuState } from '../fpu/fpu.js';
@@ -152,7 +152,7 @@ export class Hart {
     // Entries saved before a watchpoint was set would let accesses to its page pass unseen.
     const watched = this.watchedPage, base = BigInt(this.bus.ram.base);
     if (watched) {
-      for (const t of this.tlbs) t.dropData((lo, hi, off) => watched(BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)), base + BigInt(off)));
+      for (const t of this.tlbs) t.dropData((lo, hi, off) => watched(vaddrOf(lo, hi), base + BigInt(off)));
     }
     this.recordWritablePages();
     this.translationGeneration++;
@@ -254,7 +254,7 @@ export class Hart {
   fetchPageOffset(lo: number, hi: number): number {
     const hit = this.tlbs[this.priv].fetchPage(lo, hi);
     if (hit >= 0) return hit;
-    const vaddr = BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+    const vaddr = vaddrOf(lo, hi);
     const paddr = this.translate(vaddr, 'fetch');
     if (paddr === undefined) return -1;
     const off = this.bus.ram.offsetOf(paddr & ~0xfffn, 4096);

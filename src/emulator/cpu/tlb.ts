@@ -8,6 +8,9 @@
 // in a kernel with user programs) keeps every translation; satp writes, sfence.vma and changes
 // of MPRV/SUM/MXR/PMP drop what they make stale (vol. II §10.2.1, §3.7.2).
 export const TLB_SIZE = 256;
+
+/** The virtual address of a low and a high 32-bit half, as TLB entries and translated code keep it. */
+export const vaddrOf = (lo: number, hi: number): bigint => BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
 const EMPTY = 1;
 
 export class Tlb {
