@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseElf } from '../../src/emulator/loader/elf.js';
 import { parseLineTable } from '../../src/debugger/dwarf/line.js';
 import type { LineRow, LineTable } from '../../src/debugger/dwarf/lineTable.js';
-import { LineIndex, resolveAmong, type SourceLocation } from '../../src/debugger/dwarf/lineIndex.js';
+import { LineIndex, normalize, resolveAmong, type SourceLocation } from '../../src/debugger/dwarf/lineIndex.js';
 import { OBJDUMP } from './toolchain.js';
 
 export interface DecodedRow { base: string; line: number | undefined; address: bigint; isStmt: boolean; endSequence: boolean }
@@ -24,7 +24,6 @@ export function decodedLines(elf: string): DecodedRow[] {
   return out;
 }
 
-const normalize = (p: string): string => p.replace(/\\/g, '/').replace(/\/\.\//g, '/');
 
 /** The line index over row objects (the adapter's until its columns): the model the columns' index must answer as. */
 export class RowIndex {

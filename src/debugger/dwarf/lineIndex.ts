@@ -7,7 +7,8 @@ import { END_SEQUENCE, IS_STMT, type LineTable } from './lineTable.js';
 
 export interface SourceLocation { file: string; line: number; column: number }
 
-const normalize = (p: string): string => p.replace(/\\/g, '/').replace(/\/\.\//g, '/');
+/** A file name as the index compares it: forward slashes, no `/./` steps. */
+export const normalize = (p: string): string => p.replace(/\\/g, '/').replace(/\/\.\//g, '/');
 
 /** Whether row a's address is below row b's. */
 const below = (t: LineTable, a: number, b: number): boolean => t.hi[a] < t.hi[b] || (t.hi[a] === t.hi[b] && t.lo[a] < t.lo[b]);
