@@ -61,6 +61,11 @@ int main(void)
 		printf("chronos-init: mount /proc failed (errno %d)\n", errno);
 	}
 	printf("chronos-init: powering off\n");
+	// The console's output may still be draining through the UART's interrupt-driven queue while
+	// the power-off message is printed synchronously from another hart, which splits our last
+	// lines on a multi-hart QEMU. TCSBRK with a non-zero argument is tcdrain: it returns once
+	// everything written has left the UART.
+	ioctl(1, TCSBRK, (void *)1);
 	reboot(LINUX_REBOOT_CMD_POWER_OFF);
 	printf("chronos-init: reboot() returned (errno %d)\n", errno);
 	return 1;
