@@ -89,12 +89,24 @@ interface Abbrev {
   keys: number[];
   /** Where each spec's value goes in `keys`' order, when an attribute is named twice (the later value wins, as Map.set's). */
   slots: number[] | undefined;
+  /** How its entries' values are skipped, made when its unit is first read (most units never are). */
+  layout?: AbbrevLayout;
+}
+
+interface AbbrevLayout {
   /** The bytes its entries' values take when every form is of fixed size in the unit (its offset size, its version), else -1. */
   fixedSize: number;
   /** Each value's size when fixed, else -1 (skipValue reads it), in `specs`' order. */
   sizes: number[];
   /** Whether its entries can say where their code is (DW_AT_low_pc or DW_AT_ranges): a subprogram without is a declaration. */
   mayHaveCode: boolean;
+}
+
+/** An abbreviation's layout in a unit of this offset size and version. */
+function layoutOf(ab: Abbrev, is64: boolean, version: number): AbbrevLayout {
+  const sizes = ab.specs.map(([, form]) => fixedFormSize(form, is64, version));
+  const fixedSize = sizes.includes(-1) ? -1 : sizes.reduce((a, b) => a + b, 0);
+  return { fixedSize, sizes, mayHaveCode: ab.keys.includes(AT.lowPc) || ab.keys.includes(AT.ranges) };
 }
 
 /** The bytes a value of `form` takes, when that does not depend on the value (addresses are 8 bytes); -1 when it does. */
@@ -113,7 +125,7 @@ function fixedFormSize(form: number, is64: boolean, version: number): number {
   }
 }
 
-function readAbbrevs(data: Uint8Array, offset: number, is64: boolean, version: number): Map<number, Abbrev> {
+function readAbbrevs(data: Uint8Array, offset: number): Map<number, Abbrev> {
   const r = new Reader(data, offset);
   const out = new Map<number, Abbrev>();
   for (;;) {
@@ -128,9 +140,7 @@ function readAbbrevs(data: Uint8Array, offset: number, is64: boolean, version: n
     }
     const keys = [...new Set(specs.map(([at]) => at))];
     const slots = keys.length === specs.length ? undefined : specs.map(([at]) => keys.indexOf(at));
-    const sizes = specs.map(([, form]) => fixedFormSize(form, is64, version));
-    const fixedSize = sizes.includes(-1) ? -1 : sizes.reduce((a, b) => a + b, 0);
-    out.set(code, { tag, children, specs, keys, slots, fixedSize, sizes, mayHaveCode: keys.includes(AT.lowPc) || keys.includes(AT.ranges) });
+    out.set(code, { tag, children, specs, keys, slots });
   }
 }
 
@@ -174,7 +184,7 @@ export class DebugInfo {
       if (version >= 5) { r.u8(); addrSize = r.u8(); abbrevOff = r.offset(is64); }
       else { abbrevOff = r.offset(is64); addrSize = r.u8(); }
       if (version < 2 || version > 5 || addrSize !== 8) { r.pos = end; continue; }
-      const abbrevs = readAbbrevs(s.debugAbbrev, abbrevOff, is64, version);
+      const abbrevs = readAbbrevs(s.debugAbbrev, abbrevOff);
       const offset = r.pos;
       const code = offset < end ? r.uleb() : 0;
       const ab = abbrevs.get(code);
@@ -260,8 +270,9 @@ export class DebugInfo {
 
   /** Past an entry's values, reading none (what a value is is read only if it is asked for). */
   private skipValues(r: Reader, ab: Abbrev, is64: boolean, version: number): void {
-    if (ab.fixedSize >= 0) { r.pos += ab.fixedSize; return; }
-    const sizes = ab.sizes, specs = ab.specs;
+    const layout = ab.layout ??= layoutOf(ab, is64, version);
+    if (layout.fixedSize >= 0) { r.pos += layout.fixedSize; return; }
+    const sizes = layout.sizes, specs = ab.specs;
     for (let i = 0; i < sizes.length; i++) {
       if (sizes[i] >= 0) r.pos += sizes[i];
       else this.skipValue(r, specs[i][1], is64, version);
@@ -312,7 +323,7 @@ export class DebugInfo {
     u.functions = [];
     for (const die of u.dies!) {
       if (die.tag !== TAG.subprogram) continue;
-      if (die instanceof LazyDie && !die.abbrev.mayHaveCode) continue; // a declaration
+      if (die instanceof LazyDie && !die.abbrev.layout!.mayHaveCode) continue; // a declaration (parseUnit gave every abbreviation of its entries a layout)
       const attrs = die instanceof LazyDie ? die.codeAttrs() : die.attrs;
       for (const [low, high] of this.rangesOf(die, attrs)) u.functions.push({ low, high, die });
     }
