@@ -19,6 +19,8 @@ const entries = [
   { entryPoints: ['src/cli/chronos.ts'], outfile: 'dist/chronos.js' },
   { entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' },
   { entryPoints: ['src/debugger/main.ts'], outfile: 'dist/debugAdapter.js' },
+  // The adapter driven in memory, as the extension host runs it (test/bench/startup.ts).
+  { entryPoints: ['test/bench/inlineStartup.ts'], outfile: 'dist/benchInline.js' },
   { entryPoints: ['src/language/server.ts'], outfile: 'dist/asmServer.js' },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   // The emulator alone, for web pages (test/e2e/browser.test.ts loads it in Chromium).

@@ -2,7 +2,10 @@
 // whose ranges hold the pc (and any unit that gives no ranges), a reference reads the unit it
 // points into, a whole-program query reads them all. Checked on a program of three units
 // (crt0.S, inlined.c and libc.c, GCC -O2, DWARF 4 and 5): after one pc query only its unit is
-// read, and at every instruction address the lazy reader answers as the one read in full.
+// read, and at every instruction address the lazy reader answers as the one read in full. A
+// unit's entries are made without their attributes, which are read when first asked for: a pc
+// query reads none but where the functions' code is, and every entry lies where objdump says,
+// with the attributes it lists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,9 +14,28 @@ import { join, resolve } from 'node:path';
 import { parseElf } from '../../src/emulator/loader/elf.js';
 import { infoSections } from '../../src/debugger/program.js';
 import { DebugInfo, type Die } from '../../src/debugger/dwarf/info.js';
-import { GCC, requireTools } from '../support/toolchain.js';
+import { GCC, OBJDUMP, requireTools } from '../support/toolchain.js';
 
-requireTools(GCC);
+requireTools(GCC, OBJDUMP);
+
+/** objdump --dwarf=info's entries below the units' roots: offset, tag and the attributes it lists. */
+function objdumpEntries(elf: string): { offset: number; attrs: number[] }[] {
+  const text = execFileSync(OBJDUMP, ['--dwarf=info', elf], { maxBuffer: 1 << 28 }).toString();
+  const out: { offset: number; attrs: number[] }[] = [];
+  let current: { offset: number; attrs: number[] } | undefined;
+  for (const line of text.split('\n')) {
+    const head = /^\s*<(\d+)><([0-9a-f]+)>: Abbrev Number: (\d+)/.exec(line);
+    if (head) {
+      current = undefined;
+      // Level 0 is a unit's root (read eagerly); number 0 ends a list of children.
+      if (head[1] !== '0' && head[3] !== '0') out.push(current = { offset: parseInt(head[2], 16), attrs: [] });
+      continue;
+    }
+    const attr = /^\s*<[0-9a-f]+>\s+(?:DW_AT_\w+|Unknown AT value: ([0-9a-f]+))/.exec(line);
+    if (attr && current) current.attrs.push(attr[1] ? parseInt(attr[1], 16) : -1);
+  }
+  return out;
+}
 
 function build(dwarf: 4 | 5): string {
   const out = resolve('test/programs/build');
@@ -69,6 +91,26 @@ for (const v of [4, 5] as const) {
     assert.ok(seen > 20, `${seen} addresses in functions`);
     assert.deepEqual(lazy.inlinedEntries('read_reg'), full.inlinedEntries('read_reg'));
     assert.deepEqual(lazy.globals().map((g) => [g.path, g.die.offset]), full.globals().map((g) => [g.path, g.die.offset]));
+  });
+
+  test(`DWARF ${v}: a pc query reads where the functions' code is, no entry's attributes`, () => {
+    const lazy = load();
+    const die = lazy.functionAt(fn('main'))!;
+    assert.equal(lazy.attributesRead, 0);
+    assert.equal(lazy.name(die), 'main');
+    assert.equal(lazy.attributesRead, 1);
+  });
+
+  test(`DWARF ${v}: every entry lies where objdump says, with as many attributes`, () => {
+    const expected = objdumpEntries(build(v));
+    const info = load();
+    const all: Die[] = [];
+    const visit = (d: Die): void => { all.push(d); d.children.forEach(visit); };
+    for (const u of info.units) u.children.forEach(visit);
+    assert.ok(expected.length > 100, `${expected.length} entries`);
+    assert.deepEqual(all.map((d) => d.offset), expected.map((e) => e.offset));
+    assert.deepEqual(all.map((d) => d.attrs.size), expected.map((e) => e.attrs.length));
+    assert.equal(info.attributesRead, all.length);
   });
 
   test(`DWARF ${v}: a reference reads the unit it points into`, () => {

@@ -38,6 +38,27 @@ export interface Die {
 /** The children of every entry whose abbreviation says it has none: one array, never added to. */
 const NO_CHILDREN: Die[] = [];
 
+/**
+ * An entry below a unit's root, as parseUnit makes it: where its values lie, read into `attrs`
+ * the first time they are asked for. The first stack trace reads the tree of the unit at its pc
+ * (tens of thousands of entries in a Rust kernel's crate) and the attributes of a few hundred:
+ * decoding every value (the strings, the 64-bit addresses) was most of the read.
+ */
+class LazyDie implements Die {
+  private read: Attrs<AttrValue> | undefined;
+  constructor(readonly offset: number, readonly tag: number, readonly children: Die[], readonly parent: Die | undefined,
+    private readonly pos: number, readonly abbrev: Abbrev, private readonly unit: Unit) {}
+
+  get attrs(): Attrs<AttrValue> {
+    return this.read ??= this.unit.info.attrsOf(this.pos, this.abbrev, this.unit);
+  }
+
+  /** Its DW_AT_low_pc, DW_AT_high_pc and DW_AT_ranges (what "where is its code" needs), the others left unread. */
+  codeAttrs(): Attrs<AttrValue> {
+    return this.read ?? this.unit.info.codeAttrsOf(this.pos, this.abbrev, this.unit) ?? this.attrs;
+  }
+}
+
 export interface InfoSections {
   debugInfo: Uint8Array;
   debugAbbrev: Uint8Array;
@@ -68,6 +89,40 @@ interface Abbrev {
   keys: number[];
   /** Where each spec's value goes in `keys`' order, when an attribute is named twice (the later value wins, as Map.set's). */
   slots: number[] | undefined;
+  /** How its entries' values are skipped, made when its unit is first read (most units never are). */
+  layout?: AbbrevLayout;
+}
+
+interface AbbrevLayout {
+  /** The bytes its entries' values take when every form is of fixed size in the unit (its offset size, its version), else -1. */
+  fixedSize: number;
+  /** Each value's size when fixed, else -1 (skipValue reads it), in `specs`' order. */
+  sizes: number[];
+  /** Whether its entries can say where their code is (DW_AT_low_pc or DW_AT_ranges): a subprogram without is a declaration. */
+  mayHaveCode: boolean;
+}
+
+/** An abbreviation's layout in a unit of this offset size and version. */
+function layoutOf(ab: Abbrev, is64: boolean, version: number): AbbrevLayout {
+  const sizes = ab.specs.map(([, form]) => fixedFormSize(form, is64, version));
+  const fixedSize = sizes.includes(-1) ? -1 : sizes.reduce((a, b) => a + b, 0);
+  return { fixedSize, sizes, mayHaveCode: ab.keys.includes(AT.lowPc) || ab.keys.includes(AT.ranges) };
+}
+
+/** The bytes a value of `form` takes, when that does not depend on the value (addresses are 8 bytes); -1 when it does. */
+function fixedFormSize(form: number, is64: boolean, version: number): number {
+  switch (form) {
+    case 0x19: case 0x21: return 0;                                   // flag_present, implicit_const
+    case 0x0b: case 0x0c: case 0x11: case 0x25: case 0x29: return 1;  // data1, flag, ref1, strx1, addrx1
+    case 0x05: case 0x12: case 0x26: case 0x2a: return 2;             // data2, ref2, strx2, addrx2
+    case 0x27: case 0x2b: return 3;                                   // strx3, addrx3
+    case 0x06: case 0x13: case 0x28: case 0x2c: return 4;             // data4, ref4, strx4, addrx4
+    case 0x01: case 0x07: case 0x14: case 0x20: return 8;             // addr, data8, ref8, ref_sig8
+    case 0x1e: return 16;                                             // data16
+    case 0x0e: case 0x17: case 0x1f: return is64 ? 8 : 4;             // strp, sec_offset, line_strp
+    case 0x10: return version <= 2 ? 8 : is64 ? 8 : 4;                // ref_addr
+    default: return -1;
+  }
 }
 
 function readAbbrevs(data: Uint8Array, offset: number): Map<number, Abbrev> {
@@ -91,6 +146,7 @@ function readAbbrevs(data: Uint8Array, offset: number): Map<number, Abbrev> {
 
 /** Where a unit lies in .debug_info and what reading its entries needs; `dies` once parsed. */
 interface Unit {
+  info: DebugInfo;
   start: number; end: number; is64: boolean; version: number;
   abbrevs: Map<number, Abbrev>;
   root: Die;
@@ -118,6 +174,7 @@ export class DebugInfo {
   private allParsed = false;
 
   constructor(private readonly s: InfoSections) {
+    this.valueReader = new Reader(s.debugInfo);
     const r = new Reader(s.debugInfo);
     while (r.pos + 11 <= s.debugInfo.length) {
       const start = r.pos;
@@ -133,7 +190,7 @@ export class DebugInfo {
       const ab = abbrevs.get(code);
       if (code === 0 || !ab) { r.pos = end; continue; }
       const root = this.readDie(r, offset, ab, start, is64, version, undefined);
-      const unit: Unit = { start, end, is64, version, abbrevs, root, next: ab.children ? r.pos : end };
+      const unit: Unit = { info: this, start, end, is64, version, abbrevs, root, next: ab.children ? r.pos : end };
       this.unitList.push(unit);
       this.resolveRoot(unit);
       unit.ranges = this.hasAddresses(root) ? this.ranges(root) : undefined;
@@ -154,6 +211,12 @@ export class DebugInfo {
   private sawIndexed = false;
 
   private readDie(r: Reader, offset: number, ab: Abbrev, unit: number, is64: boolean, version: number, parent: Die | undefined): Die {
+    const attrs = this.readAttrs(r, ab, unit, is64, version);
+    return { offset, tag: ab.tag, attrs, children: ab.children ? [] : NO_CHILDREN, parent };
+  }
+
+  /** The attributes of an entry of `ab` whose values `r` is at; sawIndexed says whether resolveIndexed must see them. */
+  private readAttrs(r: Reader, ab: Abbrev, unit: number, is64: boolean, version: number): Attrs<AttrValue> {
     const vals: AttrValue[] = [];
     const specs = ab.specs;
     let indexed = false;
@@ -169,13 +232,72 @@ export class DebugInfo {
       else vals.push(v);
     }
     this.sawIndexed = indexed;
-    return { offset, tag: ab.tag, attrs: new Attrs(ab.keys, vals), children: ab.children ? [] : NO_CHILDREN, parent };
+    return new Attrs(ab.keys, vals);
+  }
+
+  /** Reads the values of an entry made by parseUnit, the first time they are asked for (LazyDie). */
+  private readonly valueReader: Reader;
+
+  /** How many entries below a root have had their attributes read (for tests of the lazy reading). */
+  get attributesRead(): number { return this.readCount; }
+  private readCount = 0;
+
+  /** @internal LazyDie's attributes, read from where its values lie. */
+  attrsOf(pos: number, ab: Abbrev, u: Unit): Attrs<AttrValue> {
+    this.readCount++;
+    const r = this.valueReader;
+    r.pos = pos;
+    const attrs = this.readAttrs(r, ab, u.start, u.is64, u.version);
+    if (this.sawIndexed) this.resolveIndexedAttrs(attrs, u.root, u.is64);
+    return attrs;
+  }
+
+  /** @internal LazyDie's attributes that say where its code is, alone; undefined when one is an index form (which needs them all read). */
+  codeAttrsOf(pos: number, ab: Abbrev, u: Unit): Attrs<AttrValue> | undefined {
+    const r = this.valueReader;
+    r.pos = pos;
+    const keys: number[] = [], vals: AttrValue[] = [];
+    for (const [at, form, implicit] of ab.specs) {
+      if (at !== AT.lowPc && at !== AT.highPc && at !== AT.ranges) { this.skipValue(r, form, u.is64, u.version); continue; }
+      let v = this.value(r, form, implicit, u.start, u.is64, u.version);
+      if (v instanceof Indexed) return undefined;
+      if (at === AT.highPc && form !== 0x01) v = Number(v);
+      const i = keys.indexOf(at);
+      if (i >= 0) vals[i] = v; else { keys.push(at); vals.push(v); }
+    }
+    return new Attrs(keys, vals);
+  }
+
+  /** Past an entry's values, reading none (what a value is is read only if it is asked for). */
+  private skipValues(r: Reader, ab: Abbrev, is64: boolean, version: number): void {
+    const layout = ab.layout ??= layoutOf(ab, is64, version);
+    if (layout.fixedSize >= 0) { r.pos += layout.fixedSize; return; }
+    const sizes = layout.sizes, specs = ab.specs;
+    for (let i = 0; i < sizes.length; i++) {
+      if (sizes[i] >= 0) r.pos += sizes[i];
+      else this.skipValue(r, specs[i][1], is64, version);
+    }
+  }
+
+  private skipValue(r: Reader, form: number, is64: boolean, version: number): void {
+    const n = fixedFormSize(form, is64, version);
+    if (n >= 0) { r.pos += n; return; }
+    switch (form) {
+      case 0x03: r.skip(r.u16()); return;                                  // block2
+      case 0x04: r.skip(r.u32()); return;                                  // block4
+      case 0x08: while (r.bytes[r.pos] !== 0) r.pos++; r.pos++; return;     // string
+      case 0x09: case 0x18: r.skip(r.uleb()); return;                      // block, exprloc
+      case 0x0a: r.skip(r.u8()); return;                                   // block1
+      case 0x0d: case 0x0f: case 0x15: case 0x1a: case 0x1b: case 0x22: case 0x23: r.uleb(); return; // sdata, udata, ref_udata, strx, addrx, loclistx, rnglistx
+      case 0x16: this.skipValue(r, r.uleb(), is64, version); return;        // indirect
+      default: throw new Error(`DWARF form 0x${form.toString(16)} is not supported`);
+    }
   }
 
   /** Reads the entries of a unit after its root, once. */
   private parseUnit(u: Unit): void {
     if (u.dies) return;
-    const { start, end, is64, version, abbrevs, root } = u;
+    const { end, is64, version, abbrevs, root } = u;
     const dies: Die[] = [root];
     const r = new Reader(this.s.debugInfo, u.next);
     const stack: Die[] = [root];
@@ -186,8 +308,8 @@ export class DebugInfo {
       const ab = abbrevs.get(code);
       if (!ab) break; // damaged: stop reading this unit rather than guess
       const parent = stack[stack.length - 1];
-      const die = this.readDie(r, offset, ab, start, is64, version, parent);
-      if (this.sawIndexed) this.resolveIndexed(die, root, is64);
+      const die = new LazyDie(offset, ab.tag, ab.children ? [] : NO_CHILDREN, parent, r.pos, ab, u);
+      this.skipValues(r, ab, is64, version);
       dies.push(die);
       parent.children.push(die);
       if (ab.children) stack.push(die);
@@ -201,7 +323,9 @@ export class DebugInfo {
     u.functions = [];
     for (const die of u.dies!) {
       if (die.tag !== TAG.subprogram) continue;
-      for (const [low, high] of this.ranges(die)) u.functions.push({ low, high, die });
+      if (die instanceof LazyDie && !die.abbrev.layout!.mayHaveCode) continue; // a declaration (parseUnit gave every abbreviation of its entries a layout)
+      const attrs = die instanceof LazyDie ? die.codeAttrs() : die.attrs;
+      for (const [low, high] of this.rangesOf(die, attrs)) u.functions.push({ low, high, die });
     }
     this.functionsStale = true;
   }
@@ -300,26 +424,28 @@ export class DebugInfo {
   }
 
   /** DWARF 5's indexed forms of one entry, through its unit's str_offsets, addr, rnglists and loclists bases (on the root). */
-  private resolveIndexed(d: Die, root: Die, is64: boolean): void {
+  private resolveIndexed(d: Die, root: Die, is64: boolean): void { this.resolveIndexedAttrs(d.attrs, root, is64); }
+
+  private resolveIndexedAttrs(attrs: Attrs<AttrValue>, root: Die, is64: boolean): void {
     let indexed = false;
-    for (const v of d.attrs.values()) if (v instanceof Indexed) { indexed = true; break; }
+    for (const v of attrs.values()) if (v instanceof Indexed) { indexed = true; break; }
     if (!indexed) return;
     const strBase = root.attrs.get(0x72), addrBase = root.attrs.get(0x73), rngBase = root.attrs.get(0x74), locBase = root.attrs.get(AT.loclistsBase);
     const size = is64 ? 8 : 4;
-    for (const [at, v] of d.attrs) {
+    for (const [at, v] of attrs) {
       if (!(v instanceof Indexed)) continue;
       if (v.kind === 'str' && this.s.debugStrOffsets && typeof strBase === 'number') {
         const r = new Reader(this.s.debugStrOffsets, strBase + v.index * size);
-        d.attrs.set(at, stringAt(this.s.debugStr, r.offset(is64)));
+        attrs.set(at, stringAt(this.s.debugStr, r.offset(is64)));
       } else if (v.kind === 'addr' && this.s.debugAddr && typeof addrBase === 'number') {
-        d.attrs.set(at, new Reader(this.s.debugAddr, addrBase + v.index * 8).u64());
+        attrs.set(at, new Reader(this.s.debugAddr, addrBase + v.index * 8).u64());
       } else if (v.kind === 'rnglist' && this.s.debugRngLists && typeof rngBase === 'number') {
-        d.attrs.set(at, rngBase + new Reader(this.s.debugRngLists, rngBase + v.index * size).offset(is64));
+        attrs.set(at, rngBase + new Reader(this.s.debugRngLists, rngBase + v.index * size).offset(is64));
       } else if (v.kind === 'loclist' && this.s.debugLocLists) {
         // Without DW_AT_loclists_base, the first unit's table follows its 12-byte header.
         const base = typeof locBase === 'number' ? locBase : 12;
-        d.attrs.set(at, new LocList(base + new Reader(this.s.debugLocLists, base + v.index * size).offset(is64)) as unknown as AttrValue);
-      } else d.attrs.delete(at);
+        attrs.set(at, new LocList(base + new Reader(this.s.debugLocLists, base + v.index * size).offset(is64)) as unknown as AttrValue);
+      } else attrs.delete(at);
     }
   }
 
@@ -431,13 +557,16 @@ export class DebugInfo {
   }
 
   /** The address ranges a subprogram, block or inlined call covers. */
-  ranges(die: Die): [bigint, bigint][] {
-    const low = die.attrs.get(AT.lowPc), high = die.attrs.get(AT.highPc);
+  ranges(die: Die): [bigint, bigint][] { return this.rangesOf(die, die.attrs); }
+
+  /** The ranges of `die` whose attributes (or those of them that say where its code is) are `attrs`. */
+  private rangesOf(die: Die, attrs: Attrs<AttrValue>): [bigint, bigint][] {
+    const low = attrs.get(AT.lowPc), high = attrs.get(AT.highPc);
     if (typeof low === 'bigint' && high !== undefined) {
       const end = typeof high === 'bigint' ? high : low + BigInt(high as number);
       return end > low ? [[low, end]] : [];
     }
-    const off = die.attrs.get(AT.ranges);
+    const off = attrs.get(AT.ranges);
     if (typeof off !== 'number') return [];
     let unit: Die | undefined = die;
     while (unit.parent) unit = unit.parent;
