@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { Machine } from '../../src/emulator/machine.js';
 import { Tier, type Tiering } from '../../src/emulator/jit/tiers.js';
 import { guestMachine, warmUp } from '../../src/emulator/warmup/warmup.js';
+import { INLINED } from '../../src/emulator/jit/interpreter.js';
+import { decode } from '../../src/emulator/isa/decode.js';
 
 const RAM_BASE = 0x80000000n;
 
@@ -40,14 +42,38 @@ for (const [name, tiering] of FORMS) {
     const { machine: m, reachedEnd } = warmUp(tiering);
     assert.ok(reachedEnd, `stopped at ${m.pc.toString(16)}`);
     assert.equal(m.ram.r64[(Number(start - RAM_BASE) + TICKED) / 8], 2n, 'both timer interrupts were taken');
-    // 7 page faults, an ebreak, two timer interrupts and four SBI calls.
-    assert.equal(m.trapsTaken, 14);
+    // 11 page faults, an ebreak, two timer interrupts and four SBI calls.
+    assert.equal(m.trapsTaken, 18);
     assert.equal(m.instret, reference.instret);
     assert.deepEqual([...m.harts[0].x], [...reference.harts[0].x]);
     assert.ok(m.runners[0].singles.compiled > 0, 'budgets ended inside blocks');
     if (tiering.interpWork !== Infinity) assert.ok(m.runners[0].blocks.compiled > 0);
   });
 }
+
+test('the guest runs every kind the interpreter inlines, and each inline load and store faulted and through its slow path', () => {
+  // The interpreter's loop is one function for V8: a case, or a path of a case, the warm-up
+  // did not take deoptimizes it at its first run in the user's kernel (interpreter.ts INLINED).
+  const { machine: m, end } = guestMachine(FORMS[0][1]);
+  const ran = new Set<string>(), faulted = new Set<string>(), afterFence = new Set<string>();
+  let previous = '';
+  for (let i = 0; i < 100_000 && BigInt.asUintN(64, m.pc) !== end; i++) {
+    // The guest's code is at 0x80000000 and again at 0xffffffffc0000000 (guest.S).
+    const at = Number(BigInt.asUintN(64, m.pc) & 0x3fffffffn);
+    const name = decode(m.ram.ru8[at] | (m.ram.ru8[at + 1] << 8) | (m.ram.ru8[at + 2] << 16) | (m.ram.ru8[at + 3] << 24))?.def.name ?? '';
+    const traps = m.trapsTaken;
+    m.step();
+    ran.add(name);
+    if (m.trapsTaken > traps) faulted.add(name);
+    if (previous === 'sfence.vma') afterFence.add(name);
+    previous = name;
+  }
+  for (const kind of INLINED) assert.ok(ran.has(kind), `the guest runs ${kind}`);
+  for (const kind of ['lb', 'lbu', 'lh', 'lhu', 'lw', 'lwu', 'ld', 'sb', 'sh', 'sw', 'sd'].filter((k) => INLINED.has(k))) {
+    assert.ok(faulted.has(kind), `a ${kind} faults`);
+    assert.ok(afterFence.has(kind), `a ${kind} runs right after a fence (through the slow path)`);
+  }
+});
 
 test('warming up changes nothing a machine made after it does', () => {
   const run = (): Machine => {

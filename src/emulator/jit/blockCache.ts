@@ -8,6 +8,7 @@
 // therefore live side by side.
 import type { Block } from './compiler.js';
 import type { CodeMap } from './codeMap.js';
+import { CODE_CHUNK_SHIFT } from './codegen.js';
 
 const FRONT = 16384;
 
@@ -18,8 +19,12 @@ export class BlockCache {
   private readonly frontBlock: (Block | undefined)[] = new Array(FRONT).fill(undefined);
   /** Blocks by the RAM offset of their first byte; blocks sharing it are chained (`alias`). */
   private readonly byStart = new Map<number, Block>();
-  /** Blocks by RAM page, for dropping the ones a write overlaps. */
-  private readonly byPage = new Map<number, Set<Block>>();
+  /**
+   * Blocks by the code-map granule (CODE_CHUNK_SHIFT) their code touches, for dropping the ones
+   * a write overlaps: a store into code looks at the few blocks of its granule. (By page, every
+   * store of the Linux boot's poisoning of its freed init text looked at a hundred blocks.)
+   */
+  private readonly byGranule = new Map<number, Block[]>();
   /** How many blocks were translated (for the statistics). */
   compiled = 0;
 
@@ -52,11 +57,6 @@ export class BlockCache {
     this.compiled++;
     b.alias = this.byStart.get(b.ramOffset);
     this.byStart.set(b.ramOffset, b);
-    for (const page of pagesOf(b)) {
-      let set = this.byPage.get(page);
-      if (!set) { set = new Set(); this.byPage.set(page, set); }
-      set.add(b);
-    }
     this.mark(b, 1);
   }
 
@@ -73,9 +73,32 @@ export class BlockCache {
     return true;
   }
 
+  /** Count a block's code in the code map (+1) or out (-1), and index it by its granules. */
   private mark(b: Block, delta: 1 | -1): void {
     this.code.mark(b.ramOffset - b.codeBefore, b.codeBefore + b.firstBytes, delta);
-    if (b.page2 >= 0) this.code.mark(b.page2, b.bytes - b.firstBytes, delta);
+    this.index(b, b.ramOffset - b.codeBefore, b.codeBefore + b.firstBytes, delta);
+    if (b.page2 >= 0) {
+      this.code.mark(b.page2, b.bytes - b.firstBytes, delta);
+      this.index(b, b.page2, b.bytes - b.firstBytes, delta);
+    }
+  }
+
+  private index(b: Block, ramOffset: number, bytes: number, delta: 1 | -1): void {
+    const last = (ramOffset + bytes - 1) >>> CODE_CHUNK_SHIFT;
+    for (let g = ramOffset >>> CODE_CHUNK_SHIFT; g <= last; g++) {
+      let list = this.byGranule.get(g);
+      if (delta > 0) {
+        // Once per granule: a block's second range (an instruction across a page) is on another page.
+        if (list === undefined) this.byGranule.set(g, list = []);
+        list.push(b);
+      } else if (list !== undefined) {
+        const k = list.indexOf(b);
+        if (k < 0) continue;
+        list[k] = list[list.length - 1];
+        list.pop();
+        if (list.length === 0) this.byGranule.delete(g);
+      }
+    }
   }
 
   private remove(b: Block): void {
@@ -86,7 +109,6 @@ export class BlockCache {
       while (head && head.alias !== b) head = head.alias;
       if (head) head.alias = b.alias;
     }
-    for (const page of pagesOf(b)) this.byPage.get(page)?.delete(b);
     b.alias = undefined;
     b.dropped = true;
     this.mark(b, -1);
@@ -97,46 +119,51 @@ export class BlockCache {
 
   private invalidateFront(): void { this.frontGen.fill(-1); }
 
-  /** Drop the blocks whose code overlaps [ramOffset, ramOffset + len). */
-  dropOverlapping(ramOffset: number, len: number): void {
+  /** Drop the blocks whose code overlaps [ramOffset, ramOffset + len); whether there were any. */
+  dropOverlapping(ramOffset: number, len: number): boolean {
     const end = ramOffset + len;
-    for (let page = ramOffset >>> 12; page <= (end - 1) >>> 12; page++) {
-      const set = this.byPage.get(page);
-      if (!set) continue;
-      for (const b of [...set]) if (overlaps(b, ramOffset, end)) this.remove(b);
+    let dropped = false;
+    for (let g = ramOffset >>> CODE_CHUNK_SHIFT; g <= (end - 1) >>> CODE_CHUNK_SHIFT; g++) {
+      const list = this.byGranule.get(g);
+      if (list === undefined) continue;
+      // From the end: remove() moves the list's last block into the place it empties.
+      for (let k = list.length - 1; k >= 0; k--) {
+        const b = list[k];
+        if (overlaps(b, ramOffset, end)) { this.remove(b); dropped = true; }
+      }
     }
+    return dropped;
+  }
+
+  /** Every block of the cache, once each. */
+  private all(): Block[] {
+    const blocks: Block[] = [];
+    for (const head of this.byStart.values()) for (let b: Block | undefined = head; b; b = b.alias) blocks.push(b);
+    return blocks;
   }
 
   /** Drop the blocks whose virtual range (a region's, or a wait loop's before it, included) holds pc. */
   dropAtVirtual(pc: bigint): void {
     const v = BigInt.asUintN(64, pc);
-    for (const set of this.byPage.values()) {
-      for (const b of [...set]) {
-        const start = (BigInt(b.hi >>> 0) << 32n) | BigInt(b.lo >>> 0);
-        if (v >= start - BigInt(b.codeBefore) && v < start + BigInt(b.bytes)) this.remove(b);
-      }
+    for (const b of this.all()) {
+      const start = (BigInt(b.hi >>> 0) << 32n) | BigInt(b.lo >>> 0);
+      if (v >= start - BigInt(b.codeBefore) && v < start + BigInt(b.bytes)) this.remove(b);
     }
   }
 
   /** Forget every block (CodeMap.clear, which calls this, zeroes the chunk counts). */
   clear(): void {
-    for (const set of this.byPage.values()) for (const b of set) b.dropped = true;
+    for (const b of this.all()) b.dropped = true;
     this.frontLo.fill(-1);
     this.frontHi.fill(-1);
     this.invalidateFront();
     this.frontBlock.fill(undefined);
     this.byStart.clear();
-    this.byPage.clear();
+    this.byGranule.clear();
   }
 }
 
 function overlaps(b: Block, start: number, end: number): boolean {
   if (b.ramOffset - b.codeBefore < end && start < b.ramOffset + b.firstBytes) return true;
   return b.page2 >= 0 && b.page2 < end && start < b.page2 + (b.bytes - b.firstBytes);
-}
-
-/** The RAM pages a block's code lies on: one, or two for an instruction across a page boundary. */
-function pagesOf(b: Block): number[] {
-  const first = b.ramOffset >>> 12;
-  return b.page2 >= 0 ? [first, b.page2 >>> 12] : [first];
 }

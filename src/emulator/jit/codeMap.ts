@@ -34,11 +34,16 @@ export class CodeMap implements CodeWatcher {
   /** Drop every block, on every hart, whose code overlaps [ramOffset, ramOffset + len). */
   invalidateRange(ramOffset: number, len: number): void {
     if (!this.isCode(ramOffset, len)) return;
-    for (const c of this.caches) c.dropOverlapping(ramOffset, len);
-    this.onDropped?.();
+    let dropped = false;
+    for (const c of this.caches) if (c.dropOverlapping(ramOffset, len)) dropped = true;
+    if (dropped) this.onDropped?.();
   }
 
-  /** Code was dropped: the machine makes a running block leave after the instruction that did it. */
+  /**
+   * Code was dropped: the machine makes a running block leave after the instruction that did
+   * it. A write into a granule that holds code but not at the bytes written drops nothing, and
+   * the block goes on.
+   */
   onDropped: (() => void) | undefined;
 
   /** Drop every block whose virtual range holds pc (a new breakpoint must start a block). */

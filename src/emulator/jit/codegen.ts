@@ -83,7 +83,6 @@ export class Gen {
   committed = 0;
   pc = 0n;
   len = 4;
-  raw = 0;
   /** The pc the block starts at, and whether any exit jumps back to it. */
   blockStart = -1n;
   loops = false;
@@ -193,6 +192,17 @@ export class Gen {
       bh = String(Number(v >> 32n)); bl = String(Number(v & 0xffffffffn));
     } else { bh = `u[${this.hi(b)}]`; bl = `u[${this.lo(b)}]`; }
     return `(${ah} < ${bh} || (${ah} === ${bh} && ${al} < ${bl}))`;
+  }
+
+  /**
+   * Whether register a < the sign-extended immediate as unsigned 64-bit numbers (sltiu). In the
+   * interpreter the immediate's halves come from its 32-bit local rather than from
+   * BigInt.asUintN(64, ·), which allocates for a negative value.
+   */
+  ltuImm(a: Operand, imm: Operand): string {
+    if (typeof imm === 'number') return this.ltu(a, BigInt(imm));
+    const ah = `u[${this.hi(a)}]`, bh = `((${imm} >> 31) >>> 0)`;
+    return `(${ah} < ${bh} || (${ah} === ${bh} && u[${this.lo(a)}] < (${imm} >>> 0)))`;
   }
 
   /** Assign a register; writes to x0 vanish but the value is still computed. */

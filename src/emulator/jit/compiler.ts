@@ -355,7 +355,6 @@ export function emitCode(g: Gen, pc: bigint, code: { readonly decoded: readonly 
     g.index = i;
     g.pc = cur;
     g.len = d.len;
-    g.raw = d.raw;
     g.waitStart = waitStarts?.[i];
     g.leaves = d.def.flow === 'end';
     parts.push(`// ${lit(cur)} ${d.def.name}\n${d.def.emit(d, g)}`);

@@ -150,9 +150,14 @@ function handler(kind: number, def: InsnDef | undefined, fragment: string): stri
  * The kinds every kernel runs from its first few thousand instructions on, and most: their
  * fragments are also cases of a switch in the interpreter's loop, which saves a call each. The
  * others only have their handler, so that a kind first run late does not deoptimize the loop.
+ * The warm-up guest (warmup/guest.S) runs each of them, and each load and store through its
+ * page fault and its slow path, before the loop is first optimized. The 32-bit kinds and the
+ * halfword and signed byte accesses are a sixth of the Linux boot's instructions
+ * (docs/performance.md, session 7).
  */
-const INLINED = new Set(['addi', 'addiw', 'add', 'sub', 'and', 'andi', 'or', 'ori', 'xor', 'slli', 'srli', 'lui', 'auipc',
-  'ld', 'lw', 'lwu', 'lbu', 'sd', 'sw', 'sb', 'jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu']);
+export const INLINED: ReadonlySet<string> = new Set(['addi', 'addiw', 'add', 'sub', 'and', 'andi', 'or', 'ori', 'xor',
+  'slli', 'srli', 'srai', 'lui', 'auipc', 'addw', 'subw', 'slliw', 'srliw', 'sraiw', 'sltiu', 'sltu',
+  'ld', 'lw', 'lwu', 'lh', 'lhu', 'lb', 'lbu', 'sd', 'sw', 'sh', 'sb', 'jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu']);
 
 /** A kind's fragment as a case of the interpreter's switch: its exits leave the loop's function. */
 function caseOf(kind: number, def: InsnDef): string {

@@ -1,8 +1,8 @@
 # The warm-up guest (warmup.ts): a few thousand instructions that take each path the
 # interpreter and the dispatcher have in a kernel's boot once, on a scratch machine, so that V8
 # has seen every one of them before it first optimizes them for the user's kernel. Entered in
-# S-mode under the built-in SBI, as Chronos OS is: its own trap handler, SV39 with one
-# gigapage, loads and stores of every width, branches taken and not, calls, compressed code, AMOs,
+# S-mode under the built-in SBI, as Chronos OS is: its own trap handler, SV39 with gigapages,
+# the UART's registers, loads and stores of every width, branches taken and not, calls, compressed code, AMOs,
 # page faults, SBI calls, timer interrupts (one in running code, one in wfi), blocks found again
 # after a fence, and an instruction across a page.
 # `scripts/warmupGuest.mjs` assembles it into guestImage.ts.
@@ -18,11 +18,18 @@ _start:
 	la	t0, trap
 	csrw	stvec, t0
 	# The root page table: the gigabyte at 0x80000000 mapped onto itself as a gigapage (V R W X
-	# A D), and again at 0xc0000000, where the same code has other virtual addresses.
+	# A D), and again at 0xffffffffc0000000, where the same code has other virtual addresses
+	# with a high half a kernel's has (0xffffffff: not one of V8's small integers, as a Block's
+	# `hi`; a field first given small ones changes its maps when a kernel runs, which throws
+	# away the interpreter's code). The devices' gigabyte at 0 onto itself (V R W A D).
 	la	t1, _start + ROOT
 	li	t2, (0x80000000 >> 12 << 10) | 0xcf
 	sd	t2, 16(t1)
-	sd	t2, 24(t1)
+	li	t3, 511 * 8
+	add	t3, t1, t3
+	sd	t2, 0(t3)
+	li	t2, 0xc7
+	sd	t2, 0(t1)
 	srli	t1, t1, 12
 	li	t2, 8 << 60
 	or	t1, t1, t2
@@ -33,6 +40,28 @@ _start:
 	li	a1, 40
 	jal	ra, work
 
+	# The UART's registers written as a kernel's console driver does (not the transmit
+	# register: nothing is printed): until a field of the UART is first written V8 takes it for
+	# a constant in the code it inlines the slow path of a store into (the interpreter's).
+	li	a4, 0x10000000
+	lbu	t0, 5(a4)		# the line status
+	li	t0, 0x80
+	sb	t0, 3(a4)		# the divisor latch
+	li	t0, 1
+	sb	t0, 0(a4)
+	sb	zero, 1(a4)
+	li	t0, 3
+	sb	t0, 3(a4)		# 8 bits, no parity
+	li	t0, 7
+	sb	t0, 2(a4)		# the FIFOs on and cleared
+	li	t0, 2
+	sb	t0, 1(a4)		# the transmit interrupt on, then off
+	sb	zero, 1(a4)
+	li	t0, 0xb
+	sb	t0, 4(a4)
+	sb	t0, 7(a4)
+	lbu	t0, 2(a4)
+
 	# A page fault at each inline load and store (the handler skips the instruction).
 	li	a4, 0x40000000		# not mapped
 	ld	t0, 0(a4)
@@ -42,6 +71,10 @@ _start:
 	sd	t0, 0(a4)
 	sw	t0, 0(a4)
 	sb	t0, 0(a4)
+	lh	t0, 0(a4)
+	lhu	t0, 0(a4)
+	lb	t0, 0(a4)
+	sh	t0, 0(a4)
 	ebreak				# a breakpoint exception, also skipped
 
 	# Each inline load and store through its slow path once and on (a fence empties the TLB,
@@ -61,6 +94,14 @@ _start:
 	sw	t0, 0(a4)
 	sfence.vma
 	sb	t0, 0(a4)
+	sfence.vma
+	lh	t0, 0(a4)
+	sfence.vma
+	lhu	t0, 0(a4)
+	sfence.vma
+	lb	t0, 0(a4)
+	sfence.vma
+	sh	t0, 0(a4)
 
 	# The work again with a timer interrupt due in it (sbi_set_timer(now + 200), STIE, SIE),
 	# then after a fence (blocks found again by their physical address).
@@ -81,7 +122,7 @@ _start:
 	# The work at its other address: its blocks share their code, and their place in the
 	# dispatcher's front table, with the ones above; then here again after a fence.
 	la	t0, work
-	li	t1, 0x40000000
+	li	t1, 0xffffffffc0000000 - 0x80000000
 	add	t0, t0, t1
 	li	a1, 2
 	jalr	ra, t0
@@ -121,14 +162,30 @@ loop:
 	xor	t5, t4, t0
 	slli	t5, t5, 3
 	srli	t5, t5, 1
+	srai	t5, t5, 1
+	slli	t6, t5, 32		# the shifts by 32 and more (the halves' other path)
+	srli	t6, t6, 33
+	srai	t6, t6, 40
+	addw	t1, t0, t2
+	subw	t1, t1, t0
+	slliw	t4, t1, 2
+	srliw	t4, t4, 1
+	sraiw	t4, t4, 1
+	sltu	t3, t2, t1
+	sltiu	t3, t2, 5
+	sltiu	t3, t2, -1
 	lui	t6, 0x12345
 	auipc	t6, 0
 	ld	t3, 0(a0)
 	lw	t4, 8(a0)
 	lwu	t4, 12(a0)
+	lh	t4, 18(a0)
+	lhu	t4, 20(a0)
+	lb	t5, 17(a0)
 	lbu	t5, 16(a0)
 	sd	t2, 24(a0)
 	sw	t2, 32(a0)
+	sh	t2, 22(a0)
 	sb	t2, 40(a0)
 	# Each branch taken on every other round, so both of its exits run.
 	andi	s0, a1, 1
@@ -146,19 +203,11 @@ loop:
 	addi	t0, t0, 1
 1:	jal	ra, leaf
 	# Kinds with a handler of their own that every kernel runs.
-	addw	t1, t0, t2
-	subw	t1, t1, t0
 	sll	t2, t1, s0
 	srl	t2, t2, s0
 	sra	t2, t2, s0
 	slt	t3, t2, t1
-	sltu	t3, t2, t1
 	slti	t3, t2, 5
-	sltiu	t3, t2, 5
-	srai	t3, t2, 2
-	slliw	t4, t3, 2
-	srliw	t4, t4, 1
-	sraiw	t4, t4, 1
 	sllw	t4, t4, s0
 	srlw	t4, t4, s0
 	sraw	t4, t4, s0
@@ -175,10 +224,6 @@ loop:
 	divuw	t5, t5, t6
 	remw	t5, t5, t6
 	remuw	t5, t5, t6
-	lb	t5, 17(a0)
-	lh	t5, 18(a0)
-	lhu	t5, 20(a0)
-	sh	t5, 22(a0)
 	amoswap.d t5, t0, (a0)
 	amoadd.d t5, t0, (a0)
 	amoadd.w t5, t0, (a0)
