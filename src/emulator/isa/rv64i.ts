@@ -1,6 +1,7 @@
 // RV64I base integer instructions (ISA manual vol. I, ch. 2 and 5). Each entry is the whole
 // description: encoding, operand syntax, control flow and semantics.
-import type { InsnDef } from './types.js';
+import type { InsnDef, WasmEmit } from './types.js';
+import { Op } from '../jit/wasm/encoder.js';
 import { lit, type Gen } from '../jit/codegen.js';
 import type { Decoded } from './types.js';
 
@@ -140,3 +141,44 @@ export const RV64I: InsnDef[] = [
   op('ebreak', 'NONE', 0x00100073, 0xffffffff, '', 'breakpoint trap',
     (_d, g) => `h.exception(3, 0n); ${g.fault()}`, 'end'),
 ];
+
+/**
+ * The WebAssembly form of the integer kinds that need neither memory nor the hart: the same
+ * semantics as `emit` above, as jit/wasm/wasmGen.ts writes them (test/unit/wasmEmit.test.ts
+ * runs both on the same operands). WebAssembly's shifts take their amount modulo the width,
+ * as RISC-V's do.
+ */
+const WASM_I: Record<string, WasmEmit> = {
+  lui: (d, w) => { w.imm((d.imm << 12) | 0).set(d.rd); },
+  auipc: (d, w, pc) => { w.imm(BigInt.asIntN(64, pc + BigInt((d.imm << 12) | 0))).set(d.rd); },
+  addi: (d, w) => w.ri(d.rd, d.rs1, d.imm, Op.i64_add),
+  slti: (d, w) => w.compare(d.rd, d.rs1, { imm: d.imm }, Op.i64_lt_s),
+  sltiu: (d, w) => w.compare(d.rd, d.rs1, { imm: d.imm }, Op.i64_lt_u),
+  xori: (d, w) => w.ri(d.rd, d.rs1, d.imm, Op.i64_xor),
+  ori: (d, w) => w.ri(d.rd, d.rs1, d.imm, Op.i64_or),
+  andi: (d, w) => w.ri(d.rd, d.rs1, d.imm, Op.i64_and),
+  slli: (d, w) => w.ri(d.rd, d.rs1, d.imm, Op.i64_shl),
+  srli: (d, w) => w.ri(d.rd, d.rs1, d.imm, Op.i64_shr_u),
+  srai: (d, w) => w.ri(d.rd, d.rs1, d.imm, Op.i64_shr_s),
+  add: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_add),
+  sub: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_sub),
+  sll: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_shl),
+  slt: (d, w) => w.compare(d.rd, d.rs1, { reg: d.rs2 }, Op.i64_lt_s),
+  sltu: (d, w) => w.compare(d.rd, d.rs1, { reg: d.rs2 }, Op.i64_lt_u),
+  xor: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_xor),
+  srl: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_shr_u),
+  sra: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_shr_s),
+  or: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_or),
+  and: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_and),
+  addiw: (d, w) => w.ri(d.rd, d.rs1, d.imm, Op.i64_add, true),
+  slliw: (d, w) => w.word(d.rd, d.rs1, { imm: d.imm }, Op.i32_shl),
+  srliw: (d, w) => w.word(d.rd, d.rs1, { imm: d.imm }, Op.i32_shr_u),
+  sraiw: (d, w) => w.word(d.rd, d.rs1, { imm: d.imm }, Op.i32_shr_s),
+  addw: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_add, true),
+  subw: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_sub, true),
+  sllw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shl),
+  srlw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shr_u),
+  sraw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shr_s),
+};
+// Every entry gets the field, undefined where there is no form, so the table's objects keep one shape.
+for (const def of RV64I) def.wasm = WASM_I[def.name];

@@ -1,6 +1,7 @@
 // RV64M multiply and divide (ISA manual vol. I, ch. 13). Division by zero and the one signed
 // overflow case do not trap; they produce the values in the manual's table 13.1.
-import type { Decoded, InsnDef } from './types.js';
+import { Op } from '../jit/wasm/encoder.js';
+import type { Decoded, InsnDef, WasmEmit } from './types.js';
 import { ALU_SLOT, type Gen } from '../jit/codegen.js';
 
 const MR = 0xfe00707f;
@@ -109,3 +110,21 @@ export const RV64M: InsnDef[] = [
   mh('remw', 6, true, 'rd = sext32(rs1[31:0] % rs2[31:0]) (signed)', divW(true, true)),
   mh('remuw', 7, true, 'rd = sext32(rs1[31:0] % rs2[31:0]) (unsigned)', divW(false, true)),
 ];
+
+/**
+ * The WebAssembly form of the kinds it has one for (jit/wasm/wasmGen.ts), the same semantics as
+ * `emit`; WebAssembly has no 128-bit product, so mulh, mulhsu and mulhu have none yet.
+ */
+const WASM_M: Record<string, WasmEmit> = {
+  mul: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_mul),
+  mulw: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_mul, true),
+  div: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'div'),
+  divu: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'divu'),
+  rem: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'rem'),
+  remu: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'remu'),
+  divw: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'div', true),
+  divuw: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'divu', true),
+  remw: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'rem', true),
+  remuw: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'remu', true),
+};
+for (const def of RV64M) def.wasm = WASM_M[def.name];

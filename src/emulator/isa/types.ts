@@ -51,6 +51,12 @@ export type Flow = 'next' | 'branch' | 'jump' | 'end';
 /** Code generator for an instruction's semantics, given the block compiler's context. */
 export type Emit = (d: Decoded, g: import('../jit/codegen.js').Gen) => string;
 
+/**
+ * The same semantics as WebAssembly, for the kinds a wasm tier can run without the hart
+ * (jit/wasm/wasmGen.ts): given the instruction and its pc.
+ */
+export type WasmEmit = (d: Decoded, w: import('../jit/wasm/wasmGen.js').WasmGen, pc: bigint) => void;
+
 export interface InsnDef {
   name: string;
   ext: Ext;
@@ -61,6 +67,8 @@ export interface InsnDef {
   /** How control continues after it: decides where a translated block ends. */
   flow: Flow;
   emit: Emit;
+  /** Its WebAssembly form, where it has one (a block with a kind that has none stays JavaScript). */
+  wasm?: WasmEmit;
   /** A one-line description for hovers. */
   doc: string;
 }
