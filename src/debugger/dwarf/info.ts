@@ -125,6 +125,17 @@ function fixedFormSize(form: number, is64: boolean, version: number): number {
   }
 }
 
+/** What a value read in `form` means for attribute `at`, where the form alone does not say. */
+function meaning(at: number, form: number, version: number, v: AttrValue): AttrValue {
+  // high_pc is an address only in DW_FORM_addr; in any constant form it is a length.
+  if (at === AT.highPc && form !== 0x01) return Number(v);
+  // A location as a section offset (sec_offset, or data4/data8 before DWARF 4) is a list.
+  if ((at === AT.location || at === AT.frameBase) && (form === 0x17 || (version < 4 && (form === 0x06 || form === 0x07)))) {
+    return new LocList(Number(v)) as unknown as AttrValue;
+  }
+  return v;
+}
+
 function readAbbrevs(data: Uint8Array, offset: number): Map<number, Abbrev> {
   const r = new Reader(data, offset);
   const out = new Map<number, Abbrev>();
@@ -222,12 +233,8 @@ export class DebugInfo {
     let indexed = false;
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i], at = spec[0], form = spec[1];
-      let v = this.value(r, form, spec[2], unit, is64, version);
-      // high_pc is an address only in DW_FORM_addr; in any constant form it is a length.
-      if (at === AT.highPc && form !== 0x01) v = Number(v);
-      // A location as a section offset (sec_offset, or data4/data8 before DWARF 4) is a list.
-      else if ((at === AT.location || at === AT.frameBase) && (form === 0x17 || (version < 4 && (form === 0x06 || form === 0x07)))) v = new LocList(Number(v)) as unknown as AttrValue;
-      else if (v instanceof Indexed) indexed = true;
+      const v = meaning(at, form, version, this.value(r, form, spec[2], unit, is64, version));
+      if (v instanceof Indexed) indexed = true;
       if (ab.slots) vals[ab.slots[i]] = v;
       else vals.push(v);
     }
@@ -248,7 +255,7 @@ export class DebugInfo {
     const r = this.valueReader;
     r.pos = pos;
     const attrs = this.readAttrs(r, ab, u.start, u.is64, u.version);
-    if (this.sawIndexed) this.resolveIndexedAttrs(attrs, u.root, u.is64);
+    if (this.sawIndexed) this.resolveIndexed(attrs, u.root, u.is64);
     return attrs;
   }
 
@@ -259,9 +266,9 @@ export class DebugInfo {
     const keys: number[] = [], vals: AttrValue[] = [];
     for (const [at, form, implicit] of ab.specs) {
       if (at !== AT.lowPc && at !== AT.highPc && at !== AT.ranges) { this.skipValue(r, form, u.is64, u.version); continue; }
-      let v = this.value(r, form, implicit, u.start, u.is64, u.version);
-      if (v instanceof Indexed) return undefined;
-      if (at === AT.highPc && form !== 0x01) v = Number(v);
+      const raw = this.value(r, form, implicit, u.start, u.is64, u.version);
+      if (raw instanceof Indexed) return undefined;
+      const v = meaning(at, form, u.version, raw);
       const i = keys.indexOf(at);
       if (i >= 0) vals[i] = v; else { keys.push(at); vals.push(v); }
     }
@@ -424,9 +431,7 @@ export class DebugInfo {
   }
 
   /** DWARF 5's indexed forms of one entry, through its unit's str_offsets, addr, rnglists and loclists bases (on the root). */
-  private resolveIndexed(d: Die, root: Die, is64: boolean): void { this.resolveIndexedAttrs(d.attrs, root, is64); }
-
-  private resolveIndexedAttrs(attrs: Attrs<AttrValue>, root: Die, is64: boolean): void {
+  private resolveIndexed(attrs: Attrs<AttrValue>, root: Die, is64: boolean): void {
     let indexed = false;
     for (const v of attrs.values()) if (v instanceof Indexed) { indexed = true; break; }
     if (!indexed) return;
@@ -452,7 +457,7 @@ export class DebugInfo {
   /** The root's own indexed forms, and what its unit's location lists and address indexes need. */
   private resolveRoot(u: Unit): void {
     const { root, is64, version } = u;
-    this.resolveIndexed(root, root, is64);
+    this.resolveIndexed(root.attrs, root, is64);
     const low = root.attrs.get(AT.lowPc), addrBase = root.attrs.get(0x73);
     this.unitInfo.set(root, { version, base: typeof low === 'bigint' ? low : 0n, addrBase: typeof addrBase === 'number' ? addrBase : undefined, is64 });
     if (version >= 5) this.v5Units.add(root);
