@@ -26,6 +26,7 @@ import { HartRunner, type HartRunnerState } from './hartRunner.js';
 import { RunLoop, type RunOptions } from './runLoop.js';
 import { attachVirtio, type Drive } from './board/virtio.js';
 import type { VirtioMmio } from './devices/virtio/mmio.js';
+import { Arena } from './memory/arena.js';
 
 export type { Watchpoint, RunOptions, Bios, BootImages, BootReport };
 export { INSTRUCTIONS_PER_TICK } from './clock.js';
@@ -76,6 +77,8 @@ export interface MachineState {
 
 export class Machine {
   readonly ram: Ram;
+  /** The one memory RAM, registers, TLBs and code marks share, where the host has WebAssembly (memory/arena.ts). */
+  readonly arena: Arena | undefined;
   readonly bus: Bus;
   readonly harts: readonly Hart[];
   readonly runners: readonly HartRunner[];
@@ -120,11 +123,13 @@ export class Machine {
     const mib = this.options.memoryMiB, n = this.options.harts;
     if (!Number.isInteger(mib) || mib < 1 || mib > 4096) throw new RangeError(`memory must be 1 to 4096 MiB, not ${mib}`);
     if (!Number.isInteger(n) || n < 1 || n > MAX_HARTS) throw new RangeError(`harts must be 1 to ${MAX_HARTS}, not ${n}`);
-    this.ram = new Ram(RAM_BASE, mib * 1024 * 1024);
+    const arena = Arena.make(mib * 1024 * 1024);
+    this.arena = arena;
+    this.ram = new Ram(RAM_BASE, mib * 1024 * 1024, arena?.ram);
     this.bus = new Bus(this.ram);
-    this.code = new CodeMap(this.ram.size);
+    this.code = new CodeMap(this.ram.size, arena?.codeChunks);
     this.clock = new Clock(this.options.realtime, n);
-    this.harts = Array.from({ length: n }, (_, id) => new Hart(this.bus, id));
+    this.harts = Array.from({ length: n }, (_, id) => new Hart(this.bus, id, arena?.hart(id)));
     // A spinning hart hands its turn over only when there is someone to hand it to.
     for (const h of this.harts) h.handOff = n > 1;
     this.runners = this.harts.map((h) => new HartRunner(h, this.code));

@@ -45,7 +45,7 @@ scratch: .zero 64
     return found.value;
   };
   const base = Number(symbol('results') - 0x80000000n);
-  const view = new DataView(m.ram.buffer);
+  const view = m.ram.view;
   return { machine: m, symbol, results: Array.from({ length: results }, (_, i) => view.getBigInt64(base + 8 * i, true)) };
 }
 
@@ -88,7 +88,7 @@ export function runLogged(name: string, body: string, results: number): { r: big
   const ran = runSnippet(name, `    la s10, tlog\n    li t6, 0\n${body}\n    j 9f\n    .data\n    .balign 8\ntlog: .zero 768\n    .text\n9:  sd t6, ${8 * results}(s11)`, results + 1, LOGGING_HANDLER);
   const n = Number(ran.results[results]);
   const base = Number(ran.symbol('tlog') - 0x80000000n);
-  const view = new DataView(ran.machine.ram.buffer);
+  const view = ran.machine.ram.view;
   const traps: Trap[] = Array.from({ length: n }, (_, i) => ({
     cause: view.getBigUint64(base + 24 * i, true), tval: view.getBigUint64(base + 24 * i + 8, true), epc: view.getBigUint64(base + 24 * i + 16, true),
   }));

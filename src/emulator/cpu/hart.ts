@@ -8,7 +8,8 @@ import { CsrFile, type CsrState } from './csrFile.js';
 import { EXC_HAND_OFF, EXC_LEAVE, EXC_NONE, EXC_STOP, EXC_TRAP } from './exits.js';
 import { mret, sfenceVma, sret, wfi } from './privileged.js';
 import { enterTrap } from './trap.js';
-import { Tlb, TLB_SIZE, vaddrOf } from './tlb.js';
+import { Tlb, TLB_BYTES, TLB_SIZE, vaddrOf } from './tlb.js';
+import { HART_SLOT_BYTES, ownSlot, REGS_BYTES, type Slot } from '../memory/arena.js';
 import type { AmoOp } from '../isa/rv64a.js';
 import type { CsrKind } from '../isa/system.js';
 import { Fpu, type FpuState } from '../fpu/fpu.js';
@@ -46,16 +47,17 @@ export interface HartState {
 }
 
 export class Hart {
-  // Registers: x0..x31, pc, scratch. Three views of one buffer (see codegen.ts).
-  readonly regBuf = new ArrayBuffer(REG_SLOTS * 8);
-  readonly x = new BigInt64Array(this.regBuf);
-  readonly u = new Uint32Array(this.regBuf);
-  readonly i32 = new Int32Array(this.regBuf);
+  // Registers: x0..x31, pc, scratch. Three views of one stretch of memory (see codegen.ts).
+  readonly x: BigInt64Array;
+  readonly u: Uint32Array;
+  readonly i32: Int32Array;
   /** f0..f31 and fcsr (the debugger reads them here: fpu.bits(r), fpu.fcsr). */
-  readonly fpu = new Fpu(this.u, this.i32);
+  readonly fpu: Fpu;
 
   /** The software TLBs, one set per privilege (indexed by Priv; index 2 is unused). */
-  readonly tlbs: readonly Tlb[] = [new Tlb(), new Tlb(), new Tlb(), new Tlb()];
+  readonly tlbs: readonly Tlb[];
+  /** Where the registers and TLBs live: the machine's arena (memory/arena.ts) or a buffer of the hart's own. */
+  readonly slot: Slot;
   /**
    * Bumped whenever a virtual address may now translate differently for fetching (satp,
    * sfence.vma, PMP): translated blocks found by virtual pc are then checked against their
@@ -116,7 +118,13 @@ export class Hart {
   /** Environment calls the machine answers itself (the built-in SBI); true means handled. */
   ecallHandler: ((h: Hart) => boolean) | undefined;
 
-  constructor(readonly bus: Bus, readonly hartId = 0) {
+  constructor(readonly bus: Bus, readonly hartId = 0, slot: Slot = ownSlot(HART_SLOT_BYTES)) {
+    this.slot = slot;
+    this.x = new BigInt64Array(slot.buffer, slot.offset, REG_SLOTS);
+    this.u = new Uint32Array(slot.buffer, slot.offset, 2 * REG_SLOTS);
+    this.i32 = new Int32Array(slot.buffer, slot.offset, 2 * REG_SLOTS);
+    this.fpu = new Fpu(this.u, this.i32);
+    this.tlbs = [0, 1, 2, 3].map((k) => new Tlb(slot.buffer, slot.offset + REGS_BYTES + k * TLB_BYTES));
     this.csr = new CsrFile(this);
   }
 

@@ -13,16 +13,29 @@ export const TLB_SIZE = 256;
 export const vaddrOf = (lo: number, hi: number): bigint => BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
 const EMPTY = 1;
 
+/**
+ * Its nine arrays lie one after the other, each TLB_SIZE 32-bit words, in this order (the wasm
+ * tier reads them at these offsets: jit/wasm/region.ts): r rh ro w wh wo x xh xo.
+ */
+export const TLB_BYTES = 9 * 4 * TLB_SIZE;
+export const enum TlbArray { R, Rh, Ro, W, Wh, Wo, X, Xh, Xo }
+
 export class Tlb {
-  readonly r = new Int32Array(TLB_SIZE).fill(EMPTY);
-  readonly rh = new Uint32Array(TLB_SIZE);
-  readonly ro = new Int32Array(TLB_SIZE);
-  readonly w = new Int32Array(TLB_SIZE).fill(EMPTY);
-  readonly wh = new Uint32Array(TLB_SIZE);
-  readonly wo = new Int32Array(TLB_SIZE);
-  readonly x = new Int32Array(TLB_SIZE).fill(EMPTY);
-  readonly xh = new Uint32Array(TLB_SIZE);
-  readonly xo = new Int32Array(TLB_SIZE);
+  readonly r: Int32Array; readonly rh: Uint32Array; readonly ro: Int32Array;
+  readonly w: Int32Array; readonly wh: Uint32Array; readonly wo: Int32Array;
+  readonly x: Int32Array; readonly xh: Uint32Array; readonly xo: Int32Array;
+
+  /** Its arrays at `offset` in `buffer` (TLB_BYTES there), or in a buffer of its own. */
+  constructor(buffer: ArrayBuffer = new ArrayBuffer(TLB_BYTES), offset = 0) {
+    const at = (k: TlbArray): number => offset + k * 4 * TLB_SIZE;
+    this.r = new Int32Array(buffer, at(TlbArray.R), TLB_SIZE); this.rh = new Uint32Array(buffer, at(TlbArray.Rh), TLB_SIZE);
+    this.ro = new Int32Array(buffer, at(TlbArray.Ro), TLB_SIZE);
+    this.w = new Int32Array(buffer, at(TlbArray.W), TLB_SIZE); this.wh = new Uint32Array(buffer, at(TlbArray.Wh), TLB_SIZE);
+    this.wo = new Int32Array(buffer, at(TlbArray.Wo), TLB_SIZE);
+    this.x = new Int32Array(buffer, at(TlbArray.X), TLB_SIZE); this.xh = new Uint32Array(buffer, at(TlbArray.Xh), TLB_SIZE);
+    this.xo = new Int32Array(buffer, at(TlbArray.Xo), TLB_SIZE);
+    this.flush();
+  }
 
   /**
    * Remember that the page of `vaddr` (lo, hi halves) lies at RAM offset `pageOffset`. Loads

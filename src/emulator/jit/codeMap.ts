@@ -6,13 +6,16 @@
 import type { CodeWatcher } from '../cpu/hart.js';
 import { CODE_CHUNK_SHIFT } from './codegen.js';
 import type { BlockCache } from './blockCache.js';
+import type { Slot } from '../memory/arena.js';
 
 export class CodeMap implements CodeWatcher {
   readonly codeChunks: Uint16Array;
   private readonly caches: BlockCache[] = [];
 
-  constructor(ramBytes: number) {
-    this.codeChunks = new Uint16Array(Math.ceil(ramBytes / (1 << CODE_CHUNK_SHIFT)));
+  /** `slot`: where the marks live (the machine's arena), else a buffer of their own. */
+  constructor(ramBytes: number, slot?: Slot) {
+    const n = Math.ceil(ramBytes / (1 << CODE_CHUNK_SHIFT));
+    this.codeChunks = slot ? new Uint16Array(slot.buffer, slot.offset, n) : new Uint16Array(n);
   }
 
   register(cache: BlockCache): void { this.caches.push(cache); }

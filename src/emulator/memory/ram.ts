@@ -1,14 +1,18 @@
-// Guest RAM: one ArrayBuffer with a typed-array view per access width, so the translated
-// code's fast path is a single indexed read. Assumes a little-endian host, as every host
-// VS Code runs on is.
+// Guest RAM: one stretch of memory with a typed-array view per access width, so the translated
+// code's fast path is a single indexed read. It lies in the machine's arena (memory/arena.ts),
+// so not at byte 0 of its buffer: read it through the views, never `new X(buffer)`. Assumes a
+// little-endian host, as every host VS Code runs on is.
 
 import { DRAM } from '../board/virtMap.js';
 import { DirtyPages, PAGE_SHIFT } from './dirtyPages.js';
+import type { Slot } from './arena.js';
 
 export const RAM_BASE = DRAM.base;
 
 export class Ram {
+  /** The buffer the views lie in, and where RAM starts in it. */
   readonly buffer: ArrayBuffer;
+  readonly byteOffset: number;
   readonly r8: Int8Array; readonly ru8: Uint8Array;
   readonly r16: Int16Array; readonly ru16: Uint16Array;
   readonly r32: Int32Array; readonly ru32: Uint32Array;
@@ -20,14 +24,17 @@ export class Ram {
    */
   readonly dirty: DirtyPages;
 
-  constructor(readonly base: number, readonly size: number) {
+  /** `slot`: where it lives (size bytes there, 8-byte aligned), else in a buffer of its own. */
+  constructor(readonly base: number, readonly size: number, slot?: Slot) {
     if (size <= 0 || size % 4096 !== 0) throw new Error(`RAM size must be a positive multiple of 4 KiB, not ${size}`);
-    this.buffer = new ArrayBuffer(size);
-    this.r8 = new Int8Array(this.buffer); this.ru8 = new Uint8Array(this.buffer);
-    this.r16 = new Int16Array(this.buffer); this.ru16 = new Uint16Array(this.buffer);
-    this.r32 = new Int32Array(this.buffer); this.ru32 = new Uint32Array(this.buffer);
-    this.r64 = new BigInt64Array(this.buffer);
-    this.view = new DataView(this.buffer);
+    const b = slot?.buffer ?? new ArrayBuffer(size), o = slot?.offset ?? 0;
+    this.buffer = b;
+    this.byteOffset = o;
+    this.r8 = new Int8Array(b, o, size); this.ru8 = new Uint8Array(b, o, size);
+    this.r16 = new Int16Array(b, o, size >>> 1); this.ru16 = new Uint16Array(b, o, size >>> 1);
+    this.r32 = new Int32Array(b, o, size >>> 2); this.ru32 = new Uint32Array(b, o, size >>> 2);
+    this.r64 = new BigInt64Array(b, o, size >>> 3);
+    this.view = new DataView(b, o, size);
     this.dirty = new DirtyPages(size >>> PAGE_SHIFT);
   }
 
