@@ -22,7 +22,8 @@ const TIERINGS: [string, Tiering][] = [
   ['interpreted', { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork: 0 }],
   ['interpreted, then inline', { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: 40, loopWork: 40, hotWork: 0 }],
   ['cold', { first: Tier.Cold, afterInterp: Tier.Cold, interpWork: 0, loopWork: 0, hotWork: Infinity }],
-  ['inline', { first: Tier.Inline, afterInterp: Tier.Inline, interpWork: 0, loopWork: 0, hotWork: 0 }],
+  ['inline', { first: Tier.Inline, afterInterp: Tier.Inline, interpWork: 0, loopWork: 0, hotWork: 0, wasm: false }],
+  ['inline, regions in WebAssembly', { first: Tier.Inline, afterInterp: Tier.Inline, interpWork: 0, loopWork: 0, hotWork: 0, wasm: true }],
 ];
 
 /** A bare machine with `words` at `at` (a byte offset into RAM) and the pc at BASE. */

@@ -12,8 +12,13 @@ import { skipTrappingInstruction } from '../support/trapHandler.js';
 
 const BASE = 0x80000000n;
 const e = encode;
-const REGIONS: Tiering = { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: 300, loopWork: 300, hotWork: 0, regions: true };
-const BLOCKS: Tiering = { ...REGIONS, regions: false };
+const JS_REGIONS: Tiering = { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: 300, loopWork: 300, hotWork: 0, regions: true, wasm: false };
+const BLOCKS: Tiering = { ...JS_REGIONS, regions: false };
+/** Every test runs with regions in each form: JavaScript (jit/region.ts) and WebAssembly (jit/wasm/region.ts). */
+const FORMS: [string, Tiering, string][] = [
+  ['JavaScript', JS_REGIONS, 'region_'],
+  ['WebAssembly', { ...JS_REGIONS, wasm: true }, 'wasm_region_'],
+];
 
 /**
  * L2 -> L1 -> L3 -> L2 while a1 counts down: L2 (BASE+16) gets hot first and starts the region,
@@ -52,7 +57,17 @@ function blockAt(m: Machine, offset: number) {
   return m.runners[0].blocks.find(offset, Number((BASE + BigInt(offset)) & 0xffffffffn), 0, m.harts[0].priv);
 }
 
-const isRegion = (m: Machine, offset: number): boolean => blockAt(m, offset)?.fn.name.startsWith('region_') ?? false;
+let prefix = 'region_';
+const isRegion = (m: Machine, offset: number): boolean => blockAt(m, offset)?.fn.name.startsWith(prefix) ?? false;
+
+/** `body` once per form of region, with REGIONS and isRegion's prefix set for it. */
+let REGIONS: Tiering = JS_REGIONS;
+function formTest(name: string, body: () => void): void {
+  for (const [form, tiering, namePrefix] of FORMS) {
+    // A region that never retires anything would spin the dispatcher for ever: fail instead.
+    test(`${name} (${form})`, { timeout: 60_000 }, () => { REGIONS = tiering; prefix = namePrefix; body(); });
+  }
+}
 
 function same(a: Machine, b: Machine, what: string): void {
   assert.equal(a.instret, b.instret, `${what}: instructions retired`);
@@ -63,7 +78,7 @@ function same(a: Machine, b: Machine, what: string): void {
 const total = (passes: number, rewrites = false): number => 1 + 9 * passes + (rewrites ? 1 : 0);
 const EBREAK = BigInt.asIntN(64, BASE + 44n);
 
-test('a loop over three blocks becomes one region and computes what one instruction at a time does', () => {
+formTest('a loop over three blocks becomes one region and computes what one instruction at a time does', () => {
   const m = loop(REGIONS, 2000), blocks = loop(BLOCKS, 2000), slow = loop(REGIONS, 2000);
   assert.equal(m.run(total(2000)).kind, 'budget');
   assert.equal(m.harts[0].pc, EBREAK);
@@ -79,7 +94,7 @@ test('a loop over three blocks becomes one region and computes what one instruct
   assert.equal(m.harts[0].x[19], 2000n);
 });
 
-test('a region leaves exactly where a budget ends, whatever the budget', () => {
+formTest('a region leaves exactly where a budget ends, whatever the budget', () => {
   const m = loop(REGIONS, 3000), slow = loop(REGIONS, 3000);
   let sawRegion = false;
   for (let i = 0; m.instret < total(3000); i++) {
@@ -95,7 +110,7 @@ test('a region leaves exactly where a budget ends, whatever the budget', () => {
   assert.equal(m.harts[0].pc, EBREAK);
 });
 
-test('a breakpoint set inside a translated region stops there, even before the region\'s start', () => {
+formTest('a breakpoint set inside a translated region stops there, even before the region\'s start', () => {
   const m = loop(REGIONS, 2000);
   m.run(3000);
   assert.ok(isRegion(m, 16));
@@ -112,7 +127,7 @@ test('a breakpoint set inside a translated region stops there, even before the r
   assert.equal(m.instret, slow.instret + 9, 'one pass later');
 });
 
-test('a region that rewrites its own code runs the new instruction from the next block on', () => {
+formTest('a region that rewrites its own code runs the new instruction from the next block on', () => {
   const m = loop(REGIONS, 2000, 1000), slow = loop(REGIONS, 2000, 1000);
   m.run(3000);
   assert.ok(isRegion(m, 16), 'the region was made before the rewrite');
@@ -156,7 +171,7 @@ function faulting(tiering: Tiering, passes: number): Machine {
   return m;
 }
 
-test('a load that faults inside a region traps at its own pc, with the instructions before it retired', () => {
+formTest('a load that faults inside a region traps at its own pc, with the instructions before it retired', () => {
   const m = faulting(REGIONS, 1000), slow = faulting(REGIONS, 1000);
   m.run(2000);
   assert.ok(isRegion(m, 16), 'the region was made before the loads fault');

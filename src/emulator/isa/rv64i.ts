@@ -145,8 +145,9 @@ export const RV64I: InsnDef[] = [
 /**
  * The WebAssembly form of the integer kinds that need neither memory nor the hart: the same
  * semantics as `emit` above, as jit/wasm/wasmGen.ts writes them (test/unit/wasmEmit.test.ts
- * runs both on the same operands). WebAssembly's shifts take their amount modulo the width,
- * as RISC-V's do.
+ * runs both on the same operands), and the branches, jumps, loads and stores a region's function
+ * runs (jit/wasm/region.ts). WebAssembly's shifts take their amount modulo the width, as
+ * RISC-V's do.
  */
 const WASM_I: Record<string, WasmEmit> = {
   lui: (d, w) => { w.imm((d.imm << 12) | 0).set(d.rd); },
@@ -179,6 +180,26 @@ const WASM_I: Record<string, WasmEmit> = {
   sllw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shl),
   srlw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shr_u),
   sraw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shr_s),
+  // Inside a region only: they need its members, labels and the arena's layout.
+  jal: (d, w, pc) => w.jump(d.rd, BigInt.asIntN(64, pc + BigInt(d.imm))),
+  jalr: (d, w) => w.jumpReg(d.rd, d.rs1, d.imm),
+  beq: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_eq, BigInt.asIntN(64, pc + BigInt(d.imm))),
+  bne: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_ne, BigInt.asIntN(64, pc + BigInt(d.imm))),
+  blt: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_lt_s, BigInt.asIntN(64, pc + BigInt(d.imm))),
+  bge: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_ge_s, BigInt.asIntN(64, pc + BigInt(d.imm))),
+  bltu: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_lt_u, BigInt.asIntN(64, pc + BigInt(d.imm))),
+  bgeu: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_ge_u, BigInt.asIntN(64, pc + BigInt(d.imm))),
+  lb: (d, w) => w.load(d.rd, d.rs1, d.imm, 1, true),
+  lbu: (d, w) => w.load(d.rd, d.rs1, d.imm, 1, false),
+  lh: (d, w) => w.load(d.rd, d.rs1, d.imm, 2, true),
+  lhu: (d, w) => w.load(d.rd, d.rs1, d.imm, 2, false),
+  lw: (d, w) => w.load(d.rd, d.rs1, d.imm, 4, true),
+  lwu: (d, w) => w.load(d.rd, d.rs1, d.imm, 4, false),
+  ld: (d, w) => w.load(d.rd, d.rs1, d.imm, 8, true),
+  sb: (d, w) => w.store(d.rs2, d.rs1, d.imm, 1),
+  sh: (d, w) => w.store(d.rs2, d.rs1, d.imm, 2),
+  sw: (d, w) => w.store(d.rs2, d.rs1, d.imm, 4),
+  sd: (d, w) => w.store(d.rs2, d.rs1, d.imm, 8),
 };
 // Every entry gets the field, undefined where there is no form, so the table's objects keep one shape.
 for (const def of RV64I) def.wasm = WASM_I[def.name];

@@ -12,6 +12,7 @@ import { RAM_BASE } from '../memory/ram.js';
 import { decodeForInterpreter, interpreterFactory } from './interpreter.js';
 import { Tier, TIERING, type Tiering } from './tiers.js';
 import { emitRegion } from './region.js';
+import { emitWasmRegion } from './wasm/region.js';
 
 export const MAX_BLOCK = 64;
 
@@ -310,7 +311,8 @@ function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering, host?: RegionHos
     b.promoteAt = b.loops ? tiering.loopWork : tiering.interpWork;
   } else {
     // Hot code: the block and those it goes on to, as one function, where that can be made.
-    const region = tier === Tier.Inline && tiering.regions !== false && host ? emitRegion(h, b, host) : undefined;
+    const regions = tier === Tier.Inline && tiering.regions !== false && host;
+    const region = regions ? (tiering.wasm === true ? emitWasmRegion(h, b, host, () => emitBlock(h, b, false)) : undefined) ?? emitRegion(h, b, host) : undefined;
     b.fn = region && host!.respan(b, region.codeBefore, region.bytes) ? region.fn : emitBlock(h, b, tier === Tier.Cold);
     // Never read for inline blocks (the dispatcher counts no work for them); a Smi rather than
     // Infinity, since a double here changes every Block's field representation at the first

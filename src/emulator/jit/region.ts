@@ -69,12 +69,25 @@ function hot(host: RegionHost, page: number, pc: bigint, priv: number): boolean 
   return o !== undefined && (o.tier === Tier.Inline || o.work >= REGION_RUNS * o.len);
 }
 
+/** The blocks a region is made of, chosen once for both of its forms (JavaScript, jit/wasm/region.ts). */
+export interface RegionBlocks {
+  readonly pc: bigint;
+  /** The RAM page (number) all its code is on. */
+  readonly page: number;
+  /** Every block, the entry first, as decoded. */
+  readonly blocks: ReadonlyMap<bigint, BlockCode>;
+  /** The blocks a jump may go on to, with their lengths: all but the entry when a breakpoint is at its start. */
+  readonly members: ReadonlyMap<bigint, number>;
+  readonly maxLen: number;
+}
+
 /**
- * The region that starts at block b, held by `host`, or undefined when it would be b alone (no
- * other block to go on to, nothing gained) or cannot be made (code not read directly from one
- * page). Its blocks end where b's were told to (b.ends: breakpoints, execute triggers).
+ * The blocks of the region that starts at block b, held by `host`, or undefined when it would
+ * be b alone (no other block to go on to, nothing gained) or cannot be made (code not read
+ * directly from one page). Its blocks end where b's were told to (b.ends: breakpoints,
+ * execute triggers).
  */
-export function emitRegion(h: Hart, b: Block, host: RegionHost): Region | undefined {
+export function planRegion(h: Hart, b: Block, host: RegionHost): RegionBlocks | undefined {
   const ends = b.ends;
   if (h.handOff || b.page2 >= 0 || b.waitStarts !== undefined) return undefined;
   const pc = blockPc(b), page = b.ramOffset >>> 12, vpage = pc >> 12n;
@@ -97,7 +110,6 @@ export function emitRegion(h: Hart, b: Block, host: RegionHost): Region | undefi
     queue.push(...successors(at, code));
   }
   if (blocks.size < 2) return undefined;
-  // The blocks a jump may go on to: all but the entry when a breakpoint is at its start.
   const members = new Map<bigint, number>();
   let maxLen = 0;
   for (const [at, code] of blocks) {
@@ -106,24 +118,39 @@ export function emitRegion(h: Hart, b: Block, host: RegionHost): Region | undefi
     members.set(at, len);
     maxLen = Math.max(maxLen, len);
   }
-  const plan: RegionPlan = { members, hi: b.hi >>> 0, pageLo: b.lo & -4096, maxLen };
-  const cases: string[] = [];
+  return { pc, page, blocks, members, maxLen };
+}
+
+/** The code range a region depends on, relative to its entry block's start (see Block). */
+export function regionRange(plan: RegionBlocks, b: Block): { codeBefore: number; bytes: number } {
   let lowest = b.ramOffset, highest = b.ramOffset + b.bytes;
+  for (const [at, code] of plan.blocks) {
+    const off = plan.page * 4096 + Number(BigInt.asUintN(12, at));
+    lowest = Math.min(lowest, off);
+    highest = Math.max(highest, off + Math.max(code.bytes, 2));
+  }
+  return { codeBefore: b.ramOffset - lowest, bytes: highest - b.ramOffset };
+}
+
+/** The region that starts at block b as one JavaScript function, or undefined (see planRegion). */
+export function emitRegion(h: Hart, b: Block, host: RegionHost): Region | undefined {
+  const plan = planRegion(h, b, host);
+  if (!plan) return undefined;
+  const { pc, blocks, members, maxLen } = plan;
+  const rplan: RegionPlan = { members, hi: b.hi >>> 0, pageLo: b.lo & -4096, maxLen };
+  const cases: string[] = [];
   for (const [at, code] of blocks) {
     const g = new Gen();
     g.calls = false;
-    g.region = plan;
+    g.region = rplan;
     const key = Number(BigInt.asUintN(12, at));
     // The entry under a breakpoint is entered only from the dispatcher: no jump finds its case.
     const label = at === pc && b.stopsAtStart ? -1 : key;
     cases.push(`case ${label}: {\n${emitCode(g, at, code)}\n}`);
-    const off = page * 4096 + key;
-    lowest = Math.min(lowest, off);
-    highest = Math.max(highest, off + Math.max(code.bytes, 2));
   }
   const start = b.stopsAtStart ? -1 : Number(BigInt.asUintN(12, pc));
   const body = `let at = ${start}, sm = 0;\nloop: for (;;) {\nswitch (at) {\n${cases.join('\n')}\ndefault: return;\n}\n}`;
   const name = `region_${BigInt.asUintN(64, pc).toString(16)}`;
   const factory = new Function(...PARAMS, `return function ${name}() {\n${body}\n};`) as (...names: unknown[]) => unknown;
-  return { fn: bind(h, b.priv, factory) as () => void, codeBefore: b.ramOffset - lowest, bytes: highest - b.ramOffset };
+  return { fn: bind(h, b.priv, factory) as () => void, ...regionRange(plan, b) };
 }

@@ -11,6 +11,8 @@
 //                         for a block that loops back to its own start)
 //   CHRONOS_INTERP_WORK=N, CHRONOS_LOOP_WORK=N, CHRONOS_HOT_WORK=N   the thresholds
 //   CHRONOS_REGIONS=0     inline blocks stay single blocks (no regions, jit/region.ts)
+//   CHRONOS_WASM=1        regions are WebAssembly functions where they can be (jit/wasm/region.ts);
+//   CHRONOS_WASM=0        never
 
 export enum Tier {
   /** The decoded instructions, run by the interpreter (jit/interpreter.ts). */
@@ -36,6 +38,8 @@ export interface Tiering {
   readonly hotWork: number;
   /** Whether an inline block becomes a region with the blocks it goes on to (jit/region.ts); yes unless false. */
   readonly regions?: boolean;
+  /** Whether a region is made a WebAssembly function where it can be (jit/wasm/region.ts); no unless true. */
+  readonly wasm?: boolean;
 }
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
@@ -45,15 +49,19 @@ function count(setting: string | undefined, otherwise: number): number {
   return setting !== undefined && setting !== '' && Number.isFinite(n) && n >= 0 ? n : otherwise;
 }
 
+/** Whether regions are WebAssembly by default (docs/performance.md has why it is what it is). */
+const WASM_REGIONS = false;
+
 /** The tiering a machine gets unless told otherwise. */
 export function defaultTiering(): Tiering {
   const interpWork = count(env.CHRONOS_INTERP_WORK, 1_000_000), hotWork = count(env.CHRONOS_HOT_WORK, 20_000);
   const loopWork = count(env.CHRONOS_LOOP_WORK, 20_000), regions = env.CHRONOS_REGIONS !== '0';
+  const wasm = env.CHRONOS_WASM === '1' ? true : env.CHRONOS_WASM === '0' ? false : WASM_REGIONS;
   switch (env.CHRONOS_TIER) {
-    case 'interp': return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork, regions };
-    case 'cold': return { first: Tier.Cold, afterInterp: Tier.Cold, interpWork, loopWork, hotWork, regions };
-    case 'inline': return { first: Tier.Inline, afterInterp: Tier.Inline, interpWork, loopWork, hotWork, regions };
-    default: return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork, loopWork, hotWork, regions };
+    case 'interp': return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork, regions, wasm };
+    case 'cold': return { first: Tier.Cold, afterInterp: Tier.Cold, interpWork, loopWork, hotWork, regions, wasm };
+    case 'inline': return { first: Tier.Inline, afterInterp: Tier.Inline, interpWork, loopWork, hotWork, regions, wasm };
+    default: return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork, loopWork, hotWork, regions, wasm };
   }
 }
 

@@ -106,6 +106,12 @@ export class Code extends Bytes {
   mem(o: Op, align: number, offset = 0): this { return this.byte(o).u32(align).u32(offset); }
   block(o: Op.block | Op.loop | Op.if, type: number = VOID): this { return this.byte(o).byte(type); }
   br(o: Op.br | Op.br_if, depth: number): this { return this.byte(o).u32(depth); }
+  /** br_table: to depth targets[i] for i in range, else to `otherwise`. */
+  brTable(targets: readonly number[], otherwise: number): this {
+    this.byte(Op.br_table).u32(targets.length);
+    for (const t of targets) this.u32(t);
+    return this.u32(otherwise);
+  }
   end(): this { return this.byte(Op.end); }
 }
 

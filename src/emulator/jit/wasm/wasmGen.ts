@@ -4,10 +4,60 @@
 // memory/arena.ts) at entry and stores those it wrote at exit. x0 reads as the constant 0 and a
 // write to it is dropped, as the ISA says.
 //
-// Only what stays inside the function is here: integer arithmetic on registers and immediates.
-// Everything that would need the hart (a CSR, a trap, a slow path) is an exit the caller
-// writes; a kind without an emitter keeps its region in JavaScript.
+// Arithmetic on registers and immediates needs nothing else. Branches, jumps, loads and stores
+// also need the region they are in (jit/wasm/region.ts sets `region` and the position fields):
+// where the hart's state lies in the arena, which blocks a jump may go on to, and the labels of
+// the function's loop and exit. Nothing in the function calls out: whatever would need the hart
+// (a TLB miss, MMIO, a store into code, a misaligned access) leaves *before* the instruction,
+// unretired, with the pc at it, and the dispatcher runs it in JavaScript; a kind without an
+// emitter keeps its block out of the wasm region.
 import { Code, Op, ValType } from './encoder.js';
+import { TLB_SIZE, TlbArray } from '../../cpu/tlb.js';
+import { CODE_CHUNK_SHIFT, PC_SLOT } from '../codegen.js';
+
+/** Where a region's function finds the hart's state: byte offsets in the arena. */
+export interface WasmLayout {
+  /** x0's slot; x1..x31 and the pc follow, 8 bytes each. */
+  readonly regs: number;
+  /** The TLB of the privilege the region runs at (its arrays in TlbArray order). */
+  readonly tlb: number;
+  /** The code-chunk marks, 2 bytes per 64 bytes of RAM. */
+  readonly codeChunks: number;
+  readonly ram: number;
+}
+
+/** A block of the region a jump can go on to: its pc, its case in the function, its length. */
+export interface WasmMember { readonly pc: bigint; readonly index: number; readonly len: number }
+
+/** What the region's code needs beyond the arithmetic (set by jit/wasm/region.ts). */
+export interface WasmRegion {
+  readonly layout: WasmLayout;
+  readonly members: ReadonlyMap<bigint, WasmMember>;
+  /** Nesting depths of the function's dispatch loop and of its exit block (see `br`). */
+  readonly loopLevel: number;
+  readonly exitLevel: number;
+}
+
+/** The function's fixed locals: its parameter, then what every region uses. */
+export const enum L {
+  /** Parameter: the instructions the run may retire (h.loopLimit - h.instret, clamped). */
+  Budget = 0,
+  /** Instructions retired so far, the function's result. */
+  Retired = 1,
+  /** The pc it leaves at, stored into the pc's slot at the exit. */
+  PcOut = 2,
+  /** The case (member index) the loop's br_table goes to next. */
+  At = 3,
+  /** A memory access's address, its low half, its TLB entry's byte index, its RAM offset. */
+  Addr = 4,
+  Lo = 5,
+  Entry = 6,
+  Off = 7,
+}
+const FIXED: readonly ValType[] = [ValType.I32, ValType.I64, ValType.I32, ValType.I64, ValType.I32, ValType.I32, ValType.I32];
+
+/** log2 of an access width. */
+const LOG2 = { 1: 0, 2: 1, 4: 2, 8: 3 } as const;
 
 export class WasmGen {
   readonly code = new Code();
@@ -19,8 +69,22 @@ export class WasmGen {
   readonly locals: ValType[] = [];
   private readonly free = new Map<ValType, number[]>();
 
-  /** Locals before the first of this function's own (its parameters). */
-  constructor(readonly params = 0) {}
+  /** The region being emitted into, when there is one (branches, jumps and memory need it). */
+  region: WasmRegion | undefined = undefined;
+  /** The current instruction: its index in its block, its pc and length. */
+  index = 0;
+  pc = 0n;
+  len = 4;
+  /** Blocks open around the current code (the region's cases and loop, and this emitter's own ifs). */
+  nest = 0;
+
+  /**
+   * Locals before the first of this function's own (its parameters). With `fixed`, the
+   * first of its own are a region's (enum L: one parameter, then the rest).
+   */
+  constructor(readonly params = 0, fixed = false) {
+    if (fixed) for (const t of FIXED) this.local(t);
+  }
 
   private local(type: ValType): number {
     this.locals.push(type);
@@ -126,5 +190,131 @@ export class WasmGen {
     if (word) c.op(Op.i64_extend32_s);
     this.set(rd);
     this.give(ValType.I64, a); this.give(ValType.I64, b);
+  }
+
+  // ---- control flow and memory: only inside a region -----------------------------------
+
+  private get r(): WasmRegion {
+    if (!this.region) throw new Error('a branch, jump or memory access needs its region');
+    return this.region;
+  }
+
+  /** Branch out to the block at nesting depth `level`. */
+  private br(level: number): void { this.code.br(Op.br, this.nest - level); }
+
+  private retire(k: number): void {
+    if (k !== 0) this.code.get(L.Retired).i32(k).op(Op.i32_add).set(L.Retired);
+  }
+
+  /** Leave before the current instruction, unretired, the pc at it: the dispatcher runs it. */
+  exitBefore(): void {
+    this.retire(this.index);
+    this.code.i64(this.pc).set(L.PcOut);
+    this.br(this.r.exitLevel);
+  }
+
+  /** Emit `then` inside `if` (the condition on the stack), keeping the nesting count. */
+  private when(then: () => void): void {
+    this.code.block(Op.if);
+    this.nest++;
+    then();
+    this.code.end();
+    this.nest--;
+  }
+
+  /**
+   * The current instruction retired, go to `target`: on to its block in the region while the
+   * whole of that block fits the budget (as the dispatcher would ask), else leave there.
+   */
+  jumpTo(target: bigint): void {
+    const c = this.code, r = this.r;
+    this.retire(this.index + 1);
+    const m = r.members.get(target);
+    if (m) {
+      c.get(L.Retired).i32(m.len).op(Op.i32_add).get(L.Budget).op(Op.i32_le_s);
+      this.when(() => { c.i32(m.index).set(L.At); this.br(r.loopLevel); });
+    }
+    c.i64(target).set(L.PcOut);
+    this.br(r.exitLevel);
+  }
+
+  /** The same for a target computed into PcOut (jalr): on in the region if a block starts there. */
+  jumpDynamic(): void {
+    const c = this.code, r = this.r;
+    this.retire(this.index + 1);
+    for (const m of r.members.values()) {
+      c.get(L.PcOut).i64(m.pc).op(Op.i64_eq).get(L.Retired).i32(m.len).op(Op.i32_add).get(L.Budget).op(Op.i32_le_s).op(Op.i32_and);
+      this.when(() => { c.i32(m.index).set(L.At); this.br(r.loopLevel); });
+    }
+    this.br(r.exitLevel);
+  }
+
+  /** A conditional branch: `cmp` over rs1 and rs2 (i64 comparison), taken to `target`. */
+  branch(rs1: number, rs2: number, cmp: Op, target: bigint): void {
+    this.reg(rs1).reg(rs2).code.op(cmp);
+    this.when(() => this.jumpTo(target));
+  }
+
+  /** jal: rd = the next pc, on to the target. */
+  jump(rd: number, target: bigint): void {
+    if (rd !== 0) this.imm(BigInt.asIntN(64, this.pc + BigInt(this.len))).set(rd);
+    this.jumpTo(target);
+  }
+
+  /** jalr: the target from rs1 before rd is written (they may be one register). */
+  jumpReg(rd: number, rs1: number, imm: number): void {
+    this.reg(rs1).imm(imm).code.op(Op.i64_add).i64(-2n).op(Op.i64_and).set(L.PcOut);
+    if (rd !== 0) this.imm(BigInt.asIntN(64, this.pc + BigInt(this.len))).set(rd);
+    this.jumpDynamic();
+  }
+
+  /**
+   * Leave the RAM offset of rs1 + imm in Off through the TLB's arrays `tag`, `high` and `off`
+   * (TlbArray), or leave the region before the instruction on a miss or a misaligned address.
+   */
+  private translate(rs1: number, imm: number, size: 1 | 2 | 4 | 8, tag: TlbArray, high: TlbArray, off: TlbArray): void {
+    const c = this.code, tlb = this.r.layout.tlb, at = (k: TlbArray): number => tlb + k * 4 * TLB_SIZE;
+    this.reg(rs1).imm(imm).code.op(Op.i64_add).tee(L.Addr).op(Op.i32_wrap_i64).tee(L.Lo)
+      .i32(12).op(Op.i32_shr_u).i32(TLB_SIZE - 1).op(Op.i32_and).i32(2).op(Op.i32_shl).tee(L.Entry)
+      .mem(Op.i32_load, 2, at(tag)).get(L.Lo).i32(-4096).op(Op.i32_and).op(Op.i32_ne)
+      .get(L.Entry).mem(Op.i32_load, 2, at(high)).get(L.Addr).i64(32n).op(Op.i64_shr_u).op(Op.i32_wrap_i64).op(Op.i32_ne).op(Op.i32_or);
+    if (size > 1) c.get(L.Lo).i32(size - 1).op(Op.i32_and).op(Op.i32_or);
+    this.when(() => this.exitBefore());
+    c.get(L.Entry).mem(Op.i32_load, 2, at(off)).get(L.Lo).i32(4095).op(Op.i32_and).op(Op.i32_add).set(L.Off);
+  }
+
+  /** rd = the value at rs1 + imm, zero- or sign-extended to 64 bits. */
+  load(rd: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8, signed: boolean): void {
+    this.translate(rs1, imm, size, TlbArray.R, TlbArray.Rh, TlbArray.Ro);
+    const op = size === 8 ? Op.i64_load : size === 4 ? (signed ? Op.i64_load32_s : Op.i64_load32_u)
+      : size === 2 ? (signed ? Op.i64_load16_s : Op.i64_load16_u) : (signed ? Op.i64_load8_s : Op.i64_load8_u);
+    this.code.get(L.Off).mem(op, LOG2[size], this.r.layout.ram);
+    this.set(rd);
+  }
+
+  /** Store the low `size` bytes of rs2 at rs1 + imm; into translated code it leaves instead. */
+  store(rs2: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8): void {
+    const c = this.code, layout = this.r.layout;
+    this.translate(rs1, imm, size, TlbArray.W, TlbArray.Wh, TlbArray.Wo);
+    c.get(L.Off).i32(CODE_CHUNK_SHIFT).op(Op.i32_shr_u).i32(1).op(Op.i32_shl).mem(Op.i32_load16_u, 1, layout.codeChunks);
+    this.when(() => this.exitBefore());
+    c.get(L.Off);
+    this.reg(rs2);
+    c.mem(size === 8 ? Op.i64_store : size === 4 ? Op.i64_store32 : size === 2 ? Op.i64_store16 : Op.i64_store8, LOG2[size], layout.ram);
+  }
+
+  /** The code that loads the registers used from their slots (the function's first). */
+  prologue(): Code {
+    const c = new Code(), regs = this.r.layout.regs;
+    for (let r = 1; r < 32; r++) if (this.regLocal[r] >= 0) c.i32(0).mem(Op.i64_load, 3, regs + 8 * r).set(this.regLocal[r]);
+    return c;
+  }
+
+  /** Store what was written, and the pc left at, back into the slots; return the count. */
+  epilogue(): void {
+    const c = this.code, regs = this.r.layout.regs;
+    for (let r = 1; r < 32; r++) if (this.written[r]) c.i32(0).get(this.regLocal[r]).mem(Op.i64_store, 3, regs + 8 * r);
+    c.i32(0).get(L.PcOut).mem(Op.i64_store, 3, regs + 8 * PC_SLOT);
+    c.get(L.Retired);
   }
 }
