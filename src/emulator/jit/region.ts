@@ -83,11 +83,11 @@ export interface RegionBlocks {
 
 /**
  * The blocks of the region that starts at block b, held by `host`, or undefined when it would
- * be b alone (no other block to go on to, nothing gained) or cannot be made (code not read
- * directly from one page). Its blocks end where b's were told to (b.ends: breakpoints,
+ * have fewer than `minBlocks` (b alone: no other block to go on to, nothing gained in
+ * JavaScript) or cannot be made (code not read directly from one page). Its blocks end where b's were told to (b.ends: breakpoints,
  * execute triggers).
  */
-export function planRegion(h: Hart, b: Block, host: RegionHost): RegionBlocks | undefined {
+export function planRegion(h: Hart, b: Block, host: RegionHost, minBlocks = 2): RegionBlocks | undefined {
   const ends = b.ends;
   if (h.handOff || b.page2 >= 0 || b.waitStarts !== undefined) return undefined;
   const pc = blockPc(b), page = b.ramOffset >>> 12, vpage = pc >> 12n;
@@ -109,7 +109,7 @@ export function planRegion(h: Hart, b: Block, host: RegionHost): RegionBlocks | 
     blocks.set(at, code);
     queue.push(...successors(at, code));
   }
-  if (blocks.size < 2) return undefined;
+  if (blocks.size < minBlocks) return undefined;
   const members = new Map<bigint, number>();
   let maxLen = 0;
   for (const [at, code] of blocks) {

@@ -25,17 +25,19 @@ const inWasm = (code: BlockCode): boolean => code.illegal < 0 && code.decoded.ev
 /**
  * The region that starts at block b as a WebAssembly function, or undefined where it cannot
  * be one (no arena, no WebAssembly, the entry block has a kind without a wasm form, or there
- * would be one block). `entryInJs` makes b's own inline JavaScript form: the region runs it
+ * would be one block that does not loop to itself). `entryInJs` makes b's own inline JavaScript form: the region runs it
  * when its function left before b's first instruction (a TLB miss there, say), since the
  * dispatcher would otherwise come straight back to the same region at the same pc.
  */
 export function emitWasmRegion(h: Hart, b: Block, host: RegionHost, entryInJs: () => () => void): Region | undefined {
   const memory = h.slot.memory, api = wasmApi(), ram = h.bus.ram;
   if (!memory || !api || ram.buffer !== memory.buffer || h.codeChunks.buffer !== memory.buffer) return undefined;
-  const planned = planRegion(h, b, host);
+  // A block that loops to itself is worth a function alone: its registers stay in locals.
+  const least = b.loops && !b.stopsAtStart ? 1 : 2;
+  const planned = planRegion(h, b, host, least);
   if (!planned) return undefined;
   const kept = [...planned.blocks].filter(([, code]) => inWasm(code));
-  if (kept.length < 2 || kept[0][0] !== planned.pc) return undefined;
+  if (kept.length < least || kept[0][0] !== planned.pc) return undefined;
   const plan: RegionBlocks = { ...planned, blocks: new Map(kept) };
   const members = new Map<bigint, WasmMember>();
   kept.forEach(([at], index) => {

@@ -53,8 +53,19 @@ export const enum L {
   Lo = 5,
   Entry = 6,
   Off = 7,
+  /**
+   * The last page a load and a store went through the TLB to: its virtual page and RAM page
+   * offset. Nothing inside the function changes the TLB, so for the rest of the call an
+   * access to the same page needs one compare instead of the TLB's lookup. 1 (never a page's
+   * start) when none yet.
+   */
+  LoadPage = 8,
+  LoadAt = 9,
+  StorePage = 10,
+  StoreAt = 11,
 }
-const FIXED: readonly ValType[] = [ValType.I32, ValType.I64, ValType.I32, ValType.I64, ValType.I32, ValType.I32, ValType.I32];
+const FIXED: readonly ValType[] = [ValType.I32, ValType.I64, ValType.I32, ValType.I64, ValType.I32, ValType.I32, ValType.I32,
+  ValType.I64, ValType.I32, ValType.I64, ValType.I32];
 
 /** log2 of an access width. */
 const LOG2 = { 1: 0, 2: 1, 4: 2, 8: 3 } as const;
@@ -269,23 +280,35 @@ export class WasmGen {
   }
 
   /**
-   * Leave the RAM offset of rs1 + imm in Off through the TLB's arrays `tag`, `high` and `off`
-   * (TlbArray), or leave the region before the instruction on a miss or a misaligned address.
+   * Leave the RAM offset of rs1 + imm in Off: from the page the last access of its kind used
+   * (page, at: L.LoadPage, L.LoadAt or the store's), else through the TLB's arrays `tag`,
+   * `high` and `off` (TlbArray), which then becomes that page; or leave the region before the
+   * instruction on a miss or a misaligned address.
    */
-  private translate(rs1: number, imm: number, size: 1 | 2 | 4 | 8, tag: TlbArray, high: TlbArray, off: TlbArray): void {
+  private translate(rs1: number, imm: number, size: 1 | 2 | 4 | 8, page: L, pageAt: L, tag: TlbArray, high: TlbArray, off: TlbArray): void {
     const c = this.code, tlb = this.r.layout.tlb, at = (k: TlbArray): number => tlb + k * 4 * TLB_SIZE;
-    this.reg(rs1).imm(imm).code.op(Op.i64_add).tee(L.Addr).op(Op.i32_wrap_i64).tee(L.Lo)
+    // Masked with the alignment bits too, so a misaligned address never matches the page.
+    this.reg(rs1).imm(imm).code.op(Op.i64_add).tee(L.Addr).i64(BigInt(-4096 | (size - 1))).op(Op.i64_and).get(page).op(Op.i64_eq)
+      .block(Op.if, ValType.I32);
+    this.nest++;
+    c.get(L.Addr).op(Op.i32_wrap_i64).i32(4095).op(Op.i32_and).get(pageAt).op(Op.i32_add);
+    c.op(Op.else);
+    c.get(L.Addr).op(Op.i32_wrap_i64).tee(L.Lo)
       .i32(12).op(Op.i32_shr_u).i32(TLB_SIZE - 1).op(Op.i32_and).i32(2).op(Op.i32_shl).tee(L.Entry)
       .mem(Op.i32_load, 2, at(tag)).get(L.Lo).i32(-4096).op(Op.i32_and).op(Op.i32_ne)
       .get(L.Entry).mem(Op.i32_load, 2, at(high)).get(L.Addr).i64(32n).op(Op.i64_shr_u).op(Op.i32_wrap_i64).op(Op.i32_ne).op(Op.i32_or);
     if (size > 1) c.get(L.Lo).i32(size - 1).op(Op.i32_and).op(Op.i32_or);
     this.when(() => this.exitBefore());
-    c.get(L.Entry).mem(Op.i32_load, 2, at(off)).get(L.Lo).i32(4095).op(Op.i32_and).op(Op.i32_add).set(L.Off);
+    c.get(L.Addr).i64(-4096n).op(Op.i64_and).set(page);
+    c.get(L.Entry).mem(Op.i32_load, 2, at(off)).tee(pageAt).get(L.Lo).i32(4095).op(Op.i32_and).op(Op.i32_add);
+    c.end();
+    this.nest--;
+    c.set(L.Off);
   }
 
   /** rd = the value at rs1 + imm, zero- or sign-extended to 64 bits. */
   load(rd: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8, signed: boolean): void {
-    this.translate(rs1, imm, size, TlbArray.R, TlbArray.Rh, TlbArray.Ro);
+    this.translate(rs1, imm, size, L.LoadPage, L.LoadAt, TlbArray.R, TlbArray.Rh, TlbArray.Ro);
     const op = size === 8 ? Op.i64_load : size === 4 ? (signed ? Op.i64_load32_s : Op.i64_load32_u)
       : size === 2 ? (signed ? Op.i64_load16_s : Op.i64_load16_u) : (signed ? Op.i64_load8_s : Op.i64_load8_u);
     this.code.get(L.Off).mem(op, LOG2[size], this.r.layout.ram);
@@ -295,7 +318,7 @@ export class WasmGen {
   /** Store the low `size` bytes of rs2 at rs1 + imm; into translated code it leaves instead. */
   store(rs2: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8): void {
     const c = this.code, layout = this.r.layout;
-    this.translate(rs1, imm, size, TlbArray.W, TlbArray.Wh, TlbArray.Wo);
+    this.translate(rs1, imm, size, L.StorePage, L.StoreAt, TlbArray.W, TlbArray.Wh, TlbArray.Wo);
     c.get(L.Off).i32(CODE_CHUNK_SHIFT).op(Op.i32_shr_u).i32(1).op(Op.i32_shl).mem(Op.i32_load16_u, 1, layout.codeChunks);
     this.when(() => this.exitBefore());
     c.get(L.Off);
@@ -306,6 +329,7 @@ export class WasmGen {
   /** The code that loads the registers used from their slots (the function's first). */
   prologue(): Code {
     const c = new Code(), regs = this.r.layout.regs;
+    c.i64(1n).set(L.LoadPage).i64(1n).set(L.StorePage);
     for (let r = 1; r < 32; r++) if (this.regLocal[r] >= 0) c.i32(0).mem(Op.i64_load, 3, regs + 8 * r).set(this.regLocal[r]);
     return c;
   }
