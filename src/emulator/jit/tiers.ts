@@ -11,8 +11,8 @@
 //                         for a block that loops back to its own start)
 //   CHRONOS_INTERP_WORK=N, CHRONOS_LOOP_WORK=N, CHRONOS_HOT_WORK=N   the thresholds
 //   CHRONOS_REGIONS=0     inline blocks stay single blocks (no regions, jit/region.ts)
-//   CHRONOS_WASM=1        regions are WebAssembly functions where they can be (jit/wasm/region.ts);
-//   CHRONOS_WASM=0        never
+//   CHRONOS_WASM=0        regions stay JavaScript (by default they are WebAssembly functions
+//                         where they can be, jit/wasm/region.ts); CHRONOS_WASM=1 forces them on
 
 export enum Tier {
   /** The decoded instructions, run by the interpreter (jit/interpreter.ts). */
@@ -38,7 +38,7 @@ export interface Tiering {
   readonly hotWork: number;
   /** Whether an inline block becomes a region with the blocks it goes on to (jit/region.ts); yes unless false. */
   readonly regions?: boolean;
-  /** Whether a region is made a WebAssembly function where it can be (jit/wasm/region.ts); no unless true. */
+  /** Whether a region is made a WebAssembly function where it can be (jit/wasm/region.ts); no unless true (the default tiering's is). */
   readonly wasm?: boolean;
 }
 
@@ -49,8 +49,8 @@ function count(setting: string | undefined, otherwise: number): number {
   return setting !== undefined && setting !== '' && Number.isFinite(n) && n >= 0 ? n : otherwise;
 }
 
-/** Whether regions are WebAssembly by default (docs/performance.md has why it is what it is). */
-const WASM_REGIONS = false;
+/** Regions are WebAssembly by default where the host has it: the CPU bench 2-3x, the boots within 1% (docs/performance.md). */
+const WASM_REGIONS = true;
 
 /** The tiering a machine gets unless told otherwise. */
 export function defaultTiering(): Tiering {
