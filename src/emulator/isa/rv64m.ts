@@ -113,11 +113,14 @@ export const RV64M: InsnDef[] = [
 
 /**
  * The WebAssembly form of the kinds it has one for (jit/wasm/wasmGen.ts), the same semantics as
- * `emit`; WebAssembly has no 128-bit product, so mulh, mulhsu and mulhu have none yet.
+ * `emit`; WebAssembly has no 128-bit product, so mulh, mulhsu and mulhu are built from 32-bit ones.
  */
 const WASM_M: Record<string, WasmEmit> = {
   mul: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_mul),
   mulw: (d, w) => w.rr(d.rd, d.rs1, d.rs2, Op.i64_mul, true),
+  mulh: (d, w) => w.mulHigh(d.rd, d.rs1, d.rs2, 'mulh'),
+  mulhsu: (d, w) => w.mulHigh(d.rd, d.rs1, d.rs2, 'mulhsu'),
+  mulhu: (d, w) => w.mulHigh(d.rd, d.rs1, d.rs2, 'mulhu'),
   div: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'div'),
   divu: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'divu'),
   rem: (d, w) => w.divide(d.rd, d.rs1, d.rs2, 'rem'),

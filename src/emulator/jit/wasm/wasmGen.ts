@@ -203,6 +203,39 @@ export class WasmGen {
     this.give(ValType.I64, a); this.give(ValType.I64, b);
   }
 
+  /**
+   * The high 64 bits of the 128-bit product (mulh, mulhsu, mulhu), which WebAssembly has no
+   * instruction for: the unsigned product from four 32x32-bit ones, then for each signed
+   * operand that is negative the other operand taken off (a - 2^64 for a's value).
+   */
+  mulHigh(rd: number, rs1: number, rs2: number, kind: 'mulh' | 'mulhsu' | 'mulhu'): void {
+    const c = this.code, I64 = ValType.I64;
+    const a = this.take(I64), b = this.take(I64), lo = this.take(I64), cross1 = this.take(I64), cross2 = this.take(I64);
+    const half = (v: number, high: boolean): void => {
+      c.get(v);
+      if (high) c.i64(32n).op(Op.i64_shr_u); else c.i64(0xffffffffn).op(Op.i64_and);
+    };
+    this.reg(rs1); c.set(a);
+    this.reg(rs2); c.set(b);
+    half(a, false); half(b, false); c.op(Op.i64_mul).set(lo);
+    half(a, false); half(b, true); c.op(Op.i64_mul).set(cross1);
+    half(a, true); half(b, false); c.op(Op.i64_mul).set(cross2);
+    // high(a)*high(b) + the crosses' high halves + the carry out of the middle 32 bits.
+    half(a, true); half(b, true); c.op(Op.i64_mul);
+    half(cross1, true); c.op(Op.i64_add);
+    half(cross2, true); c.op(Op.i64_add);
+    half(lo, true); half(cross1, false); c.op(Op.i64_add); half(cross2, false); c.op(Op.i64_add);
+    c.i64(32n).op(Op.i64_shr_u).op(Op.i64_add);
+    // Signed operands: a negative one counts as itself less 2^64, which takes the other off the high half.
+    const fix = (neg: number, other: number): void => {
+      c.get(other).i64(0n).get(neg).i64(0n).op(Op.i64_lt_s).op(Op.select).op(Op.i64_sub);
+    };
+    if (kind !== 'mulhu') fix(a, b);
+    if (kind === 'mulh') fix(b, a);
+    this.set(rd);
+    for (const t of [a, b, lo, cross1, cross2]) this.give(I64, t);
+  }
+
   // ---- control flow and memory: only inside a region -----------------------------------
 
   private get r(): WasmRegion {
