@@ -106,9 +106,14 @@ function widths(passes: number): { m: Machine; end: number } {
   return { m, end: passes * (code.length - 1 - 3) };
 }
 
-test('a WebAssembly region loads and stores every width as one instruction at a time does, and branches alike', { timeout: 60_000 }, () => {
+test('a WebAssembly region loads and stores every width as one instruction at a time does, and branches alike, in any slices', { timeout: 60_000 }, () => {
   const { m: fast, end } = widths(500), { m: slow } = widths(500);
-  assert.equal(fast.run(end).kind, 'budget');
+  // In slices that end anywhere in the pass: the loop goes round inside the function only while a whole pass fits.
+  for (let i = 0; fast.instret < end; i++) {
+    const before = fast.instret, budget = Math.min(1 + ((i * 13) % 71), end - before);
+    assert.equal(fast.run(budget, { resume: false }).kind, 'budget');
+    assert.equal(fast.instret, before + budget, `slice ${i} ran its whole budget of ${budget}, no more`);
+  }
   assert.equal(fast.harts[0].pc, BigInt.asIntN(64, BASE + BigInt(4 * (end / 500 + 3))), 'at the spin after the last pass');
   assert.ok(fast.runners[0].blocks.find(0, Number(BASE & 0xffffffffn), 0, fast.harts[0].priv)?.fn.name.startsWith('wasm_region_'), 'the loop ran as a WebAssembly region');
   while (slow.progress < fast.progress) slow.step();
@@ -117,4 +122,28 @@ test('a WebAssembly region loads and stores every width as one instruction at a 
   assert.deepEqual([...fast.ram.r64.slice(0x2000 / 8, 0x2000 / 8 + 4)], [...slow.ram.r64.slice(0x2000 / 8, 0x2000 / 8 + 4)], 'what the stores wrote');
   // Taken: bne, blt, bgeu (-1 < 1 signed, and 2^64 - 1 >= 1 unsigned); the other three fall through and count.
   assert.equal(fast.harts[0].x[21], 3n * 500n);
+});
+
+test('a block that loops to itself is a WebAssembly function alone, and goes round only while a whole pass fits', { timeout: 60_000 }, () => {
+  const make = (): Machine => {
+    const m = new Machine({ memoryMiB: 16, tiering: WASM });
+    m.bootBare(BASE);
+    [e('addi', { rd: A2, rs1: A2, imm: -1 }), e('add', { rd: S2, rs1: S2, rs2: A2 }), e('xor', { rd: T1, rs1: T1, rs2: S2 }),
+      e('bne', { rs1: A2, rs2: 0, imm: -12 }), e('jal', { rd: 0, imm: 0 })].forEach((w, i) => { m.ram.ru32[i] = w; });
+    const h = m.harts[0];
+    for (let r = 1; r < 32; r++) h.x[r] = 0n;
+    h.x[A2] = 5000n;
+    h.pc = BigInt.asIntN(64, BASE);
+    return m;
+  };
+  const fast = make(), slow = make(), end = 4 * 5000 + 10;
+  for (let i = 0; fast.instret < end; i++) {
+    const before = fast.instret, budget = Math.min(1 + ((i * 29) % 173), end - before);
+    fast.run(budget, { resume: false });
+    assert.equal(fast.instret, before + budget, `slice ${i} ran its whole budget of ${budget}, no more`);
+  }
+  assert.ok(fast.runners[0].blocks.find(0, Number(BASE & 0xffffffffn), 0, fast.harts[0].priv)?.fn.name.startsWith('wasm_region_'), 'the loop is a WebAssembly function');
+  while (slow.progress < fast.progress) slow.step();
+  assert.deepEqual([...fast.harts[0].x.slice(0, 33)], [...slow.harts[0].x.slice(0, 33)], 'registers and pc');
+  assert.equal(fast.harts[0].pc, BigInt.asIntN(64, BASE + 16n));
 });

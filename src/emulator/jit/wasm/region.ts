@@ -65,14 +65,16 @@ export function emitWasmRegion(h: Hart, b: Block, host: RegionHost, entryInJs: (
 function emitFunction(blocks: readonly (readonly [bigint, BlockCode])[], members: ReadonlyMap<bigint, WasmMember>, layout: WasmLayout): Uint8Array {
   const w = new WasmGen(1, true), c = w.code, k = blocks.length;
   // block $exit (1), loop (2), block $default (3), then one block per case: the br_table's
-  // depth i ends case i's block, after which case i's code lies.
+  // depth i ends case i's block, after which case i's code lies, in a loop of its own.
   w.region = { layout, members, loopLevel: 2, exitLevel: 1 };
   c.block(Op.block).block(Op.loop).block(Op.block);
   for (let i = 0; i < k; i++) c.block(Op.block);
   c.get(L.At).brTable(Array.from({ length: k }, (_, i) => i), k);
   blocks.forEach(([pc, code], i) => {
     c.end();
-    w.nest = 2 + k - i;
+    c.block(Op.loop);
+    w.nest = 3 + k - i;
+    w.member = i; w.memberLoop = w.nest;
     let at = pc;
     code.decoded.forEach((d, j) => {
       w.index = j; w.pc = at; w.len = d.len;
@@ -84,6 +86,7 @@ function emitFunction(blocks: readonly (readonly [bigint, BlockCode])[], members
       w.index = code.decoded.length - 1; w.pc = BigInt.asIntN(64, at - BigInt(last.len)); w.len = last.len;
       w.jumpTo(at);
     }
+    c.end();
   });
   c.end(); // $default: At is always a case
   c.op(Op.unreachable).end().end();

@@ -88,6 +88,9 @@ export class WasmGen {
   len = 4;
   /** Blocks open around the current code (the region's cases and loop, and this emitter's own ifs). */
   nest = 0;
+  /** The case being emitted, and the depth of the loop around its code: a jump to its own start goes round that. */
+  member = -1;
+  memberLoop = 0;
 
   /**
    * Locals before the first of this function's own (its parameters). With `fixed`, the
@@ -276,7 +279,8 @@ export class WasmGen {
     const m = r.members.get(target);
     if (m) {
       c.get(L.Retired).i32(m.len).op(Op.i32_add).get(L.Budget).op(Op.i32_le_s);
-      this.when(() => { c.i32(m.index).set(L.At); this.br(r.loopLevel); });
+      // To its own start, round the case's loop rather than through the br_table.
+      this.when(() => { if (m.index === this.member) this.br(this.memberLoop); else { c.i32(m.index).set(L.At); this.br(r.loopLevel); } });
     }
     c.i64(target).set(L.PcOut);
     this.br(r.exitLevel);
