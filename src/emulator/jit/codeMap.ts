@@ -8,13 +8,16 @@ import { CODE_CHUNK_SHIFT } from './codegen.js';
 import type { BlockCache } from './blockCache.js';
 import type { Slot } from '../memory/arena.js';
 
+/** How many code-chunk marks RAM of this size has (one per 1 << CODE_CHUNK_SHIFT bytes). */
+export const codeChunkCount = (ramBytes: number): number => Math.ceil(ramBytes / (1 << CODE_CHUNK_SHIFT));
+
 export class CodeMap implements CodeWatcher {
   readonly codeChunks: Uint16Array;
   private readonly caches: BlockCache[] = [];
 
   /** `slot`: where the marks live (the machine's arena), else a buffer of their own. */
   constructor(ramBytes: number, slot?: Slot) {
-    const n = Math.ceil(ramBytes / (1 << CODE_CHUNK_SHIFT));
+    const n = codeChunkCount(ramBytes);
     this.codeChunks = slot ? new Uint16Array(slot.buffer, slot.offset, n) : new Uint16Array(n);
   }
 

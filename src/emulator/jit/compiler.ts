@@ -311,8 +311,10 @@ function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering, host?: RegionHos
     b.promoteAt = b.loops ? tiering.loopWork : tiering.interpWork;
   } else {
     // Hot code: the block and those it goes on to, as one function, where that can be made.
-    const regions = tier === Tier.Inline && tiering.regions !== false && host;
-    const region = regions ? (tiering.wasm === true ? emitWasmRegion(h, b, host, () => emitBlock(h, b, false)) : undefined) ?? emitRegion(h, b, host) : undefined;
+    // WebAssembly where it can be made, else JavaScript.
+    const regions = tier === Tier.Inline && tiering.regions !== false ? host : undefined;
+    const wasm = regions && tiering.wasm === true ? emitWasmRegion(h, b, regions, () => emitBlock(h, b, false)) : undefined;
+    const region = wasm ?? (regions ? emitRegion(h, b, regions) : undefined);
     b.fn = region && host!.respan(b, region.codeBefore, region.bytes) ? region.fn : emitBlock(h, b, tier === Tier.Cold);
     // Never read for inline blocks (the dispatcher counts no work for them); a Smi rather than
     // Infinity, since a double here changes every Block's field representation at the first

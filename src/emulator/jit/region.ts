@@ -84,8 +84,8 @@ export interface RegionBlocks {
 /**
  * The blocks of the region that starts at block b, held by `host`, or undefined when it would
  * have fewer than `minBlocks` (b alone: no other block to go on to, nothing gained in
- * JavaScript) or cannot be made (code not read directly from one page). Its blocks end where b's were told to (b.ends: breakpoints,
- * execute triggers).
+ * JavaScript) or cannot be made (code not read directly from one page). Its blocks end where
+ * b's were told to (b.ends: breakpoints, execute triggers).
  */
 export function planRegion(h: Hart, b: Block, host: RegionHost, minBlocks = 2): RegionBlocks | undefined {
   const ends = b.ends;

@@ -9,7 +9,8 @@
 // memory has a fixed size (maximum = initial): it never grows, so its buffer never detaches
 // and the views stay valid for the machine's life.
 import { wasmApi, MAX_PAGES, WASM_PAGE, type WasmMemory } from '../jit/wasm/api.js';
-import { CODE_CHUNK_SHIFT, REG_SLOTS } from '../jit/codegen.js';
+import { REG_SLOTS } from '../jit/codegen.js';
+import { codeChunkCount } from '../jit/codeMap.js';
 import { TLB_BYTES } from '../cpu/tlb.js';
 
 /** Where one thing lives: a buffer and a byte offset into it. */
@@ -33,14 +34,10 @@ export const ownSlot = (bytes: number): Slot => ({ buffer: new ArrayBuffer(bytes
 
 export class Arena {
   readonly buffer: ArrayBuffer;
-  /** Byte offsets in the memory. */
-  readonly codeChunksAt: number;
-  readonly ramAt: number;
 
-  private constructor(readonly memory: WasmMemory, readonly ramBytes: number, codeChunksAt: number, ramAt: number) {
+  /** `codeChunksAt` and `ramAt`: where the marks and RAM start, byte offsets in the memory. */
+  private constructor(readonly memory: WasmMemory, private readonly codeChunksAt: number, private readonly ramAt: number) {
     this.buffer = memory.buffer;
-    this.codeChunksAt = codeChunksAt;
-    this.ramAt = ramAt;
   }
 
   /**
@@ -52,18 +49,17 @@ export class Arena {
     const api = wasmApi();
     if (!api) return undefined;
     const codeChunksAt = MAX_SLOTS * HART_SLOT_BYTES;
-    const ramAt = align(codeChunksAt + 2 * Math.ceil(ramBytes / (1 << CODE_CHUNK_SHIFT)), WASM_PAGE);
+    const ramAt = align(codeChunksAt + 2 * codeChunkCount(ramBytes), WASM_PAGE);
     const pages = (ramAt + align(ramBytes, WASM_PAGE)) / WASM_PAGE;
     if (pages > MAX_PAGES) return undefined;
     let memory: WasmMemory;
     try { memory = new api.Memory({ initial: pages, maximum: pages }); } catch { return undefined; }
-    return new Arena(memory, ramBytes, codeChunksAt, ramAt);
+    return new Arena(memory, codeChunksAt, ramAt);
   }
 
-  hart(id: number): Slot | undefined {
-    return id < MAX_SLOTS ? { buffer: this.buffer, offset: id * HART_SLOT_BYTES, memory: this.memory } : undefined;
-  }
+  hart(id: number): Slot | undefined { return id < MAX_SLOTS ? this.at(id * HART_SLOT_BYTES) : undefined; }
+  get codeChunks(): Slot { return this.at(this.codeChunksAt); }
+  get ram(): Slot { return this.at(this.ramAt); }
 
-  get codeChunks(): Slot { return { buffer: this.buffer, offset: this.codeChunksAt }; }
-  get ram(): Slot { return { buffer: this.buffer, offset: this.ramAt }; }
+  private at(offset: number): Slot { return { buffer: this.buffer, offset, memory: this.memory }; }
 }

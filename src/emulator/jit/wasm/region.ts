@@ -25,9 +25,10 @@ const inWasm = (code: BlockCode): boolean => code.illegal < 0 && code.decoded.ev
 /**
  * The region that starts at block b as a WebAssembly function, or undefined where it cannot
  * be one (no arena, no WebAssembly, the entry block has a kind without a wasm form, or there
- * would be one block that does not loop to itself). `entryInJs` makes b's own inline JavaScript form: the region runs it
- * when its function left before b's first instruction (a TLB miss there, say), since the
- * dispatcher would otherwise come straight back to the same region at the same pc.
+ * would be one block that does not loop to itself). `entryInJs` makes b's own inline
+ * JavaScript form: the region runs it when its function left before b's first instruction (a
+ * TLB miss there, say), since the dispatcher would otherwise come straight back to the same
+ * region at the same pc.
  */
 export function emitWasmRegion(h: Hart, b: Block, host: RegionHost, entryInJs: () => () => void): Region | undefined {
   const memory = h.slot.memory, api = wasmApi(), ram = h.bus.ram;
@@ -109,5 +110,3 @@ function instantiate(api: WasmApi, memory: WasmMemory, bytes: Uint8Array): ((bud
     throw err;
   }
 }
-
-

@@ -270,6 +270,17 @@ export class WasmGen {
   }
 
   /**
+   * On to member m's case, with the condition on the stack (that m fits the budget): round
+   * the current case's own loop when m is that case, else through the br_table.
+   */
+  private goOn(m: WasmMember): void {
+    this.when(() => {
+      if (m.index === this.member) this.br(this.memberLoop);
+      else { this.code.i32(m.index).set(L.At); this.br(this.r.loopLevel); }
+    });
+  }
+
+  /**
    * The current instruction retired, go to `target`: on to its block in the region while the
    * whole of that block fits the budget (as the dispatcher would ask), else leave there.
    */
@@ -279,8 +290,7 @@ export class WasmGen {
     const m = r.members.get(target);
     if (m) {
       c.get(L.Retired).i32(m.len).op(Op.i32_add).get(L.Budget).op(Op.i32_le_s);
-      // To its own start, round the case's loop rather than through the br_table.
-      this.when(() => { if (m.index === this.member) this.br(this.memberLoop); else { c.i32(m.index).set(L.At); this.br(r.loopLevel); } });
+      this.goOn(m);
     }
     c.i64(target).set(L.PcOut);
     this.br(r.exitLevel);
@@ -292,7 +302,7 @@ export class WasmGen {
     this.retire(this.index + 1);
     for (const m of r.members.values()) {
       c.get(L.PcOut).i64(m.pc).op(Op.i64_eq).get(L.Retired).i32(m.len).op(Op.i32_add).get(L.Budget).op(Op.i32_le_s).op(Op.i32_and);
-      this.when(() => { c.i32(m.index).set(L.At); this.br(r.loopLevel); });
+      this.goOn(m);
     }
     this.br(r.exitLevel);
   }
