@@ -129,7 +129,7 @@ export class Machine {
     this.bus = new Bus(this.ram);
     this.code = new CodeMap(this.ram.size, arena?.codeChunks);
     this.clock = new Clock(this.options.realtime, n);
-    this.harts = Array.from({ length: n }, (_, id) => new Hart(this.bus, id, arena?.hart(id)));
+    this.harts = Array.from({ length: n }, (_, id) => new Hart(this.bus, id, arena?.hart(id), arena?.records));
     // A spinning hart hands its turn over only when there is someone to hand it to.
     for (const h of this.harts) h.handOff = n > 1;
     this.runners = this.harts.map((h) => new HartRunner(h, this.code));

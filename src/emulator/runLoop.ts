@@ -266,7 +266,7 @@ export class RunLoop {
           // call site sees one function per privilege (V8 can inline it) rather than thousands.
           // It goes on through the links into interpreted blocks by the rules below, counts
           // each block's work, and returns the block it ran last.
-          b = (interpreters[b.priv] ??= interpreterFor(h, b.priv))(b);
+          b = (interpreters[b.priv] ??= interpreterFor(h, b.priv, m.tiering))(b);
           if (b.work >= b.promoteAt) promote(h, b, m.tiering, blocks);
         } else {
           // Cold until the block has done enough work to be worth its inline form.

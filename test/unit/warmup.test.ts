@@ -9,6 +9,7 @@ import { Tier, type Tiering } from '../../src/emulator/jit/tiers.js';
 import { guestMachine, warmUp } from '../../src/emulator/warmup/warmup.js';
 import { INLINED } from '../../src/emulator/jit/interpreter.js';
 import { decode } from '../../src/emulator/isa/decode.js';
+import { PC_SLOT } from '../../src/emulator/jit/codegen.js';
 
 const RAM_BASE = 0x80000000n;
 
@@ -45,7 +46,8 @@ for (const [name, tiering] of FORMS) {
     // 11 page faults, an ebreak, two timer interrupts and four SBI calls.
     assert.equal(m.trapsTaken, 18);
     assert.equal(m.instret, reference.instret);
-    assert.deepEqual([...m.harts[0].x], [...reference.harts[0].x]);
+    // The registers and the pc; the slots after them are scratch (a slow path's last address).
+    assert.deepEqual([...m.harts[0].x.subarray(0, PC_SLOT + 1)], [...reference.harts[0].x.subarray(0, PC_SLOT + 1)]);
     assert.ok(m.runners[0].singles.compiled > 0, 'budgets ended inside blocks');
     if (tiering.interpWork !== Infinity) assert.ok(m.runners[0].blocks.compiled > 0);
   });

@@ -34,7 +34,8 @@ function runJs(d: Decoded, regs: BigInt64Array): BigInt64Array {
 
 function runWasm(d: Decoded, regs: BigInt64Array): BigInt64Array {
   const w = new WasmGen();
-  d.def.wasm!(d, w, PC);
+  w.pc = PC;
+  d.def.wasm!(d, w);
   const c = new Code();
   for (let r = 1; r < 32; r++) if (w.regLocal[r] >= 0) c.i32(0).mem(Op.i64_load, 3, 8 * r).set(w.regLocal[r]);
   c.bytes(w.code.view());

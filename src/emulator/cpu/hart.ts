@@ -10,6 +10,7 @@ import { mret, sfenceVma, sret, wfi } from './privileged.js';
 import { enterTrap } from './trap.js';
 import { Tlb, TLB_BYTES, TLB_SIZE, vaddrOf } from './tlb.js';
 import { HART_SLOT_BYTES, ownSlot, REGS_BYTES, type Slot } from '../memory/arena.js';
+import { OWN_RECORDS, type RecordPool } from '../jit/records.js';
 import type { AmoOp } from '../isa/rv64a.js';
 import type { CsrKind } from '../isa/system.js';
 import { Fpu, type FpuState } from '../fpu/fpu.js';
@@ -118,7 +119,8 @@ export class Hart {
   /** Environment calls the machine answers itself (the built-in SBI); true means handled. */
   ecallHandler: ((h: Hart) => boolean) | undefined;
 
-  constructor(readonly bus: Bus, readonly hartId = 0, slot: Slot = ownSlot(HART_SLOT_BYTES)) {
+  /** `records`: where its blocks' interpreter records go (the machine's arena's, jit/records.ts). */
+  constructor(readonly bus: Bus, readonly hartId = 0, slot: Slot = ownSlot(HART_SLOT_BYTES), readonly records: RecordPool = OWN_RECORDS) {
     this.slot = slot;
     this.x = new BigInt64Array(slot.buffer, slot.offset, REG_SLOTS);
     this.u = new Uint32Array(slot.buffer, slot.offset, 2 * REG_SLOTS);

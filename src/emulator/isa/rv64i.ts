@@ -150,8 +150,8 @@ export const RV64I: InsnDef[] = [
  * RISC-V's do.
  */
 const WASM_I: Record<string, WasmEmit> = {
-  lui: (d, w) => { w.imm((d.imm << 12) | 0).set(d.rd); },
-  auipc: (d, w, pc) => { w.imm(BigInt.asIntN(64, pc + BigInt((d.imm << 12) | 0))).set(d.rd); },
+  lui: (d, w) => w.upper(d.rd, d.imm),
+  auipc: (d, w) => w.pcUpper(d.rd, d.imm),
   addi: (d, w) => w.ri(d.rd, d.rs1, d.imm, Op.i64_add),
   slti: (d, w) => w.compare(d.rd, d.rs1, { imm: d.imm }, Op.i64_lt_s),
   sltiu: (d, w) => w.compare(d.rd, d.rs1, { imm: d.imm }, Op.i64_lt_u),
@@ -180,15 +180,15 @@ const WASM_I: Record<string, WasmEmit> = {
   sllw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shl),
   srlw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shr_u),
   sraw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shr_s),
-  // Inside a region only: they need its members, labels and the arena's layout.
-  jal: (d, w, pc) => w.jump(d.rd, BigInt.asIntN(64, pc + BigInt(d.imm))),
+  // Inside a region or the wasm interpreter only: they need its labels and the arena's layout.
+  jal: (d, w) => w.jump(d.rd, d.imm),
   jalr: (d, w) => w.jumpReg(d.rd, d.rs1, d.imm),
-  beq: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_eq, BigInt.asIntN(64, pc + BigInt(d.imm))),
-  bne: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_ne, BigInt.asIntN(64, pc + BigInt(d.imm))),
-  blt: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_lt_s, BigInt.asIntN(64, pc + BigInt(d.imm))),
-  bge: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_ge_s, BigInt.asIntN(64, pc + BigInt(d.imm))),
-  bltu: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_lt_u, BigInt.asIntN(64, pc + BigInt(d.imm))),
-  bgeu: (d, w, pc) => w.branch(d.rs1, d.rs2, Op.i64_ge_u, BigInt.asIntN(64, pc + BigInt(d.imm))),
+  beq: (d, w) => w.branch(d.rs1, d.rs2, Op.i64_eq, d.imm),
+  bne: (d, w) => w.branch(d.rs1, d.rs2, Op.i64_ne, d.imm),
+  blt: (d, w) => w.branch(d.rs1, d.rs2, Op.i64_lt_s, d.imm),
+  bge: (d, w) => w.branch(d.rs1, d.rs2, Op.i64_ge_s, d.imm),
+  bltu: (d, w) => w.branch(d.rs1, d.rs2, Op.i64_lt_u, d.imm),
+  bgeu: (d, w) => w.branch(d.rs1, d.rs2, Op.i64_ge_u, d.imm),
   lb: (d, w) => w.load(d.rd, d.rs1, d.imm, 1, true),
   lbu: (d, w) => w.load(d.rd, d.rs1, d.imm, 1, false),
   lh: (d, w) => w.load(d.rd, d.rs1, d.imm, 2, true),

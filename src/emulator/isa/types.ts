@@ -53,9 +53,10 @@ export type Emit = (d: Decoded, g: import('../jit/codegen.js').Gen) => string;
 
 /**
  * The same semantics as WebAssembly, for the kinds a wasm tier can run without the hart
- * (jit/wasm/wasmGen.ts): given the instruction and its pc.
+ * (jit/wasm/wasmGen.ts), which knows the instruction's pc (a region's) or reads it (the wasm
+ * interpreter's).
  */
-export type WasmEmit = (d: Decoded, w: import('../jit/wasm/wasmGen.js').WasmGen, pc: bigint) => void;
+export type WasmEmit = (d: Decoded, w: import('../jit/wasm/wasmGen.js').WasmGen) => void;
 
 export interface InsnDef {
   name: string;

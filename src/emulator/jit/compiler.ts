@@ -13,6 +13,7 @@ import { decodeForInterpreter, interpreterFactory } from './interpreter.js';
 import { Tier, TIERING, type Tiering } from './tiers.js';
 import { emitRegion } from './region.js';
 import { emitWasmRegion } from './wasm/region.js';
+import { wasmInterpreterFor } from './wasm/interp.js';
 
 export const MAX_BLOCK = 64;
 
@@ -29,6 +30,8 @@ export interface Block {
   readonly opsAt: number;
   readonly pcsAt: number;
   readonly immsAt: number;
+  /** Where the wasm interpreter finds its records, or -1 (Decoding.wasmAt). */
+  readonly wasmAt: number;
   /** Whether it jumps back to its own start (and loops inside its function). */
   loops: boolean;
   /** The raw word of a trailing instruction we do not implement, or -1. */
@@ -108,10 +111,13 @@ function memAccessFor(h: Hart, priv: number): MemAccess {
 /** Each hart's interpreter per privilege, made for the code-chunk map it was made with. */
 const interpreters = new WeakMap<Hart, { cc: Uint16Array; fns: (((b: Block) => Block) | undefined)[] }>();
 
-export function interpreterFor(h: Hart, priv: number): (b: Block) => Block {
+export function interpreterFor(h: Hart, priv: number, tiering: Tiering): (b: Block) => Block {
   let all = interpreters.get(h);
   if (!all || all.cc !== h.codeChunks) { all = { cc: h.codeChunks, fns: [] }; interpreters.set(h, all); }
-  return all.fns[priv] ??= bind(h, priv, interpreterFactory(PARAMS)) as (b: Block) => Block;
+  const made = all.fns[priv];
+  if (made) return made;
+  const wi = tiering.wasmInterpreter !== false ? wasmInterpreterFor(h, priv) : undefined, factory = interpreterFactory(PARAMS);
+  return all.fns[priv] = bind(h, priv, (...names: unknown[]) => factory(...names, wi)) as (b: Block) => Block;
 }
 
 /**
@@ -265,7 +271,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
       at = BigInt.asIntN(64, at + BigInt(d.len));
     });
   }
-  const forInterpreter = decodeForInterpreter(decoded, illegal, lo, hi, waitStarts);
+  const forInterpreter = decodeForInterpreter(h.records, decoded, illegal, lo, hi, waitStarts);
   // Whether a branch or jal goes back to the start: its offset from there plus its immediate
   // is 0 (both far below 2^53, so exact as numbers).
   let loops = false;
@@ -278,6 +284,7 @@ export function compileBlock(h: Hart, pc: bigint, maxLen: number, stopBefore?: (
     fn: undefined as unknown as () => void, len: count, decoded, priv: h.priv, illegal, ended, tier: tiering.first, work: 0, promoteAt: 0, loops,
     waitStarts, codeBefore, stopsAtStart: stopBefore?.(pc) ?? false, ends: stopBefore,
     words: forInterpreter.words, wide: forInterpreter.wide, opsAt: forInterpreter.opsAt, pcsAt: forInterpreter.pcsAt, immsAt: forInterpreter.immsAt,
+    wasmAt: forInterpreter.wasmAt,
     ramOffset,
     bytes, firstBytes: page2 >= 0 ? 2 : bytes, page2, alias: undefined,
     next0: undefined, gen0: -1, next1: undefined, gen1: -1, dropped: false,
@@ -306,7 +313,7 @@ function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering, host?: RegionHos
   b.tier = tier;
   b.work = 0;
   if (tier === Tier.Interpreted) {
-    const interpret = interpreterFor(h, b.priv);
+    const interpret = interpreterFor(h, b.priv, tiering);
     b.fn = () => { interpret(b); };
     b.promoteAt = b.loops ? tiering.loopWork : tiering.interpWork;
   } else {

@@ -18,6 +18,8 @@ import { Gen, InterpExit } from './codegen.js';
 import type { Block } from './compiler.js';
 import { EXC_HAND_OFF } from '../cpu/exits.js';
 import { Tier } from './tiers.js';
+import type { RecordPool } from './records.js';
+import { WasmExit } from './wasm/wasmGen.js';
 
 /** The fields of one instruction record in a block's `ops`. */
 export const OPS_WIDTH = 10;
@@ -37,9 +39,9 @@ const LOCALS: readonly [string, number][] = [
 /**
  * The decoded instructions of a block as the interpreter reads them: its records from
  * `words[opsAt]`, its pcs from `wide[pcsAt]` and its immediates from `wide[immsAt]`. `words`
- * and `wide` view a whole chunk, which many blocks share: entering a block then touches no
- * typed array of its own (three per block cost a cache miss each at every block entry, some
- * 9 M entries a boot).
+ * and `wide` view a whole chunk, which many blocks share (jit/records.ts): entering a block
+ * then touches no typed array of its own (three per block cost a cache miss each at every
+ * block entry, some 9 M entries a boot).
  */
 export interface Decoding {
   words: Int32Array;
@@ -47,46 +49,31 @@ export interface Decoding {
   opsAt: number;
   pcsAt: number;
   immsAt: number;
+  /**
+   * Where the records start in the arena's memory, for the wasm interpreter, or -1 when the
+   * chunk is not the arena's. The record count is the 32-bit word 8 bytes before, and the pcs
+   * follow the records (OPS_WIDTH * 4 bytes each: an even number of words).
+   */
+  wasmAt: number;
 }
 
-/**
- * Blocks' records live in shared chunks: an ArrayBuffer of its own per block (memory
- * outside V8's heap) made the garbage collector run a third of the time on cold code. A chunk
- * is freed when no block refers to it any more.
- */
-const CHUNK = 256 * 1024;
-
-interface Chunk { words: Int32Array; wide: BigInt64Array; used: number }
-
-function newChunk(bytes: number): Chunk {
-  const buf = new ArrayBuffer(bytes);
-  return { words: new Int32Array(buf), wide: new BigInt64Array(buf), used: 0 };
-}
-
-let chunk = newChunk(CHUNK);
-
-/** Room for `bytes` (a multiple of 8): the chunk and the byte offset in it. */
-function allocate(bytes: number): [Chunk, number] {
-  if (bytes > CHUNK / 4) return [newChunk(bytes), 0];
-  if (chunk.used + bytes > CHUNK) chunk = newChunk(CHUNK);
-  const at = chunk.used;
-  chunk.used += bytes;
-  return [chunk, at];
-}
+/** Bytes before a block's records: its record count, then padding that keeps the BigInts 8-aligned. */
+const HEADER = 8;
 
 /**
  * A block's records: its decoded instructions from `pc`, then, when `illegal` is a raw word
  * (not -1), one record for the illegal instruction that ends it. All three arrays share one
- * buffer, filled as 32-bit halves (the BigInt arithmetic would allocate at every instruction:
- * making blocks is most of what cold code costs).
+ * stretch of a chunk of `pool`, filled as 32-bit halves (the BigInt arithmetic would allocate
+ * at every instruction: making blocks is most of what cold code costs).
  */
-export function decodeForInterpreter(decoded: readonly Decoded[], illegal: number, pcLo: number, pcHi: number,
+export function decodeForInterpreter(pool: RecordPool, decoded: readonly Decoded[], illegal: number, pcLo: number, pcHi: number,
   waitStarts?: readonly (bigint | undefined)[]): Decoding {
   const count = decoded.length + (illegal >= 0 ? 1 : 0);
-  const opsWords = count * OPS_WIDTH + (count * OPS_WIDTH) % 2; // the BigInts after them 8-aligned
-  const bytes = opsWords * 4 + (2 * count + 1) * 8;
-  const [c, byteAt] = allocate(bytes);
-  const ops = c.words, base = byteAt / 4;
+  const opsWords = count * OPS_WIDTH;
+  const bytes = HEADER + opsWords * 4 + (2 * count + 1) * 8;
+  const [c, byteAt] = pool.allocate(bytes);
+  const ops = c.words, base = (byteAt + HEADER) / 4;
+  ops[base - 2] = count;
   const pcWord = base + opsWords, immWord = pcWord + 2 * (count + 1);
   let delta = 0;
   const setPc = (i: number): void => {
@@ -107,13 +94,14 @@ export function decodeForInterpreter(decoded: readonly Decoded[], illegal: numbe
   });
   if (illegal >= 0) {
     const o = base + decoded.length * OPS_WIDTH;
+    ops.fill(0, o, o + OPS_WIDTH); // a chunk of the arena is reused, not zeroed
     ops[o + F_KIND] = KIND_ILLEGAL;
     ops[o + F_RAW] = illegal;
     setPc(decoded.length);
     delta += (illegal & 3) === 3 ? 4 : 2;
   }
   setPc(count);
-  return { words: c.words, wide: c.wide, opsAt: base, pcsAt: pcWord / 2, immsAt: immWord / 2 };
+  return { words: c.words, wide: c.wide, opsAt: base, pcsAt: pcWord / 2, immsAt: immWord / 2, wasmAt: c.base < 0 ? -1 : c.base + byteAt + HEADER };
 }
 
 /** The Decoded each kind's fragment is generated from: its operands are the handler's locals. */
@@ -178,7 +166,7 @@ let factory: ((...names: unknown[]) => (b: Block) => Block) | undefined;
 
 /**
  * The interpreter's factory: given the names translated blocks are given (compiler.ts PARAMS),
- * it returns `interpret(b)`, which runs block b and the interpreted blocks it links on to, and returns the last. One factory serves every hart and
+ * then the hart's wasm interpreter for the privilege (or undefined), it returns `interpret(b)`, which runs block b and the interpreted blocks it links on to, and returns the last. One factory serves every hart and
  * privilege, so that its closures share their type feedback and V8 optimizes each handler
  * once.
  */
@@ -206,7 +194,15 @@ return function interpret(b) {
   ops = b.words; wide = b.wide; pb = b.pcsAt; ib = b.immsAt;
   const count = b.len, at = h.instret;
   let n = 0, i = 0, o = b.opsAt, ex = ${InterpExit.End};
-  run: for (; i < count; i++, o += ${OPS_WIDTH}) {
+  // As far as the wasm interpreter goes (jit/wasm/interp.ts), then on from where it stopped.
+  if (wi !== undefined && b.wasmAt >= 0) {
+    const r = wi(b.wasmAt);
+    n = i = r >>> 3;
+    o += i * ${OPS_WIDTH};
+    ex = r & 7;
+    if (ex === ${WasmExit.Stop}) ex = ${InterpExit.End};
+  }
+  if (ex === ${InterpExit.End}) run: for (; i < count; i++, o += ${OPS_WIDTH}) {
     switch (ops[o]) {
 ${inlined.join('\n')}
     default: if (!H[ops[o]](i, o, n)) { b.work += h.instret - at; return b; }
@@ -237,6 +233,6 @@ ${inlined.join('\n')}
   b = nb;
   }
 };`;
-  factory = new Function(...params, source) as (...names: unknown[]) => (b: Block) => Block;
+  factory = new Function(...params, 'wi', source) as (...names: unknown[]) => (b: Block) => Block;
   return factory;
 }

@@ -13,6 +13,8 @@
 //   CHRONOS_REGIONS=0     inline blocks stay single blocks (no regions, jit/region.ts)
 //   CHRONOS_WASM=0        regions stay JavaScript (by default they are WebAssembly functions
 //                         where they can be, jit/wasm/region.ts); CHRONOS_WASM=1 forces them on
+//   CHRONOS_WASM_INTERP=0 interpreted blocks run in JavaScript only (by default the wasm
+//                         interpreter, jit/wasm/interp.ts, runs them as far as it can)
 
 export enum Tier {
   /** The decoded instructions, run by the interpreter (jit/interpreter.ts). */
@@ -40,6 +42,8 @@ export interface Tiering {
   readonly regions?: boolean;
   /** Whether a region is made a WebAssembly function where it can be (jit/wasm/region.ts); no unless true (the default tiering's is). */
   readonly wasm?: boolean;
+  /** Whether interpreted blocks run in the wasm interpreter as far as it can (jit/wasm/interp.ts); yes unless false. */
+  readonly wasmInterpreter?: boolean;
 }
 
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
@@ -57,11 +61,12 @@ export function defaultTiering(): Tiering {
   const interpWork = count(env.CHRONOS_INTERP_WORK, 1_000_000), hotWork = count(env.CHRONOS_HOT_WORK, 20_000);
   const loopWork = count(env.CHRONOS_LOOP_WORK, 20_000), regions = env.CHRONOS_REGIONS !== '0';
   const wasm = env.CHRONOS_WASM === '1' ? true : env.CHRONOS_WASM === '0' ? false : WASM_REGIONS;
+  const wasmInterpreter = env.CHRONOS_WASM_INTERP !== '0';
   switch (env.CHRONOS_TIER) {
-    case 'interp': return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork, regions, wasm };
-    case 'cold': return { first: Tier.Cold, afterInterp: Tier.Cold, interpWork, loopWork, hotWork, regions, wasm };
-    case 'inline': return { first: Tier.Inline, afterInterp: Tier.Inline, interpWork, loopWork, hotWork, regions, wasm };
-    default: return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork, loopWork, hotWork, regions, wasm };
+    case 'interp': return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork, regions, wasm, wasmInterpreter };
+    case 'cold': return { first: Tier.Cold, afterInterp: Tier.Cold, interpWork, loopWork, hotWork, regions, wasm, wasmInterpreter };
+    case 'inline': return { first: Tier.Inline, afterInterp: Tier.Inline, interpWork, loopWork, hotWork, regions, wasm, wasmInterpreter };
+    default: return { first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork, loopWork, hotWork, regions, wasm, wasmInterpreter };
   }
 }
 

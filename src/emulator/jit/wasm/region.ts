@@ -79,7 +79,7 @@ function emitFunction(blocks: readonly (readonly [bigint, BlockCode])[], members
     let at = pc;
     code.decoded.forEach((d, j) => {
       w.index = j; w.pc = at; w.len = d.len;
-      d.def.wasm!(d, w, at);
+      d.def.wasm!(d, w);
       at = BigInt.asIntN(64, at + BigInt(d.len));
     });
     if (!code.ended) {

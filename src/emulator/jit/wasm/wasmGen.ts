@@ -11,6 +11,12 @@
 // (a TLB miss, MMIO, a store into code, a misaligned access) leaves *before* the instruction,
 // unretired, with the pc at it, and the dispatcher runs it in JavaScript; a kind without an
 // emitter keeps its block out of the wasm region.
+//
+// The same emitters also make the wasm interpreter (jit/wasm/interp.ts): there the operands
+// are the names of the fields of an instruction record (Operand), read at run time, the
+// registers live in the hart's register file rather than in locals, and whatever would leave
+// a region leaves the interpreter's function instead, which its caller reads as how the
+// block ends.
 import { Code, Op, ValType } from './encoder.js';
 import { TLB_SIZE, TlbArray } from '../../cpu/tlb.js';
 import { CODE_CHUNK_SHIFT, PC_SLOT } from '../codegen.js';
@@ -56,16 +62,47 @@ export const enum L {
   /**
    * The last page a load and a store went through the TLB to: its virtual page and RAM page
    * offset. Nothing inside the function changes the TLB, so for the rest of the call an
-   * access to the same page needs one compare instead of the TLB's lookup. 1 (never a page's
-   * start) when none yet.
+   * access to the same page needs one compare instead of the TLB's lookup. NO_PAGE when none
+   * yet.
    */
   LoadPage = 8,
   LoadAt = 9,
   StorePage = 10,
   StoreAt = 11,
 }
+/**
+ * LoadPage's and StorePage's value before the first access: translate compares the address
+ * masked with the page and the alignment bits, which can be 1 (a misaligned halfword in page 0)
+ * but never has bit 11 set.
+ */
+export const NO_PAGE = 0x800n;
 const FIXED: readonly ValType[] = [ValType.I32, ValType.I64, ValType.I32, ValType.I64, ValType.I32, ValType.I32, ValType.I32,
   ValType.I64, ValType.I32, ValType.I64, ValType.I32];
+
+/**
+ * An operand: a register number or immediate, known when the code is made, or in the
+ * interpreter the name of the record field it is read from at run time (interp.ts's symbolic
+ * instruction, as the JavaScript interpreter's).
+ */
+export type Operand = number | string;
+
+/** The record fields operands are read from (interpreter.ts's F_RD...; 32-bit words). */
+const FIELD: Readonly<Record<string, number>> = { rd: 1, rs1: 2, rs2: 3, imm: 5 };
+
+/** How the interpreter's function ends a block (its result's low 3 bits; the index is above them). */
+export const enum WasmExit {
+  /** Off the block's end, every instruction retired. */
+  End = 0,
+  /** Retired, to its pc plus its immediate (a taken branch, jal): InterpExit.Taken. */
+  Taken = 2,
+  /** Retired, the target already in the pc's slot (jalr): InterpExit.Dynamic. */
+  Dynamic = 4,
+  /** Before the instruction, unretired: the JavaScript interpreter runs the block on from it. */
+  Stop = 7,
+}
+
+/** What the interpreter's emitters need beyond a region's: where a block's pcs are (a local). */
+export interface WasmInterp { readonly pcs: number; readonly temp: number }
 
 /** log2 of an access width. */
 const LOG2 = { 1: 0, 2: 1, 4: 2, 8: 3 } as const;
@@ -82,6 +119,12 @@ export class WasmGen {
 
   /** The region being emitted into, when there is one (branches, jumps and memory need it). */
   region: WasmRegion | undefined = undefined;
+  /**
+   * Set in the interpreter (its region has no members, its loop is the one over the block's
+   * records and its exit the stop): L.Budget is then the record's address, L.Retired the
+   * record's index in its block and L.At the block's record count.
+   */
+  interp: WasmInterp | undefined = undefined;
   /** The current instruction: its index in its block, its pc and length. */
   index = 0;
   pc = 0n;
@@ -111,22 +154,75 @@ export class WasmGen {
     return this.regLocal[r];
   }
 
+  /** Push the record field an operand names (interpreter), as an i32. */
+  private field(name: string): this {
+    const f = FIELD[name];
+    if (f === undefined) throw new Error(`wasm interpreter: no record field for operand ${name}`);
+    this.code.get(L.Budget).mem(Op.i32_load, 2, 4 * f);
+    return this;
+  }
+
+  /** The byte address of the register an operand names, in the register file (interpreter). */
+  private slotOf(name: string): void {
+    this.field(name).code.i32(3).op(Op.i32_shl);
+  }
+
   /** Push register r's value. */
-  reg(r: number): this {
-    if (r === 0) this.code.i64(0n);
+  reg(r: Operand): this {
+    if (typeof r === 'string') { this.slotOf(r); this.code.mem(Op.i64_load, 3, this.r.layout.regs); } else if (r === 0) this.code.i64(0n);
     else this.code.get(this.regIndex(r));
     return this;
   }
 
-  /** Pop a value into register rd (dropped for x0). */
-  set(rd: number): this {
+  /**
+   * Pop a value into register rd (dropped for x0). In the interpreter a write to x0 lands in
+   * its slot, which is zeroed after each instruction.
+   */
+  set(rd: Operand): this {
+    if (typeof rd === 'string') {
+      const t = this.interp!.temp;
+      this.code.set(t);
+      this.slotOf(rd);
+      this.code.get(t).mem(Op.i64_store, 3, this.r.layout.regs);
+      return this;
+    }
     if (rd === 0) { this.code.op(Op.drop); return this; }
     this.written[rd] = 1;
     this.code.set(this.regIndex(rd));
     return this;
   }
 
-  imm(v: number | bigint): this { this.code.i64(BigInt(v)); return this; }
+  /** Push an immediate, sign-extended to 64 bits. */
+  imm(v: Operand | bigint): this {
+    if (typeof v === 'string') this.field(v).code.op(Op.i64_extend_i32_s); else this.code.i64(BigInt(v));
+    return this;
+  }
+
+  /** Push an immediate as an i32. */
+  imm32(v: Operand): this {
+    if (typeof v === 'string') this.field(v); else this.code.i32(v);
+    return this;
+  }
+
+  /** The pc of the instruction `k` records on from the current one (interpreter: from the block's pcs). */
+  private pcAt(k: 0 | 1): void {
+    if (!this.interp) { this.imm(k === 0 ? this.pc : BigInt.asIntN(64, this.pc + BigInt(this.len))); return; }
+    this.code.get(this.interp.pcs).get(L.Retired).i32(3).op(Op.i32_shl).op(Op.i32_add).mem(Op.i64_load, 3, 8 * k);
+  }
+
+  /** lui: rd = the 20-bit immediate shifted to bits 31..12, sign-extended. */
+  upper(rd: Operand, imm: Operand): void {
+    if (typeof imm === 'number') this.imm((imm << 12) | 0);
+    else this.imm32(imm).code.i32(12).op(Op.i32_shl).op(Op.i64_extend_i32_s);
+    this.set(rd);
+  }
+
+  /** auipc: rd = the instruction's pc plus the upper immediate. */
+  pcUpper(rd: Operand, imm: Operand): void {
+    if (typeof imm === 'number') this.imm(BigInt.asIntN(64, this.pc + BigInt((imm << 12) | 0)));
+    else { this.pcAt(0); this.imm32(imm).code.i32(12).op(Op.i32_shl).op(Op.i64_extend_i32_s).op(Op.i64_add); }
+    this.set(rd);
+  }
 
   /** A scratch local of a type, for one emitter's use between take and give. */
   take(type: ValType): number {
@@ -144,21 +240,21 @@ export class WasmGen {
   // ---- the shapes of most integer instructions ---------------------------------------
 
   /** rd = rs1 op rs2, and sign-extended from 32 bits when `word`. */
-  rr(rd: number, rs1: number, rs2: number, op: Op, word = false): void {
+  rr(rd: Operand, rs1: Operand, rs2: Operand, op: Op, word = false): void {
     this.reg(rs1).reg(rs2).code.op(op);
     if (word) this.code.op(Op.i64_extend32_s);
     this.set(rd);
   }
 
   /** rd = rs1 op imm, and sign-extended from 32 bits when `word`. */
-  ri(rd: number, rs1: number, imm: number | bigint, op: Op, word = false): void {
+  ri(rd: Operand, rs1: Operand, imm: Operand | bigint, op: Op, word = false): void {
     this.reg(rs1).imm(imm).code.op(op);
     if (word) this.code.op(Op.i64_extend32_s);
     this.set(rd);
   }
 
   /** rd = (rs1 cmp rs2 or imm) ? 1 : 0. */
-  compare(rd: number, rs1: number, b: { reg: number } | { imm: number }, cmp: Op): void {
+  compare(rd: Operand, rs1: Operand, b: { reg: Operand } | { imm: Operand }, cmp: Op): void {
     this.reg(rs1);
     if ('reg' in b) this.reg(b.reg); else this.imm(b.imm);
     this.code.op(cmp).op(Op.i64_extend_i32_u);
@@ -166,9 +262,9 @@ export class WasmGen {
   }
 
   /** A 32-bit operation on the low words (the *W shifts): rd = sext32(lo(rs1) op b). */
-  word(rd: number, rs1: number, b: { reg: number } | { imm: number }, op: Op): void {
+  word(rd: Operand, rs1: Operand, b: { reg: Operand } | { imm: Operand }, op: Op): void {
     this.reg(rs1).code.op(Op.i32_wrap_i64);
-    if ('reg' in b) this.reg(b.reg).code.op(Op.i32_wrap_i64); else this.code.i32(b.imm);
+    if ('reg' in b) this.reg(b.reg).code.op(Op.i32_wrap_i64); else this.imm32(b.imm);
     this.code.op(op).op(Op.i64_extend_i32_s);
     this.set(rd);
   }
@@ -179,10 +275,10 @@ export class WasmGen {
    * negative value over -1) gives the dividend and a remainder of 0 (vol. I, §13.2). With
    * `word`, on the low 32 bits (sign- or zero-extended first) and the result sign-extended.
    */
-  divide(rd: number, rs1: number, rs2: number, kind: 'div' | 'divu' | 'rem' | 'remu', word = false): void {
+  divide(rd: Operand, rs1: Operand, rs2: Operand, kind: 'div' | 'divu' | 'rem' | 'remu', word = false): void {
     const c = this.code, a = this.take(ValType.I64), b = this.take(ValType.I64);
     const signed = kind === 'div' || kind === 'rem', rem = kind === 'rem' || kind === 'remu';
-    const widen = (r: number): void => {
+    const widen = (r: Operand): void => {
       this.reg(r);
       if (word) c.op(Op.i32_wrap_i64).op(signed ? Op.i64_extend_i32_s : Op.i64_extend_i32_u);
     };
@@ -211,7 +307,7 @@ export class WasmGen {
    * instruction for: the unsigned product from four 32x32-bit ones, then for each signed
    * operand that is negative the other operand taken off (a - 2^64 for a's value).
    */
-  mulHigh(rd: number, rs1: number, rs2: number, kind: 'mulh' | 'mulhsu' | 'mulhu'): void {
+  mulHigh(rd: Operand, rs1: Operand, rs2: Operand, kind: 'mulh' | 'mulhsu' | 'mulhu'): void {
     const c = this.code, I64 = ValType.I64;
     const a = this.take(I64), b = this.take(I64), lo = this.take(I64), cross1 = this.take(I64), cross2 = this.take(I64);
     const half = (v: number, high: boolean): void => {
@@ -255,6 +351,7 @@ export class WasmGen {
 
   /** Leave before the current instruction, unretired, the pc at it: the dispatcher runs it. */
   exitBefore(): void {
+    if (this.interp) { this.br(this.r.exitLevel); return; }
     this.retire(this.index);
     this.code.i64(this.pc).set(L.PcOut);
     this.br(this.r.exitLevel);
@@ -307,23 +404,39 @@ export class WasmGen {
     this.br(r.exitLevel);
   }
 
-  /** A conditional branch: `cmp` over rs1 and rs2 (i64 comparison), taken to `target`. */
-  branch(rs1: number, rs2: number, cmp: Op, target: bigint): void {
-    this.reg(rs1).reg(rs2).code.op(cmp);
-    this.when(() => this.jumpTo(target));
+  /** Leave the interpreter's function after the current instruction, the way `exit` names. */
+  private leave(exit: WasmExit): void {
+    this.code.get(L.Retired).i32(3).op(Op.i32_shl);
+    if (exit !== 0) this.code.i32(exit).op(Op.i32_or);
+    this.code.op(Op.return);
   }
 
-  /** jal: rd = the next pc, on to the target. */
-  jump(rd: number, target: bigint): void {
-    if (rd !== 0) this.imm(BigInt.asIntN(64, this.pc + BigInt(this.len))).set(rd);
-    this.jumpTo(target);
+  /** To pc + `offset` (a branch's or jal's immediate). */
+  private jumpBy(offset: Operand): void {
+    if (typeof offset === 'number') this.jumpTo(BigInt.asIntN(64, this.pc + BigInt(offset)));
+    else this.leave(WasmExit.Taken);
+  }
+
+  /** A conditional branch: `cmp` over rs1 and rs2 (i64 comparison), taken to pc + `offset`. */
+  branch(rs1: Operand, rs2: Operand, cmp: Op, offset: Operand): void {
+    this.reg(rs1).reg(rs2).code.op(cmp);
+    this.when(() => this.jumpBy(offset));
+  }
+
+  /** jal: rd = the next pc, on to pc + `offset`. */
+  jump(rd: Operand, offset: Operand): void {
+    if (rd !== 0) { this.pcAt(1); this.set(rd); }
+    this.jumpBy(offset);
   }
 
   /** jalr: the target from rs1 before rd is written (they may be one register). */
-  jumpReg(rd: number, rs1: number, imm: number): void {
+  jumpReg(rd: Operand, rs1: Operand, imm: Operand): void {
     this.reg(rs1).imm(imm).code.op(Op.i64_add).i64(-2n).op(Op.i64_and).set(L.PcOut);
-    if (rd !== 0) this.imm(BigInt.asIntN(64, this.pc + BigInt(this.len))).set(rd);
-    this.jumpDynamic();
+    if (rd !== 0) { this.pcAt(1); this.set(rd); }
+    if (this.interp) {
+      this.code.i32(0).get(L.PcOut).mem(Op.i64_store, 3, this.r.layout.regs + 8 * PC_SLOT);
+      this.leave(WasmExit.Dynamic);
+    } else this.jumpDynamic();
   }
 
   /**
@@ -332,7 +445,7 @@ export class WasmGen {
    * `high` and `off` (TlbArray), which then becomes that page; or leave the region before the
    * instruction on a miss or a misaligned address.
    */
-  private translate(rs1: number, imm: number, size: 1 | 2 | 4 | 8, page: L, pageAt: L, tag: TlbArray, high: TlbArray, off: TlbArray): void {
+  private translate(rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8, page: L, pageAt: L, tag: TlbArray, high: TlbArray, off: TlbArray): void {
     const c = this.code, tlb = this.r.layout.tlb, at = (k: TlbArray): number => tlb + k * 4 * TLB_SIZE;
     // Masked with the alignment bits too, so a misaligned address never matches the page.
     this.reg(rs1).imm(imm).code.op(Op.i64_add).tee(L.Addr).i64(BigInt(-4096 | (size - 1))).op(Op.i64_and).get(page).op(Op.i64_eq)
@@ -354,7 +467,7 @@ export class WasmGen {
   }
 
   /** rd = the value at rs1 + imm, zero- or sign-extended to 64 bits. */
-  load(rd: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8, signed: boolean): void {
+  load(rd: Operand, rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8, signed: boolean): void {
     this.translate(rs1, imm, size, L.LoadPage, L.LoadAt, TlbArray.R, TlbArray.Rh, TlbArray.Ro);
     const op = size === 8 ? Op.i64_load : size === 4 ? (signed ? Op.i64_load32_s : Op.i64_load32_u)
       : size === 2 ? (signed ? Op.i64_load16_s : Op.i64_load16_u) : (signed ? Op.i64_load8_s : Op.i64_load8_u);
@@ -363,7 +476,7 @@ export class WasmGen {
   }
 
   /** Store the low `size` bytes of rs2 at rs1 + imm; into translated code it leaves instead. */
-  store(rs2: number, rs1: number, imm: number, size: 1 | 2 | 4 | 8): void {
+  store(rs2: Operand, rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8): void {
     const c = this.code, layout = this.r.layout;
     this.translate(rs1, imm, size, L.StorePage, L.StoreAt, TlbArray.W, TlbArray.Wh, TlbArray.Wo);
     c.get(L.Off).i32(CODE_CHUNK_SHIFT).op(Op.i32_shr_u).i32(1).op(Op.i32_shl).mem(Op.i32_load16_u, 1, layout.codeChunks);
@@ -376,7 +489,7 @@ export class WasmGen {
   /** The code that loads the registers used from their slots (the function's first). */
   prologue(): Code {
     const c = new Code(), regs = this.r.layout.regs;
-    c.i64(1n).set(L.LoadPage).i64(1n).set(L.StorePage);
+    c.i64(NO_PAGE).set(L.LoadPage).i64(NO_PAGE).set(L.StorePage);
     for (let r = 1; r < 32; r++) if (this.regLocal[r] >= 0) c.i32(0).mem(Op.i64_load, 3, regs + 8 * r).set(this.regLocal[r]);
     return c;
   }
