@@ -27,7 +27,7 @@ export function guestImage(): Uint8Array {
  */
 function scratchTiering(t: Tiering): Tiering {
   const low = (n: number): number => (n === Infinity ? n : Math.min(n, 200));
-  return { first: t.first, afterInterp: t.afterInterp, interpWork: low(t.interpWork), loopWork: low(t.loopWork), hotWork: low(t.hotWork), regions: t.regions };
+  return { first: t.first, afterInterp: t.afterInterp, interpWork: low(t.interpWork), loopWork: low(t.loopWork), hotWork: low(t.hotWork), regions: t.regions, wasm: t.wasm, wasmInterpreter: t.wasmInterpreter };
 }
 
 /** A scratch machine with the guest booted: where its image starts, and the pc of its end (`done`). */
@@ -38,14 +38,16 @@ export function guestMachine(tiering: Tiering): { machine: Machine; start: bigin
 }
 
 /**
- * Passes of the guest. One pass gives V8 the feedback, but not enough of `interpret`'s ticks
- * to optimize it: it was then optimized in the user's kernel, from inside a long call (a
- * chain of blocks, or a block of a dozen instructions: each iteration of its loop spends the
- * loop's whole bytecode, some 11 KB, of the tick budget), so compiled twice, on stack (OSR)
- * and then for its entry, each compile as costly as the other (docs/performance.md, session
- * 8). With a second pass it is optimized in the warm-up, from its entry, and compiled once.
+ * The passes of the guest, each on a machine of its own: whether the wasm interpreter runs
+ * its blocks. The JavaScript loop still runs every kind (the rest of a block after an
+ * instruction the wasm interpreter stops at), so the first pass runs the guest on the loop
+ * alone: with the wasm interpreter from the start, the kinds the loop had not seen cost
+ * `interpret` an eager deoptimization each in the user's kernel. The second pass gives the
+ * wasm interpreter's paths their feedback. Measured on the Chronos OS boot (10 runs each,
+ * whole process): loop then wasm 0.86-0.93 s; wasm twice 0.96-1.42 s; wasm, loop, loop, wasm
+ * 0.90-1.52 s (docs/performance.md, session 12).
  */
-export const PASSES = 2;
+export const PASSES: readonly { readonly wasmInterpreter: boolean }[] = [{ wasmInterpreter: false }, { wasmInterpreter: true }];
 
 /** What the warm-up ran, for the tests: every pass of the guest must have reached its end. */
 export interface WarmUpResult { machine: Machine; reachedEnd: boolean; passes: number }
@@ -63,9 +65,13 @@ function pass(tiering: Tiering): { machine: Machine; reachedEnd: boolean } {
   return { machine: m, reachedEnd: r.kind === 'breakpoint' && BigInt.asUintN(64, m.pc) === end };
 }
 
-/** Run the warm-up guest PASSES times; the last pass's machine is returned. */
+/** Run the warm-up guest's PASSES; the last pass's machine is returned. */
 export function warmUp(tiering: Tiering = TIERING): WarmUpResult {
-  let last = pass(tiering), reachedEnd = last.reachedEnd;
-  for (let i = 1; i < PASSES; i++) { last = pass(tiering); reachedEnd &&= last.reachedEnd; }
-  return { machine: last.machine, reachedEnd, passes: PASSES };
+  let last: { machine: Machine; reachedEnd: boolean } | undefined, reachedEnd = true;
+  // A machine made without the wasm interpreter keeps it off in every pass.
+  for (const form of PASSES) {
+    last = pass({ ...tiering, wasmInterpreter: form.wasmInterpreter && tiering.wasmInterpreter !== false });
+    reachedEnd &&= last.reachedEnd;
+  }
+  return { machine: last!.machine, reachedEnd, passes: PASSES.length };
 }
