@@ -18,14 +18,8 @@ import { Gen, InterpExit } from './codegen.js';
 import type { Block } from './compiler.js';
 import { EXC_HAND_OFF } from '../cpu/exits.js';
 import { Tier } from './tiers.js';
-import type { RecordPool } from './records.js';
+import { F_CSR, F_IMM, F_KIND, F_RAW, F_RD, F_RM, F_RS1, F_RS2, F_RS3, F_WAIT, OPS_WIDTH, RECORD_HEADER, type RecordPool } from './records.js';
 import { WasmExit } from './wasm/wasmGen.js';
-
-/** The fields of one instruction record in a block's `ops`. */
-export const OPS_WIDTH = 10;
-const F_KIND = 0, F_RD = 1, F_RS1 = 2, F_RS2 = 3, F_RS3 = 4, F_IMM = 5, F_CSR = 6, F_RM = 7, F_RAW = 8;
-/** Non-zero when the instruction's taken exit closes a wait loop, on a hart that hands over (Gen.waitField). */
-const F_WAIT = 9;
 
 /** Each kind's number in `ops`: its index in the table; one past them, an illegal instruction. */
 const KIND = new Map<InsnDef, number>(INSTRUCTIONS.map((d, i) => [d, i]));
@@ -57,9 +51,6 @@ export interface Decoding {
   wasmAt: number;
 }
 
-/** Bytes before a block's records: its record count, then padding that keeps the BigInts 8-aligned. */
-const HEADER = 8;
-
 /**
  * A block's records: its decoded instructions from `pc`, then, when `illegal` is a raw word
  * (not -1), one record for the illegal instruction that ends it. All three arrays share one
@@ -70,10 +61,10 @@ export function decodeForInterpreter(pool: RecordPool, decoded: readonly Decoded
   waitStarts?: readonly (bigint | undefined)[]): Decoding {
   const count = decoded.length + (illegal >= 0 ? 1 : 0);
   const opsWords = count * OPS_WIDTH;
-  const bytes = HEADER + opsWords * 4 + (2 * count + 1) * 8;
+  const bytes = RECORD_HEADER + opsWords * 4 + (2 * count + 1) * 8;
   const [c, byteAt] = pool.allocate(bytes);
-  const ops = c.words, base = (byteAt + HEADER) / 4;
-  ops[base - 2] = count;
+  const ops = c.words, base = (byteAt + RECORD_HEADER) / 4;
+  ops[base - RECORD_HEADER / 4] = count;
   const pcWord = base + opsWords, immWord = pcWord + 2 * (count + 1);
   let delta = 0;
   const setPc = (i: number): void => {
@@ -101,7 +92,7 @@ export function decodeForInterpreter(pool: RecordPool, decoded: readonly Decoded
     delta += (illegal & 3) === 3 ? 4 : 2;
   }
   setPc(count);
-  return { words: c.words, wide: c.wide, opsAt: base, pcsAt: pcWord / 2, immsAt: immWord / 2, wasmAt: c.base < 0 ? -1 : c.base + byteAt + HEADER };
+  return { words: c.words, wide: c.wide, opsAt: base, pcsAt: pcWord / 2, immsAt: immWord / 2, wasmAt: c.base < 0 ? -1 : c.base + byteAt + RECORD_HEADER };
 }
 
 /** The Decoded each kind's fragment is generated from: its operands are the handler's locals. */

@@ -7,6 +7,18 @@
 // JavaScript interpreter runs.
 import type { Slot } from '../memory/arena.js';
 
+/**
+ * One instruction's record, as both interpreters read it (interpreter.ts, wasm/interp.ts):
+ * OPS_WIDTH 32-bit words, these fields. A block's records follow a header of RECORD_HEADER
+ * bytes whose first word is their count; the block's pcs follow them.
+ */
+export const OPS_WIDTH = 10;
+export const F_KIND = 0, F_RD = 1, F_RS1 = 2, F_RS2 = 3, F_RS3 = 4, F_IMM = 5, F_CSR = 6, F_RM = 7, F_RAW = 8;
+/** Non-zero when the instruction's taken exit closes a wait loop, on a hart that hands over (Gen.waitField). */
+export const F_WAIT = 9;
+/** Bytes before a block's records: their count, then padding that keeps the pcs' BigInts 8-aligned. */
+export const RECORD_HEADER = 8;
+
 /** Bytes per chunk; a block's records take less than a quarter of one (MAX_BLOCK instructions). */
 export const RECORD_CHUNK = 256 * 1024;
 

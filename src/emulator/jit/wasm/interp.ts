@@ -14,10 +14,10 @@
 import { INSTRUCTIONS } from '../../isa/table.js';
 import type { Decoded, InsnDef } from '../../isa/types.js';
 import type { Hart } from '../../cpu/hart.js';
-import { L, NO_PAGE, WasmExit, WasmGen, type WasmLayout } from './wasmGen.js';
+import { L, WasmExit, WasmGen, type WasmLayout } from './wasmGen.js';
 import { encodeModule, Op, ValType } from './encoder.js';
 import { wasmApi, type WasmApi, type WasmMemory } from './api.js';
-import { OPS_WIDTH } from '../interpreter.js';
+import { F_KIND, OPS_WIDTH, RECORD_HEADER } from '../records.js';
 
 /** Runs the block whose records start at byte `at`; returns (index << 3) | WasmExit. */
 export type WasmInterpret = (at: number) => number;
@@ -42,8 +42,7 @@ export function emitInterpreter(layout: WasmLayout): Uint8Array {
   w.region = { layout, members: new Map(), loopLevel: 1, exitLevel: 2 };
   w.interp = interp;
   // The record count before the records, the pcs after them.
-  c.i64(NO_PAGE).set(L.LoadPage).i64(NO_PAGE).set(L.StorePage);
-  c.get(L.Budget).i32(8).op(Op.i32_sub).mem(Op.i32_load, 2, 0).tee(L.At)
+  c.get(L.Budget).i32(RECORD_HEADER).op(Op.i32_sub).mem(Op.i32_load, 2, 0).tee(L.At)
     .i32(OPS_WIDTH * 4).op(Op.i32_mul).get(L.Budget).op(Op.i32_add).set(interp.pcs);
   c.block(Op.loop).block(Op.block);
   c.get(L.Retired).get(L.At).op(Op.i32_ge_u).block(Op.if);
@@ -52,7 +51,7 @@ export function emitInterpreter(layout: WasmLayout): Uint8Array {
   for (let j = 0; j < k; j++) c.block(Op.block);
   const table = new Array<number>(INSTRUCTIONS.length + 1).fill(k);
   KINDS.forEach((kind, j) => { table[kind] = j; });
-  c.get(L.Budget).mem(Op.i32_load, 2, 0).brTable(table, k);
+  c.get(L.Budget).mem(Op.i32_load, 2, 4 * F_KIND).brTable(table, k);
   KINDS.forEach((kind, j) => {
     c.end();
     w.nest = 2 + (k - 1 - j);
@@ -68,9 +67,11 @@ export function emitInterpreter(layout: WasmLayout): Uint8Array {
   c.get(L.Retired).i32(3).op(Op.i32_shl).i32(WasmExit.Stop).op(Op.i32_or).op(Op.return);
   c.end(); // the loop
   c.op(Op.unreachable);
+  // A region's prologue: the last pages start empty; no register is in a local here.
+  const body = w.prologue().bytes(c.view());
   return encodeModule({
     memory: { module: 'm', name: 'mem', minPages: 0 },
-    funcs: [{ type: { params: [ValType.I32], results: [ValType.I32] }, locals: w.locals, body: c, export: 'run' }],
+    funcs: [{ type: { params: [ValType.I32], results: [ValType.I32] }, locals: w.locals, body, export: 'run' }],
   });
 }
 

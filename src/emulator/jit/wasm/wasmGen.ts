@@ -19,7 +19,8 @@
 // block ends.
 import { Code, Op, ValType } from './encoder.js';
 import { TLB_SIZE, TlbArray } from '../../cpu/tlb.js';
-import { CODE_CHUNK_SHIFT, PC_SLOT } from '../codegen.js';
+import { CODE_CHUNK_SHIFT, InterpExit, PC_SLOT } from '../codegen.js';
+import { F_IMM, F_RD, F_RS1, F_RS2 } from '../records.js';
 
 /** Where a region's function finds the hart's state: byte offsets in the arena. */
 export interface WasmLayout {
@@ -75,7 +76,7 @@ export const enum L {
  * masked with the page and the alignment bits, which can be 1 (a misaligned halfword in page 0)
  * but never has bit 11 set.
  */
-export const NO_PAGE = 0x800n;
+const NO_PAGE = 0x800n;
 const FIXED: readonly ValType[] = [ValType.I32, ValType.I64, ValType.I32, ValType.I64, ValType.I32, ValType.I32, ValType.I32,
   ValType.I64, ValType.I32, ValType.I64, ValType.I32];
 
@@ -86,17 +87,17 @@ const FIXED: readonly ValType[] = [ValType.I32, ValType.I64, ValType.I32, ValTyp
  */
 export type Operand = number | string;
 
-/** The record fields operands are read from (interpreter.ts's F_RD...; 32-bit words). */
-const FIELD: Readonly<Record<string, number>> = { rd: 1, rs1: 2, rs2: 3, imm: 5 };
+/** The record fields operands are read from (32-bit words). */
+const FIELD: Readonly<Record<string, number>> = { rd: F_RD, rs1: F_RS1, rs2: F_RS2, imm: F_IMM };
 
 /** How the interpreter's function ends a block (its result's low 3 bits; the index is above them). */
 export const enum WasmExit {
   /** Off the block's end, every instruction retired. */
   End = 0,
-  /** Retired, to its pc plus its immediate (a taken branch, jal): InterpExit.Taken. */
-  Taken = 2,
-  /** Retired, the target already in the pc's slot (jalr): InterpExit.Dynamic. */
-  Dynamic = 4,
+  /** Retired, to its pc plus its immediate (a taken branch, jal), as the JavaScript loop's. */
+  Taken = InterpExit.Taken,
+  /** Retired, the target already in the pc's slot (jalr), as the JavaScript loop's. */
+  Dynamic = InterpExit.Dynamic,
   /** Before the instruction, unretired: the JavaScript interpreter runs the block on from it. */
   Stop = 7,
 }
