@@ -27,7 +27,7 @@ export function guestImage(): Uint8Array {
  */
 function scratchTiering(t: Tiering): Tiering {
   const low = (n: number): number => (n === Infinity ? n : Math.min(n, 200));
-  return { first: t.first, afterInterp: t.afterInterp, interpWork: low(t.interpWork), loopWork: low(t.loopWork), hotWork: low(t.hotWork), regions: t.regions, wasm: t.wasm, wasmInterpreter: t.wasmInterpreter };
+  return { ...t, interpWork: low(t.interpWork), loopWork: low(t.loopWork), hotWork: low(t.hotWork) };
 }
 
 /** A scratch machine with the guest booted: where its image starts, and the pc of its end (`done`). */
