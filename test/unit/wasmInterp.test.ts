@@ -69,6 +69,8 @@ function machine(code: number[], regs: bigint[], data: BigInt64Array, wasmInterp
   return m;
 }
 
+const blockAtBase = (m: Machine): Block | undefined => m.runners[0].blocks.find(0, Number(BASE & 0xffffffffn), 0, m.harts[0].priv);
+
 const dataOf = (m: Machine, words: number): bigint[] => [...new BigInt64Array(m.ram.r64.buffer, m.ram.r64.byteOffset + Number(DATA - BASE), words)];
 
 test('random straight-line blocks: the wasm interpreter, the JavaScript loop alone and one instruction at a time agree', { timeout: 120_000 }, () => {
@@ -86,20 +88,21 @@ test('random straight-line blocks: the wasm interpreter, the JavaScript loop alo
     assert.deepEqual(state(fast), state(one), `round ${round}: the wasm interpreter against stepping`);
     assert.deepEqual(state(js), state(one), `round ${round}: the JavaScript loop against stepping`);
     assert.equal(fast.harts[0].x[0], 0n);
-    const first = fast.runners[0].blocks.find(0, Number(BASE & 0xffffffffn), 0, fast.harts[0].priv);
+    const first = blockAtBase(fast);
     if (first && first.wasmAt >= 0) wasmRan++;
   }
   assert.equal(wasmRan, 60, 'every first block had its records in the arena');
 });
 
-/** A machine that has run `code` once as interpreted blocks, with the block at BASE. */
-function ranOnce(code: number[], budget = 10_000): { m: Machine; b: Block; call: (at: number) => number } {
+/** A machine that has run `code` once as interpreted blocks (`regs` set first), with the block at BASE. */
+function ranOnce(code: number[], budget = 10_000, regs: Record<number, bigint> = {}): { m: Machine; b: Block; call: (at: number) => number } {
   const m = new Machine({ memoryMiB: 16, tiering: interpreted(true) });
   m.bootBare(BASE);
   code.forEach((w, i) => { m.ram.ru32[i] = w; });
+  Object.assign(m.harts[0].x, regs);
   m.harts[0].pc = BigInt.asIntN(64, BASE);
   m.run(budget);
-  const b = m.runners[0].blocks.find(0, Number(BASE & 0xffffffffn), 0, m.harts[0].priv);
+  const b = blockAtBase(m);
   assert.ok(b && b.wasmAt >= 0, 'the block has its records in the arena');
   const wi = wasmInterpreterFor(m.harts[0], m.harts[0].priv);
   assert.ok(wi, 'the machine has a wasm interpreter');
@@ -143,12 +146,7 @@ test('one call: to the end, a taken branch, a jump through a register, and the s
   // A store into the page's code-free half goes through (the TLB then has the page for
   // stores); into the block's own code it stops, before the store.
   const store = [e('sw', { rs1: T1, rs2: T0, imm: 0 }), e('jal', { rd: 0, imm: 0 })];
-  const m = new Machine({ memoryMiB: 16, tiering: interpreted(true) });
-  m.bootBare(BASE);
-  store.forEach((w, i) => { m.ram.ru32[i] = w; });
-  Object.assign(m.harts[0].x, { [T0]: 0x12345678n, [T1]: BigInt.asIntN(64, BASE + 0x800n), [PC_SLOT]: BigInt.asIntN(64, BASE) });
-  m.run(20);
-  const b = m.runners[0].blocks.find(0, Number(BASE & 0xffffffffn), 0, m.harts[0].priv)!, wi = wasmInterpreterFor(m.harts[0], m.harts[0].priv)!;
+  const { m, b, call: wi } = ranOnce(store, 20, { [T0]: 0x12345678n, [T1]: BigInt.asIntN(64, BASE + 0x800n) });
   m.ram.ru32[0x200] = 0;
   assert.equal(wi(b.wasmAt), result(1, WasmExit.Taken), 'the store beside the code went through');
   assert.equal(m.ram.ru32[0x200], 0x12345678);
@@ -178,7 +176,7 @@ test('blocks whose records do not fit the arena run on the JavaScript loop alone
   while (pool.freeChunks > 0) held.push(pool.allocate(RECORD_CHUNK / 4));
   for (let i = 0; i < 8; i++) held.push(pool.allocate(RECORD_CHUNK / 4));
   m.run(100_000);
-  const b = m.runners[0].blocks.find(0, Number(BASE & 0xffffffffn), 0, m.harts[0].priv);
+  const b = blockAtBase(m);
   assert.ok(b, 'the block was made');
   assert.equal(b.wasmAt, -1, 'its records are not in the arena');
   assert.deepEqual([...m.harts[0].x.subarray(0, PC_SLOT + 1)], [...reference.harts[0].x.subarray(0, PC_SLOT + 1)]);
