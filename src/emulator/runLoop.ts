@@ -12,6 +12,7 @@ import { EXC_HAND_OFF, EXC_LEAVE, EXC_NONE, EXC_STOP, type Hart } from './cpu/ha
 import { CAUSE_INTERRUPT, enterTrap, pendingInterrupt } from './cpu/trap.js';
 import { compileBlock, interpreterFor, MAX_BLOCK, promote, type Block } from './jit/compiler.js';
 import { Tier } from './jit/tiers.js';
+import { interpretedWork, setLink } from './jit/records.js';
 import type { BlockCache } from './jit/blockCache.js';
 import type { HartRunner } from './hartRunner.js';
 import type { Machine, StopReason } from './machine.js';
@@ -267,7 +268,7 @@ export class RunLoop {
           // It goes on through the links into interpreted blocks by the rules below, counts
           // each block's work, and returns the block it ran last.
           b = (interpreters[b.priv] ??= interpreterFor(h, b.priv, m.tiering))(b);
-          if (b.work >= b.promoteAt) promote(h, b, m.tiering, blocks);
+          if (interpretedWork(b) >= b.promoteAt) promote(h, b, m.tiering, blocks);
         } else {
           // Cold until the block has done enough work to be worth its inline form.
           const before = h.instret;
@@ -403,6 +404,7 @@ export class RunLoop {
 function link(from: Block, to: Block, gen: number): void {
   if (from.next0 === to && from.gen0 === gen) return;
   if (from.next1 === to && from.gen1 === gen) return;
-  if (from.next0 === undefined || from.gen0 !== gen || from.next0.dropped) { from.next0 = to; from.gen0 = gen; }
-  else { from.next1 = to; from.gen1 = gen; }
+  // The records' header holds the same links, for the wasm interpreter (jit/records.ts).
+  if (from.next0 === undefined || from.gen0 !== gen || from.next0.dropped) { from.next0 = to; from.gen0 = gen; setLink(from, 0, to, gen); }
+  else { from.next1 = to; from.gen1 = gen; setLink(from, 1, to, gen); }
 }

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { CodeMap } from '../../src/emulator/jit/codeMap.js';
 import { BlockCache } from '../../src/emulator/jit/blockCache.js';
 import type { Block } from '../../src/emulator/jit/compiler.js';
+import { HEADER_WORDS } from '../../src/emulator/jit/records.js';
 
 /** A block as the cache sees it: its code's place in RAM and its pc (only these are read). */
 function block(ramOffset: number, bytes: number, page2 = -1, firstBytes = bytes): Block {
-  return { ramOffset, bytes, firstBytes, page2, codeBefore: 0, lo: 0x1000 + ramOffset, hi: 0, priv: 1, alias: undefined, dropped: false } as unknown as Block;
+  return { ramOffset, bytes, firstBytes, page2, codeBefore: 0, lo: 0x1000 + ramOffset, hi: 0, priv: 1, alias: undefined, dropped: false, words: new Int32Array(HEADER_WORDS), opsAt: HEADER_WORDS } as unknown as Block;
 }
 
 function setUp(): { code: CodeMap; cache: BlockCache; dropped: () => number } {

@@ -3,6 +3,7 @@
 // reservation, the FP registers and fcsr. These checks fail when a field is added to the hart or the CSR file and left
 // out of its save().
 import { test } from 'node:test';
+import { PC_SLOT } from '../../src/emulator/jit/codegen.js';
 import assert from 'node:assert/strict';
 import { Machine } from '../../src/emulator/machine.js';
 import { Hart } from '../../src/emulator/cpu/hart.js';
@@ -65,9 +66,9 @@ test('a machine restored to a snapshot taken before a watched store stops at the
   const first = m.run(100);
   assert.equal(first.kind, 'watchpoint');
   const snap = m.snapshot();
-  const after = m.run(100), regs = m.hart.x.slice(), count = m.instret;
+  const after = m.run(100), regs = m.hart.x.slice(0, PC_SLOT + 1), count = m.instret;
   m.restore(snap);
   assert.deepEqual(m.run(100), after);
-  assert.deepEqual(m.hart.x.slice(), regs);
+  assert.deepEqual(m.hart.x.slice(0, PC_SLOT + 1), regs);
   assert.equal(m.instret, count);
 });

@@ -11,7 +11,7 @@ import { Machine } from '../../src/emulator/machine.js';
 import { Tier, type Tiering } from '../../src/emulator/jit/tiers.js';
 import { wasmInterpreterFor } from '../../src/emulator/jit/wasm/interp.js';
 import { WasmExit } from '../../src/emulator/jit/wasm/wasmGen.js';
-import { PC_SLOT } from '../../src/emulator/jit/codegen.js';
+import { CHAIN_BUDGET, CHAIN_GEN, CHAIN_PATH, CHAIN_PRIOR, CHAIN_STEPS, PC_SLOT } from '../../src/emulator/jit/codegen.js';
 import { RECORD_CHUNK } from '../../src/emulator/jit/records.js';
 import type { Block } from '../../src/emulator/jit/compiler.js';
 import { encode as e } from '../isa/encode.js';
@@ -106,9 +106,11 @@ function ranOnce(code: number[], budget = 10_000, regs: Record<number, bigint> =
   assert.ok(b && b.wasmAt >= 0, 'the block has its records in the arena');
   const wi = wasmInterpreterFor(m.harts[0], m.harts[0].priv);
   assert.ok(wi, 'the machine has a wasm interpreter');
-  return { m, b, call: wi };
+  // One block per call: a budget of 0 follows no link.
+  return { m, b, call: (at) => { m.harts[0].i32[CHAIN_BUDGET] = 0; return wi(at); } };
 }
 
+/** A call's result: the instructions retired in the last block (at a stop, the index it stopped at) and how it left. */
 const result = (index: number, exit: WasmExit): number => (index << 3) | exit;
 
 test('one call: to the end, a taken branch, a jump through a register, and the stops before what it cannot run', () => {
@@ -117,17 +119,17 @@ test('one call: to the end, a taken branch, a jump through a register, and the s
   const straight = ranOnce([e('addi', { rd: T0, rs1: 0, imm: 7 }), e('addi', { rd: 0, rs1: T0, imm: 1 }), e('beq', { rs1: 0, rs2: 0, imm: 0 })]);
   straight.m.harts[0].x[T0] = 0n;
   const r = straight.call(straight.b.wasmAt);
-  assert.equal(r, result(2, WasmExit.Taken), 'two instructions, then the taken beq');
+  assert.equal(r, result(3, WasmExit.Taken), 'two instructions, then the taken beq');
   assert.equal(straight.m.harts[0].x[T0], 7n);
   assert.equal(straight.m.harts[0].x[0], 0n, 'x0 stays 0');
 
   const notTaken = ranOnce([e('addi', { rd: T0, rs1: 0, imm: 1 }), e('bne', { rs1: 0, rs2: 0, imm: 8 }), e('jal', { rd: 0, imm: 0 })]);
-  assert.equal(notTaken.call(notTaken.b.wasmAt), result(2, WasmExit.Taken), 'past the bne, to the taken jal');
+  assert.equal(notTaken.call(notTaken.b.wasmAt), result(3, WasmExit.Taken), 'past the bne, to the taken jal');
 
   const dynamic = ranOnce([e('auipc', { rd: T1, imm: 0 }), e('jalr', { rd: A0, rs1: T1, imm: 12 }), e('addi', { rd: 0, rs1: 0, imm: 0 }), e('jal', { rd: 0, imm: 0 })]);
   const h = dynamic.m.harts[0];
   h.x[A0] = 0n;
-  assert.equal(dynamic.call(dynamic.b.wasmAt), result(1, WasmExit.Dynamic));
+  assert.equal(dynamic.call(dynamic.b.wasmAt), result(2, WasmExit.Dynamic));
   assert.equal(BigInt.asUintN(64, h.x[PC_SLOT]), BASE + 12n, 'jalr wrote its target into the pc slot');
   assert.equal(BigInt.asUintN(64, h.x[A0]), BASE + 8n, 'and the return address into rd');
 
@@ -148,7 +150,7 @@ test('one call: to the end, a taken branch, a jump through a register, and the s
   const store = [e('sw', { rs1: T1, rs2: T0, imm: 0 }), e('jal', { rd: 0, imm: 0 })];
   const { m, b, call: wi } = ranOnce(store, 20, { [T0]: 0x12345678n, [T1]: BigInt.asIntN(64, BASE + 0x800n) });
   m.ram.ru32[0x200] = 0;
-  assert.equal(wi(b.wasmAt), result(1, WasmExit.Taken), 'the store beside the code went through');
+  assert.equal(wi(b.wasmAt), result(2, WasmExit.Taken), 'the store beside the code went through');
   assert.equal(m.ram.ru32[0x200], 0x12345678);
   m.harts[0].x[T1] = BigInt.asIntN(64, BASE + 4n);
   assert.equal(wi(b.wasmAt), result(0, WasmExit.Stop), 'stops before a store into translated code');
@@ -162,7 +164,7 @@ test('a load and a store through the TLB, then on the same page without it, in o
   const run = ranOnce(code, 20);
   const at = Number(DATA - BASE) / 8, r64 = run.m.ram.r64;
   r64[at] = 0x1111n; r64[at + 1] = -2n; r64[at + 2] = 0n; r64[at + 3] = 0n;
-  assert.equal(run.call(run.b.wasmAt), result(5, WasmExit.Taken), 'the TLB had the page from the first run');
+  assert.equal(run.call(run.b.wasmAt), result(6, WasmExit.Taken), 'the TLB had the page from the first run');
   assert.deepEqual([r64[at + 2], r64[at + 3]], [-2n, 0x1111n]);
 });
 
@@ -182,4 +184,32 @@ test('blocks whose records do not fit the arena run on the JavaScript loop alone
   assert.deepEqual([...m.harts[0].x.subarray(0, PC_SLOT + 1)], [...reference.harts[0].x.subarray(0, PC_SLOT + 1)]);
   assert.deepEqual(dataOf(m, 256), dataOf(reference, 256));
   assert.ok(held.length > 0);
+});
+
+test('one call goes on through the links: as far as the steps, the budget and the links allow', () => {
+  const T0 = 5, T1 = 6, T2 = 7;
+  // Two blocks that jump to each other until t0 reaches t2, then a spin.
+  const code = [e('addi', { rd: T0, rs1: T0, imm: 1 }), e('jal', { rd: 0, imm: 8 }), e('addi', { rd: 0, rs1: 0, imm: 0 }),
+    e('addi', { rd: T1, rs1: T1, imm: 1 }), e('bne', { rs1: T0, rs2: T2, imm: -16 }), e('jal', { rd: 0, imm: 0 })];
+  const { m, b } = ranOnce(code, 10_000, { [T0]: 0n, [T1]: 0n, [T2]: 50n });
+  const h = m.harts[0], wi = wasmInterpreterFor(h, h.priv)!;
+  assert.equal(h.x[T0], 50n, 'the loop ran to its end (and linked its blocks)');
+  const from = (budget: number): number => {
+    h.x[T0] = 0n; h.x[T1] = 0n; h.pc = BigInt.asIntN(64, BASE);
+    h.i32[CHAIN_BUDGET] = budget; h.i32[CHAIN_GEN] = h.translationGeneration;
+    return wi(b.wasmAt);
+  };
+  // 31 links followed, each the first of its block's; the 32nd block (the second) is the caller's.
+  assert.equal(from(1000), result(2, WasmExit.Taken));
+  assert.deepEqual([h.i32[CHAIN_STEPS], h.i32[CHAIN_PATH], h.i32[CHAIN_PRIOR]], [31, 0, 62]);
+  assert.deepEqual([h.x[T0], h.x[T1], BigInt.asUintN(64, h.pc)], [16n, 16n, BASE], 'sixteen rounds, back at the start');
+  // The budget: the blocks it goes on to must fit in 7 instructions, the first block's included.
+  assert.equal(from(7), result(2, WasmExit.Taken));
+  assert.deepEqual([h.i32[CHAIN_STEPS], h.i32[CHAIN_PRIOR], h.x[T0], h.x[T1]], [2, 4, 2n, 1n]);
+  assert.equal(BigInt.asUintN(64, h.pc), BASE + 12n, 'left the first block again, for the second');
+  // Another generation: no link holds.
+  h.x[T0] = 0n; h.pc = BigInt.asIntN(64, BASE);
+  h.i32[CHAIN_BUDGET] = 1000; h.i32[CHAIN_GEN] = h.translationGeneration + 1;
+  assert.equal(wi(b.wasmAt), result(2, WasmExit.Taken));
+  assert.deepEqual([h.i32[CHAIN_STEPS], h.x[T0]], [0, 1n]);
 });

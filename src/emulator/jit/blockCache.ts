@@ -9,6 +9,7 @@
 import type { Block } from './compiler.js';
 import type { CodeMap } from './codeMap.js';
 import { CODE_CHUNK_SHIFT } from './codegen.js';
+import { unchain } from './records.js';
 
 const FRONT = 16384;
 
@@ -111,6 +112,7 @@ export class BlockCache {
     }
     b.alias = undefined;
     b.dropped = true;
+    unchain(b);
     this.mark(b, -1);
     // The front table may still point at it, in the one entry its pc maps to.
     const i = (b.lo >>> 1) & (FRONT - 1);
@@ -153,7 +155,7 @@ export class BlockCache {
 
   /** Forget every block (CodeMap.clear, which calls this, zeroes the chunk counts). */
   clear(): void {
-    for (const b of this.all()) b.dropped = true;
+    for (const b of this.all()) { b.dropped = true; unchain(b); }
     this.frontLo.fill(-1);
     this.frontHi.fill(-1);
     this.invalidateFront();

@@ -39,7 +39,17 @@ export const DATA_SLOT = 34;
  * V8 only lowers to native 64-bit code when they pass through BigInt64Array elements (isa/rv64m.ts).
  */
 export const ALU_SLOT = 35;
-export const REG_SLOTS = 40;
+/**
+ * The wasm interpreter's chaining words (jit/wasm/interp.ts), as 32-bit words of the register
+ * file: what the caller gives it (how many instructions the blocks it goes on to may retire,
+ * the translation generation their links must be of) and what it hands back (the
+ * instructions the blocks before the last retired, which link it took at each step, and how
+ * many steps).
+ */
+export const CHAIN_SLOT = 40;
+export const CHAIN_BUDGET = 2 * CHAIN_SLOT, CHAIN_GEN = CHAIN_BUDGET + 1, CHAIN_PRIOR = CHAIN_BUDGET + 2, CHAIN_PATH = CHAIN_BUDGET + 3,
+  CHAIN_STEPS = CHAIN_BUDGET + 4;
+export const REG_SLOTS = 44;
 export const TLB_SIZE = 256;
 /** log2 of the granule in which RAM is marked as holding translated code. */
 export const CODE_CHUNK_SHIFT = 6;

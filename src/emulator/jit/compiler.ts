@@ -11,6 +11,7 @@ import { waitLoopStart } from './waitLoop.js';
 import { RAM_BASE } from '../memory/ram.js';
 import { decodeForInterpreter, interpreterFactory } from './interpreter.js';
 import { Tier, TIERING, type Tiering } from './tiers.js';
+import { interpretedWork, setInterpreted, unchain } from './records.js';
 import { emitRegion } from './region.js';
 import { emitWasmRegion } from './wasm/region.js';
 import { wasmInterpreterFor } from './wasm/interp.js';
@@ -21,7 +22,10 @@ export interface Block {
   /** Runs it in its current form: interpreted, then translated (tiers.ts). */
   fn: () => void;
   tier: Tier;
-  /** Instructions it has retired in its current form, and how many it retires before the next. */
+  /**
+   * Instructions it has retired in its current form (translated: the interpreters count an
+   * interpreted block's in its records' header, workOf), and how many it retires before the next.
+   */
   work: number;
   promoteAt: number;
   /** Its instructions as the interpreter reads them, in a chunk shared with other blocks (interpreter.ts). */
@@ -90,6 +94,9 @@ export interface Block {
   gen1: number;
   dropped: boolean;
 }
+
+/** Instructions the block has retired in its current form. */
+export const workOf = (b: Block): number => (b.tier === Tier.Interpreted ? interpretedWork(b) : b.work);
 
 /** The largest Smi V8 keeps unboxed (31 bits): promoteAt of a block that moves on no more. */
 const NEVER_PROMOTED = 2 ** 30 - 1;
@@ -316,7 +323,9 @@ function enter(h: Hart, b: Block, tier: Tier, tiering: Tiering, host?: RegionHos
     const interpret = interpreterFor(h, b.priv, tiering);
     b.fn = () => { interpret(b); };
     b.promoteAt = b.loops ? tiering.loopWork : tiering.interpWork;
+    setInterpreted(b, b.priv, b.promoteAt);
   } else {
+    unchain(b);
     // Hot code: the block and those it goes on to, as one function, where that can be made.
     // WebAssembly where it can be made, else JavaScript.
     const regions = tier === Tier.Inline && tiering.regions !== false ? host : undefined;

@@ -14,12 +14,13 @@
 // other blocks (`Decoding`). See docs/performance.md for the candidates measured.
 import { INSTRUCTIONS } from '../isa/table.js';
 import type { Decoded, InsnDef } from '../isa/types.js';
-import { Gen, InterpExit } from './codegen.js';
+import { CHAIN_BUDGET, CHAIN_GEN, CHAIN_PATH, CHAIN_PRIOR, CHAIN_STEPS, Gen, InterpExit } from './codegen.js';
 import type { Block } from './compiler.js';
 import { EXC_HAND_OFF } from '../cpu/exits.js';
 import { Tier } from './tiers.js';
-import { F_CSR, F_IMM, F_KIND, F_RAW, F_RD, F_RM, F_RS1, F_RS2, F_RS3, F_WAIT, OPS_WIDTH, RECORD_HEADER, type RecordPool } from './records.js';
+import { F_CSR, F_IMM, F_KIND, F_RAW, F_RD, F_RM, F_RS1, F_RS2, F_RS3, F_WAIT, H_COUNT, H_WORK, HEADER_WORDS, OPS_WIDTH, RECORD_HEADER, type RecordPool } from './records.js';
 import { WasmExit } from './wasm/wasmGen.js';
+import { CHAIN_LIMIT } from './wasm/interp.js';
 
 /** Each kind's number in `ops`: its index in the table; one past them, an illegal instruction. */
 const KIND = new Map<InsnDef, number>(INSTRUCTIONS.map((d, i) => [d, i]));
@@ -45,8 +46,8 @@ export interface Decoding {
   immsAt: number;
   /**
    * Where the records start in the arena's memory, for the wasm interpreter, or -1 when the
-   * chunk is not the arena's. The record count is the 32-bit word 8 bytes before, and the pcs
-   * follow the records (OPS_WIDTH * 4 bytes each: an even number of words).
+   * chunk is not the arena's. The header (records.ts) is before them, and the pcs follow them
+   * (OPS_WIDTH * 4 bytes each: an even number of words).
    */
   wasmAt: number;
 }
@@ -64,7 +65,9 @@ export function decodeForInterpreter(pool: RecordPool, decoded: readonly Decoded
   const bytes = RECORD_HEADER + opsWords * 4 + (2 * count + 1) * 8;
   const [c, byteAt] = pool.allocate(bytes);
   const ops = c.words, base = (byteAt + RECORD_HEADER) / 4;
-  ops[base - RECORD_HEADER / 4] = count;
+  // A chunk of the arena is reused, not zeroed: no links, no work, not yet interpreted.
+  ops.fill(0, base - HEADER_WORDS, base);
+  ops[base - HEADER_WORDS + H_COUNT] = count;
   const pcWord = base + opsWords, immWord = pcWord + 2 * (count + 1);
   let delta = 0;
   const setPc = (i: number): void => {
@@ -183,36 +186,52 @@ const H = [${handlers.map((h) => h.slice('function '.length, h.indexOf('('))).jo
 return function interpret(b) {
   for (;;) {
   ops = b.words; wide = b.wide; pb = b.pcsAt; ib = b.immsAt;
-  const count = b.len, at = h.instret;
-  let n = 0, i = 0, o = b.opsAt, ex = ${InterpExit.End};
-  // As far as the wasm interpreter goes (jit/wasm/interp.ts), then on from where it stopped.
+  let count = b.len, at = h.instret, n = 0, i = 0, o = b.opsAt, ex = ${InterpExit.End};
+  // As far as the wasm interpreter goes (jit/wasm/interp.ts), through the links it may take
+  // (the rules below, given as a budget and a generation), then on from where it stopped.
   if (wi !== undefined && b.wasmAt >= 0) {
-    const r = wi(b.wasmAt);
-    n = i = r >>> 3;
-    o += i * ${OPS_WIDTH};
-    ex = r & 7;
-    if (ex === ${WasmExit.Stop}) ex = ${InterpExit.End};
-  }
-  if (ex === ${InterpExit.End}) run: for (; i < count; i++, o += ${OPS_WIDTH}) {
-    switch (ops[o]) {
-${inlined.join('\n')}
-    default: if (!H[ops[o]](i, o, n)) { b.work += h.instret - at; return b; }
+    i32[${CHAIN_BUDGET}] = h.waiting || h.csr.triggers.execArmed ? 0 : Math.min(h.loopLimit - h.instret, ${CHAIN_LIMIT});
+    i32[${CHAIN_GEN}] = h.translationGeneration;
+    const r = wi(b.wasmAt), steps = i32[${CHAIN_STEPS}];
+    if (steps !== 0) {
+      for (let path = i32[${CHAIN_PATH}], k = 0; k < steps; k++, path >>>= 1) b = (path & 1) === 0 ? b.next0 : b.next1;
+      h.instret += i32[${CHAIN_PRIOR}];
+      ops = b.words; wide = b.wide; pb = b.pcsAt; ib = b.immsAt;
+      count = b.len; at = h.instret; o = b.opsAt;
     }
-    x[0] = 0n;
-    n++;
+    n = i = r >>> 3;
+    ex = r & 7;
+    if (ex === ${WasmExit.Stop}) { ex = ${InterpExit.End}; o += i * ${OPS_WIDTH}; }
+    else {
+      // It left the block itself, the pc in its slot: i instructions retired, the last (for a
+      // taken branch or jal) at i - 1.
+      h.instret += n;
+      if (ex === ${InterpExit.Taken} && ops[o + (i - 1) * ${OPS_WIDTH} + ${F_WAIT}] !== 0) h.exc = ${EXC_HAND_OFF};
+      ex = -1;
+    }
   }
-  // The one epilogue of the switch's exits (Gen.interpLoop), fed by the first block's end.
-  if (ex > ${InterpExit.Fault}) { n++; i++; }
-  h.instret += n;
-  if (ex === ${InterpExit.Taken}) {
-    x[32] = wide[pb + i - 1] + wide[ib + i - 1];
-    if (ops[o + ${F_WAIT}] !== 0) h.exc = ${EXC_HAND_OFF};
-  } else if (ex !== ${InterpExit.Dynamic}) x[32] = wide[pb + i];
-  x[0] = 0n;
+  if (ex >= 0) {
+    if (ex === ${InterpExit.End}) run: for (; i < count; i++, o += ${OPS_WIDTH}) {
+      switch (ops[o]) {
+${inlined.join('\n')}
+      default: if (!H[ops[o]](i, o, n)) { ops[b.opsAt - ${HEADER_WORDS - H_WORK}] += h.instret - at; return b; }
+      }
+      x[0] = 0n;
+      n++;
+    }
+    // The one epilogue of the switch's exits (Gen.interpLoop), fed by the first block's end.
+    if (ex > ${InterpExit.Fault}) { n++; i++; }
+    h.instret += n;
+    if (ex === ${InterpExit.Taken}) {
+      x[32] = wide[pb + i - 1] + wide[ib + i - 1];
+      if (ops[o + ${F_WAIT}] !== 0) h.exc = ${EXC_HAND_OFF};
+    } else if (ex !== ${InterpExit.Dynamic}) x[32] = wide[pb + i];
+    x[0] = 0n;
+  }
   // On into the block the dispatcher's chain would run next (runLoop.ts), under its rules, while
   // that block is interpreted too and this one has not done the work that promotes it.
-  b.work += n;
-  if (h.exc !== 0 || b.work >= b.promoteAt) return b;
+  const work = ops[b.opsAt - ${HEADER_WORDS - H_WORK}] += n;
+  if (h.exc !== 0 || work >= b.promoteAt) return b;
   const lo = u[64], hi = u[65], gen = h.translationGeneration;
   let nb = b.next0;
   if (nb === undefined || nb.lo !== lo || nb.hi !== hi || b.gen0 !== gen) {

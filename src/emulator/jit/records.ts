@@ -16,8 +16,50 @@ export const OPS_WIDTH = 10;
 export const F_KIND = 0, F_RD = 1, F_RS1 = 2, F_RS2 = 3, F_RS3 = 4, F_IMM = 5, F_CSR = 6, F_RM = 7, F_RAW = 8;
 /** Non-zero when the instruction's taken exit closes a wait loop, on a hart that hands over (Gen.waitField). */
 export const F_WAIT = 9;
-/** Bytes before a block's records: their count, then padding that keeps the pcs' BigInts 8-aligned. */
-export const RECORD_HEADER = 8;
+/**
+ * Bytes before a block's records, 32-bit words (H_*) that both interpreters read and the wasm
+ * one follows from block to block with (jit/wasm/interp.ts): the record count; the
+ * privilege plus one while the block is interpreted and in its cache (0: no link may lead
+ * into it); the work it has done and the work that promotes it (tiers.ts); then its two
+ * links, as runLoop.ts's next0 and next1, each the records' address of the block it leads to
+ * (0 for none, or one outside the arena), the generation it holds in, and that block's pc
+ * (lo, hi). A multiple of 8, so the pcs' BigInts after the records stay 8-aligned.
+ */
+export const RECORD_HEADER = 48;
+export const HEADER_WORDS = RECORD_HEADER / 4;
+export const H_COUNT = 0, H_CHAIN = 1, H_WORK = 2, H_PROMOTE = 3, H_LINK = 4;
+/** Words per link in the header: records' address, generation, pc's low and high halves. */
+export const LINK_WORDS = 4;
+/** H_PROMOTE of a block that never moves on (promoteAt Infinity), the largest i32. */
+const NEVER = 0x7fffffff;
+
+/** What the header helpers need of a block: where its records are. */
+export interface Records { readonly words: Int32Array; readonly opsAt: number; readonly wasmAt: number }
+
+/** The word index of a block's header field. */
+export const header = (b: Records, field: number): number => b.opsAt - HEADER_WORDS + field;
+
+/** The block runs interpreted at priv from now on, with no work done, promoted after promoteAt; or (priv -1) it does not. */
+export function setInterpreted(b: Records, priv: number, promoteAt: number): void {
+  b.words[header(b, H_CHAIN)] = priv + 1;
+  b.words[header(b, H_WORK)] = 0;
+  b.words[header(b, H_PROMOTE)] = Math.min(promoteAt, NEVER);
+}
+
+/** No link leads into the block any more (it left its cache, or is no longer interpreted). */
+export function unchain(b: Records): void { b.words[header(b, H_CHAIN)] = 0; }
+
+/** The work an interpreted block has done (both interpreters count it in the header). */
+export const interpretedWork = (b: Records): number => b.words[header(b, H_WORK)];
+
+/** Link k of `from` now leads to `to` (at pc lo, hi) in generation gen (runLoop.ts's link). */
+export function setLink(from: Records, k: 0 | 1, to: Records & { readonly lo: number; readonly hi: number }, gen: number): void {
+  const w = from.words, at = header(from, H_LINK + LINK_WORDS * k);
+  w[at] = to.wasmAt > 0 ? to.wasmAt : 0;
+  w[at + 1] = gen;
+  w[at + 2] = to.lo;
+  w[at + 3] = to.hi;
+}
 
 /** Bytes per chunk; a block's records take less than a quarter of one (MAX_BLOCK instructions). */
 export const RECORD_CHUNK = 256 * 1024;

@@ -16,7 +16,7 @@
 import type { Hart } from '../cpu/hart.js';
 import type { Decoded } from '../isa/types.js';
 import { Gen, type RegionPlan } from './codegen.js';
-import { bind, blockPc, CodeReader, decodeBlock, emitCode, MAX_BLOCK, PARAMS, type Block, type BlockCode, type RegionHost } from './compiler.js';
+import { bind, blockPc, CodeReader, decodeBlock, emitCode, MAX_BLOCK, PARAMS, type Block, type BlockCode, type RegionHost, workOf } from './compiler.js';
 import { Tier } from './tiers.js';
 
 /** The most blocks, and instructions, one region holds: V8 takes longer over bigger functions. */
@@ -66,7 +66,7 @@ function hot(host: RegionHost, page: number, pc: bigint, priv: number): boolean 
   const lo = Number(BigInt.asUintN(32, pc)), hi = Number(BigInt.asUintN(64, pc) >> 32n);
   const o = host.find(page * 4096 + Number(BigInt.asUintN(12, pc)), lo, hi, priv);
   // An inline block got hot (its work is no longer counted); the others count theirs.
-  return o !== undefined && (o.tier === Tier.Inline || o.work >= REGION_RUNS * o.len);
+  return o !== undefined && (o.tier === Tier.Inline || workOf(o) >= REGION_RUNS * o.len);
 }
 
 /** The blocks a region is made of, chosen once for both of its forms (JavaScript, jit/wasm/region.ts). */

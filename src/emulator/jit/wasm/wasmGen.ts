@@ -102,8 +102,11 @@ export const enum WasmExit {
   Stop = 7,
 }
 
-/** What the interpreter's emitters need beyond a region's: where a block's pcs are (a local). */
-export interface WasmInterp { readonly pcs: number; readonly temp: number }
+/**
+ * What the interpreter's emitters need beyond a region's: locals for where the block's pcs
+ * are and for how it ends (a WasmExit), and the depth of the block its exits go to.
+ */
+export interface WasmInterp { readonly pcs: number; readonly temp: number; readonly exit: number; readonly endedLevel: number }
 
 /** log2 of an access width. */
 const LOG2 = { 1: 0, 2: 1, 4: 2, 8: 3 } as const;
@@ -405,11 +408,19 @@ export class WasmGen {
     this.br(r.exitLevel);
   }
 
-  /** Leave the interpreter's function after the current instruction, the way `exit` names. */
-  private leave(exit: WasmExit): void {
-    this.code.get(L.Retired).i32(3).op(Op.i32_shl);
-    if (exit !== 0) this.code.i32(exit).op(Op.i32_or);
-    this.code.op(Op.return);
+  /**
+   * Leave the interpreter's block after the current instruction, retired, the way `exit`
+   * names, with the pc it goes to in PcOut (a taken branch's or jal's worked out here).
+   */
+  private leave(exit: WasmExit.Taken | WasmExit.Dynamic): void {
+    const c = this.code, ip = this.interp!;
+    if (exit === WasmExit.Taken) {
+      this.pcAt(0);
+      c.get(L.Budget).mem(Op.i32_load, 2, 4 * F_IMM).op(Op.i64_extend_i32_s).op(Op.i64_add).set(L.PcOut);
+    }
+    c.get(L.Retired).i32(1).op(Op.i32_add).set(L.Retired);
+    c.i32(exit).set(ip.exit);
+    this.br(ip.endedLevel);
   }
 
   /** To pc + `offset` (a branch's or jal's immediate). */
@@ -434,10 +445,7 @@ export class WasmGen {
   jumpReg(rd: Operand, rs1: Operand, imm: Operand): void {
     this.reg(rs1).imm(imm).code.op(Op.i64_add).i64(-2n).op(Op.i64_and).set(L.PcOut);
     if (rd !== 0) { this.pcAt(1); this.set(rd); }
-    if (this.interp) {
-      this.code.i32(0).get(L.PcOut).mem(Op.i64_store, 3, this.r.layout.regs + 8 * PC_SLOT);
-      this.leave(WasmExit.Dynamic);
-    } else this.jumpDynamic();
+    if (this.interp) this.leave(WasmExit.Dynamic); else this.jumpDynamic();
   }
 
   /**
