@@ -39,7 +39,7 @@ export interface Records { readonly words: Int32Array; readonly opsAt: number; r
 /** The word index of a block's header field. */
 export const header = (b: Records, field: number): number => b.opsAt - HEADER_WORDS + field;
 
-/** The block runs interpreted at priv from now on, with no work done, promoted after promoteAt; or (priv -1) it does not. */
+/** The block runs interpreted at priv from now on, with no work done, promoted after promoteAt (unchain undoes it). */
 export function setInterpreted(b: Records, priv: number, promoteAt: number): void {
   b.words[header(b, H_CHAIN)] = priv + 1;
   b.words[header(b, H_WORK)] = 0;

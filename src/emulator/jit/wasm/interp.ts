@@ -89,7 +89,7 @@ export function emitInterpreter(layout: WasmLayout, priv: number): Uint8Array {
   c.block(Op.block); // $stop, depth 4
   // Off the end: the pc after the block.
   c.get(L.Retired).get(L.At).op(Op.i32_ge_u).block(Op.if);
-  c.get(interp.pcs).get(L.Retired).i32(3).op(Op.i32_shl).op(Op.i32_add).mem(Op.i64_load, 3, 0).set(L.PcOut);
+  w.pcAt(0); c.set(L.PcOut);
   c.i32(WasmExit.End).set(interp.exit).br(Op.br, 3);
   c.end();
   for (let j = 0; j < k; j++) c.block(Op.block);

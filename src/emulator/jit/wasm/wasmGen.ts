@@ -209,7 +209,7 @@ export class WasmGen {
   }
 
   /** The pc of the instruction `k` records on from the current one (interpreter: from the block's pcs). */
-  private pcAt(k: 0 | 1): void {
+  pcAt(k: 0 | 1): void {
     if (!this.interp) { this.imm(k === 0 ? this.pc : BigInt.asIntN(64, this.pc + BigInt(this.len))); return; }
     this.code.get(this.interp.pcs).get(L.Retired).i32(3).op(Op.i32_shl).op(Op.i32_add).mem(Op.i64_load, 3, 8 * k);
   }
