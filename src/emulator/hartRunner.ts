@@ -39,7 +39,7 @@ export class HartRunner {
   traps = 0;
 
   constructor(readonly hart: Hart, code: CodeMap) {
-    this.blocks = new BlockCache(code);
+    this.blocks = new BlockCache(code, hart.front);
     this.singles = new BlockCache(code);
   }
 

@@ -308,7 +308,10 @@ export class RunLoop {
       if (b === undefined) return undefined;
       cache.put(b);
     }
-    cache.setFront(b, h.translationGeneration);
+    // No chain may go into a block at a breakpoint, which the dispatcher alone stops at (the
+    // wasm interpreter goes on through the front table as through links).
+    const bps = this.m.breakpoints;
+    cache.setFront(b, h.translationGeneration, bps.size === 0 || !bps.hasLow(lo) || !bps.has(h.pc));
     return b;
   }
 

@@ -11,8 +11,9 @@ import { Machine } from '../../src/emulator/machine.js';
 import { Tier, type Tiering } from '../../src/emulator/jit/tiers.js';
 import { wasmInterpreterFor } from '../../src/emulator/jit/wasm/interp.js';
 import { WasmExit } from '../../src/emulator/jit/wasm/wasmGen.js';
-import { CHAIN_BUDGET, CHAIN_GEN, CHAIN_PATH, CHAIN_PRIOR, CHAIN_STEPS, PC_SLOT } from '../../src/emulator/jit/codegen.js';
-import { RECORD_CHUNK } from '../../src/emulator/jit/records.js';
+import { CHAIN_BUDGET, CHAIN_FRONT, CHAIN_GEN, CHAIN_PATH, CHAIN_PRIOR, CHAIN_STEPS, PC_SLOT } from '../../src/emulator/jit/codegen.js';
+import { H_LINK, header, LINK_WORDS, RECORD_CHUNK } from '../../src/emulator/jit/records.js';
+import { frontIndex } from '../../src/emulator/jit/frontTable.js';
 import type { Block } from '../../src/emulator/jit/compiler.js';
 import { encode as e } from '../isa/encode.js';
 
@@ -94,9 +95,13 @@ test('random straight-line blocks: the wasm interpreter, the JavaScript loop alo
   assert.equal(wasmRan, 60, 'every first block had its records in the arena');
 });
 
-/** A machine that has run `code` once as interpreted blocks (`regs` set first), with the block at BASE. */
-function ranOnce(code: number[], budget = 10_000, regs: Record<number, bigint> = {}): { m: Machine; b: Block; call: (at: number) => number } {
-  const m = new Machine({ memoryMiB: 16, tiering: interpreted(true) });
+/**
+ * A machine that has run `code` once as interpreted blocks (`regs` set first), with the block
+ * at BASE; `wasmFirst` false runs it on the JavaScript loop alone, whose chain ends at every
+ * block with no link yet, so that the dispatcher links each block to the next.
+ */
+function ranOnce(code: number[], budget = 10_000, regs: Record<number, bigint> = {}, wasmFirst = true): { m: Machine; b: Block; call: (at: number) => number } {
+  const m = new Machine({ memoryMiB: 16, tiering: interpreted(wasmFirst) });
   m.bootBare(BASE);
   code.forEach((w, i) => { m.ram.ru32[i] = w; });
   Object.assign(m.harts[0].x, regs);
@@ -191,7 +196,7 @@ test('one call goes on through the links: as far as the steps, the budget and th
   // Two blocks that jump to each other until t0 reaches t2, then a spin.
   const code = [e('addi', { rd: T0, rs1: T0, imm: 1 }), e('jal', { rd: 0, imm: 8 }), e('addi', { rd: 0, rs1: 0, imm: 0 }),
     e('addi', { rd: T1, rs1: T1, imm: 1 }), e('bne', { rs1: T0, rs2: T2, imm: -16 }), e('jal', { rd: 0, imm: 0 })];
-  const { m, b } = ranOnce(code, 10_000, { [T0]: 0n, [T1]: 0n, [T2]: 50n });
+  const { m, b } = ranOnce(code, 10_000, { [T0]: 0n, [T1]: 0n, [T2]: 50n }, false);
   const h = m.harts[0], wi = wasmInterpreterFor(h, h.priv)!;
   assert.equal(h.x[T0], 50n, 'the loop ran to its end (and linked its blocks)');
   const from = (budget: number): number => {
@@ -211,5 +216,36 @@ test('one call goes on through the links: as far as the steps, the budget and th
   h.x[T0] = 0n; h.pc = BigInt.asIntN(64, BASE);
   h.i32[CHAIN_BUDGET] = 1000; h.i32[CHAIN_GEN] = h.translationGeneration + 1;
   assert.equal(wi(b.wasmAt), result(2, WasmExit.Taken));
-  assert.deepEqual([h.i32[CHAIN_STEPS], h.x[T0]], [0, 1n]);
+  assert.deepEqual([h.i32[CHAIN_STEPS], h.i32[CHAIN_FRONT], h.x[T0]], [0, 0, 1n], 'nor does the front table');
+  // Without the second block's links, its jump back goes through the front table's entry for
+  // the first: the caller finds that block by the entry, and no link taken after it.
+  const second = m.runners[0].blocks.find(12, Number(BASE & 0xffffffffn) + 12, 0, h.priv)!;
+  second.words[header(second, H_LINK)] = 0;
+  second.words[header(second, H_LINK + LINK_WORDS)] = 0;
+  assert.equal(from(7), result(2, WasmExit.Taken));
+  const entry = frontIndex(Number(BASE & 0xffffffffn));
+  assert.deepEqual([h.i32[CHAIN_FRONT], h.i32[CHAIN_STEPS], h.i32[CHAIN_PRIOR], h.x[T0], h.x[T1]], [entry + 1, 0, 4, 2n, 1n]);
+  assert.equal(h.front.blocks[entry], b);
+  // With no entry for it either, the chain ends in the second block.
+  h.front.drop(b);
+  assert.equal(from(1000), result(2, WasmExit.Taken));
+  assert.deepEqual([h.i32[CHAIN_FRONT], h.i32[CHAIN_STEPS], h.i32[CHAIN_PRIOR], h.x[T0], h.x[T1]], [0, 1, 2, 1n, 1n]);
+});
+
+test('a breakpoint stops each round where the chain would go through the front table to it', () => {
+  const T0 = 5, T1 = 6, T2 = 7;
+  // The same two blocks; the breakpoint at the second.
+  const code = [e('addi', { rd: T0, rs1: T0, imm: 1 }), e('jal', { rd: 0, imm: 8 }), e('addi', { rd: 0, rs1: 0, imm: 0 }),
+    e('addi', { rd: T1, rs1: T1, imm: 1 }), e('bne', { rs1: T0, rs2: T2, imm: -16 }), e('jal', { rd: 0, imm: 0 })];
+  const { m } = ranOnce(code, 60, { [T0]: 0n, [T1]: 0n, [T2]: 50n });
+  const h = m.harts[0];
+  m.setBreakpoints([BASE + 12n]);
+  const rounds: bigint[] = [];
+  for (let i = 0; i < 5; i++) {
+    assert.equal(m.run(10_000).kind, 'breakpoint', `round ${i}`);
+    assert.equal(BigInt.asUintN(64, h.pc), BASE + 12n);
+    rounds.push(h.x[T0]);
+  }
+  assert.deepEqual(rounds.map((t) => t - rounds[0]), [0n, 1n, 2n, 3n, 4n], 'one round per stop');
+  assert.ok(rounds[4] < 50n);
 });

@@ -9,7 +9,9 @@ import { EXC_HAND_OFF, EXC_LEAVE, EXC_NONE, EXC_STOP, EXC_TRAP } from './exits.j
 import { mret, sfenceVma, sret, wfi } from './privileged.js';
 import { enterTrap } from './trap.js';
 import { Tlb, TLB_BYTES, TLB_SIZE, vaddrOf } from './tlb.js';
-import { HART_SLOT_BYTES, ownSlot, REGS_BYTES, type Slot } from '../memory/arena.js';
+import { FRONT_AT, HART_SLOT_BYTES, ownSlot, REGS_BYTES, type Slot } from '../memory/arena.js';
+import { FrontTable } from '../jit/frontTable.js';
+import type { Block } from '../jit/compiler.js';
 import { OWN_RECORDS, type RecordPool } from '../jit/records.js';
 import type { AmoOp } from '../isa/rv64a.js';
 import type { CsrKind } from '../isa/system.js';
@@ -59,6 +61,8 @@ export class Hart {
   readonly tlbs: readonly Tlb[];
   /** Where the registers and TLBs live: the machine's arena (memory/arena.ts) or a buffer of the hart's own. */
   readonly slot: Slot;
+  /** The front table of the hart's block cache, in its slot, where the wasm interpreter reads it (jit/frontTable.ts). */
+  readonly front: FrontTable<Block>;
   /**
    * Bumped whenever a virtual address may now translate differently for fetching (satp,
    * sfence.vma, PMP): translated blocks found by virtual pc are then checked against their
@@ -127,6 +131,7 @@ export class Hart {
     this.i32 = new Int32Array(slot.buffer, slot.offset, 2 * REG_SLOTS);
     this.fpu = new Fpu(this.u, this.i32);
     this.tlbs = [0, 1, 2, 3].map((k) => new Tlb(slot.buffer, slot.offset + REGS_BYTES + k * TLB_BYTES));
+    this.front = new FrontTable(slot.buffer, slot.offset + FRONT_AT);
     this.csr = new CsrFile(this);
   }
 

@@ -10,14 +10,9 @@ import type { Block } from './compiler.js';
 import type { CodeMap } from './codeMap.js';
 import { CODE_CHUNK_SHIFT } from './codegen.js';
 import { unchain } from './records.js';
-
-const FRONT = 16384;
+import { frontIndex, FrontTable } from './frontTable.js';
 
 export class BlockCache {
-  private readonly frontLo = new Float64Array(FRONT).fill(-1);
-  private readonly frontHi = new Float64Array(FRONT).fill(-1);
-  private readonly frontGen = new Int32Array(FRONT).fill(-1);
-  private readonly frontBlock: (Block | undefined)[] = new Array(FRONT).fill(undefined);
   /** Blocks by the RAM offset of their first byte; blocks sharing it are chained (`alias`). */
   private readonly byStart = new Map<number, Block>();
   /**
@@ -29,26 +24,22 @@ export class BlockCache {
   /** How many blocks were translated (for the statistics). */
   compiled = 0;
 
-  constructor(private readonly code: CodeMap) {
+  /** `table`: the front table, the hart's (Hart.front) for the cache the wasm interpreter chains through. */
+  constructor(private readonly code: CodeMap, private readonly table = new FrontTable<Block>()) {
     code.register(this);
   }
 
   /** The block the front table holds for this pc, valid in generation `gen`, or undefined. */
-  front(lo: number, hi: number, gen: number): Block | undefined {
-    const i = (lo >>> 1) & (FRONT - 1);
-    return this.frontLo[i] === lo && this.frontHi[i] === hi && this.frontGen[i] === gen ? this.frontBlock[i] : undefined;
-  }
+  front(lo: number, hi: number, gen: number): Block | undefined { return this.table.get(lo, hi, gen); }
 
-  setFront(b: Block, gen: number): void {
-    const i = (b.lo >>> 1) & (FRONT - 1);
-    this.frontLo[i] = b.lo; this.frontHi[i] = b.hi; this.frontGen[i] = gen; this.frontBlock[i] = b;
-  }
+  /** `chainable` false: the wasm interpreter must not go into it through the table (a breakpoint at its pc). */
+  setFront(b: Block, gen: number, chainable = true): void { this.table.set(b, gen, chainable); }
 
   /** The block translated for this virtual pc and privilege from code at this RAM offset. */
   find(ramOffset: number, lo: number, hi: number, priv: number): Block | undefined {
     // After a satp write or a fence most lookups find the block the front table already holds
     // (every block in it is live: a dropped block leaves it), so check that one before the map.
-    const f = this.frontBlock[(lo >>> 1) & (FRONT - 1)];
+    const f = this.table.blocks[frontIndex(lo)];
     if (f !== undefined && f.ramOffset === ramOffset && f.lo === lo && f.hi === hi && f.priv === priv) return f;
     for (let b = this.byStart.get(ramOffset); b; b = b.alias) if (b.lo === lo && b.hi === hi && b.priv === priv) return b;
     return undefined;
@@ -115,11 +106,8 @@ export class BlockCache {
     unchain(b);
     this.mark(b, -1);
     // The front table may still point at it, in the one entry its pc maps to.
-    const i = (b.lo >>> 1) & (FRONT - 1);
-    if (this.frontBlock[i] === b) { this.frontGen[i] = -1; this.frontBlock[i] = undefined; }
+    this.table.drop(b);
   }
-
-  private invalidateFront(): void { this.frontGen.fill(-1); }
 
   /** Drop the blocks whose code overlaps [ramOffset, ramOffset + len); whether there were any. */
   dropOverlapping(ramOffset: number, len: number): boolean {
@@ -156,10 +144,7 @@ export class BlockCache {
   /** Forget every block (CodeMap.clear, which calls this, zeroes the chunk counts). */
   clear(): void {
     for (const b of this.all()) { b.dropped = true; unchain(b); }
-    this.frontLo.fill(-1);
-    this.frontHi.fill(-1);
-    this.invalidateFront();
-    this.frontBlock.fill(undefined);
+    this.table.clear();
     this.byStart.clear();
     this.byGranule.clear();
   }

@@ -43,12 +43,13 @@ export const ALU_SLOT = 35;
  * The wasm interpreter's chaining words (jit/wasm/interp.ts), as 32-bit words of the register
  * file: what the caller gives it (how many instructions the blocks it goes on to may retire,
  * the translation generation their links must be of) and what it hands back (the
- * instructions the blocks before the last retired, which link it took at each step, and how
- * many steps).
+ * instructions the blocks before the last retired; the front table entry, plus one, of the
+ * block it last went into through the table, or 0; which link it took at each step after
+ * that block, and how many such steps).
  */
 export const CHAIN_SLOT = 40;
 export const CHAIN_BUDGET = 2 * CHAIN_SLOT, CHAIN_GEN = CHAIN_BUDGET + 1, CHAIN_PRIOR = CHAIN_BUDGET + 2, CHAIN_PATH = CHAIN_BUDGET + 3,
-  CHAIN_STEPS = CHAIN_BUDGET + 4;
+  CHAIN_STEPS = CHAIN_BUDGET + 4, CHAIN_FRONT = CHAIN_BUDGET + 5;
 export const REG_SLOTS = 44;
 export const TLB_SIZE = 256;
 /** log2 of the granule in which RAM is marked as holding translated code. */

@@ -124,7 +124,7 @@ export function interpreterFor(h: Hart, priv: number, tiering: Tiering): (b: Blo
   const made = all.fns[priv];
   if (made) return made;
   const wi = tiering.wasmInterpreter !== false ? wasmInterpreterFor(h, priv) : undefined, factory = interpreterFactory(PARAMS);
-  return all.fns[priv] = bind(h, priv, (...names: unknown[]) => factory(...names, wi)) as (b: Block) => Block;
+  return all.fns[priv] = bind(h, priv, (...names: unknown[]) => factory(...names, wi, h.front.blocks)) as (b: Block) => Block;
 }
 
 /**

@@ -14,7 +14,7 @@
 // other blocks (`Decoding`). See docs/performance.md for the candidates measured.
 import { INSTRUCTIONS } from '../isa/table.js';
 import type { Decoded, InsnDef } from '../isa/types.js';
-import { CHAIN_BUDGET, CHAIN_GEN, CHAIN_PATH, CHAIN_PRIOR, CHAIN_STEPS, Gen, InterpExit } from './codegen.js';
+import { CHAIN_BUDGET, CHAIN_FRONT, CHAIN_GEN, CHAIN_PATH, CHAIN_PRIOR, CHAIN_STEPS, Gen, InterpExit } from './codegen.js';
 import type { Block } from './compiler.js';
 import { EXC_HAND_OFF } from '../cpu/exits.js';
 import { Tier } from './tiers.js';
@@ -160,7 +160,7 @@ let factory: ((...names: unknown[]) => (b: Block) => Block) | undefined;
 
 /**
  * The interpreter's factory: given the names translated blocks are given (compiler.ts PARAMS),
- * then the hart's wasm interpreter for the privilege (or undefined), it returns `interpret(b)`, which runs block b and the interpreted blocks it links on to, and returns the last. One factory serves every hart and
+ * then the hart's wasm interpreter for the privilege (or undefined) and its front table's blocks, it returns `interpret(b)`, which runs block b and the interpreted blocks it links on to, and returns the last. One factory serves every hart and
  * privilege, so that its closures share their type feedback and V8 optimizes each handler
  * once.
  */
@@ -192,8 +192,10 @@ return function interpret(b) {
   if (wi !== undefined && b.wasmAt >= 0) {
     i32[${CHAIN_BUDGET}] = h.waiting || h.csr.triggers.execArmed ? 0 : Math.min(h.loopLimit - h.instret, ${CHAIN_LIMIT});
     i32[${CHAIN_GEN}] = h.translationGeneration;
-    const r = wi(b.wasmAt), steps = i32[${CHAIN_STEPS}];
-    if (steps !== 0) {
+    const r = wi(b.wasmAt), steps = i32[${CHAIN_STEPS}], base = i32[${CHAIN_FRONT}];
+    if (steps !== 0 || base !== 0) {
+      // The block it went into through the front table last (jit/frontTable.ts), then the links it took.
+      if (base !== 0) b = fb[base - 1];
       for (let path = i32[${CHAIN_PATH}], k = 0; k < steps; k++, path >>>= 1) b = (path & 1) === 0 ? b.next0 : b.next1;
       h.instret += i32[${CHAIN_PRIOR}];
       ops = b.words; wide = b.wide; pb = b.pcsAt; ib = b.immsAt;
@@ -243,6 +245,6 @@ ${inlined.join('\n')}
   b = nb;
   }
 };`;
-  factory = new Function(...params, 'wi', source) as (...names: unknown[]) => (b: Block) => Block;
+  factory = new Function(...params, 'wi', 'fb', source) as (...names: unknown[]) => (b: Block) => Block;
   return factory;
 }

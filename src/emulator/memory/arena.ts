@@ -14,6 +14,7 @@ import { REG_SLOTS } from '../jit/codegen.js';
 import { codeChunkCount } from '../jit/codeMap.js';
 import { TLB_BYTES } from '../cpu/tlb.js';
 import { RECORD_CHUNK, RecordPool } from '../jit/records.js';
+import { FRONT_BYTES } from '../jit/frontTable.js';
 
 /** Where one thing lives: a buffer and a byte offset into it. */
 export interface Slot {
@@ -23,9 +24,13 @@ export interface Slot {
   readonly memory?: WasmMemory;
 }
 
-/** Registers, then one TLB per privilege (four: index 2 unused, as Hart.tlbs). */
+/**
+ * Registers, then one TLB per privilege (four: index 2 unused, as Hart.tlbs), then the block
+ * cache's front table (jit/frontTable.ts, which the wasm interpreter reads).
+ */
 export const REGS_BYTES = REG_SLOTS * 8;
-export const HART_SLOT_BYTES = align(REGS_BYTES + 4 * TLB_BYTES, 64);
+export const FRONT_AT = REGS_BYTES + 4 * TLB_BYTES;
+export const HART_SLOT_BYTES = align(FRONT_AT + FRONT_BYTES, 64);
 /** Slots laid out whatever the machine's harts (machine.ts's MAX_HARTS is 8). */
 export const MAX_SLOTS = 8;
 

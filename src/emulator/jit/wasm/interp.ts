@@ -22,7 +22,8 @@ import { L, WasmExit, WasmGen, type WasmLayout } from './wasmGen.js';
 import { encodeModule, Op, ValType } from './encoder.js';
 import { wasmApi, type WasmApi, type WasmMemory } from './api.js';
 import { F_KIND, F_WAIT, H_CHAIN, H_COUNT, H_LINK, H_PROMOTE, H_WORK, LINK_WORDS, OPS_WIDTH, RECORD_HEADER } from '../records.js';
-import { CHAIN_BUDGET, CHAIN_GEN, CHAIN_PATH, CHAIN_PRIOR, CHAIN_STEPS, PC_SLOT } from '../codegen.js';
+import { CHAIN_BUDGET, CHAIN_FRONT, CHAIN_GEN, CHAIN_PATH, CHAIN_PRIOR, CHAIN_STEPS, PC_SLOT } from '../codegen.js';
+import { E_GEN, E_LO, E_RECORDS, ENTRY_WORDS, FRONT } from '../frontTable.js';
 
 /** Runs the block whose records start at byte `at`, and the blocks it goes on to; returns (retired << 3) | WasmExit. */
 export type WasmInterpret = (at: number) => number;
@@ -38,7 +39,10 @@ const KINDS: readonly number[] = INSTRUCTIONS.flatMap((def, kind) => (def.wasm ?
 
 /** The most a chain's budget is given as (CHAIN_BUDGET): far above any run's slice, within an i32. */
 export const CHAIN_LIMIT = 0x3fffffff;
-/** Links one call follows at most: which one it took at each is a bit of CHAIN_PATH. */
+/**
+ * Links one call follows at most after the block it last went into through the front table,
+ * so that which it took at each fits the bits of CHAIN_PATH (the budget bounds the rest).
+ */
 export const MAX_STEPS = 31;
 
 /**
@@ -49,18 +53,22 @@ export const MAX_STEPS = 31;
  * the cases after it.
  *
  * After a block's exit the pc is stored, and the function goes on into the block its links
- * name for that pc, under the rules the JavaScript interpreter's chain follows (interpreter.ts):
- * the link is of the caller's generation, the block it leads to is interpreted at this
- * privilege (its header's H_CHAIN), fits the budget, and the block left has not done the
- * work that promotes it. It counts that work in the header of each block it goes on from; the
- * last block's, and the instructions retired in it, are the caller's to count.
+ * name for that pc, or else the front table's entry for it (at byte `front`, jit/frontTable.ts),
+ * under the rules the JavaScript interpreter's chain follows (interpreter.ts): the link or
+ * entry is of the caller's generation, the block it leads to is interpreted at this privilege
+ * (its header's H_CHAIN), fits the budget, and the block left has not done the work that
+ * promotes it. It counts that work in the header of each block it goes on from; the last
+ * block's, and the instructions retired in it, are the caller's to count.
  */
-export function emitInterpreter(layout: WasmLayout, priv: number): Uint8Array {
+export function emitInterpreter(layout: WasmLayout, priv: number, front: number): Uint8Array {
   const w = new WasmGen(1, true), c = w.code, k = KINDS.length, regs = layout.regs;
   const interp = { pcs: w.take(ValType.I32), temp: w.take(ValType.I64), exit: w.take(ValType.I32), endedLevel: 2 };
   const start = w.take(ValType.I32), budget = w.take(ValType.I32), gen = w.take(ValType.I32);
   const prior = w.take(ValType.I32), path = w.take(ValType.I32), steps = w.take(ValType.I32);
   const next = w.take(ValType.I32), which = w.take(ValType.I32), work = w.take(ValType.I32);
+  // The front entry, plus one, of the block the chain last went into through the table, and
+  // the one the step being taken goes through (or 0).
+  const base = w.take(ValType.I32), entry = w.take(ValType.I32);
   const word = (i: number): number => regs + 4 * i;
   w.region = { layout, members: new Map(), loopLevel: 3, exitLevel: 4 };
   w.interp = interp;
@@ -73,6 +81,7 @@ export function emitInterpreter(layout: WasmLayout, priv: number): Uint8Array {
     c.i32(0).get(prior).mem(Op.i32_store, 2, word(CHAIN_PRIOR));
     c.i32(0).get(path).mem(Op.i32_store, 2, word(CHAIN_PATH));
     c.i32(0).get(steps).mem(Op.i32_store, 2, word(CHAIN_STEPS));
+    c.i32(0).get(base).mem(Op.i32_store, 2, word(CHAIN_FRONT));
     c.get(L.Retired).i32(3).op(Op.i32_shl);
     exit();
     c.op(Op.i32_or).op(Op.return);
@@ -129,13 +138,23 @@ export function emitInterpreter(layout: WasmLayout, priv: number): Uint8Array {
     head(start, f + 1); c.get(gen).op(Op.i32_eq).op(Op.i32_and);
     head(start, f + 2, Op.i64_load); c.get(L.PcOut).op(Op.i64_eq).op(Op.i32_and);
   };
+  c.i32(0).set(entry);
   c.block(Op.block); // $found, depth 3
   c.block(Op.block); // depth 4
+  c.block(Op.block); // depth 5
   linkMatches(0); c.op(Op.i32_eqz).br(Op.br_if, 0);
-  head(start, H_LINK); c.set(next).i32(0).set(which).br(Op.br, 1);
+  head(start, H_LINK); c.set(next).i32(0).set(which).br(Op.br, 2);
   c.end();
-  linkMatches(1); c.op(Op.i32_eqz).br(Op.br_if, 1);
-  head(start, H_LINK + LINK_WORDS); c.set(next).i32(1).set(which);
+  linkMatches(1); c.op(Op.i32_eqz).br(Op.br_if, 0);
+  head(start, H_LINK + LINK_WORDS); c.set(next).i32(1).set(which).br(Op.br, 1);
+  c.end();
+  // Neither link: the front table's entry for PcOut, as the dispatcher's lookup would find it.
+  c.get(L.PcOut).op(Op.i32_wrap_i64).i32(1).op(Op.i32_shr_u).i32(FRONT - 1).op(Op.i32_and).tee(entry)
+    .i32(4 * ENTRY_WORDS).op(Op.i32_mul).tee(which);
+  c.mem(Op.i64_load, 3, front + 4 * E_LO).get(L.PcOut).op(Op.i64_ne);
+  c.get(which).mem(Op.i32_load, 2, front + 4 * E_GEN).get(gen).op(Op.i32_ne).op(Op.i32_or).br(Op.br_if, 1);
+  c.get(which).mem(Op.i32_load, 2, front + 4 * E_RECORDS).tee(next).op(Op.i32_eqz).br(Op.br_if, 1);
+  c.get(entry).i32(1).op(Op.i32_add).set(entry);
   c.end(); // $found
   head(next, H_CHAIN); c.i32(priv + 1).op(Op.i32_ne).br(Op.br_if, 0);
   c.get(prior).get(L.Retired).op(Op.i32_add).tee(prior);
@@ -145,8 +164,13 @@ export function emitInterpreter(layout: WasmLayout, priv: number): Uint8Array {
   c.get(prior).get(L.Retired).op(Op.i32_sub).set(prior).br(Op.br, 1);
   c.end();
   c.get(start).i32(RECORD_HEADER).op(Op.i32_sub).get(work).mem(Op.i32_store, 2, 4 * H_WORK);
+  c.get(entry).block(Op.if);
+  // Through the table: the caller finds this block by the entry, and the links from it.
+  c.get(entry).set(base).i32(0).set(path).i32(0).set(steps);
+  c.op(Op.else);
   c.get(path).get(which).get(steps).op(Op.i32_shl).op(Op.i32_or).set(path);
   c.get(steps).i32(1).op(Op.i32_add).set(steps);
+  c.end();
   c.get(next).tee(start).set(L.Budget);
   c.br(Op.br, 1); // round $chain
   c.end(); // $return
@@ -173,14 +197,14 @@ export function wasmInterpreterFor(h: Hart, priv: number): WasmInterpret | undef
   const memory = h.slot.memory, api = wasmApi(), ram = h.bus.ram;
   if (!memory || !api || ram.buffer !== memory.buffer || h.codeChunks.buffer !== memory.buffer) return undefined;
   const layout: WasmLayout = { regs: h.x.byteOffset, tlb: h.tlbs[priv].r.byteOffset, codeChunks: h.codeChunks.byteOffset, ram: ram.byteOffset };
-  return instantiate(api, memory, layout, priv);
+  return instantiate(api, memory, layout, priv, h.front.byteOffset);
 }
 
-function instantiate(api: WasmApi, memory: WasmMemory, layout: WasmLayout, priv: number): WasmInterpret | undefined {
-  const key = `${layout.regs}:${layout.tlb}:${layout.codeChunks}:${layout.ram}:${priv}`;
+function instantiate(api: WasmApi, memory: WasmMemory, layout: WasmLayout, priv: number, front: number): WasmInterpret | undefined {
+  const key = `${layout.regs}:${layout.tlb}:${layout.codeChunks}:${layout.ram}:${priv}:${front}`;
   try {
     let module = modules.get(key);
-    if (!module) { module = new api.Module(emitInterpreter(layout, priv)); modules.set(key, module); }
+    if (!module) { module = new api.Module(emitInterpreter(layout, priv, front)); modules.set(key, module); }
     return new api.Instance(module, { m: { mem: memory } }).exports.run as WasmInterpret;
   } catch (err) {
     // A module we made that does not validate is our bug (a CompileError): let tests see it.
