@@ -18,6 +18,8 @@ import type { Block } from '../../src/emulator/jit/compiler.js';
 import { encode as e } from '../isa/encode.js';
 
 const BASE = 0x80000000n, DATA = 0x80100000n, UART = 0x10000000n;
+/** fence rw,rw; fence iorw,iorw; pause (fence w,0). */
+const FENCE_RW_RW = 0x0330000f, FENCE_IORW = 0x0ff0000f, PAUSE = 0x0100000f;
 /** Interpreted blocks only, never promoted: every block goes through the interpreters. */
 const interpreted = (wasmInterpreter: boolean): Tiering =>
   ({ first: Tier.Interpreted, afterInterp: Tier.Inline, interpWork: Infinity, loopWork: Infinity, hotWork: Infinity, wasmInterpreter });
@@ -144,6 +146,8 @@ test('one call: to the end, a taken branch, a jump through a register, and the s
     // Masked with its alignment bits, address 1 is 1: never the page a load used last.
     ['a misaligned halfword in page 0', [e('addi', { rd: T1, rs1: 0, imm: 0 }), e('lh', { rd: T0, rs1: 0, imm: 1 }), e('jal', { rd: 0, imm: 0 })], 1],
     ['a misaligned doubleword in RAM', [e('auipc', { rd: T1, imm: Number((DATA - BASE) >> 12n) }), e('ld', { rd: T0, rs1: T1, imm: 3 }), e('jal', { rd: 0, imm: 0 })], 1],
+    // A fence orders nothing here, but pause (fence w,0) may hand the turn over.
+    ['pause, past fences', [FENCE_RW_RW, e('addi', { rd: T0, rs1: 0, imm: 1 }), FENCE_IORW, PAUSE, e('jal', { rd: 0, imm: 0 })], 3],
   ];
   for (const [what, code, at] of stops) {
     const run = ranOnce(code, 20);

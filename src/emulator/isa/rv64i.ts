@@ -180,6 +180,8 @@ const WASM_I: Record<string, WasmEmit> = {
   sllw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shl),
   srlw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shr_u),
   sraw: (d, w) => w.word(d.rd, d.rs1, { reg: d.rs2 }, Op.i32_shr_s),
+  // No effect, but `pause` hands the turn over on several harts: the JavaScript forms do that.
+  fence: (d, w) => w.exitBeforeWord(PAUSE, isPause(d)),
   // Inside a region or the wasm interpreter only: they need its labels and the arena's layout.
   jal: (d, w) => w.jump(d.rd, d.imm),
   jalr: (d, w) => w.jumpReg(d.rd, d.rs1, d.imm),

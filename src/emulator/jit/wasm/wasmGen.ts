@@ -20,7 +20,7 @@
 import { Code, Op, ValType } from './encoder.js';
 import { TLB_SIZE, TlbArray } from '../../cpu/tlb.js';
 import { CODE_CHUNK_SHIFT, InterpExit, PC_SLOT } from '../codegen.js';
-import { F_IMM, F_RD, F_RS1, F_RS2 } from '../records.js';
+import { F_IMM, F_RAW, F_RD, F_RS1, F_RS2 } from '../records.js';
 
 /** Where a region's function finds the hart's state: byte offsets in the arena. */
 export interface WasmLayout {
@@ -359,6 +359,17 @@ export class WasmGen {
     this.retire(this.index);
     this.code.i64(this.pc).set(L.PcOut);
     this.br(this.r.exitLevel);
+  }
+
+  /**
+   * Leave before the current instruction when it is the one raw word `word` (which the
+   * instruction's wasm form does not cover): known here in a region (`is`), read from its
+   * record in the interpreter.
+   */
+  exitBeforeWord(word: number, is: boolean): void {
+    if (!this.interp) { if (is) this.exitBefore(); return; }
+    this.code.get(L.Budget).mem(Op.i32_load, 2, 4 * F_RAW).i32(word | 0).op(Op.i32_eq);
+    this.when(() => this.exitBefore());
   }
 
   /** Emit `then` inside `if` (the condition on the stack), keeping the nesting count. */
