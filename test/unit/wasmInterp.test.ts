@@ -164,6 +164,20 @@ test('one call: to the end, a taken branch, a jump through a register, and the s
   m.harts[0].x[T1] = BigInt.asIntN(64, BASE + 4n);
   assert.equal(wi(b.wasmAt), result(0, WasmExit.Stop), 'stops before a store into translated code');
   assert.equal(m.ram.ru32[1], store[1], 'and stored nothing');
+
+  // The same for an AMO, which reads and writes through the store's TLB entry: rd the old
+  // word, sign-extended; and a swap, which can be a lock, is the hart's to run.
+  const T2 = 7;
+  const amo = [e('amoadd.w', { rd: T2, rs1: T1, rs2: T0 }), e('jal', { rd: 0, imm: 0 })];
+  const a = ranOnce(amo, 20, { [T0]: 0x12345678n, [T1]: BigInt.asIntN(64, BASE + 0x800n) });
+  a.m.ram.ru32[0x200] = 0xf0000000;
+  assert.equal(a.call(a.b.wasmAt), result(2, WasmExit.Taken), 'the AMO beside the code went through');
+  assert.deepEqual([a.m.ram.ru32[0x200], a.m.harts[0].x[T2]], [0x02345678, -0x10000000n]);
+  a.m.harts[0].x[T1] = BigInt.asIntN(64, BASE + 4n);
+  assert.equal(a.call(a.b.wasmAt), result(0, WasmExit.Stop), 'stops before an AMO on translated code');
+  assert.equal(a.m.ram.ru32[1], amo[1], 'and changed nothing');
+  const swap = ranOnce([e('amoswap.w', { rd: T2, rs1: T1, rs2: T0 }), e('jal', { rd: 0, imm: 0 })], 20, { [T1]: BigInt.asIntN(64, BASE + 0x800n) });
+  assert.equal(swap.call(swap.b.wasmAt), result(0, WasmExit.Stop), 'stops before amoswap');
 });
 
 test('a load and a store through the TLB, then on the same page without it, in one call', () => {

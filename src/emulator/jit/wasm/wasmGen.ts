@@ -506,6 +506,33 @@ export class WasmGen {
     c.mem(size === 8 ? Op.i64_store : size === 4 ? Op.i64_store32 : size === 2 ? Op.i64_store16 : Op.i64_store8, LOG2[size], layout.ram);
   }
 
+  /**
+   * An AMO of `size` bytes at rs1 (rd = the old value, sign-extended) that needs nothing of the
+   * hart (not swap or or, whose lock hand-off on several harts is Hart.amo's): read and written
+   * through the store's TLB entry, as Hart.amo does, leaving before it on a miss, a misaligned
+   * address or translated code. `combine` pushes the new value from the old (sign-extended to
+   * 64 bits in local `old`) and rs2 (the same, in `src`); storing its low bytes is the width's
+   * wrap-around.
+   */
+  amo(rd: Operand, rs1: Operand, rs2: Operand, size: 4 | 8, combine: (old: number, src: number) => void): void {
+    const c = this.code, layout = this.r.layout;
+    this.translate(rs1, 0, size, L.StorePage, L.StoreAt, TlbArray.W, TlbArray.Wh, TlbArray.Wo);
+    c.get(L.Off).i32(CODE_CHUNK_SHIFT).op(Op.i32_shr_u).i32(1).op(Op.i32_shl).mem(Op.i32_load16_u, 1, layout.codeChunks);
+    this.when(() => this.exitBefore());
+    const old = this.take(ValType.I64), src = this.take(ValType.I64);
+    c.get(L.Off).mem(size === 8 ? Op.i64_load : Op.i64_load32_s, LOG2[size], layout.ram).set(old);
+    this.reg(rs2);
+    if (size === 4) c.op(Op.i64_extend32_s);
+    c.set(src);
+    c.get(L.Off);
+    combine(old, src);
+    c.mem(size === 8 ? Op.i64_store : Op.i64_store32, LOG2[size], layout.ram);
+    c.get(old);
+    this.set(rd);
+    this.give(ValType.I64, src);
+    this.give(ValType.I64, old);
+  }
+
   /** The code that loads the registers used from their slots (the function's first). */
   prologue(): Code {
     const c = new Code(), regs = this.r.layout.regs;
