@@ -47,7 +47,8 @@ function runWasm(d: Decoded, regs: BigInt64Array): BigInt64Array {
   return new BigInt64Array(memory.buffer, 0, 32).slice();
 }
 
-// Control flow and memory (the AMOs too) need a region (test/unit/wasmRegion.test.ts runs those).
+// Control flow and memory need a region (test/unit/wasmRegion.test.ts runs those); the AMOs, which
+// regions leave out, the wasm interpreter (test/unit/wasmInterp.test.ts, test/isa/atomics.test.ts).
 const withWasm = INSTRUCTIONS.filter((def) => def.wasm !== undefined && def.flow === 'next' && def.syntax !== 'rd,imm(rs1)' && def.format !== 'S' && def.format !== 'AMO');
 
 test('the integer kinds have WebAssembly forms, and the rest none', () => {

@@ -332,6 +332,11 @@ export class CsrFile {
     this.mstatus = next;
     this.syncFs();
     if (changed & translationBits) this.hart.flushDataTranslations();
-    if (changed & (MSTATUS.MIE | MSTATUS.SIE)) this.onInterruptState();
+    // Only an enable that turns on can let an interrupt in: one that was pending and enabled
+    // was taken when it became so (the dispatcher looks at every such change before the next
+    // block), so turning one off leaves nothing to look at. Kernels turn S-mode interrupts
+    // off around every critical section (Linux's local_irq_save, a csrrci of sstatus.SIE,
+    // some 14,000 times in its boot), and each look reads the clock and the timers.
+    if (changed & next & (MSTATUS.MIE | MSTATUS.SIE)) this.onInterruptState();
   }
 }
