@@ -69,32 +69,31 @@ export function decodeForInterpreter(pool: RecordPool, decoded: readonly Decoded
   ops.fill(0, base - HEADER_WORDS, base);
   ops[base - HEADER_WORDS + H_COUNT] = count;
   const pcWord = base + opsWords, immWord = pcWord + 2 * (count + 1);
-  let delta = 0;
-  const setPc = (i: number): void => {
-    const lo = (pcLo >>> 0) + delta;
-    ops[pcWord + 2 * i] = lo | 0;
-    ops[pcWord + 2 * i + 1] = lo >= 0x100000000 ? (pcHi + 1) | 0 : pcHi | 0;
-  };
-  decoded.forEach((d, i) => {
-    const o = base + i * OPS_WIDTH;
+  // The pcs' low halves as unsigned numbers, carried into the high half past 2^32.
+  let lo = pcLo >>> 0;
+  for (let i = 0, o = base; i < decoded.length; i++, o += OPS_WIDTH) {
+    const d = decoded[i];
     ops[o + F_KIND] = KIND.get(d.def)!;
     ops[o + F_RD] = d.rd; ops[o + F_RS1] = d.rs1; ops[o + F_RS2] = d.rs2; ops[o + F_RS3] = d.rs3;
     ops[o + F_IMM] = d.imm; ops[o + F_CSR] = d.csr; ops[o + F_RM] = d.rm; ops[o + F_RAW] = d.raw;
-    ops[o + F_WAIT] = waitStarts?.[i] !== undefined ? 1 : 0;
+    ops[o + F_WAIT] = waitStarts !== undefined && waitStarts[i] !== undefined ? 1 : 0;
     ops[immWord + 2 * i] = d.imm;
     ops[immWord + 2 * i + 1] = d.imm >> 31;
-    setPc(i);
-    delta += d.len;
-  });
+    ops[pcWord + 2 * i] = lo | 0;
+    ops[pcWord + 2 * i + 1] = lo >= 0x100000000 ? (pcHi + 1) | 0 : pcHi | 0;
+    lo += d.len;
+  }
   if (illegal >= 0) {
-    const o = base + decoded.length * OPS_WIDTH;
+    const i = decoded.length, o = base + i * OPS_WIDTH;
     ops.fill(0, o, o + OPS_WIDTH); // a chunk of the arena is reused, not zeroed
     ops[o + F_KIND] = KIND_ILLEGAL;
     ops[o + F_RAW] = illegal;
-    setPc(decoded.length);
-    delta += (illegal & 3) === 3 ? 4 : 2;
+    ops[pcWord + 2 * i] = lo | 0;
+    ops[pcWord + 2 * i + 1] = lo >= 0x100000000 ? (pcHi + 1) | 0 : pcHi | 0;
+    lo += (illegal & 3) === 3 ? 4 : 2;
   }
-  setPc(count);
+  ops[pcWord + 2 * count] = lo | 0;
+  ops[pcWord + 2 * count + 1] = lo >= 0x100000000 ? (pcHi + 1) | 0 : pcHi | 0;
   return { words: c.words, wide: c.wide, opsAt: base, pcsAt: pcWord / 2, immsAt: immWord / 2, wasmAt: c.base < 0 ? -1 : c.base + byteAt + RECORD_HEADER };
 }
 
