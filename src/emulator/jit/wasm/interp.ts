@@ -7,12 +7,13 @@
 // It is made from the same InsnDef.wasm emitters as the wasm regions, in WasmGen's
 // interpreter mode: each kind with a wasm form is a case of a br_table on the record's kind,
 // its operands read from the record's fields. Everything the emitters would leave a region
-// for (a TLB miss, MMIO, a misaligned access, a store into code), and every kind without a
-// wasm form (CSRs, AMOs, floating point, traps), stops the function before the instruction;
-// the JavaScript interpreter then runs the block on from there. A block that leaves by its
-// end, a taken branch or a jump goes on into the block its links lead to, as the JavaScript
-// interpreter's chain would (emitInterpreter), so that one call runs up to MAX_STEPS + 1
-// blocks. Its result is, for the last block, the instructions retired in it (at a stop, the
+// for (a TLB miss, MMIO, a misaligned access, a store into code, `pause`), and every kind
+// without a wasm form (CSRs, LR/SC, swap and or, floating point, traps), stops the function
+// before the instruction; the JavaScript interpreter then runs the block on from there. A
+// block that leaves by its end, a taken branch or a jump goes on into the block its links, or
+// else the front table, lead to, as the JavaScript interpreter's chain and the dispatcher's
+// lookup would (emitInterpreter), for as long as the budget lasts. Its result is, for the
+// last block, the instructions retired in it (at a stop, the
 // index of the one it stopped before), shifted left 3, or'd with how it left (WasmExit); the
 // chain's steps are in the CHAIN_* words of the register file (jit/codegen.ts).
 import { INSTRUCTIONS } from '../../isa/table.js';
