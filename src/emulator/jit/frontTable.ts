@@ -33,8 +33,8 @@ export class FrontTable<B extends Records & { readonly lo: number; readonly hi: 
   }
 
   get(lo: number, hi: number, gen: number): B | undefined {
-    const e = frontIndex(lo) * ENTRY_WORDS;
-    return this.u[e + E_LO] === lo && this.u[e + E_HI] === hi && this.i[e + E_GEN] === gen ? this.blocks[e / ENTRY_WORDS] : undefined;
+    const k = frontIndex(lo), e = k * ENTRY_WORDS;
+    return this.u[e + E_LO] === lo && this.u[e + E_HI] === hi && this.i[e + E_GEN] === gen ? this.blocks[k] : undefined;
   }
 
   /** The block any lookup of its pc in generation gen answers; `chainable` false keeps the wasm interpreter from going into it. */
@@ -55,8 +55,9 @@ export class FrontTable<B extends Records & { readonly lo: number; readonly hi: 
   }
 
   clear(): void {
+    // No pc is odd and no generation is -1: all ones matches nothing.
     this.u.fill(0xffffffff);
-    for (let e = 0; e < FRONT * ENTRY_WORDS; e += ENTRY_WORDS) { this.i[e + E_GEN] = -1; this.i[e + E_RECORDS] = 0; }
+    for (let e = E_RECORDS; e < FRONT * ENTRY_WORDS; e += ENTRY_WORDS) this.i[e] = 0;
     this.blocks.fill(undefined);
   }
 }

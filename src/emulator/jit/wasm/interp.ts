@@ -68,8 +68,8 @@ export function emitInterpreter(layout: WasmLayout, priv: number, front: number)
   const prior = w.take(ValType.I32), path = w.take(ValType.I32), steps = w.take(ValType.I32);
   const next = w.take(ValType.I32), which = w.take(ValType.I32), work = w.take(ValType.I32);
   // The front entry, plus one, of the block the chain last went into through the table, and
-  // the one the step being taken goes through (or 0).
-  const base = w.take(ValType.I32), entry = w.take(ValType.I32);
+  // the one the step being taken goes through (or 0), and that entry's byte in the table.
+  const base = w.take(ValType.I32), entry = w.take(ValType.I32), entryAt = w.take(ValType.I32);
   const word = (i: number): number => regs + 4 * i;
   w.region = { layout, members: new Map(), loopLevel: 3, exitLevel: 4 };
   w.interp = interp;
@@ -151,10 +151,10 @@ export function emitInterpreter(layout: WasmLayout, priv: number, front: number)
   c.end();
   // Neither link: the front table's entry for PcOut, as the dispatcher's lookup would find it.
   c.get(L.PcOut).op(Op.i32_wrap_i64).i32(1).op(Op.i32_shr_u).i32(FRONT - 1).op(Op.i32_and).tee(entry)
-    .i32(4 * ENTRY_WORDS).op(Op.i32_mul).tee(which);
+    .i32(4 * ENTRY_WORDS).op(Op.i32_mul).tee(entryAt);
   c.mem(Op.i64_load, 3, front + 4 * E_LO).get(L.PcOut).op(Op.i64_ne);
-  c.get(which).mem(Op.i32_load, 2, front + 4 * E_GEN).get(gen).op(Op.i32_ne).op(Op.i32_or).br(Op.br_if, 1);
-  c.get(which).mem(Op.i32_load, 2, front + 4 * E_RECORDS).tee(next).op(Op.i32_eqz).br(Op.br_if, 1);
+  c.get(entryAt).mem(Op.i32_load, 2, front + 4 * E_GEN).get(gen).op(Op.i32_ne).op(Op.i32_or).br(Op.br_if, 1);
+  c.get(entryAt).mem(Op.i32_load, 2, front + 4 * E_RECORDS).tee(next).op(Op.i32_eqz).br(Op.br_if, 1);
   c.get(entry).i32(1).op(Op.i32_add).set(entry);
   c.end(); // $found
   head(next, H_CHAIN); c.i32(priv + 1).op(Op.i32_ne).br(Op.br_if, 0);

@@ -495,12 +495,17 @@ export class WasmGen {
     this.set(rd);
   }
 
+  /** Leave in Off the RAM offset a store to rs1 + imm writes, through the store's TLB; before translated code it leaves. */
+  private storeTarget(rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8): void {
+    this.translate(rs1, imm, size, L.StorePage, L.StoreAt, TlbArray.W, TlbArray.Wh, TlbArray.Wo);
+    this.code.get(L.Off).i32(CODE_CHUNK_SHIFT).op(Op.i32_shr_u).i32(1).op(Op.i32_shl).mem(Op.i32_load16_u, 1, this.r.layout.codeChunks);
+    this.when(() => this.exitBefore());
+  }
+
   /** Store the low `size` bytes of rs2 at rs1 + imm; into translated code it leaves instead. */
   store(rs2: Operand, rs1: Operand, imm: Operand, size: 1 | 2 | 4 | 8): void {
     const c = this.code, layout = this.r.layout;
-    this.translate(rs1, imm, size, L.StorePage, L.StoreAt, TlbArray.W, TlbArray.Wh, TlbArray.Wo);
-    c.get(L.Off).i32(CODE_CHUNK_SHIFT).op(Op.i32_shr_u).i32(1).op(Op.i32_shl).mem(Op.i32_load16_u, 1, layout.codeChunks);
-    this.when(() => this.exitBefore());
+    this.storeTarget(rs1, imm, size);
     c.get(L.Off);
     this.reg(rs2);
     c.mem(size === 8 ? Op.i64_store : size === 4 ? Op.i64_store32 : size === 2 ? Op.i64_store16 : Op.i64_store8, LOG2[size], layout.ram);
@@ -516,9 +521,7 @@ export class WasmGen {
    */
   amo(rd: Operand, rs1: Operand, rs2: Operand, size: 4 | 8, combine: (old: number, src: number) => void): void {
     const c = this.code, layout = this.r.layout;
-    this.translate(rs1, 0, size, L.StorePage, L.StoreAt, TlbArray.W, TlbArray.Wh, TlbArray.Wo);
-    c.get(L.Off).i32(CODE_CHUNK_SHIFT).op(Op.i32_shr_u).i32(1).op(Op.i32_shl).mem(Op.i32_load16_u, 1, layout.codeChunks);
-    this.when(() => this.exitBefore());
+    this.storeTarget(rs1, 0, size);
     const old = this.take(ValType.I64), src = this.take(ValType.I64);
     c.get(L.Off).mem(size === 8 ? Op.i64_load : Op.i64_load32_s, LOG2[size], layout.ram).set(old);
     this.reg(rs2);
